@@ -1,0 +1,36 @@
+use domain::dto::{AssetStatus, AssetView};
+use leptos::prelude::*;
+
+#[component]
+pub fn AssetCard(asset: AssetView) -> impl IntoView {
+    let status = asset.status;
+    let badge = match status {
+        AssetStatus::Processed => "bg-emerald-100 text-emerald-800",
+        AssetStatus::Failed => "bg-red-100 text-red-800",
+        _ => "bg-amber-100 text-amber-800",
+    };
+    let preview = match asset.thumbnail_url {
+        Some(url) => view! {
+            <img src=url alt=asset.filename.clone() loading="lazy" class="h-full w-full object-contain"/>
+        }
+        .into_any(),
+        None => view! {
+            <span class="text-sm text-slate-400">{if status == AssetStatus::Failed { "no preview" } else { "processing…" }}</span>
+        }
+        .into_any(),
+    };
+    view! {
+        <li class="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm"
+            data-testid="asset-card" data-status=status.label() data-asset-id=asset.id.to_string()>
+            <div class="flex aspect-square items-center justify-center bg-slate-100">{preview}</div>
+            <div class="space-y-1 p-2">
+                <p class="truncate text-sm font-medium" title=asset.filename.clone()>{asset.filename.clone()}</p>
+                <p class="flex items-center justify-between text-xs text-slate-500">
+                    <span class=format!("rounded px-1.5 py-0.5 {badge}") data-testid="asset-status">{status.label()}</span>
+                    <a href=asset.original_url download class="underline">"original"</a>
+                </p>
+                {asset.failure_reason.map(|reason| view! { <p class="text-xs text-red-700">{reason}</p> })}
+            </div>
+        </li>
+    }
+}

@@ -1,0 +1,89 @@
+//! Connecting to Postgres: create the database on first use, then apply migrations exactly once even
+//! when server and worker start together.
+
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbErr, Statement, TransactionTrait};
+
+/// Any fixed number; all processes of one installation agree on it.
+const MIGRATION_LOCK_KEY: i64 = 0x0da3_0001;
+
+pub async fn connect_and_migrate(database_url: &str) -> Result<DatabaseConnection, DbErr> {
+    ensure_database(database_url).await?;
+    let db = Database::connect(database_url).await?;
+    migrate(&db).await?;
+    Ok(db)
+}
+
+/// Runs pending migrations in one transaction holding an advisory lock, so concurrent starts wait
+/// for each other instead of racing on `CREATE TABLE`.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    let txn = db.begin().await?;
+    txn.execute(Statement::from_sql_and_values(
+        db.get_database_backend(),
+        "SELECT pg_advisory_xact_lock($1)",
+        [MIGRATION_LOCK_KEY.into()],
+    ))
+    .await?;
+    Migrator::up(&txn, None).await?;
+    txn.commit().await
+}
+
+/// Creates the database named in `database_url` when it does not exist yet (first run, tests).
+pub async fn ensure_database(database_url: &str) -> Result<(), DbErr> {
+    let (server_url, name) = split_database_name(database_url)
+        .ok_or_else(|| DbErr::Custom(format!("DATABASE_URL has no database name: {database_url}")))?;
+    let admin = Database::connect(format!("{server_url}/postgres")).await?;
+    let exists = admin
+        .query_one(Statement::from_sql_and_values(
+            admin.get_database_backend(),
+            "SELECT 1 FROM pg_database WHERE datname = $1",
+            [name.clone().into()],
+        ))
+        .await?
+        .is_some();
+    if !exists {
+        let quoted = name.replace('"', "\"\"");
+        match admin.execute_unprepared(&format!("CREATE DATABASE \"{quoted}\"")).await {
+            Ok(_) => tracing::info!(database = %name, "created database"),
+            // Another process created it between our check and our CREATE.
+            Err(e) if e.to_string().contains("already exists") => {}
+            Err(e) => return Err(e),
+        }
+    }
+    admin.close().await
+}
+
+/// Drops a database (tests clean up after themselves with this).
+pub async fn drop_database(database_url: &str) -> Result<(), DbErr> {
+    let (server_url, name) = split_database_name(database_url)
+        .ok_or_else(|| DbErr::Custom(format!("DATABASE_URL has no database name: {database_url}")))?;
+    let admin = Database::connect(format!("{server_url}/postgres")).await?;
+    let quoted = name.replace('"', "\"\"");
+    admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{quoted}\" WITH (FORCE)")).await?;
+    admin.close().await
+}
+
+/// `postgres://u@h:5432/dam?x=y` → (`postgres://u@h:5432`, `dam`). Query parameters are dropped
+/// for the maintenance connection.
+fn split_database_name(url: &str) -> Option<(String, String)> {
+    let without_query = url.split('?').next()?;
+    let scheme_end = without_query.find("://")? + 3;
+    let slash = without_query[scheme_end..].rfind('/')? + scheme_end;
+    let name = &without_query[slash + 1..];
+    (!name.is_empty()).then(|| (without_query[..slash].to_owned(), name.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_database_name;
+
+    #[test]
+    fn splits_the_database_name_off_the_url() {
+        assert_eq!(
+            split_database_name("postgres://postgres@127.0.0.1:5432/dam?sslmode=disable"),
+            Some(("postgres://postgres@127.0.0.1:5432".into(), "dam".into()))
+        );
+        assert_eq!(split_database_name("postgres://127.0.0.1:5432"), None);
+        assert_eq!(split_database_name("postgres://127.0.0.1:5432/"), None);
+    }
+}

@@ -1,0 +1,135 @@
+//! Types that cross the wire: returned by the JSON API and server functions, read by the WASM client.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Where an asset is in its life: stored, being processed, ready, or failed with a reason.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(feature = "server", sea_orm(rs_type = "String", db_type = "Text"))]
+#[serde(rename_all = "snake_case")]
+pub enum AssetStatus {
+    #[cfg_attr(feature = "server", sea_orm(string_value = "uploaded"))]
+    Uploaded,
+    #[cfg_attr(feature = "server", sea_orm(string_value = "processing"))]
+    Processing,
+    #[cfg_attr(feature = "server", sea_orm(string_value = "processed"))]
+    Processed,
+    #[cfg_attr(feature = "server", sea_orm(string_value = "failed"))]
+    Failed,
+}
+
+impl AssetStatus {
+    /// A finished asset will not change without a new action; the gallery stops polling for it.
+    pub fn is_settled(self) -> bool {
+        matches!(self, AssetStatus::Processed | AssetStatus::Failed)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AssetStatus::Uploaded => "queued",
+            AssetStatus::Processing => "processing",
+            AssetStatus::Processed => "processed",
+            AssetStatus::Failed => "failed",
+        }
+    }
+}
+
+/// The family of an asset, decided from its content when it is uploaded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(feature = "server", sea_orm(rs_type = "String", db_type = "Text"))]
+#[serde(rename_all = "snake_case")]
+pub enum AssetKind {
+    #[cfg_attr(feature = "server", sea_orm(string_value = "image"))]
+    Image,
+    #[cfg_attr(feature = "server", sea_orm(string_value = "video"))]
+    Video,
+}
+
+/// What a derivative is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(feature = "server", sea_orm(rs_type = "String", db_type = "Text"))]
+#[serde(rename_all = "snake_case")]
+pub enum DerivativeKind {
+    #[cfg_attr(feature = "server", sea_orm(string_value = "thumbnail"))]
+    Thumbnail,
+    #[cfg_attr(feature = "server", sea_orm(string_value = "preview"))]
+    Preview,
+    #[cfg_attr(feature = "server", sea_orm(string_value = "transcode"))]
+    Transcode,
+    #[cfg_attr(feature = "server", sea_orm(string_value = "poster"))]
+    Poster,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DerivativeView {
+    pub kind: DerivativeKind,
+    pub label: String,
+    pub mime: String,
+    pub width: i32,
+    pub height: i32,
+    pub size: i64,
+    pub url: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AssetView {
+    pub id: Uuid,
+    pub filename: String,
+    pub kind: AssetKind,
+    pub mime: String,
+    pub size: i64,
+    /// SHA-256 of the original, lowercase hex.
+    pub checksum: String,
+    pub status: AssetStatus,
+    /// Why processing failed, in words meant for the person who uploaded the file.
+    pub failure_reason: Option<String>,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    pub uploaded_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub thumbnail_url: Option<String>,
+    pub original_url: String,
+    pub derivatives: Vec<DerivativeView>,
+}
+
+/// One page of assets, newest first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AssetPage {
+    pub items: Vec<AssetView>,
+    pub page: u64,
+    pub per_page: u64,
+    pub total: u64,
+}
+
+/// Why a file of an upload was not stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectReason {
+    UnsupportedType,
+    Empty,
+    TooLarge,
+    Interrupted,
+}
+
+/// A file of an upload request that was not stored, and why.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RejectedFile {
+    pub filename: String,
+    pub reason: RejectReason,
+    pub error: String,
+}
+
+/// The result of one upload request carrying one or more files: each file is judged on its own.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UploadReport {
+    pub accepted: Vec<AssetView>,
+    pub rejected: Vec<RejectedFile>,
+}
+
+pub const DEFAULT_PAGE_SIZE: u64 = 48;
+pub const MAX_PAGE_SIZE: u64 = 200;

@@ -1,0 +1,41 @@
+use sea_orm::entity::prelude::*;
+
+use crate::dto::{AssetKind, AssetStatus};
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "assets")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    /// Storage key of the original, e.g. `originals/<id>.jpg`.
+    pub original_path: String,
+    /// The name the file had on the uploader's disk (display only; never used as a path).
+    pub original_filename: String,
+    pub status: AssetStatus,
+    pub failure_reason: Option<String>,
+    pub kind: AssetKind,
+    /// MIME type detected from the content, not the one the client claimed.
+    pub mime: String,
+    pub size: i64,
+    pub checksum: String,
+    pub uploaded_by: Option<Uuid>,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    pub metadata: Json,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(has_many = "super::asset_version::Entity")]
+    Versions,
+}
+
+impl Related<super::asset_version::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Versions.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,8 @@
+//! sea-orm entities: one module per table. The schema itself lives in the `migrations` crate.
+
+pub mod asset;
+pub mod asset_tag;
+pub mod asset_version;
+pub mod tag;
+pub mod usage_stat;
+pub mod user;

@@ -1,0 +1,54 @@
+//! The domain's typed errors. They carry messages meant for people; the server maps them to HTTP
+//! status codes in exactly one place (`server::error`).
+
+use crate::config::ConfigError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0} not found")]
+    NotFound(&'static str),
+
+    /// The content is not something this DAM stores (decided from the bytes, not the name).
+    #[error("“{filename}” is not an image or a video (its content looks like {detected}); nothing was stored")]
+    UnsupportedType { filename: String, detected: String },
+
+    #[error("“{filename}” is empty; nothing was stored")]
+    EmptyFile { filename: String },
+
+    #[error("“{filename}” is larger than the limit of {limit_bytes} bytes; nothing was stored")]
+    TooLarge { filename: String, limit_bytes: u64 },
+
+    #[error("the upload of “{filename}” was interrupted ({reason}); nothing was stored")]
+    UploadInterrupted { filename: String, reason: String },
+
+    #[error("invalid request: {0}")]
+    BadRequest(String),
+
+    #[error("database error: {0}")]
+    Database(#[from] sea_orm::DbErr),
+
+    #[error("storage error: {0}")]
+    Storage(#[from] crate::storage::StorageError),
+
+    #[error("job queue unavailable: {0}")]
+    Queue(String),
+
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+}
+
+impl Error {
+    /// For errors that refuse one uploaded file (rather than a failure of the service), why.
+    pub fn rejection(&self) -> Option<crate::dto::RejectReason> {
+        use crate::dto::RejectReason;
+        match self {
+            Error::UnsupportedType { .. } => Some(RejectReason::UnsupportedType),
+            Error::EmptyFile { .. } => Some(RejectReason::Empty),
+            Error::TooLarge { .. } => Some(RejectReason::TooLarge),
+            Error::UploadInterrupted { .. } => Some(RejectReason::Interrupted),
+            _ => None,
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,181 @@
+//! Taking in one uploaded file: decide its type from its first bytes, stream it to storage while
+//! hashing, record it, and queue its processing. Memory use is one chunk plus the sniffing head,
+//! whatever the file's size.
+
+use bytes::{Bytes, BytesMut};
+use futures::{Stream, StreamExt};
+use sea_orm::{ActiveModelTrait, Set};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::{
+    catalog,
+    dto::{AssetStatus, RejectedFile, UploadReport},
+    entities::asset,
+    error::{Error, Result},
+    services::Services,
+    sniff::{self, SNIFF_LEN},
+    storage::{self, ObjectWriter},
+};
+
+/// Who is uploading; empty until accounts exist.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Uploader {
+    pub user_id: Option<Uuid>,
+}
+
+/// Stores one file and queues it. On any error nothing is left behind: no object, no row.
+pub async fn ingest_file<S, E>(services: &Services, uploader: Uploader, filename: &str, body: S) -> Result<asset::Model>
+where
+    S: Stream<Item = Result<Bytes, E>> + Unpin,
+    E: std::fmt::Display,
+{
+    let filename = display_name(filename);
+    let mut body = body;
+    let interrupted = |e: E| Error::UploadInterrupted { filename: filename.clone(), reason: e.to_string() };
+
+    // Gather enough of the start of the file to recognise it before storing anything.
+    let mut head = BytesMut::new();
+    while head.len() < SNIFF_LEN {
+        match body.next().await {
+            Some(chunk) => head.extend_from_slice(&chunk.map_err(interrupted)?),
+            None => break,
+        }
+    }
+    if head.is_empty() {
+        return Err(Error::EmptyFile { filename });
+    }
+    let detected = sniff::detect(&head).map_err(|detected| Error::UnsupportedType { filename: filename.clone(), detected })?;
+
+    let id = Uuid::now_v7();
+    let key = storage::original_key(id, detected.extension);
+    let limit = services.config.max_upload_bytes;
+    let mut writer = services.storage.begin_write(&key).await?;
+    let copied = copy_hashing(&mut writer, head.freeze(), &mut body, limit).await;
+    let (size, checksum) = match copied {
+        Ok(done) => done,
+        Err(failure) => {
+            writer.abort().await;
+            return Err(match failure {
+                CopyFailure::TooLarge => Error::TooLarge { filename, limit_bytes: limit },
+                CopyFailure::Body(reason) => Error::UploadInterrupted { filename, reason },
+                CopyFailure::Storage(e) => e.into(),
+            });
+        }
+    };
+    writer.commit().await?;
+
+    let now = chrono::Utc::now();
+    let row = asset::ActiveModel {
+        id: Set(id),
+        original_path: Set(key.clone()),
+        original_filename: Set(filename),
+        status: Set(AssetStatus::Uploaded),
+        failure_reason: Set(None),
+        kind: Set(detected.kind),
+        mime: Set(detected.mime.to_owned()),
+        size: Set(size as i64),
+        checksum: Set(checksum),
+        uploaded_by: Set(uploader.user_id),
+        width: Set(None),
+        height: Set(None),
+        metadata: Set(serde_json::json!({})),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    let asset = match row.insert(&services.db).await {
+        Ok(asset) => asset,
+        Err(e) => {
+            // Without its row the object would be an orphan nobody can see.
+            let _ = services.storage.delete(&key).await;
+            return Err(e.into());
+        }
+    };
+    tracing::info!(asset_id = %asset.id, mime = %asset.mime, size = asset.size, "stored upload");
+
+    // The asset is safely stored whatever happens next; if Redis is down the worker's start-up
+    // sweep queues it later, so a queue failure is logged rather than failing the upload.
+    if let Err(e) = services.jobs.enqueue_processing(&asset).await {
+        tracing::error!(asset_id = %asset.id, error = %e, "could not queue processing; it will be retried at worker start");
+    }
+    Ok(asset)
+}
+
+/// Ingests every file part of a multipart upload (the JSON API and the web form's server function
+/// both arrive here). Each file is judged on its own: refused files are reported, accepted ones
+/// stay stored. Only a failure of the service itself (database, storage) aborts the request.
+pub async fn ingest_multipart(services: &Services, uploader: Uploader, mut form: multer::Multipart<'static>) -> Result<UploadReport> {
+    let mut report = UploadReport::default();
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) => return Err(Error::BadRequest(format!("malformed multipart body: {e}"))),
+        };
+        // Parts without a file name are ordinary form fields, not files.
+        let Some(filename) = field.file_name().map(display_name) else { continue };
+        match ingest_file(services, uploader, &filename, field).await {
+            Ok(asset) => report.accepted.push(catalog::to_view(asset, Vec::new())),
+            Err(e) => match e.rejection() {
+                Some(reason) => report.rejected.push(RejectedFile { filename, reason, error: e.to_string() }),
+                None => return Err(e),
+            },
+        }
+    }
+    if report.accepted.is_empty() && report.rejected.is_empty() {
+        return Err(Error::BadRequest("the request contained no files".into()));
+    }
+    Ok(report)
+}
+
+enum CopyFailure {
+    TooLarge,
+    Body(String),
+    Storage(crate::storage::StorageError),
+}
+
+async fn copy_hashing<S, E>(writer: &mut ObjectWriter, head: Bytes, body: &mut S, limit: u64) -> Result<(u64, String), CopyFailure>
+where
+    S: Stream<Item = Result<Bytes, E>> + Unpin,
+    E: std::fmt::Display,
+{
+    let mut hasher = Sha256::new();
+    let mut size = 0u64;
+    let mut next = Some(head);
+    loop {
+        let Some(chunk) = next.take() else { break };
+        size += chunk.len() as u64;
+        if size > limit {
+            return Err(CopyFailure::TooLarge);
+        }
+        hasher.update(&chunk);
+        writer.write(&chunk).await.map_err(CopyFailure::Storage)?;
+        next = match body.next().await {
+            Some(Ok(chunk)) => Some(chunk),
+            Some(Err(e)) => return Err(CopyFailure::Body(e.to_string())),
+            None => None,
+        };
+    }
+    Ok((size, hex::encode(hasher.finalize())))
+}
+
+/// The uploader's file name, reduced to its last path component and stripped of control
+/// characters; it is only ever displayed, never used as a storage path.
+pub fn display_name(raw: &str) -> String {
+    let last = raw.rsplit(['/', '\\']).next().unwrap_or(raw);
+    let cleaned: String = last.chars().filter(|c| !c.is_control()).take(255).collect();
+    if cleaned.trim().is_empty() { "unnamed".to_owned() } else { cleaned }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::display_name;
+
+    #[test]
+    fn file_names_are_reduced_to_a_safe_display_name() {
+        assert_eq!(display_name("../../etc/passwd"), "passwd");
+        assert_eq!(display_name("C:\\Users\\me\\cat.jpg"), "cat.jpg");
+        assert_eq!(display_name("bad\u{0}\nname.png"), "badname.png");
+        assert_eq!(display_name(""), "unnamed");
+    }
+}

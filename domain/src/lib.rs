@@ -1,0 +1,31 @@
+//! The DAM's domain, defined once.
+//!
+//! Without features this crate is only the data-transfer types shared by the server functions and
+//! the WASM client (`dto`). With `server` it adds what server and worker share: configuration,
+//! the database entities, object storage, the job queue and the ingest/catalog services.
+
+pub mod dto;
+
+#[cfg(feature = "server")]
+pub mod catalog;
+#[cfg(feature = "server")]
+pub mod config;
+#[cfg(feature = "server")]
+pub mod db;
+#[cfg(feature = "server")]
+pub mod entities;
+#[cfg(feature = "server")]
+pub mod error;
+#[cfg(feature = "server")]
+pub mod ingest;
+#[cfg(feature = "server")]
+pub mod jobs;
+#[cfg(feature = "server")]
+pub mod services;
+#[cfg(feature = "server")]
+pub mod sniff;
+#[cfg(feature = "server")]
+pub mod storage;
+
+#[cfg(feature = "server")]
+pub use {config::Config, error::Error, services::Services};

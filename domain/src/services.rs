@@ -1,0 +1,31 @@
+//! Everything a request handler or a job needs, connected once at start-up and cloned cheaply.
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use crate::{
+    config::Config,
+    db,
+    error::Result,
+    jobs::JobQueue,
+    storage::{LocalStorage, Storage},
+};
+
+#[derive(Clone, Debug)]
+pub struct Services {
+    pub config: Arc<Config>,
+    pub db: DatabaseConnection,
+    pub storage: Storage,
+    pub jobs: JobQueue,
+}
+
+impl Services {
+    /// Connects Postgres (creating and migrating the database if needed), storage and Redis.
+    pub async fn start(config: Config) -> Result<Self> {
+        let db = db::connect_and_migrate(&config.database_url).await?;
+        let storage = Storage::Local(LocalStorage::open_root(&config.storage_dir).await?);
+        let jobs = JobQueue::connect(&config.redis_url, &config.queue_namespace).await?;
+        Ok(Services { config: Arc::new(config), db, storage, jobs })
+    }
+}

@@ -1,0 +1,119 @@
+//! Object storage for originals and derivatives. Keys look like `originals/<id>.jpg`,
+//! `thumbnails/<id>/320.jpg`, `transcodes/<id>/720p.mp4`.
+//!
+//! Writes go through an [`ObjectWriter`] that only makes the object visible on `commit`, so a
+//! failed or abandoned upload never leaves a half-written object behind.
+
+mod local;
+
+use bytes::Bytes;
+use futures::stream::BoxStream;
+
+pub use local::{LocalStorage, LocalWriter};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("object {0} not found")]
+    NotFound(String),
+    #[error("invalid object key {0:?}")]
+    InvalidKey(String),
+    #[error("i/o error on {key}: {source}")]
+    Io { key: String, source: std::io::Error },
+}
+
+/// The configured backend. An enum rather than a trait object: the set of backends is closed and
+/// async methods stay simple.
+#[derive(Clone, Debug)]
+pub enum Storage {
+    Local(LocalStorage),
+}
+
+pub enum ObjectWriter {
+    Local(LocalWriter),
+}
+
+impl Storage {
+    pub async fn begin_write(&self, key: &str) -> Result<ObjectWriter, StorageError> {
+        match self {
+            Storage::Local(s) => s.begin_write(key).await.map(ObjectWriter::Local),
+        }
+    }
+
+    pub async fn put(&self, key: &str, data: &[u8]) -> Result<(), StorageError> {
+        let mut writer = self.begin_write(key).await?;
+        writer.write(data).await?;
+        writer.commit().await
+    }
+
+    pub async fn read(&self, key: &str) -> Result<Vec<u8>, StorageError> {
+        match self {
+            Storage::Local(s) => s.read(key).await,
+        }
+    }
+
+    /// Streams an object (for downloads) with its length.
+    pub async fn open(&self, key: &str) -> Result<(u64, BoxStream<'static, std::io::Result<Bytes>>), StorageError> {
+        match self {
+            Storage::Local(s) => s.open(key).await,
+        }
+    }
+
+    pub async fn delete(&self, key: &str) -> Result<(), StorageError> {
+        match self {
+            Storage::Local(s) => s.delete(key).await,
+        }
+    }
+}
+
+impl ObjectWriter {
+    pub async fn write(&mut self, chunk: &[u8]) -> Result<(), StorageError> {
+        match self {
+            ObjectWriter::Local(w) => w.write(chunk).await,
+        }
+    }
+
+    /// Makes the object visible under its key, atomically.
+    pub async fn commit(self) -> Result<(), StorageError> {
+        match self {
+            ObjectWriter::Local(w) => w.commit().await,
+        }
+    }
+
+    /// Throws the partial object away. Dropping an uncommitted writer does the same.
+    pub async fn abort(self) {
+        match self {
+            ObjectWriter::Local(w) => w.abort().await,
+        }
+    }
+}
+
+/// Keys are made by the application, but are checked anyway so no key can escape the storage root.
+pub(crate) fn validate_key(key: &str) -> Result<(), StorageError> {
+    let ok = !key.is_empty()
+        && !key.starts_with('/')
+        && key.split('/').all(|part| !part.is_empty() && part != "." && part != ".." && !part.starts_with(".tmp"))
+        && !key.contains('\\')
+        && !key.contains('\0');
+    if ok { Ok(()) } else { Err(StorageError::InvalidKey(key.to_owned())) }
+}
+
+pub fn original_key(asset_id: uuid::Uuid, extension: &str) -> String {
+    format!("originals/{asset_id}.{extension}")
+}
+
+pub fn thumbnail_key(asset_id: uuid::Uuid, label: &str, extension: &str) -> String {
+    format!("thumbnails/{asset_id}/{label}.{extension}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::validate_key;
+
+    #[test]
+    fn keys_cannot_escape_the_root() {
+        for bad in ["", "/etc/passwd", "../x", "originals/../../x", "a//b", "a/./b", "a\\b", ".tmp/x"] {
+            assert!(validate_key(bad).is_err(), "{bad:?} should be refused");
+        }
+        assert!(validate_key("originals/0190.jpg").is_ok());
+    }
+}

@@ -1,0 +1,118 @@
+//! `/api/assets`: upload, list, read, and serve an asset's files.
+
+use axum::{
+    body::Body,
+    extract::{DefaultBodyLimit, Path, Query, Request, State},
+    http::{header, StatusCode},
+    response::{IntoResponse, Response},
+    routing::get,
+    Json, Router,
+};
+use app::auth::Access;
+use domain::{catalog, dto::DerivativeKind, entities::asset, ingest, Error, Services};
+use sea_orm::EntityTrait;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::{
+    error::{status_of_rejection, ApiError},
+    AppState,
+};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        // Uploads are streamed and limited per file by MAX_UPLOAD_BYTES, not by a body limit.
+        .route("/assets", get(list).post(upload).layer(DefaultBodyLimit::disable()))
+        .route("/assets/{id}", get(show))
+        .route("/assets/{id}/thumbnail", get(thumbnail))
+        .route("/assets/{id}/original", get(original))
+}
+
+#[derive(Deserialize)]
+struct PageQuery {
+    page: Option<u64>,
+    per_page: Option<u64>,
+}
+
+async fn list(_access: Access, State(services): State<Services>, Query(q): Query<PageQuery>) -> Result<Response, ApiError> {
+    Ok(Json(catalog::list_assets(&services.db, q.page, q.per_page).await?).into_response())
+}
+
+async fn show(_access: Access, State(services): State<Services>, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
+    Ok(Json(catalog::get_asset(&services.db, id).await?).into_response())
+}
+
+/// `multipart/form-data` with one or more file parts. 201 when every file was stored; otherwise the
+/// status of the first refusal (415 not an image/video, 413 too large, 400 empty) with the
+/// per-file details. Refused files leave nothing behind; accepted ones are kept either way.
+async fn upload(access: Access, State(services): State<Services>, request: Request) -> Result<Response, ApiError> {
+    let boundary = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|ct| multer::parse_boundary(ct).ok())
+        .ok_or_else(|| Error::BadRequest("expected a multipart/form-data body with one or more files".into()))?;
+    let form = multer::Multipart::new(request.into_body().into_data_stream(), boundary);
+    let report = ingest::ingest_multipart(&services, access.uploader(), form).await?;
+    let status = match report.rejected.first() {
+        None => StatusCode::CREATED,
+        Some(first) => status_of_rejection(first.reason),
+    };
+    let body = match report.rejected.first() {
+        None => serde_json::to_value(&report),
+        Some(first) => serde_json::to_value(&report).map(|mut v| {
+            v["error"] = first.error.clone().into();
+            v
+        }),
+    }
+    .map_err(|e| Error::BadRequest(e.to_string()))?;
+    Ok((status, Json(body)).into_response())
+}
+
+async fn thumbnail(_access: Access, State(services): State<Services>, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
+    let (key, mime) = catalog::derivative_path(&services.db, id, DerivativeKind::Thumbnail).await?;
+    stream_object(&services, &key, &mime, None).await
+}
+
+async fn original(_access: Access, State(services): State<Services>, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
+    let asset = asset::Entity::find_by_id(id).one(&services.db).await.map_err(Error::from)?.ok_or(Error::NotFound("asset"))?;
+    stream_object(&services, &asset.original_path, &asset.mime, Some(&asset.original_filename)).await
+}
+
+/// Streams a stored object; with a file name it is sent as a download, never rendered inline.
+async fn stream_object(services: &Services, key: &str, mime: &str, download_as: Option<&str>) -> Result<Response, ApiError> {
+    let (len, stream) = services.storage.open(key).await.map_err(Error::from)?;
+    let mut response = Response::builder()
+        .header(header::CONTENT_TYPE, mime)
+        .header(header::CONTENT_LENGTH, len)
+        .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
+        .header(header::CACHE_CONTROL, "private, max-age=3600");
+    if let Some(name) = download_as {
+        response = response.header(header::CONTENT_DISPOSITION, content_disposition(name));
+    }
+    Ok(response.body(Body::from_stream(stream)).map_err(|e| Error::BadRequest(e.to_string()))?)
+}
+
+/// `attachment` with an ASCII fallback name and the exact name in RFC 5987 form.
+fn content_disposition(name: &str) -> String {
+    let ascii: String = name.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' }).collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect();
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::content_disposition;
+
+    #[test]
+    fn download_names_cannot_break_the_header() {
+        assert_eq!(
+            content_disposition("a \"b\".jpg"),
+            "attachment; filename=\"a _b_.jpg\"; filename*=UTF-8''a%20%22b%22.jpg"
+        );
+        assert!(content_disposition("été\r\n.png").starts_with("attachment; filename=\"_t___.png\""));
+    }
+}

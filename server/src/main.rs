@@ -1,0 +1,23 @@
+//! `dam-server`: serves the web UI and the JSON API.
+
+use domain::{Config, Services};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tower_http=info".into()))
+        .init();
+    let config = Config::from_env()?;
+    server::check_site_root(&config.site_root);
+    let listen_addr = config.listen_addr;
+    let services = Services::start(config).await?;
+    let listener = tokio::net::TcpListener::bind(listen_addr).await?;
+    tracing::info!(url = %format!("http://{listen_addr}/"), "DAM server listening");
+    axum::serve(listener, server::router(services))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}

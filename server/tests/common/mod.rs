@@ -1,0 +1,166 @@
+//! Test harness: every test gets the real application — its own Postgres database, its own Redis
+//! key namespace and storage directory — served on a random port, with a real worker beside it.
+
+#![allow(dead_code)]
+
+use std::{path::PathBuf, time::Duration};
+
+use domain::{dto::AssetView, Config, Services};
+use image::{ImageFormat, Rgb, RgbImage};
+use tokio::sync::oneshot;
+use uuid::Uuid;
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub services: Services,
+    pub storage_dir: PathBuf,
+    namespace: String,
+    worker_stop: Option<oneshot::Sender<()>>,
+    worker: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+}
+
+/// The application with a running worker.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// The application with some configuration overridden, and a running worker.
+pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
+    let mut app = spawn_app_without_worker(overrides).await;
+    app.start_worker();
+    app
+}
+
+pub async fn spawn_app_without_worker(overrides: &[(&str, &str)]) -> TestApp {
+    let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn").try_init();
+    let id = Uuid::new_v4().simple().to_string();
+    let server = std::env::var("TEST_DATABASE_SERVER").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+    let storage_dir = std::env::temp_dir().join(format!("dam-test-{id}"));
+    let namespace = format!("dam-test:{id}");
+    let defaults = [
+        ("DATABASE_URL", format!("{server}/dam_test_{id}")),
+        ("QUEUE_NAMESPACE", namespace.clone()),
+        ("STORAGE_DIR", storage_dir.to_string_lossy().into_owned()),
+        ("LISTEN_ADDR", "127.0.0.1:0".into()),
+    ];
+    let config = Config::from_lookup(|name| {
+        overrides
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+            .or_else(|| defaults.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone()))
+            .or_else(|| std::env::var(name).ok().filter(|_| name == "REDIS_URL"))
+    })
+    .expect("test configuration");
+    let services = Services::start(config).await.expect("services start");
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    let router = server::router(services.clone());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+
+    TestApp { address, client: reqwest::Client::new(), services, storage_dir, namespace, worker_stop: None, worker: None }
+}
+
+impl TestApp {
+    pub fn start_worker(&mut self) {
+        let (stop, stopped) = oneshot::channel();
+        let services = self.services.clone();
+        self.worker = Some(tokio::spawn(worker::run(services, async {
+            let _ = stopped.await;
+        })));
+        self.worker_stop = Some(stop);
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    /// `POST /api/assets` with the given files as multipart parts named `files`.
+    pub async fn upload(&self, files: &[(&str, Vec<u8>)]) -> reqwest::Response {
+        self.client.post(self.url("/api/assets")).multipart(form(files)).send().await.expect("upload request")
+    }
+
+    pub async fn asset(&self, id: Uuid) -> AssetView {
+        let response = self.client.get(self.url(&format!("/api/assets/{id}"))).send().await.unwrap();
+        assert_eq!(response.status(), 200, "GET asset {id}");
+        response.json().await.unwrap()
+    }
+
+    /// Polls the API the way the gallery does until processing has finished one way or the other.
+    pub async fn wait_until_settled(&self, id: Uuid) -> AssetView {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            let asset = self.asset(id).await;
+            if asset.status.is_settled() {
+                return asset;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "asset {id} still {:?} after 60 s", asset.status);
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Objects under a storage prefix such as `originals` (empty when the folder does not exist).
+    pub fn stored_files(&self, prefix: &str) -> Vec<PathBuf> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                if entry.path().is_dir() { walk(&entry.path(), out) } else { out.push(entry.path()) }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.storage_dir.join(prefix), &mut out);
+        out
+    }
+
+    /// Empties this test's Redis namespace, as a Redis restart would (it keeps nothing on disk).
+    pub async fn flush_queues(&self) {
+        let url = std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+        let client = redis::Client::open(url).unwrap();
+        let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+        let keys: Vec<String> = redis::cmd("KEYS").arg(format!("{}:*", self.namespace)).query_async(&mut conn).await.unwrap();
+        if !keys.is_empty() {
+            let _: () = redis::cmd("DEL").arg(keys).query_async(&mut conn).await.unwrap();
+        }
+    }
+
+    /// Stops the worker and removes the database, queues and files this test made.
+    pub async fn cleanup(mut self) {
+        if let Some(stop) = self.worker_stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(worker) = self.worker.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(10), worker).await;
+        }
+        self.flush_queues().await;
+        domain::db::drop_database(&self.services.config.database_url).await.expect("drop test database");
+        let _ = std::fs::remove_dir_all(&self.storage_dir);
+    }
+}
+
+pub fn form(files: &[(&str, Vec<u8>)]) -> reqwest::multipart::Form {
+    files.iter().fold(reqwest::multipart::Form::new(), |form, (name, bytes)| {
+        form.part("files", reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.to_string()))
+    })
+}
+
+/// A real JPEG of the given size (a gradient, so it compresses like a photo rather than a blank).
+pub fn jpeg(width: u32, height: u32) -> Vec<u8> {
+    encode(width, height, ImageFormat::Jpeg)
+}
+
+pub fn png(width: u32, height: u32) -> Vec<u8> {
+    encode(width, height, ImageFormat::Png)
+}
+
+fn encode(width: u32, height: u32, format: ImageFormat) -> Vec<u8> {
+    let img = RgbImage::from_fn(width, height, |x, y| Rgb([(x * 255 / width) as u8, (y * 255 / height) as u8, 90]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, format).unwrap();
+    out.into_inner()
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}

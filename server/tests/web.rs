@@ -1,0 +1,42 @@
+//! The web UI's server side: the server-rendered gallery and the server functions it calls.
+
+mod common;
+
+use common::{form, png, spawn_app};
+use domain::dto::{AssetPage, AssetStatus, UploadReport};
+
+#[tokio::test]
+async fn gallery_is_server_rendered_with_the_assets() {
+    let app = spawn_app().await;
+    let report: UploadReport = app.upload(&[("sunset.png", png(64, 48))]).await.json().await.unwrap();
+    app.wait_until_settled(report.accepted[0].id).await;
+
+    let page = app.client.get(app.url("/")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Library"));
+    assert!(html.contains("sunset.png"), "the asset is in the server-rendered HTML");
+    assert!(html.contains(&format!("/api/assets/{}/thumbnail", report.accepted[0].id)));
+    assert!(html.contains("/pkg/dam.js"), "hydration script is linked");
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn upload_server_function_stores_and_reports_each_file() {
+    let app = spawn_app().await;
+    let files = [("one.png", png(500, 100)), ("two.txt", b"just text".to_vec())];
+    let response = app.client.post(app.url("/api/fn/upload_files")).multipart(form(&files)).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let report: UploadReport = response.json().await.unwrap();
+    assert_eq!(report.accepted.len(), 1);
+    assert_eq!(report.rejected[0].filename, "two.txt");
+    assert!(report.rejected[0].error.contains("not an image or a video"));
+    assert_eq!(app.wait_until_settled(report.accepted[0].id).await.status, AssetStatus::Processed);
+
+    let listed = app.client.post(app.url("/api/fn/list_assets")).form(&[("per_page", "10")]).send().await.unwrap();
+    assert_eq!(listed.status(), 200);
+    let page: AssetPage = listed.json().await.unwrap();
+    assert_eq!(page.total, 1);
+    assert_eq!(page.items[0].filename, "one.png");
+    app.cleanup().await;
+}

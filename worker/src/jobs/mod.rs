@@ -1,0 +1,4 @@
+//! One module per job kind.
+
+pub mod process_image;
+pub mod process_video;
