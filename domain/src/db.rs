@@ -33,24 +33,27 @@ pub async fn ensure_database(database_url: &str) -> Result<(), DbErr> {
     let (server_url, name) = split_database_name(database_url)
         .ok_or_else(|| DbErr::Custom(format!("DATABASE_URL has no database name: {database_url}")))?;
     let admin = Database::connect(format!("{server_url}/postgres")).await?;
-    let exists = admin
-        .query_one(Statement::from_sql_and_values(
-            admin.get_database_backend(),
-            "SELECT 1 FROM pg_database WHERE datname = $1",
-            [name.clone().into()],
-        ))
-        .await?
-        .is_some();
-    if !exists {
+    if !database_exists(&admin, &name).await? {
         let quoted = name.replace('"', "\"\"");
         match admin.execute_unprepared(&format!("CREATE DATABASE \"{quoted}\"")).await {
             Ok(_) => tracing::info!(database = %name, "created database"),
-            // Another process created it between our check and our CREATE.
-            Err(e) if e.to_string().contains("already exists") => {}
+            // Server and worker starting together both try; losing that race is fine.
+            Err(_) if database_exists(&admin, &name).await? => {}
             Err(e) => return Err(e),
         }
     }
     admin.close().await
+}
+
+async fn database_exists(admin: &DatabaseConnection, name: &str) -> Result<bool, DbErr> {
+    let found = admin
+        .query_one(Statement::from_sql_and_values(
+            admin.get_database_backend(),
+            "SELECT 1 FROM pg_database WHERE datname = $1",
+            [name.into()],
+        ))
+        .await?;
+    Ok(found.is_some())
 }
 
 /// Drops a database (tests clean up after themselves with this).

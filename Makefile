@@ -1,0 +1,34 @@
+# The two commands: `make run` (set up, build, start everything) and `make test` (every test).
+SHELL := /bin/bash
+# One build cache outside the clone, shared by every checkout on this machine (and by CI).
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/dam-target
+export SITE_ROOT ?= target/site
+
+.PHONY: run test setup build front test-rust test-e2e clean-data
+
+run: setup build
+	scripts/run.sh
+
+test: setup build
+	$(MAKE) test-rust test-e2e
+
+setup:
+	scripts/setup.sh
+
+# Browser bundle: WASM + JS bindings, CSS, static files.
+front:
+	cargo run -q -p xtask -- wasm
+	cd style && npm run --silent build
+	cp -r public/. $(SITE_ROOT)/
+
+build: front
+	cargo build -p server -p worker
+
+test-rust:
+	@if command -v cargo-nextest >/dev/null; then cargo nextest run --no-fail-fast; else cargo test --no-fail-fast; fi
+
+test-e2e:
+	cd end2end && npx playwright test
+
+clean-data:
+	rm -rf data

@@ -1,0 +1,46 @@
+import { test, expect, type Page } from "@playwright/test";
+import { gradientPng } from "./png";
+
+/** Opens the gallery and waits until the WASM app has hydrated it. */
+async function openGallery(page: Page, errors: string[]) {
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  await page.goto("/");
+  await expect(page.locator("body[data-hydrated=true]")).toBeAttached();
+  // Marks this page load: if the upload reloaded the page, the marker would be gone.
+  await page.evaluate(() => ((window as any).__sameDocument = true));
+}
+
+test("an uploaded image appears in the gallery and gets its thumbnail without a reload", async ({ page }) => {
+  const errors: string[] = [];
+  await openGallery(page, errors);
+  const name = `sunrise-${Date.now()}.png`;
+
+  await page.getByTestId("file-input").setInputFiles({ name, mimeType: "image/png", buffer: gradientPng(960, 640) });
+  await page.getByRole("button", { name: "Upload", exact: true }).click();
+
+  const card = page.getByTestId("asset-card").filter({ hasText: name });
+  await expect(card).toBeVisible();
+  await expect(card).toHaveAttribute("data-status", "processed", { timeout: 30_000 });
+  const thumbnail = card.getByRole("img", { name });
+  await expect(thumbnail).toBeVisible();
+  // The thumbnail really loaded, at 320 px on its longest side.
+  await expect.poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(320);
+  expect(await thumbnail.evaluate((img: HTMLImageElement) => img.naturalHeight)).toBe(213);
+
+  expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
+  expect(errors).toEqual([]);
+});
+
+test("a text file disguised as an image is refused with a clear message", async ({ page }) => {
+  const errors: string[] = [];
+  await openGallery(page, errors);
+  const name = `notes-${Date.now()}.jpg`;
+
+  await page.getByTestId("file-input").setInputFiles({ name, mimeType: "image/jpeg", buffer: Buffer.from("not a photo at all\n") });
+  await page.getByRole("button", { name: "Upload", exact: true }).click();
+
+  await expect(page.getByTestId("upload-result")).toContainText(`“${name}” is not an image or a video`);
+  await expect(page.getByTestId("asset-card").filter({ hasText: name })).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
