@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 # One build cache outside the clone, shared by every checkout on this machine (and by CI).
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/dam-target
-export SITE_ROOT ?= target/site
+export SITE_ROOT ?= $(CURDIR)/target/site
 
 .PHONY: run test setup build front test-rust test-e2e clean-data
 

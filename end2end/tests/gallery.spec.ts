@@ -5,6 +5,7 @@ import { gradientPng } from "./png";
 async function openGallery(page: Page, errors: string[]) {
   page.on("pageerror", (e) => errors.push(e.message));
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  page.on("response", (r) => r.status() >= 400 && errors.push(`${r.status()} ${r.url()}`));
   await page.goto("/");
   await expect(page.locator("body[data-hydrated=true]")).toBeAttached();
   // Marks this page load: if the upload reloaded the page, the marker would be gone.
