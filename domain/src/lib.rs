@@ -26,6 +26,8 @@ pub mod services;
 pub mod sniff;
 #[cfg(feature = "server")]
 pub mod storage;
+#[cfg(feature = "server")]
+pub mod telemetry;
 
 #[cfg(feature = "server")]
 pub use {config::Config, error::Error, services::Services};

@@ -4,10 +4,7 @@ use domain::{Config, Services};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .json()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tower_http=info".into()))
-        .init();
+    domain::telemetry::init_logging("info,tower_http=info");
     let config = Config::from_env()?;
     server::check_site_root(&config.site_root);
     let listen_addr = config.listen_addr;

@@ -4,10 +4,7 @@ use domain::{Config, Services};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .json()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
-        .init();
+    domain::telemetry::init_logging("info");
     let config = Config::from_env()?;
     let services = Services::start(config).await?;
     worker::run(services, async {
