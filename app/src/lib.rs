@@ -1,16 +1,20 @@
 //! The web UI: Leptos components rendered on the server (feature `ssr`) and hydrated in the
 //! browser (feature `hydrate`), plus the server functions they call.
 
+pub mod account;
+pub mod admin;
 pub mod api;
-#[cfg(feature = "ssr")]
-pub mod auth;
 pub mod gallery;
+#[cfg(feature = "ssr")]
+pub mod http;
+mod layout;
+pub mod ui;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    StaticSegment,
+    path, SsrMode,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -34,6 +38,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    ui::provide_current_user();
     // Lets end-to-end tests (and people debugging) see when the page has become interactive.
     Effect::new(|_| {
         if let Some(body) = document().body() {
@@ -44,14 +49,16 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="dam" href="/pkg/dam.css"/>
         <Title text="DAM"/>
         <Router>
-            <header class="border-b border-slate-200 bg-white">
-                <div class="mx-auto flex max-w-6xl items-center justify-between px-4 py-3">
-                    <a href="/" class="text-lg font-semibold">"DAM"</a>
-                </div>
-            </header>
+            <layout::Header/>
             <main class="mx-auto max-w-6xl px-4 py-6">
+                // Async rendering: access checks resolve before the first byte, so a page that
+                // needs a sign-in answers with a real redirect.
                 <Routes fallback=|| view! { <p>"Page not found."</p> }>
-                    <Route path=StaticSegment("") view=gallery::GalleryPage/>
+                    <Route path=path!("") view=gallery::GalleryPage ssr=SsrMode::Async/>
+                    <Route path=path!("login") view=account::login::LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("settings") view=account::settings::SettingsPage ssr=SsrMode::Async/>
+                    <Route path=path!("admin/users") view=admin::users::UsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("admin/audit") view=admin::audit::AuditPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -31,6 +31,42 @@ pub struct Config {
     pub max_image_pixels: u64,
     /// WORKER_IMAGE_CONCURRENCY: image jobs one worker process runs at once.
     pub image_concurrency: usize,
+    /// PUBLIC_URL: the address people use (scheme, host, port); origin checks and SSO redirects
+    /// use it. Defaults to `http://LISTEN_ADDR`.
+    pub public_url: String,
+    /// COOKIE_SECURE: mark the session cookie Secure; defaults to true when PUBLIC_URL is https.
+    pub cookie_secure: bool,
+    /// SESSION_TTL_HOURS: how long a sign-in lasts.
+    pub session_ttl_hours: u32,
+    /// TRUSTED_PROXIES: comma-separated addresses or CIDR ranges of reverse proxies whose
+    /// X-Forwarded-For is believed; empty means the socket address is the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// ADMIN_EMAIL / ADMIN_PASSWORD: the first admin, created on the first start with no users.
+    /// Without ADMIN_PASSWORD a one-time password is generated and printed once in the log.
+    pub admin_email: String,
+    pub admin_password: Option<String>,
+    /// LOGIN_RATE_PER_IP / LOGIN_RATE_PER_ACCOUNT: sign-in attempts per minute.
+    pub login_rate_per_ip: u32,
+    pub login_rate_per_account: u32,
+    /// API_RATE_PER_SECOND / API_RATE_BURST: API requests per token (or session, or address).
+    pub api_rate_per_second: u32,
+    pub api_rate_burst: u32,
+    /// OIDC_ISSUER_URL, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET: single sign-on, off unless all are set.
+    pub oidc: Option<OidcConfig>,
+}
+
+#[derive(Clone, Debug)]
+pub struct OidcConfig {
+    pub issuer_url: String,
+    pub client_id: String,
+    pub client_secret: String,
+    /// OIDC_ROLE_CLAIM: the ID-token/userinfo claim holding `admin`, `editor` or `viewer` (a string
+    /// or a list; the highest role found wins).
+    pub role_claim: String,
+    /// OIDC_DEFAULT_ROLE: the role when the claim is absent.
+    pub default_role: crate::policy::Role,
+    /// OIDC_BUTTON_LABEL: the sign-in button's text.
+    pub button_label: String,
 }
 
 impl Config {
@@ -41,16 +77,50 @@ impl Config {
     /// Builds the configuration from any variable source (the environment, or a test's map).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let text = |name: &str, default: &str| lookup(name).unwrap_or_else(|| default.to_owned());
+        let listen_addr: SocketAddr = parse("LISTEN_ADDR", text("LISTEN_ADDR", "127.0.0.1:3000"))?;
+        let public_url = text("PUBLIC_URL", &format!("http://{listen_addr}")).trim_end_matches('/').to_owned();
         Ok(Config {
             database_url: text("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dam"),
             redis_url: text("REDIS_URL", "redis://127.0.0.1:6379"),
             queue_namespace: text("QUEUE_NAMESPACE", "dam"),
             storage_dir: PathBuf::from(text("STORAGE_DIR", "./data")),
-            listen_addr: parse("LISTEN_ADDR", text("LISTEN_ADDR", "127.0.0.1:3000"))?,
+            listen_addr,
             site_root: PathBuf::from(text("SITE_ROOT", "./target/site")),
             max_upload_bytes: parse("MAX_UPLOAD_BYTES", text("MAX_UPLOAD_BYTES", "5368709120"))?,
             max_image_pixels: parse("MAX_IMAGE_PIXELS", text("MAX_IMAGE_PIXELS", "200000000"))?,
             image_concurrency: parse("WORKER_IMAGE_CONCURRENCY", text("WORKER_IMAGE_CONCURRENCY", "2"))?,
+            cookie_secure: match lookup("COOKIE_SECURE") {
+                Some(v) => parse("COOKIE_SECURE", v)?,
+                None => public_url.starts_with("https://"),
+            },
+            public_url,
+            session_ttl_hours: parse("SESSION_TTL_HOURS", text("SESSION_TTL_HOURS", "168"))?,
+            trusted_proxies: text("TRUSTED_PROXIES", "")
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| parse_net(s).ok_or_else(|| ConfigError { name: "TRUSTED_PROXIES", value: s.into(), reason: "not an IP address or CIDR range".into() }))
+                .collect::<Result<_, _>>()?,
+            admin_email: text("ADMIN_EMAIL", "admin@localhost"),
+            admin_password: lookup("ADMIN_PASSWORD").filter(|p| !p.is_empty()),
+            login_rate_per_ip: parse("LOGIN_RATE_PER_IP", text("LOGIN_RATE_PER_IP", "30"))?,
+            login_rate_per_account: parse("LOGIN_RATE_PER_ACCOUNT", text("LOGIN_RATE_PER_ACCOUNT", "5"))?,
+            api_rate_per_second: parse("API_RATE_PER_SECOND", text("API_RATE_PER_SECOND", "50"))?,
+            api_rate_burst: parse("API_RATE_BURST", text("API_RATE_BURST", "200"))?,
+            oidc: match (lookup("OIDC_ISSUER_URL"), lookup("OIDC_CLIENT_ID"), lookup("OIDC_CLIENT_SECRET")) {
+                (Some(issuer_url), Some(client_id), Some(client_secret)) => Some(OidcConfig {
+                    issuer_url,
+                    client_id,
+                    client_secret,
+                    role_claim: text("OIDC_ROLE_CLAIM", "dam_role"),
+                    default_role: {
+                        let raw = text("OIDC_DEFAULT_ROLE", "viewer");
+                        crate::policy::Role::parse(&raw).ok_or(ConfigError { name: "OIDC_DEFAULT_ROLE", value: raw, reason: "expected admin, editor or viewer".into() })?
+                    },
+                    button_label: text("OIDC_BUTTON_LABEL", "Sign in with SSO"),
+                }),
+                _ => None,
+            },
         })
     }
 }
@@ -62,6 +132,11 @@ where
     value.parse().map_err(|e: T::Err| ConfigError { name, reason: e.to_string(), value })
 }
 
+/// `10.0.0.1` or `10.0.0.0/8`.
+fn parse_net(text: &str) -> Option<ipnet::IpNet> {
+    text.parse().ok().or_else(|| text.parse::<std::net::IpAddr>().ok().map(ipnet::IpNet::from))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,6 +146,20 @@ mod tests {
         let config = Config::from_lookup(|_| None).unwrap();
         assert_eq!(config.listen_addr.port(), 3000);
         assert_eq!(config.storage_dir, PathBuf::from("./data"));
+        assert_eq!(config.public_url, "http://127.0.0.1:3000");
+        assert!(!config.cookie_secure);
+        assert!(config.oidc.is_none());
+        assert!(config.admin_password.is_none());
+    }
+
+    #[test]
+    fn https_public_url_makes_cookies_secure_and_proxies_parse() {
+        let vars = [("PUBLIC_URL", "https://dam.example.com/"), ("TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.5")];
+        let config = Config::from_lookup(|n| vars.iter().find(|(k, _)| *k == n).map(|(_, v)| v.to_string())).unwrap();
+        assert!(config.cookie_secure);
+        assert_eq!(config.public_url, "https://dam.example.com");
+        assert_eq!(config.trusted_proxies.len(), 2);
+        assert!(config.trusted_proxies[1].contains(&"192.168.1.5".parse::<std::net::IpAddr>().unwrap()));
     }
 
     #[test]

@@ -21,6 +21,24 @@ pub enum Error {
     #[error("the upload of “{filename}” was interrupted ({reason}); nothing was stored")]
     UploadInterrupted { filename: String, reason: String },
 
+    #[error("sign in first")]
+    Unauthenticated,
+
+    #[error("you are not allowed to {0}")]
+    Forbidden(String),
+
+    #[error("wrong e-mail or password")]
+    InvalidCredentials,
+
+    #[error("this account is disabled; ask an administrator")]
+    AccountDisabled,
+
+    #[error("too many attempts; try again in {} seconds", retry_after.as_secs().max(1))]
+    RateLimited { retry_after: std::time::Duration },
+
+    #[error("{0}")]
+    Conflict(String),
+
     #[error("invalid request: {0}")]
     BadRequest(String),
 

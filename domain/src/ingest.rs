@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::{
+    audit::{self, Actor, Target},
     catalog,
     dto::{AssetStatus, RejectedFile, UploadReport},
     entities::asset,
@@ -18,14 +19,8 @@ use crate::{
     storage::{self, ObjectWriter},
 };
 
-/// Who is uploading; empty until accounts exist.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Uploader {
-    pub user_id: Option<Uuid>,
-}
-
 /// Stores one file and queues it. On any error nothing is left behind: no object, no row.
-pub async fn ingest_file<S, E>(services: &Services, uploader: Uploader, filename: &str, body: S) -> Result<asset::Model>
+pub async fn ingest_file<S, E>(services: &Services, uploader: &Actor, filename: &str, body: S) -> Result<asset::Model>
 where
     S: Stream<Item = Result<Bytes, E>> + Unpin,
     E: std::fmt::Display,
@@ -92,6 +87,8 @@ where
         }
     };
     tracing::info!(asset_id = %asset.id, mime = %asset.mime, size = asset.size, "stored upload");
+    let details = serde_json::json!({ "filename": asset.original_filename, "mime": asset.mime, "size": asset.size });
+    audit::record(&services.db, uploader, "asset.upload", Some(Target::asset(asset.id)), details).await?;
 
     // The asset is safely stored whatever happens next; if Redis is down the worker's start-up
     // sweep queues it later, so a queue failure is logged rather than failing the upload.
@@ -104,7 +101,7 @@ where
 /// Ingests every file part of a multipart upload (the JSON API and the web form's server function
 /// both arrive here). Each file is judged on its own: refused files are reported, accepted ones
 /// stay stored. Only a failure of the service itself (database, storage) aborts the request.
-pub async fn ingest_multipart(services: &Services, uploader: Uploader, mut form: multer::Multipart<'static>) -> Result<UploadReport> {
+pub async fn ingest_multipart(services: &Services, uploader: &Actor, mut form: multer::Multipart<'static>) -> Result<UploadReport> {
     let mut report = UploadReport::default();
     loop {
         let field = match form.next_field().await {

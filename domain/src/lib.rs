@@ -5,7 +5,12 @@
 //! the database entities, object storage, the job queue and the ingest/catalog services.
 
 pub mod dto;
+pub mod policy;
 
+#[cfg(feature = "server")]
+pub mod accounts;
+#[cfg(feature = "server")]
+pub mod audit;
 #[cfg(feature = "server")]
 pub mod catalog;
 #[cfg(feature = "server")]

@@ -8,6 +8,7 @@ use crate::{
     config::Config,
     db,
     error::Result,
+    accounts::login::LoginLimiter,
     jobs::JobQueue,
     storage::{LocalStorage, Storage},
 };
@@ -18,6 +19,7 @@ pub struct Services {
     pub db: DatabaseConnection,
     pub storage: Storage,
     pub jobs: JobQueue,
+    pub login_limiter: Arc<LoginLimiter>,
 }
 
 impl Services {
@@ -26,6 +28,7 @@ impl Services {
         let db = db::connect_and_migrate(&config.database_url).await?;
         let storage = Storage::Local(LocalStorage::open_root(&config.storage_dir).await?);
         let jobs = JobQueue::connect(&config.redis_url, &config.queue_namespace).await?;
-        Ok(Services { config: Arc::new(config), db, storage, jobs })
+        let login_limiter = LoginLimiter::new(config.login_rate_per_ip, config.login_rate_per_account);
+        Ok(Services { config: Arc::new(config), db, storage, jobs, login_limiter })
     }
 }

@@ -2,15 +2,17 @@
 //! under `/api`. `router()` is the whole application; tests serve the very same router.
 
 pub mod api;
-pub mod error;
+pub mod middleware;
 
-use std::path::Path;
+use std::{net::SocketAddr, path::Path};
 
-use axum::{routing::get, Router};
-use domain::{Config, Services};
+use axum::{http::header, middleware::from_fn, middleware::from_fn_with_state, routing::get, Router};
+use domain::{accounts::users, Config, Services};
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, LeptosRoutes, ResponseOptions};
 use tower_http::trace::TraceLayer;
+
+use middleware::{client_ip, rate_limit, same_origin, security_headers};
 
 /// State shared by all handlers: the domain services and Leptos' options.
 #[derive(Clone, axum::extract::FromRef)]
@@ -32,18 +34,59 @@ pub fn router(services: Services) -> Router {
     let leptos_options = leptos_options(&services.config);
     let state = AppState { services: services.clone(), leptos_options: leptos_options.clone() };
     let routes = generate_route_list(app::App);
-    let provide_services = move || provide_context(services.clone());
+    let page_context = {
+        let services = services.clone();
+        move || {
+            provide_context(services.clone());
+            // Each rendered page allows exactly its own inline hydration script.
+            if let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<ResponseOptions>()) {
+                if let Ok(value) = security_headers::page_csp(&nonce.to_string()).parse() {
+                    response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+                }
+            }
+        }
+    };
+    let api_limit = rate_limit::ApiRateLimit::new(services.config.api_rate_per_second, services.config.api_rate_burst);
 
     Router::new()
-        .nest("/api", api::routes())
+        .nest("/api", api::routes().layer(from_fn_with_state(api_limit, rate_limit::layer)))
         .route("/healthz", get(|| async { "ok" }))
-        .leptos_routes_with_context(&state, routes, provide_services.clone(), {
+        .leptos_routes_with_context(&state, routes, page_context.clone(), {
             let options = leptos_options.clone();
             move || app::shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_services, app::shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(page_context, app::shell))
+        .layer(from_fn_with_state(services.clone(), same_origin::layer))
+        .layer(from_fn_with_state(services, client_ip::layer))
+        .layer(from_fn(security_headers::layer))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Serves the router, telling it each connection's peer address (for the client-address logic).
+pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> std::io::Result<()> {
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}
+
+/// On the very first start, creates the admin (see ADMIN_EMAIL / ADMIN_PASSWORD). A generated
+/// password is printed once, here, and never stored in clear.
+pub async fn ensure_first_admin(services: &Services) -> Result<(), domain::Error> {
+    let config = &services.config;
+    let Some(created) = users::bootstrap_admin(&services.db, &config.admin_email, config.admin_password.as_deref()).await? else {
+        return Ok(());
+    };
+    match created.generated_password {
+        Some(password) => {
+            tracing::warn!(email = %created.user.email, "created the first admin with a one-time password (printed on stderr); sign in and change it");
+            eprintln!("\n  First start: created the admin account\n    e-mail:   {}\n    password: {password}\n  Sign in and change this password; it is not shown again.\n", created.user.email);
+        }
+        None => tracing::info!(email = %created.user.email, "created the first admin from ADMIN_EMAIL/ADMIN_PASSWORD"),
+    }
+    Ok(())
 }
 
 /// Warns early when the browser bundle has not been built, instead of serving pages that never

@@ -9,12 +9,9 @@ async fn main() -> anyhow::Result<()> {
     server::check_site_root(&config.site_root);
     let listen_addr = config.listen_addr;
     let services = Services::start(config).await?;
+    server::ensure_first_admin(&services).await?;
     let listener = tokio::net::TcpListener::bind(listen_addr).await?;
     tracing::info!(url = %format!("http://{listen_addr}/"), "DAM server listening");
-    axum::serve(listener, server::router(services))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    server::serve(listener, server::router(services)).await?;
     Ok(())
 }

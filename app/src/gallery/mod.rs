@@ -9,7 +9,8 @@ use std::time::Duration;
 use domain::dto::AssetPage;
 use leptos::prelude::*;
 
-use crate::api::list_assets;
+use crate::{api::assets::list_assets, ui::{error_text, use_current_user, RequirePermission}};
+use domain::policy::{self, Permission};
 use asset_card::AssetCard;
 use upload_form::UploadForm;
 
@@ -18,6 +19,17 @@ const POLL_EVERY: Duration = Duration::from_millis(1000);
 
 #[component]
 pub fn GalleryPage() -> impl IntoView {
+    view! {
+        <RequirePermission permission=Permission::Browse>
+            <Library/>
+        </RequirePermission>
+    }
+}
+
+#[component]
+fn Library() -> impl IntoView {
+    let me = use_current_user();
+    let may_upload = move || me.get().and_then(Result::ok).flatten().is_some_and(|u| policy::allows(u.role, Permission::Upload));
     let refresh = RwSignal::new(0u64);
     let assets = Resource::new(move || refresh.get(), |_| list_assets(None, None));
     let bump = move || refresh.update(|n| *n += 1);
@@ -33,13 +45,15 @@ pub fn GalleryPage() -> impl IntoView {
     view! {
         <section class="mb-8">
             <h1 class="mb-4 text-2xl font-semibold">"Library"</h1>
-            <UploadForm on_uploaded=bump/>
+            <Show when=may_upload>
+                <UploadForm on_uploaded=bump/>
+            </Show>
         </section>
         <Transition fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match assets.await {
                     Ok(page) => view! { <AssetGrid page/> }.into_any(),
-                    Err(e) => view! { <p class="text-red-700" role="alert">{format!("Could not load the library: {e}")}</p> }.into_any(),
+                    Err(e) => view! { <p class="text-red-700" role="alert">{format!("Could not load the library: {}", error_text(&e))}</p> }.into_any(),
                 }
             })}
         </Transition>

@@ -2,7 +2,7 @@ use domain::dto::UploadReport;
 use leptos::{prelude::*, wasm_bindgen::JsCast};
 use web_sys::{FormData, HtmlFormElement};
 
-use crate::api::upload_files;
+use crate::api::assets::upload_files;
 
 #[component]
 pub fn UploadForm(on_uploaded: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
@@ -38,7 +38,7 @@ pub fn UploadForm(on_uploaded: impl Fn() + Copy + Send + Sync + 'static) -> impl
             </button>
             {move || report.get().map(|result| match result {
                 Ok(report) => view! { <UploadResult report/> }.into_any(),
-                Err(e) => view! { <p class="text-sm text-red-700" role="alert">{format!("Upload failed: {e}")}</p> }.into_any(),
+                Err(e) => view! { <p class="text-sm text-red-700" role="alert">{format!("Upload failed: {}", crate::ui::error_text(&e))}</p> }.into_any(),
             })}
         </form>
     }

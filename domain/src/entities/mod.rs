@@ -1,8 +1,11 @@
 //! sea-orm entities: one module per table. The schema itself lives in the `migrations` crate.
 
+pub mod api_token;
 pub mod asset;
 pub mod asset_tag;
 pub mod asset_version;
+pub mod audit_event;
+pub mod session;
 pub mod tag;
 pub mod usage_stat;
 pub mod user;

@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::policy::Role;
+
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "users")]
 pub struct Model {
@@ -7,11 +9,14 @@ pub struct Model {
     pub id: Uuid,
     pub email: String,
     pub display_name: String,
-    /// `admin`, `editor` or `viewer`; enforced by the access extractor (accounts issue).
-    pub role: String,
+    pub role: Role,
+    /// Argon2id PHC string; `None` for people who only sign in through SSO.
     pub password_hash: Option<String>,
     pub disabled: bool,
     pub created_at: DateTimeUtc,
+    pub oidc_subject: Option<String>,
+    pub last_login_at: Option<DateTimeUtc>,
+    pub updated_at: DateTimeUtc,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -8,16 +8,13 @@ use axum::{
     routing::get,
     Json, Router,
 };
-use app::auth::Access;
-use domain::{catalog, dto::DerivativeKind, entities::asset, ingest, Error, Services};
+use app::http::{error::status_of_rejection, Access, ApiError};
+use domain::{catalog, dto::DerivativeKind, entities::asset, ingest, policy::Permission, Error, Services};
 use sea_orm::EntityTrait;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::{
-    error::{status_of_rejection, ApiError},
-    AppState,
-};
+use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -34,11 +31,13 @@ struct PageQuery {
     per_page: Option<u64>,
 }
 
-async fn list(_access: Access, State(services): State<Services>, Query(q): Query<PageQuery>) -> Result<Response, ApiError> {
+async fn list(access: Access, State(services): State<Services>, Query(q): Query<PageQuery>) -> Result<Response, ApiError> {
+    access.require(Permission::Browse)?;
     Ok(Json(catalog::list_assets(&services.db, q.page, q.per_page).await?).into_response())
 }
 
-async fn show(_access: Access, State(services): State<Services>, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
+async fn show(access: Access, State(services): State<Services>, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
+    access.require(Permission::Browse)?;
     Ok(Json(catalog::get_asset(&services.db, id).await?).into_response())
 }
 
@@ -46,6 +45,7 @@ async fn show(_access: Access, State(services): State<Services>, Path(id): Path<
 /// status of the first refusal (415 not an image/video, 413 too large, 400 empty) with the
 /// per-file details. Refused files leave nothing behind; accepted ones are kept either way.
 async fn upload(access: Access, State(services): State<Services>, request: Request) -> Result<Response, ApiError> {
+    access.require(Permission::Upload)?;
     let boundary = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -53,7 +53,7 @@ async fn upload(access: Access, State(services): State<Services>, request: Reque
         .and_then(|ct| multer::parse_boundary(ct).ok())
         .ok_or_else(|| Error::BadRequest("expected a multipart/form-data body with one or more files".into()))?;
     let form = multer::Multipart::new(request.into_body().into_data_stream(), boundary);
-    let report = ingest::ingest_multipart(&services, access.uploader(), form).await?;
+    let report = ingest::ingest_multipart(&services, &access.actor(), form).await?;
     let status = match report.rejected.first() {
         None => StatusCode::CREATED,
         Some(first) => status_of_rejection(first.reason),
@@ -69,12 +69,14 @@ async fn upload(access: Access, State(services): State<Services>, request: Reque
     Ok((status, Json(body)).into_response())
 }
 
-async fn thumbnail(_access: Access, State(services): State<Services>, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
+async fn thumbnail(access: Access, State(services): State<Services>, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
+    access.require(Permission::Browse)?;
     let (key, mime) = catalog::derivative_path(&services.db, id, DerivativeKind::Thumbnail).await?;
     stream_object(&services, &key, &mime, None).await
 }
 
-async fn original(_access: Access, State(services): State<Services>, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
+async fn original(access: Access, State(services): State<Services>, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
+    access.require(Permission::Browse)?;
     let asset = asset::Entity::find_by_id(id).one(&services.db).await.map_err(Error::from)?.ok_or(Error::NotFound("asset"))?;
     stream_object(&services, &asset.original_path, &asset.mime, Some(&asset.original_filename)).await
 }
@@ -86,6 +88,8 @@ async fn stream_object(services: &Services, key: &str, mime: &str, download_as: 
         .header(header::CONTENT_TYPE, mime)
         .header(header::CONTENT_LENGTH, len)
         .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
+        // A stored file must never run as a page of this origin, whatever its bytes are.
+        .header(header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox")
         .header(header::CACHE_CONTROL, "private, max-age=3600");
     if let Some(name) = download_as {
         response = response.header(header::CONTENT_DISPOSITION, content_disposition(name));

@@ -1,11 +1,16 @@
-//! The JSON API under `/api`. Every handler takes the `Access` extractor.
+//! The JSON API under `/api`. Every handler takes the `Access` extractor and asks it for the
+//! permission it needs.
 
 mod assets;
+mod audit;
+mod auth;
+mod credentials;
+mod users;
 
 use axum::Router;
 
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
-    assets::routes()
+    Router::new().merge(assets::routes()).merge(auth::routes()).merge(users::routes()).merge(credentials::routes()).merge(audit::routes())
 }

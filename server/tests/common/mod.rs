@@ -5,14 +5,23 @@
 
 use std::{path::PathBuf, time::Duration};
 
-use domain::{dto::AssetView, Config, Services};
+use domain::{
+    accounts::{tokens, users},
+    audit::Actor,
+    dto::{AssetView, NewToken, NewUser},
+    policy::Role,
+    Config, Services,
+};
 use image::{ImageFormat, Rgb, RgbImage};
 use tokio::sync::oneshot;
 use uuid::Uuid;
 
 pub struct TestApp {
     pub address: String,
+    /// Signed in (with an API token) as an editor, who may browse and upload.
     pub client: reqwest::Client,
+    /// Not signed in.
+    pub anonymous: reqwest::Client,
     pub services: Services,
     pub storage_dir: PathBuf,
     namespace: String,
@@ -58,12 +67,73 @@ pub async fn spawn_app_without_worker(overrides: &[(&str, &str)]) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
     let router = server::router(services.clone());
-    tokio::spawn(async move { axum::serve(listener, router).await });
+    tokio::spawn(server::serve(listener, router));
 
-    TestApp { address, client: reqwest::Client::new(), services, storage_dir, namespace, worker_stop: None, worker: None }
+    let mut app = TestApp {
+        address,
+        client: reqwest::Client::new(),
+        anonymous: reqwest::Client::new(),
+        services,
+        storage_dir,
+        namespace,
+        worker_stop: None,
+        worker: None,
+    };
+    let editor = app.create_user(Role::Editor).await;
+    app.client = bearer_client(&app.token_for(&editor).await);
+    app
+}
+
+/// A person created directly in the database, with the password they sign in with.
+#[derive(Clone, Debug)]
+pub struct TestUser {
+    pub id: Uuid,
+    pub email: String,
+    pub password: String,
+    pub role: Role,
+}
+
+pub fn bearer_client(secret: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(reqwest::header::AUTHORIZATION, format!("Bearer {secret}").parse().unwrap());
+    reqwest::Client::builder().default_headers(headers).build().unwrap()
+}
+
+/// A client that keeps cookies, as a browser would.
+pub fn browser_client() -> reqwest::Client {
+    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
 }
 
 impl TestApp {
+    pub async fn create_user(&self, role: Role) -> TestUser {
+        let email = format!("{}-{}@example.test", role.as_str(), Uuid::new_v4().simple());
+        let password = "a perfectly good password".to_owned();
+        let new = NewUser { email: email.clone(), display_name: String::new(), role, password: Some(password.clone()) };
+        let created = users::create(&self.services.db, &Actor::system("test"), new).await.expect("create user");
+        TestUser { id: created.user.id, email, password, role }
+    }
+
+    /// A new API token for `user`; returns the bearer secret.
+    pub async fn token_for(&self, user: &TestUser) -> String {
+        let actor = Actor::user(user.id, &user.email, None);
+        let new = NewToken { name: "test".into(), expires_in_days: None };
+        tokens::create(&self.services.db, &actor, user.id, new).await.expect("create token").secret
+    }
+
+    /// Signs in through the API as a browser would; the returned client carries the session cookie.
+    pub async fn sign_in(&self, user: &TestUser) -> reqwest::Client {
+        let client = browser_client();
+        let response = client
+            .post(self.url("/api/auth/login"))
+            .header("origin", &self.address)
+            .json(&serde_json::json!({ "email": user.email, "password": user.password }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "sign in as {}", user.email);
+        client
+    }
+
     pub fn start_worker(&mut self) {
         let (stop, stopped) = oneshot::channel();
         let services = self.services.clone();

@@ -1,4 +1,4 @@
-//! Types that cross the wire: returned by the JSON API and server functions, read by the WASM client.
+//! Assets and their derivatives as the API shows them.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

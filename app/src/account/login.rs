@@ -1,0 +1,51 @@
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+use crate::{
+    api::account::{sso_options, Login},
+    ui::{error_text, use_current_user},
+};
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let me = use_current_user();
+    let login = ServerAction::<Login>::new();
+    let sso = Resource::new(|| (), |_| sso_options());
+    // A full page load after signing in, so every part of the page is rendered for the new user.
+    Effect::new(move |_| {
+        if login.value().with(|v| matches!(v, Some(Ok(_)))) {
+            let _ = window().location().set_href("/");
+        }
+    });
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                matches!(me.await, Ok(Some(_))).then(|| view! { <Redirect path="/"/> })
+            })}
+        </Suspense>
+        <section class="mx-auto mt-10 max-w-sm rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+            <h1 class="mb-4 text-xl font-semibold">"Sign in"</h1>
+            <ActionForm action=login attr:class="space-y-3">
+                <label class="block text-sm">"E-mail"
+                    <input type="email" name="email" required autocomplete="username" class="mt-1 w-full rounded border border-slate-300 px-2 py-1"/>
+                </label>
+                <label class="block text-sm">"Password"
+                    <input type="password" name="password" required autocomplete="current-password" class="mt-1 w-full rounded border border-slate-300 px-2 py-1"/>
+                </label>
+                <button type="submit" class="w-full rounded bg-slate-900 px-4 py-2 text-sm font-medium text-white">"Sign in"</button>
+            </ActionForm>
+            {move || login.value().get().and_then(|r| r.err()).map(|e| view! {
+                <p class="mt-3 text-sm text-red-700" role="alert">{error_text(&e)}</p>
+            })}
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    sso.await.ok().flatten().map(|label| view! {
+                        <div class="mt-4 border-t border-slate-200 pt-4">
+                            <a href="/auth/oidc/login" rel="external" class="block w-full rounded border border-slate-300 px-4 py-2 text-center text-sm">{label}</a>
+                        </div>
+                    })
+                })}
+            </Suspense>
+        </section>
+    }
+}

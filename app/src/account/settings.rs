@@ -1,0 +1,145 @@
+//! One's own settings: password, API tokens (secret shown once), open sessions.
+
+use domain::dto::{SessionView, TokenView};
+use leptos::prelude::*;
+
+use crate::{
+    api::account::{my_sessions, my_tokens, ChangePassword, CreateToken, RevokeSession, RevokeToken},
+    ui::{error_text, RequirePermission},
+};
+use domain::policy::Permission;
+
+fn when(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    view! {
+        <RequirePermission permission=Permission::ManageOwnCredentials>
+            <h1 class="mb-6 text-2xl font-semibold">"Settings"</h1>
+            <PasswordSection/>
+            <TokensSection/>
+            <SessionsSection/>
+        </RequirePermission>
+    }
+}
+
+#[component]
+fn PasswordSection() -> impl IntoView {
+    let change = ServerAction::<ChangePassword>::new();
+    view! {
+        <section class="mb-8">
+            <h2 class="mb-2 text-lg font-semibold">"Password"</h2>
+            <ActionForm action=change attr:class="flex flex-wrap items-end gap-3 text-sm">
+                <label>"Current password"
+                    <input type="password" name="current_password" required autocomplete="current-password" class="ml-2 rounded border border-slate-300 px-2 py-1"/>
+                </label>
+                <label>"New password"
+                    <input type="password" name="new_password" required minlength="10" autocomplete="new-password" class="ml-2 rounded border border-slate-300 px-2 py-1"/>
+                </label>
+                <button type="submit" class="rounded bg-slate-900 px-3 py-1.5 text-white">"Change password"</button>
+            </ActionForm>
+            {move || change.value().get().map(|r| match r {
+                Ok(()) => view! { <p class="mt-2 text-sm text-emerald-700" role="status">"Password changed; your other sessions were signed out."</p> }.into_any(),
+                Err(e) => view! { <p class="mt-2 text-sm text-red-700" role="alert">{error_text(&e)}</p> }.into_any(),
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn TokensSection() -> impl IntoView {
+    let create = ServerAction::<CreateToken>::new();
+    let revoke = ServerAction::<RevokeToken>::new();
+    let tokens = Resource::new(move || (create.version().get(), revoke.version().get()), |_| my_tokens());
+    view! {
+        <section class="mb-8">
+            <h2 class="mb-2 text-lg font-semibold">"API tokens"</h2>
+            <p class="mb-2 text-sm text-slate-500">"For scripts: send " <code>"Authorization: Bearer <token>"</code> ". A token acts with your role."</p>
+            <ActionForm action=create attr:class="mb-3 flex flex-wrap items-end gap-3 text-sm">
+                <label>"Name" <input name="name" required maxlength="100" class="ml-2 rounded border border-slate-300 px-2 py-1"/></label>
+                <label>"Expires in days (empty: never)" <input name="expires_in_days" type="number" min="1" class="ml-2 w-20 rounded border border-slate-300 px-2 py-1"/></label>
+                <button type="submit" class="rounded bg-slate-900 px-3 py-1.5 text-white">"Create token"</button>
+            </ActionForm>
+            {move || create.value().get().map(|r| match r {
+                Ok(created) => view! {
+                    <div class="mb-3 rounded border border-amber-300 bg-amber-50 p-3 text-sm" role="status">
+                        <p>"Copy this token now; it is not shown again:"</p>
+                        <code class="break-all font-mono" data-testid="new-token-secret">{created.secret}</code>
+                    </div>
+                }.into_any(),
+                Err(e) => view! { <p class="mb-3 text-sm text-red-700" role="alert">{error_text(&e)}</p> }.into_any(),
+            })}
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match tokens.await {
+                        Ok(list) if list.is_empty() => view! { <p class="text-sm text-slate-500">"No tokens."</p> }.into_any(),
+                        Ok(list) => view! {
+                            <table class="w-full text-left text-sm" data-testid="token-list">
+                                <thead><tr><th>"Name"</th><th>"Token"</th><th>"Created"</th><th>"Last used"</th><th>"Expires"</th><th></th></tr></thead>
+                                <tbody>{list.into_iter().map(|t| view! { <TokenRow token=t revoke/> }).collect_view()}</tbody>
+                            </table>
+                        }.into_any(),
+                        Err(e) => view! { <p class="text-sm text-red-700">{error_text(&e)}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn TokenRow(token: TokenView, revoke: ServerAction<RevokeToken>) -> impl IntoView {
+    let id = token.id;
+    view! {
+        <tr class="border-t border-slate-200">
+            <td>{token.name}</td>
+            <td class="font-mono">{format!("{}…", token.prefix)}</td>
+            <td>{when(token.created_at)}</td>
+            <td>{token.last_used_at.map(when).unwrap_or_else(|| "never".into())}</td>
+            <td>{token.expires_at.map(when).unwrap_or_else(|| "never".into())}</td>
+            <td><button class="text-red-700 underline" on:click=move |_| { revoke.dispatch(RevokeToken { id }); }>"Revoke"</button></td>
+        </tr>
+    }
+}
+
+#[component]
+fn SessionsSection() -> impl IntoView {
+    let revoke = ServerAction::<RevokeSession>::new();
+    let sessions = Resource::new(move || revoke.version().get(), |_| my_sessions());
+    view! {
+        <section>
+            <h2 class="mb-2 text-lg font-semibold">"Signed-in sessions"</h2>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match sessions.await {
+                        Ok(list) => view! {
+                            <table class="w-full text-left text-sm" data-testid="session-list">
+                                <thead><tr><th>"Signed in"</th><th>"Last seen"</th><th>"From"</th><th>"Browser"</th><th></th></tr></thead>
+                                <tbody>{list.into_iter().map(|s| view! { <SessionRow session=s revoke/> }).collect_view()}</tbody>
+                            </table>
+                        }.into_any(),
+                        Err(e) => view! { <p class="text-sm text-red-700">{error_text(&e)}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn SessionRow(session: SessionView, revoke: ServerAction<RevokeSession>) -> impl IntoView {
+    let id = session.id;
+    view! {
+        <tr class="border-t border-slate-200">
+            <td>{when(session.created_at)}{session.current.then_some(" (this one)")}</td>
+            <td>{when(session.last_seen_at)}</td>
+            <td>{session.ip.unwrap_or_default()}</td>
+            <td class="max-w-xs truncate">{session.user_agent.unwrap_or_default()}</td>
+            <td>{(!session.current).then(|| view! {
+                <button class="text-red-700 underline" on:click=move |_| { revoke.dispatch(RevokeSession { id }); }>"Sign out"</button>
+            })}</td>
+        </tr>
+    }
+}

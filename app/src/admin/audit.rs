@@ -1,0 +1,85 @@
+//! The audit log with filters; the filters live in the URL so a view can be bookmarked.
+
+use domain::{dto::AuditFilter, policy::Permission};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::{
+    api::admin::list_audit,
+    ui::{error_text, RequirePermission},
+};
+
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    view! {
+        <RequirePermission permission=Permission::ViewAuditLog>
+            <AuditLog/>
+        </RequirePermission>
+    }
+}
+
+#[component]
+fn AuditLog() -> impl IntoView {
+    let query = use_query_map();
+    let filter = move || {
+        query.with(|q| {
+            let text = |k: &str| q.get(k).filter(|v| !v.is_empty());
+            let day = |k: &str| {
+                text(k).and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()).map(|d| d.and_hms_opt(0, 0, 0).expect("midnight").and_utc())
+            };
+            AuditFilter {
+                actor: text("actor"),
+                action: text("action"),
+                target_type: text("target_type"),
+                target_id: text("target_id"),
+                from: day("from"),
+                // Inclusive end day.
+                to: day("to").map(|d| d + chrono::Duration::days(1)),
+                page: text("page").and_then(|p| p.parse().ok()),
+                per_page: Some(100),
+            }
+        })
+    };
+    let entries = Resource::new(filter, list_audit);
+    let value = move |k: &'static str| query.with(|q| q.get(k).unwrap_or_default());
+    view! {
+            <h1 class="mb-4 text-2xl font-semibold">"Audit log"</h1>
+            <form method="get" action="/admin/audit" class="mb-4 flex flex-wrap items-end gap-3 text-sm">
+                <label>"Who" <input name="actor" value=move || value("actor") class="ml-1 rounded border border-slate-300 px-2 py-1"/></label>
+                <label>"Action" <input name="action" value=move || value("action") placeholder="e.g. user." class="ml-1 rounded border border-slate-300 px-2 py-1"/></label>
+                <label>"Target" <select name="target_type" class="ml-1 rounded border border-slate-300 px-2 py-1">
+                    {["", "asset", "user", "api_token", "session"].into_iter().map(|t| view! {
+                        <option value=t selected=move || value("target_type") == t>{if t.is_empty() { "any" } else { t }}</option>
+                    }).collect_view()}
+                </select></label>
+                <label>"From" <input type="date" name="from" value=move || value("from") class="ml-1 rounded border border-slate-300 px-2 py-1"/></label>
+                <label>"To" <input type="date" name="to" value=move || value("to") class="ml-1 rounded border border-slate-300 px-2 py-1"/></label>
+                <button type="submit" class="rounded bg-slate-900 px-3 py-1.5 text-white">"Filter"</button>
+            </form>
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match entries.await {
+                        Ok(page) => view! {
+                            <p class="mb-2 text-sm text-slate-500">{format!("{} entries", page.total)}</p>
+                            <table class="w-full text-left text-sm" data-testid="audit-list">
+                                <thead><tr><th>"When"</th><th>"Who"</th><th>"Action"</th><th>"Target"</th><th>"From"</th><th>"Details"</th></tr></thead>
+                                <tbody>
+                                    {page.items.into_iter().map(|e| view! {
+                                        <tr class="border-t border-slate-200 align-top" data-testid="audit-row">
+                                            <td class="whitespace-nowrap">{e.at.format("%Y-%m-%d %H:%M:%S").to_string()}</td>
+                                            <td>{e.actor}</td>
+                                            <td class="font-mono">{e.action}</td>
+                                            <td class="font-mono text-xs">{e.target_type.map(|t| format!("{t} {}", e.target_id.unwrap_or_default()))}</td>
+                                            <td>{e.ip}</td>
+                                            <td class="font-mono text-xs">{e.details.to_string()}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any(),
+                        Err(e) => view! { <p class="text-red-700">{error_text(&e)}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+    }
+}

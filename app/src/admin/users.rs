@@ -1,0 +1,106 @@
+use domain::{
+    dto::{UserUpdate, UserView},
+    policy::{Permission, Role},
+};
+use leptos::prelude::*;
+
+use crate::{
+    api::admin::{list_users, CreateUser, UpdateUser},
+    ui::{error_text, RequirePermission},
+};
+
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    view! {
+        <RequirePermission permission=Permission::ManageUsers>
+            <UsersAdmin/>
+        </RequirePermission>
+    }
+}
+
+#[component]
+fn UsersAdmin() -> impl IntoView {
+    let create = ServerAction::<CreateUser>::new();
+    let update = ServerAction::<UpdateUser>::new();
+    let users = Resource::new(move || (create.version().get(), update.version().get()), |_| list_users());
+    view! {
+            <h1 class="mb-6 text-2xl font-semibold">"Users"</h1>
+            <section class="mb-6 rounded-lg border border-slate-200 bg-white p-4">
+                <h2 class="mb-2 font-semibold">"Add a user"</h2>
+                <ActionForm action=create attr:class="flex flex-wrap items-end gap-3 text-sm">
+                    <label>"E-mail" <input type="email" name="email" required class="ml-2 rounded border border-slate-300 px-2 py-1"/></label>
+                    <label>"Name" <input name="display_name" class="ml-2 rounded border border-slate-300 px-2 py-1"/></label>
+                    <label>"Role" <RoleSelect name="role" selected=Role::Viewer/></label>
+                    <label>"Password (empty: generate)" <input type="password" name="password" autocomplete="new-password" class="ml-2 rounded border border-slate-300 px-2 py-1"/></label>
+                    <button type="submit" class="rounded bg-slate-900 px-3 py-1.5 text-white">"Add user"</button>
+                </ActionForm>
+                {move || create.value().get().map(|r| match r {
+                    Ok(created) => view! {
+                        <p class="mt-2 text-sm text-emerald-700" role="status">
+                            {format!("Added {}.", created.user.email)}
+                            {created.generated_password.map(|p| view! {
+                                " One-time password (shown once): " <code class="font-mono" data-testid="generated-password">{p}</code>
+                            })}
+                        </p>
+                    }.into_any(),
+                    Err(e) => view! { <p class="mt-2 text-sm text-red-700" role="alert">{error_text(&e)}</p> }.into_any(),
+                })}
+            </section>
+            {move || update.value().get().and_then(|r| r.err()).map(|e| view! {
+                <p class="mb-3 text-sm text-red-700" role="alert">{error_text(&e)}</p>
+            })}
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match users.await {
+                        Ok(list) => view! {
+                            <table class="w-full text-left text-sm" data-testid="user-list">
+                                <thead><tr><th>"E-mail"</th><th>"Name"</th><th>"Role"</th><th>"Status"</th><th>"Last sign-in"</th></tr></thead>
+                                <tbody>{list.into_iter().map(|u| view! { <UserRow user=u update/> }).collect_view()}</tbody>
+                            </table>
+                        }.into_any(),
+                        Err(e) => view! { <p class="text-red-700">{error_text(&e)}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+    }
+}
+
+#[component]
+fn RoleSelect(name: &'static str, selected: Role) -> impl IntoView {
+    view! {
+        <select name=name class="ml-2 rounded border border-slate-300 px-2 py-1">
+            {Role::ALL.into_iter().map(|r| view! { <option value=r.as_str() selected=r == selected>{r.as_str()}</option> }).collect_view()}
+        </select>
+    }
+}
+
+#[component]
+fn UserRow(user: UserView, update: ServerAction<UpdateUser>) -> impl IntoView {
+    let id = user.id;
+    let disabled = user.disabled;
+    let email = user.email.clone();
+    let set_role = move |ev: leptos::ev::Event| {
+        if let Some(role) = Role::parse(&event_target_value(&ev)) {
+            update.dispatch(UpdateUser { id, change: UserUpdate { role: Some(role), ..Default::default() } });
+        }
+    };
+    let toggle = move |_| {
+        update.dispatch(UpdateUser { id, change: UserUpdate { disabled: Some(!disabled), ..Default::default() } });
+    };
+    view! {
+        <tr class="border-t border-slate-200" data-testid="user-row" data-email=email>
+            <td>{user.email}{user.sso.then_some(" (SSO)")}</td>
+            <td>{user.display_name}</td>
+            <td>
+                <select aria-label="Role" on:change=set_role class="rounded border border-slate-300 px-1 py-0.5">
+                    {Role::ALL.into_iter().map(|r| view! { <option value=r.as_str() selected=r == user.role>{r.as_str()}</option> }).collect_view()}
+                </select>
+            </td>
+            <td>
+                {if disabled { "disabled" } else { "enabled" }} " "
+                <button class="underline" on:click=toggle>{if disabled { "Enable" } else { "Disable" }}</button>
+            </td>
+            <td>{user.last_login_at.map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_else(|| "never".into())}</td>
+        </tr>
+    }
+}

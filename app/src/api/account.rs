@@ -1,0 +1,85 @@
+//! Signing in and out, and one's own sessions and API tokens.
+
+use domain::dto::{CreatedToken, NewToken, SessionView, TokenView, UserView};
+use leptos::prelude::*;
+use uuid::Uuid;
+
+/// The signed-in person, or `None`.
+#[server(prefix = "/api/fn", endpoint = "current_user")]
+pub async fn current_user() -> Result<Option<UserView>, ServerFnError> {
+    let (_, access) = super::access().await?;
+    Ok(access.principal.map(|p| domain::accounts::user_view(&p.user)))
+}
+
+#[server(prefix = "/api/fn", endpoint = "login")]
+pub async fn login(email: String, password: String) -> Result<UserView, ServerFnError> {
+    use crate::http::cookies;
+    use axum::http::header::SET_COOKIE;
+    let (services, access) = super::access().await?;
+    let (user, secret) = domain::accounts::login::with_password(&services, &email, &password, &access.session_origin())
+        .await
+        .map_err(super::fail)?;
+    expect_context::<leptos_axum::ResponseOptions>().append_header(SET_COOKIE, cookies::session(secret, &services.config));
+    Ok(domain::accounts::user_view(&user))
+}
+
+#[server(prefix = "/api/fn", endpoint = "logout")]
+pub async fn logout() -> Result<(), ServerFnError> {
+    use crate::http::cookies;
+    use axum::http::header::SET_COOKIE;
+    let (services, access) = super::access().await?;
+    if let Some(id) = access.session_id() {
+        domain::accounts::sessions::revoke(&services.db, &access.actor(), id, false).await.map_err(super::fail)?;
+    }
+    expect_context::<leptos_axum::ResponseOptions>().append_header(SET_COOKIE, cookies::clear_session(&services.config));
+    Ok(())
+}
+
+#[server(prefix = "/api/fn", endpoint = "my_sessions")]
+pub async fn my_sessions() -> Result<Vec<SessionView>, ServerFnError> {
+    let (services, access) = super::authorize(domain::policy::Permission::ManageOwnCredentials).await?;
+    let me = access.principal.as_ref().expect("authorized").user.id;
+    domain::accounts::sessions::list_active(&services.db, me, access.session_id()).await.map_err(super::fail)
+}
+
+#[server(prefix = "/api/fn", endpoint = "revoke_session")]
+pub async fn revoke_session(id: Uuid) -> Result<(), ServerFnError> {
+    let (services, access) = super::authorize(domain::policy::Permission::ManageOwnCredentials).await?;
+    domain::accounts::sessions::revoke(&services.db, &access.actor(), id, false).await.map_err(super::fail)
+}
+
+#[server(prefix = "/api/fn", endpoint = "my_tokens")]
+pub async fn my_tokens() -> Result<Vec<TokenView>, ServerFnError> {
+    let (services, access) = super::authorize(domain::policy::Permission::ManageOwnCredentials).await?;
+    let me = access.principal.as_ref().expect("authorized").user.id;
+    domain::accounts::tokens::list_active(&services.db, me).await.map_err(super::fail)
+}
+
+#[server(prefix = "/api/fn", endpoint = "create_token")]
+pub async fn create_token(name: String, expires_in_days: Option<u32>) -> Result<CreatedToken, ServerFnError> {
+    let (services, access) = super::authorize(domain::policy::Permission::ManageOwnCredentials).await?;
+    let me = access.principal.as_ref().expect("authorized").user.id;
+    domain::accounts::tokens::create(&services.db, &access.actor(), me, NewToken { name, expires_in_days }).await.map_err(super::fail)
+}
+
+#[server(prefix = "/api/fn", endpoint = "revoke_token")]
+pub async fn revoke_token(id: Uuid) -> Result<(), ServerFnError> {
+    let (services, access) = super::authorize(domain::policy::Permission::ManageOwnCredentials).await?;
+    domain::accounts::tokens::revoke(&services.db, &access.actor(), id, false).await.map_err(super::fail)
+}
+
+#[server(prefix = "/api/fn", endpoint = "change_password")]
+pub async fn change_password(current_password: String, new_password: String) -> Result<(), ServerFnError> {
+    let (services, access) = super::authorize(domain::policy::Permission::ManageOwnCredentials).await?;
+    let user = access.principal.as_ref().expect("authorized").user.clone();
+    domain::accounts::users::change_own_password(&services.db, &access.actor(), &user, &current_password, &new_password, access.session_id())
+        .await
+        .map_err(super::fail)
+}
+
+/// The single sign-on button's label when SSO is configured.
+#[server(prefix = "/api/fn", endpoint = "sso_options")]
+pub async fn sso_options() -> Result<Option<String>, ServerFnError> {
+    let services = expect_context::<domain::Services>();
+    Ok(services.config.oidc.as_ref().map(|o| o.button_label.clone()))
+}

@@ -1,0 +1,129 @@
+//! Browser sessions: a random cookie value whose hash is a row here. They expire, and can be
+//! listed and revoked by their owner (or an admin).
+
+use chrono::{Duration, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
+use uuid::Uuid;
+
+use super::secrets;
+use crate::{
+    audit::{self, Actor, Target},
+    dto::SessionView,
+    entities::{session, user},
+    error::{Error, Result},
+};
+
+/// Seen-at times are refreshed at most this often, so every request does not write.
+const TOUCH_EVERY: Duration = Duration::seconds(60);
+
+/// Where a sign-in came from, remembered with the session.
+#[derive(Clone, Debug, Default)]
+pub struct Origin {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// Opens a session and returns it with the cookie value (the only copy of the secret).
+pub async fn start(db: &DatabaseConnection, user: &user::Model, ttl: Duration, origin: &Origin) -> Result<(session::Model, String)> {
+    let secret = secrets::new_secret("");
+    let now = Utc::now();
+    let session = session::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        token_hash: Set(secrets::hash(&secret)),
+        user_id: Set(user.id),
+        created_at: Set(now),
+        expires_at: Set(now + ttl),
+        last_seen_at: Set(now),
+        revoked_at: Set(None),
+        ip: Set(origin.ip.clone()),
+        user_agent: Set(origin.user_agent.as_deref().map(|ua| ua.chars().take(300).collect())),
+    }
+    .insert(db)
+    .await?;
+    user::Entity::update_many()
+        .col_expr(user::Column::LastLoginAt, now.into())
+        .filter(user::Column::Id.eq(user.id))
+        .exec(db)
+        .await?;
+    Ok((session, secret))
+}
+
+/// The live session and its (enabled) user for a cookie value, if any.
+pub async fn authenticate(db: &DatabaseConnection, secret: &str) -> Result<Option<(session::Model, user::Model)>> {
+    let now = Utc::now();
+    let Some(session) = session::Entity::find()
+        .filter(session::Column::TokenHash.eq(secrets::hash(secret)))
+        .filter(session::Column::RevokedAt.is_null())
+        .filter(session::Column::ExpiresAt.gt(now))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let Some(user) = user::Entity::find_by_id(session.user_id).one(db).await?.filter(|u| !u.disabled) else {
+        return Ok(None);
+    };
+    if now - session.last_seen_at > TOUCH_EVERY {
+        session::Entity::update_many()
+            .col_expr(session::Column::LastSeenAt, now.into())
+            .filter(session::Column::Id.eq(session.id))
+            .exec(db)
+            .await?;
+    }
+    Ok(Some((session, user)))
+}
+
+pub async fn list_active(db: &DatabaseConnection, user_id: Uuid, current: Option<Uuid>) -> Result<Vec<SessionView>> {
+    let sessions = session::Entity::find()
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::RevokedAt.is_null())
+        .filter(session::Column::ExpiresAt.gt(Utc::now()))
+        .order_by_desc(session::Column::CreatedAt)
+        .all(db)
+        .await?;
+    Ok(sessions
+        .into_iter()
+        .map(|s| SessionView {
+            current: Some(s.id) == current,
+            id: s.id,
+            created_at: s.created_at,
+            expires_at: s.expires_at,
+            last_seen_at: s.last_seen_at,
+            ip: s.ip,
+            user_agent: s.user_agent,
+        })
+        .collect())
+}
+
+/// Revokes one session. People may revoke their own; `may_revoke_others` is for admins.
+/// Someone else's session is reported as not found, so ids cannot be probed.
+pub async fn revoke(db: &DatabaseConnection, actor: &Actor, id: Uuid, may_revoke_others: bool) -> Result<()> {
+    let session = session::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|s| may_revoke_others || Some(s.user_id) == actor.user_id)
+        .ok_or(Error::NotFound("session"))?;
+    if session.revoked_at.is_none() {
+        let mut row: session::ActiveModel = session.into();
+        row.revoked_at = Set(Some(Utc::now()));
+        row.update(db).await?;
+    }
+    audit::record(db, actor, "session.revoke", Some(Target::session(id)), serde_json::json!({})).await
+}
+
+pub async fn revoke_all(db: &DatabaseConnection, user_id: Uuid) -> Result<u64> {
+    revoke_all_except(db, user_id, None).await
+}
+
+/// Ends every session of a user but `keep` (the one making the request, when they change their
+/// own password).
+pub async fn revoke_all_except(db: &DatabaseConnection, user_id: Uuid, keep: Option<Uuid>) -> Result<u64> {
+    let mut update = session::Entity::update_many()
+        .col_expr(session::Column::RevokedAt, Utc::now().into())
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::RevokedAt.is_null());
+    if let Some(keep) = keep {
+        update = update.filter(session::Column::Id.ne(keep));
+    }
+    Ok(update.exec(db).await?.rows_affected)
+}

@@ -1,0 +1,104 @@
+//! API tokens (bearer) for scripts: created and revoked by their owner, stored as hashes.
+
+use chrono::{Duration, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
+use uuid::Uuid;
+
+use super::secrets;
+use crate::{
+    audit::{self, Actor, Target},
+    dto::{CreatedToken, NewToken, TokenView},
+    entities::{api_token, user},
+    error::{Error, Result},
+};
+
+pub const SECRET_PREFIX: &str = "dam_pat_";
+const TOUCH_EVERY: Duration = Duration::seconds(60);
+
+fn view(t: api_token::Model) -> TokenView {
+    TokenView { id: t.id, name: t.name, prefix: t.prefix, created_at: t.created_at, expires_at: t.expires_at, last_used_at: t.last_used_at }
+}
+
+pub async fn create(db: &DatabaseConnection, actor: &Actor, user_id: Uuid, new: NewToken) -> Result<CreatedToken> {
+    let name = new.name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(Error::BadRequest("a token needs a name of 1 to 100 characters".into()));
+    }
+    let secret = secrets::new_secret(SECRET_PREFIX);
+    let now = Utc::now();
+    let token = api_token::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        user_id: Set(user_id),
+        name: Set(name.to_owned()),
+        token_hash: Set(secrets::hash(&secret)),
+        prefix: Set(secret.chars().take(SECRET_PREFIX.len() + 6).collect()),
+        created_at: Set(now),
+        expires_at: Set(new.expires_in_days.map(|d| now + Duration::days(d.into()))),
+        last_used_at: Set(None),
+        revoked_at: Set(None),
+    }
+    .insert(db)
+    .await?;
+    audit::record(db, actor, "token.create", Some(Target::token(token.id)), serde_json::json!({ "name": token.name })).await?;
+    Ok(CreatedToken { token: view(token), secret })
+}
+
+/// The live token and its (enabled) owner for a bearer secret, if any.
+pub async fn authenticate(db: &DatabaseConnection, secret: &str) -> Result<Option<(api_token::Model, user::Model)>> {
+    let now = Utc::now();
+    let Some(token) = api_token::Entity::find()
+        .filter(api_token::Column::TokenHash.eq(secrets::hash(secret)))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .filter(Condition::any().add(api_token::Column::ExpiresAt.is_null()).add(api_token::Column::ExpiresAt.gt(now)))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let Some(user) = user::Entity::find_by_id(token.user_id).one(db).await?.filter(|u| !u.disabled) else {
+        return Ok(None);
+    };
+    if token.last_used_at.is_none_or(|t| now - t > TOUCH_EVERY) {
+        api_token::Entity::update_many()
+            .col_expr(api_token::Column::LastUsedAt, now.into())
+            .filter(api_token::Column::Id.eq(token.id))
+            .exec(db)
+            .await?;
+    }
+    Ok(Some((token, user)))
+}
+
+pub async fn list_active(db: &DatabaseConnection, user_id: Uuid) -> Result<Vec<TokenView>> {
+    let tokens = api_token::Entity::find()
+        .filter(api_token::Column::UserId.eq(user_id))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .order_by_desc(api_token::Column::CreatedAt)
+        .all(db)
+        .await?;
+    Ok(tokens.into_iter().map(view).collect())
+}
+
+/// Revokes a token; its owner may, and admins (`may_revoke_others`) may revoke anyone's.
+pub async fn revoke(db: &DatabaseConnection, actor: &Actor, id: Uuid, may_revoke_others: bool) -> Result<()> {
+    let token = api_token::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|t| may_revoke_others || Some(t.user_id) == actor.user_id)
+        .ok_or(Error::NotFound("token"))?;
+    if token.revoked_at.is_none() {
+        let mut row: api_token::ActiveModel = token.into();
+        row.revoked_at = Set(Some(Utc::now()));
+        row.update(db).await?;
+    }
+    audit::record(db, actor, "token.revoke", Some(Target::token(id)), serde_json::json!({})).await
+}
+
+pub async fn revoke_all(db: &DatabaseConnection, user_id: Uuid) -> Result<u64> {
+    let result = api_token::Entity::update_many()
+        .col_expr(api_token::Column::RevokedAt, Utc::now().into())
+        .filter(api_token::Column::UserId.eq(user_id))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}

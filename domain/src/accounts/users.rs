@@ -1,0 +1,225 @@
+//! Creating, changing and finding users, and the first admin.
+
+use chrono::Utc;
+use sea_orm::{
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set, Statement, TransactionTrait,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::{passwords, secrets, sessions, tokens, user_view};
+use crate::{
+    audit::{self, Actor, Target},
+    dto::{CreatedUser, NewUser, UserUpdate},
+    entities::user,
+    error::{Error, Result},
+    policy::Role,
+};
+
+/// Lower-cased and checked; e-mails are the sign-in names.
+pub fn normalize_email(raw: &str) -> Result<String> {
+    let email = raw.trim().to_lowercase();
+    let valid = email.len() <= 254
+        && !email.chars().any(char::is_whitespace)
+        && email.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && !domain.is_empty());
+    if valid { Ok(email) } else { Err(Error::BadRequest(format!("“{}” is not an e-mail address", raw.trim()))) }
+}
+
+pub async fn find_by_email(db: &impl ConnectionTrait, email: &str) -> Result<Option<user::Model>> {
+    let Ok(email) = normalize_email(email) else { return Ok(None) };
+    Ok(user::Entity::find().filter(Expr::cust_with_values("lower(email) = $1", [email])).one(db).await?)
+}
+
+pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> Result<user::Model> {
+    user::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound("user"))
+}
+
+pub async fn list(db: &DatabaseConnection) -> Result<Vec<user::Model>> {
+    Ok(user::Entity::find().order_by_asc(user::Column::Email).all(db).await?)
+}
+
+/// Creates a user with a password (given, or generated and returned once).
+pub async fn create(db: &impl ConnectionTrait, actor: &Actor, new: NewUser) -> Result<CreatedUser> {
+    let email = normalize_email(&new.email)?;
+    if find_by_email(db, &email).await?.is_some() {
+        return Err(Error::Conflict(format!("a user with the e-mail {email} already exists")));
+    }
+    let (password, generated) = match new.password.filter(|p| !p.is_empty()) {
+        Some(p) => (p, None),
+        None => {
+            let p = secrets::new_password();
+            (p.clone(), Some(p))
+        }
+    };
+    passwords::validate(&password)?;
+    let display_name = match new.display_name.trim() {
+        "" => email.split('@').next().unwrap_or_default().to_owned(),
+        name => name.to_owned(),
+    };
+    let now = Utc::now();
+    let created = user::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        email: Set(email),
+        display_name: Set(display_name),
+        role: Set(new.role),
+        password_hash: Set(Some(passwords::hash(&password)?)),
+        disabled: Set(false),
+        created_at: Set(now),
+        oidc_subject: Set(None),
+        last_login_at: Set(None),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    audit::record(db, actor, "user.create", Some(Target::user(created.id)), json!({ "email": created.email, "role": created.role })).await?;
+    Ok(CreatedUser { user: user_view(&created), generated_password: generated })
+}
+
+/// An admin's change to a user. Refuses to leave the installation without an enabled admin.
+pub async fn update(db: &DatabaseConnection, actor: &Actor, id: Uuid, change: UserUpdate) -> Result<user::Model> {
+    let current = get(db, id).await?;
+    let loses_admin = current.role == Role::Admin
+        && !current.disabled
+        && (change.role.is_some_and(|r| r != Role::Admin) || change.disabled == Some(true));
+    if loses_admin && other_enabled_admins(db, id).await? == 0 {
+        return Err(Error::Conflict("this is the last enabled admin; make someone else admin first".into()));
+    }
+    let mut details = serde_json::Map::new();
+    let mut row: user::ActiveModel = current.clone().into();
+    if let Some(role) = change.role.filter(|r| *r != current.role) {
+        details.insert("role".into(), json!({ "from": current.role, "to": role }));
+        row.role = Set(role);
+    }
+    if let Some(disabled) = change.disabled.filter(|d| *d != current.disabled) {
+        details.insert("disabled".into(), json!(disabled));
+        row.disabled = Set(disabled);
+    }
+    if let Some(name) = change.display_name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty() && *n != current.display_name) {
+        details.insert("display_name".into(), json!(name));
+        row.display_name = Set(name);
+    }
+    if let Some(password) = change.password {
+        passwords::validate(&password)?;
+        details.insert("password_changed".into(), json!(true));
+        row.password_hash = Set(Some(passwords::hash(&password)?));
+    }
+    if details.is_empty() {
+        return Ok(current);
+    }
+    row.updated_at = Set(Utc::now());
+    let updated = row.update(db).await?;
+    // A disabled account or a reset password ends every open session and token of that person.
+    if change.disabled == Some(true) || details.contains_key("password_changed") {
+        sessions::revoke_all(db, id).await?;
+    }
+    if change.disabled == Some(true) {
+        tokens::revoke_all(db, id).await?;
+    }
+    audit::record(db, actor, "user.update", Some(Target::user(id)), serde_json::Value::Object(details)).await?;
+    Ok(updated)
+}
+
+/// A person changing their own password: needs the current one; every other session ends.
+pub async fn change_own_password(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    user: &user::Model,
+    current: &str,
+    new: &str,
+    keep_session: Option<Uuid>,
+) -> Result<()> {
+    if !user.password_hash.as_deref().is_some_and(|phc| passwords::verify(current, phc)) {
+        return Err(Error::Forbidden("change the password: the current password is wrong".into()));
+    }
+    passwords::validate(new)?;
+    user::Entity::update_many()
+        .col_expr(user::Column::PasswordHash, Expr::value(passwords::hash(new)?))
+        .col_expr(user::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(user::Column::Id.eq(user.id))
+        .exec(db)
+        .await?;
+    sessions::revoke_all_except(db, user.id, keep_session).await?;
+    audit::record(db, actor, "user.password", Some(Target::user(user.id)), json!({})).await
+}
+
+async fn other_enabled_admins(db: &DatabaseConnection, except: Uuid) -> Result<u64> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Role.eq(Role::Admin))
+        .filter(user::Column::Disabled.eq(false))
+        .filter(user::Column::Id.ne(except))
+        .count(db)
+        .await?)
+}
+
+/// On the very first start (no users at all) creates an admin, with the given password or a
+/// generated one that is returned so it can be shown once. Safe when several servers start at once.
+pub async fn bootstrap_admin(db: &DatabaseConnection, email: &str, password: Option<&str>) -> Result<Option<CreatedUser>> {
+    let txn = db.begin().await?;
+    txn.execute(Statement::from_string(db.get_database_backend(), "SELECT pg_advisory_xact_lock(218103809)")).await?;
+    if user::Entity::find().count(&txn).await? > 0 {
+        return Ok(None);
+    }
+    let new = NewUser { email: email.to_owned(), display_name: "Administrator".into(), role: Role::Admin, password: password.map(str::to_owned) };
+    let created = create(&txn, &Actor::system("first start"), new).await?;
+    txn.commit().await?;
+    Ok(Some(created))
+}
+
+/// Signs in a person coming from single sign-on: matched by the provider's subject, or linked by
+/// e-mail the first time; the role follows the provider's claim at every sign-in.
+pub async fn upsert_sso_user(db: &DatabaseConnection, subject: &str, email: &str, name: Option<&str>, role: Role) -> Result<user::Model> {
+    let email = normalize_email(email)?;
+    let existing = match user::Entity::find().filter(user::Column::OidcSubject.eq(subject)).one(db).await? {
+        Some(u) => Some(u),
+        None => find_by_email(db, &email).await?,
+    };
+    let now = Utc::now();
+    let actor = Actor::system("single sign-on");
+    match existing {
+        Some(u) if u.disabled => Err(Error::AccountDisabled),
+        Some(u) => {
+            let changed_role = u.role != role;
+            let mut row: user::ActiveModel = u.clone().into();
+            row.oidc_subject = Set(Some(subject.to_owned()));
+            row.role = Set(role);
+            row.updated_at = Set(now);
+            let updated = row.update(db).await?;
+            if changed_role {
+                audit::record(db, &actor, "user.update", Some(Target::user(u.id)), json!({ "role": { "from": u.role, "to": role }, "source": "sso" })).await?;
+            }
+            Ok(updated)
+        }
+        None => {
+            let created = user::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                email: Set(email.clone()),
+                display_name: Set(name.unwrap_or(&email).to_owned()),
+                role: Set(role),
+                password_hash: Set(None),
+                disabled: Set(false),
+                created_at: Set(now),
+                oidc_subject: Set(Some(subject.to_owned())),
+                last_login_at: Set(None),
+                updated_at: Set(now),
+            }
+            .insert(db)
+            .await?;
+            audit::record(db, &actor, "user.create", Some(Target::user(created.id)), json!({ "email": email, "role": role, "source": "sso" })).await?;
+            Ok(created)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize_email;
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(normalize_email("  Ann@Example.COM ").unwrap(), "ann@example.com");
+        for bad in ["", "ann", "@example.com", "ann@", "a nn@example.com"] {
+            assert!(normalize_email(bad).is_err(), "{bad:?}");
+        }
+    }
+}

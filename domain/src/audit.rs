@@ -1,0 +1,129 @@
+//! The audit log: who did what to which asset, user or setting, when, and from where.
+
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
+};
+use uuid::Uuid;
+
+use crate::{
+    dto::{AuditEntry, AuditFilter, AuditPage},
+    entities::audit_event,
+    error::Result,
+};
+
+/// Who acts: a signed-in person, or the system itself (start-up, CLI), and from which address.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: Option<Uuid>,
+    pub label: String,
+    pub ip: Option<String>,
+}
+
+impl Actor {
+    pub fn user(user_id: Uuid, email: &str, ip: Option<String>) -> Self {
+        Actor { user_id: Some(user_id), label: email.to_owned(), ip }
+    }
+
+    pub fn anonymous(ip: Option<String>) -> Self {
+        Actor { user_id: None, label: "anonymous".into(), ip }
+    }
+
+    pub fn system(what: &str) -> Self {
+        Actor { user_id: None, label: format!("system ({what})"), ip: None }
+    }
+}
+
+/// What an action was done to.
+#[derive(Clone, Debug)]
+pub struct Target {
+    pub kind: &'static str,
+    pub id: String,
+}
+
+impl Target {
+    pub fn asset(id: Uuid) -> Self {
+        Target { kind: "asset", id: id.to_string() }
+    }
+    pub fn user(id: Uuid) -> Self {
+        Target { kind: "user", id: id.to_string() }
+    }
+    pub fn token(id: Uuid) -> Self {
+        Target { kind: "api_token", id: id.to_string() }
+    }
+    pub fn session(id: Uuid) -> Self {
+        Target { kind: "session", id: id.to_string() }
+    }
+}
+
+pub async fn record(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    action: &str,
+    target: Option<Target>,
+    details: serde_json::Value,
+) -> Result<()> {
+    let (target_type, target_id) = target.map(|t| (Some(t.kind.to_owned()), Some(t.id))).unwrap_or_default();
+    audit_event::ActiveModel {
+        at: Set(chrono::Utc::now()),
+        actor_id: Set(actor.user_id),
+        actor_label: Set(actor.label.clone()),
+        action: Set(action.to_owned()),
+        target_type: Set(target_type),
+        target_id: Set(target_id),
+        ip: Set(actor.ip.clone()),
+        details: Set(details),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Newest first, filtered.
+pub async fn list(db: &DatabaseConnection, filter: AuditFilter) -> Result<AuditPage> {
+    let page = filter.page.unwrap_or(1).max(1);
+    let per_page = filter.per_page.unwrap_or(50).clamp(1, 500);
+    let mut condition = Condition::all();
+    if let Some(actor) = filter.actor.filter(|s| !s.trim().is_empty()) {
+        condition = condition.add(audit_event::Column::ActorLabel.contains(actor.trim()));
+    }
+    if let Some(action) = filter.action.filter(|s| !s.trim().is_empty()) {
+        condition = condition.add(audit_event::Column::Action.starts_with(action.trim()));
+    }
+    if let Some(kind) = filter.target_type.filter(|s| !s.trim().is_empty()) {
+        condition = condition.add(audit_event::Column::TargetType.eq(kind.trim()));
+    }
+    if let Some(id) = filter.target_id.filter(|s| !s.trim().is_empty()) {
+        condition = condition.add(audit_event::Column::TargetId.eq(id.trim()));
+    }
+    if let Some(from) = filter.from {
+        condition = condition.add(audit_event::Column::At.gte(from));
+    }
+    if let Some(to) = filter.to {
+        condition = condition.add(audit_event::Column::At.lt(to));
+    }
+    let paginator = audit_event::Entity::find()
+        .filter(condition)
+        .order_by_desc(audit_event::Column::At)
+        .order_by_desc(audit_event::Column::Id)
+        .paginate(db, per_page);
+    let total = paginator.num_items().await?;
+    let items = paginator
+        .fetch_page(page - 1)
+        .await?
+        .into_iter()
+        .map(|e| AuditEntry {
+            id: e.id,
+            at: e.at,
+            actor_id: e.actor_id,
+            actor: e.actor_label,
+            action: e.action,
+            target_type: e.target_type,
+            target_id: e.target_id,
+            ip: e.ip,
+            details: e.details,
+        })
+        .collect();
+    Ok(AuditPage { items, page, per_page, total })
+}

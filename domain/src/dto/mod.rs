@@ -1,0 +1,7 @@
+//! Types that cross the wire: returned by the JSON API and server functions, read by the WASM client.
+
+mod accounts;
+mod assets;
+
+pub use accounts::*;
+pub use assets::*;

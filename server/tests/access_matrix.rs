@@ -1,0 +1,165 @@
+//! Every endpoint (JSON API, server functions, pages) against every role, anonymous included:
+//! below the endpoint's role the answer is 401 (nobody signed in) or 403 (too little), at or above
+//! it the request does what it says.
+
+mod common;
+
+use common::{png, spawn_app, TestApp, TestUser};
+use domain::{
+    accounts::sessions,
+    dto::{AssetStatus, UploadReport},
+    policy::Role,
+};
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+enum Body {
+    None,
+    Json(serde_json::Value),
+    Form(Vec<(&'static str, String)>),
+    Upload,
+}
+
+struct Case {
+    name: &'static str,
+    method: Method,
+    path: String,
+    body: Body,
+    /// The least role that may call it; `None` for everyone, signed in or not.
+    minimum: Option<Role>,
+    success: StatusCode,
+}
+
+fn case(name: &'static str, method: Method, path: impl Into<String>, body: Body, minimum: Option<Role>, success: u16) -> Case {
+    Case { name, method, path: path.into(), body, minimum, success: StatusCode::from_u16(success).unwrap() }
+}
+
+/// What each signed-in caller owns, so "own" endpoints have something to act on.
+struct Caller {
+    label: &'static str,
+    role: Option<Role>,
+    client: reqwest::Client,
+    user: Option<TestUser>,
+}
+
+async fn cases_for(app: &TestApp, caller: &Caller, asset: uuid::Uuid, target_user: uuid::Uuid) -> Vec<Case> {
+    use Method as M;
+    use Role::*;
+    // Things only the caller owns: a spare token and a spare session to revoke.
+    let (token_id, session_id) = match &caller.user {
+        Some(user) => {
+            let actor = domain::audit::Actor::user(user.id, &user.email, None);
+            let token = domain::accounts::tokens::create(&app.services.db, &actor, user.id, domain::dto::NewToken { name: "spare".into(), expires_in_days: None }).await.unwrap();
+            let user_row = domain::accounts::users::get(&app.services.db, user.id).await.unwrap();
+            let (session, _) = sessions::start(&app.services.db, &user_row, chrono::Duration::hours(1), &Default::default()).await.unwrap();
+            (token.token.id, session.id)
+        }
+        None => (uuid::Uuid::now_v7(), uuid::Uuid::now_v7()),
+    };
+    let password = caller.user.as_ref().map(|u| u.password.clone()).unwrap_or_default();
+    let unique = uuid::Uuid::new_v4().simple().to_string();
+    vec![
+        // JSON API
+        case("list assets", M::GET, "/api/assets", Body::None, Some(Viewer), 200),
+        case("show asset", M::GET, format!("/api/assets/{asset}"), Body::None, Some(Viewer), 200),
+        case("thumbnail", M::GET, format!("/api/assets/{asset}/thumbnail"), Body::None, Some(Viewer), 200),
+        case("download original", M::GET, format!("/api/assets/{asset}/original"), Body::None, Some(Viewer), 200),
+        case("upload", M::POST, "/api/assets", Body::Upload, Some(Editor), 201),
+        case("me", M::GET, "/api/auth/me", Body::None, Some(Viewer), 200),
+        case("change own password", M::POST, "/api/auth/password", Body::Json(json!({ "current_password": password, "new_password": password })), Some(Viewer), 204),
+        case("list users", M::GET, "/api/users", Body::None, Some(Admin), 200),
+        case("create user", M::POST, "/api/users", Body::Json(json!({ "email": format!("new-{unique}@example.test"), "role": "viewer" })), Some(Admin), 201),
+        case("update user", M::PATCH, format!("/api/users/{target_user}"), Body::Json(json!({ "display_name": format!("renamed {unique}") })), Some(Admin), 200),
+        case("list own tokens", M::GET, "/api/tokens", Body::None, Some(Viewer), 200),
+        case("create token", M::POST, "/api/tokens", Body::Json(json!({ "name": "script" })), Some(Viewer), 201),
+        case("revoke own token", M::DELETE, format!("/api/tokens/{token_id}"), Body::None, Some(Viewer), 204),
+        case("list own sessions", M::GET, "/api/sessions", Body::None, Some(Viewer), 200),
+        case("revoke own session", M::DELETE, format!("/api/sessions/{session_id}"), Body::None, Some(Viewer), 204),
+        case("audit log", M::GET, "/api/audit?action=asset.", Body::None, Some(Admin), 200),
+        // Server functions (what the web UI calls)
+        case("fn current_user", M::POST, "/api/fn/current_user", Body::Form(vec![]), None, 200),
+        case("fn sso_options", M::POST, "/api/fn/sso_options", Body::Form(vec![]), None, 200),
+        case("fn list_assets", M::POST, "/api/fn/list_assets", Body::Form(vec![]), Some(Viewer), 200),
+        case("fn upload_files", M::POST, "/api/fn/upload_files", Body::Upload, Some(Editor), 200),
+        case("fn my_tokens", M::POST, "/api/fn/my_tokens", Body::Form(vec![]), Some(Viewer), 200),
+        case("fn create_token", M::POST, "/api/fn/create_token", Body::Form(vec![("name", "ui token".into())]), Some(Viewer), 200),
+        case("fn my_sessions", M::POST, "/api/fn/my_sessions", Body::Form(vec![]), Some(Viewer), 200),
+        case("fn change_password", M::POST, "/api/fn/change_password", Body::Form(vec![("current_password", password.clone()), ("new_password", password)]), Some(Viewer), 200),
+        case("fn list_users", M::POST, "/api/fn/list_users", Body::Form(vec![]), Some(Admin), 200),
+        case("fn create_user", M::POST, "/api/fn/create_user", Body::Form(vec![("email", format!("ui-{unique}@example.test")), ("display_name", String::new()), ("role", "viewer".into()), ("password", String::new())]), Some(Admin), 200),
+        case("fn update_user", M::POST, "/api/fn/update_user", Body::Form(vec![("id", target_user.to_string()), ("change[display_name]", format!("ui {unique}"))]), Some(Admin), 200),
+        case("fn list_audit", M::POST, "/api/fn/list_audit", Body::Form(vec![("filter[per_page]", "10".into())]), Some(Admin), 200),
+        // Pages: 200 when allowed; 302 to the sign-in page for nobody, 403 for too little
+        case("page library", M::GET, "/", Body::None, Some(Viewer), 200),
+        case("page settings", M::GET, "/settings", Body::None, Some(Viewer), 200),
+        case("page users", M::GET, "/admin/users", Body::None, Some(Admin), 200),
+        case("page audit", M::GET, "/admin/audit", Body::None, Some(Admin), 200),
+    ]
+}
+
+#[tokio::test]
+async fn every_endpoint_answers_every_role_as_the_policy_says() {
+    let app = spawn_app().await;
+    let report: UploadReport = app.upload(&[("seed.png", png(640, 480))]).await.json().await.unwrap();
+    let asset = report.accepted[0].id;
+    assert_eq!(app.wait_until_settled(asset).await.status, AssetStatus::Processed);
+    let target_user = app.create_user(Role::Viewer).await.id;
+
+    let no_redirects = || reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
+    let mut callers = vec![Caller { label: "anonymous", role: None, client: no_redirects().build().unwrap(), user: None }];
+    for role in Role::ALL {
+        let user = app.create_user(role).await;
+        let secret = app.token_for(&user).await;
+        let bearer = [(reqwest::header::AUTHORIZATION, format!("Bearer {secret}").parse().unwrap())];
+        let client = no_redirects().default_headers(reqwest::header::HeaderMap::from_iter(bearer)).build().unwrap();
+        callers.push(Caller { label: role.as_str(), role: Some(role), client, user: Some(user) });
+    }
+
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for caller in &callers {
+        for case in cases_for(&app, caller, asset, target_user).await {
+            let mut request = caller.client.request(case.method.clone(), app.url(&case.path));
+            if !case.path.starts_with("/api") {
+                request = request.header("accept", "text/html"); // as a browser asks for a page
+            }
+            request = match case.body {
+                Body::None => request,
+                Body::Json(v) => request.json(&v),
+                Body::Form(fields) => request.form(&fields),
+                Body::Upload => request.multipart(common::form(&[("m.png", png(40, 30))])),
+            };
+            let status = request.send().await.unwrap().status();
+            let allowed = match (case.minimum, caller.role) {
+                (None, _) => true,
+                (Some(min), Some(role)) => role >= min,
+                (Some(_), None) => false,
+            };
+            let expected = match (allowed, caller.role, case.path.starts_with("/api")) {
+                (true, _, _) => case.success,
+                (false, None, true) => StatusCode::UNAUTHORIZED,
+                (false, None, false) => StatusCode::FOUND,
+                (false, Some(_), _) => StatusCode::FORBIDDEN,
+            };
+            checked += 1;
+            if status != expected {
+                failures.push(format!("{:<9} {:<22} {} {}: got {status}, expected {expected}", caller.label, case.name, case.method, case.path));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} of {checked} checks failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(checked >= 4 * 32);
+
+    // The sign-in page: shown to nobody-in-particular, skipped for the signed-in.
+    for caller in &callers {
+        let response = caller.client.get(app.url("/login")).header("accept", "text/html").send().await.unwrap();
+        match caller.role {
+            None => assert_eq!(response.status(), 200),
+            Some(_) => {
+                assert_eq!(response.status(), 302, "{}", caller.label);
+                assert_eq!(response.headers()["location"], "/");
+            }
+        }
+    }
+    app.cleanup().await;
+}
