@@ -8,6 +8,7 @@ export QUEUE_NAMESPACE="dam-e2e-$$"
 export STORAGE_DIR="$(mktemp -d /tmp/dam-e2e-XXXXXX)"
 export LISTEN_ADDR="127.0.0.1:3100"
 export RUST_LOG="${RUST_LOG:-warn}"
+export ADMIN_EMAIL="admin@e2e.test" ADMIN_PASSWORD="e2e admin password"
 psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS dam_e2e WITH (FORCE)"
 bin="${CARGO_TARGET_DIR:-$HOME/.cache/dam-target}/debug"
 

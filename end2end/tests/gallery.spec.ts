@@ -1,20 +1,17 @@
 import { test, expect, type Page } from "@playwright/test";
 import { gradientPng } from "./png";
+import { signIn, watchForErrors } from "./session";
 
-/** Opens the gallery and waits until the WASM app has hydrated it. */
-async function openGallery(page: Page, errors: string[]) {
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-  page.on("response", (r) => r.status() >= 400 && errors.push(`${r.status()} ${r.url()}`));
-  await page.goto("/");
-  await expect(page.locator("body[data-hydrated=true]")).toBeAttached();
-  // Marks this page load: if the upload reloaded the page, the marker would be gone.
+/** Signs in, lands on the gallery, and marks this page load (a reload would lose the marker). */
+async function openGallery(page: Page): Promise<string[]> {
+  const errors = watchForErrors(page);
+  await signIn(page);
   await page.evaluate(() => ((window as any).__sameDocument = true));
+  return errors;
 }
 
 test("an uploaded image appears in the gallery and gets its thumbnail without a reload", async ({ page }) => {
-  const errors: string[] = [];
-  await openGallery(page, errors);
+  const errors = await openGallery(page);
   const name = `sunrise-${Date.now()}.png`;
 
   await page.getByTestId("file-input").setInputFiles({ name, mimeType: "image/png", buffer: gradientPng(960, 640) });
@@ -34,8 +31,7 @@ test("an uploaded image appears in the gallery and gets its thumbnail without a 
 });
 
 test("a text file disguised as an image is refused with a clear message", async ({ page }) => {
-  const errors: string[] = [];
-  await openGallery(page, errors);
+  const errors = await openGallery(page);
   const name = `notes-${Date.now()}.jpg`;
 
   await page.getByTestId("file-input").setInputFiles({ name, mimeType: "image/jpeg", buffer: Buffer.from("not a photo at all\n") });

@@ -1,6 +1,6 @@
 //! Signing in and out, and one's own sessions and API tokens.
 
-use domain::dto::{CreatedToken, NewToken, SessionView, TokenView, UserView};
+use domain::dto::{CreatedToken, SessionView, TokenView, UserView};
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -59,7 +59,7 @@ pub async fn my_tokens() -> Result<Vec<TokenView>, ServerFnError> {
 pub async fn create_token(name: String, expires_in_days: Option<u32>) -> Result<CreatedToken, ServerFnError> {
     let (services, access) = super::authorize(domain::policy::Permission::ManageOwnCredentials).await?;
     let me = access.principal.as_ref().expect("authorized").user.id;
-    domain::accounts::tokens::create(&services.db, &access.actor(), me, NewToken { name, expires_in_days }).await.map_err(super::fail)
+    domain::accounts::tokens::create(&services.db, &access.actor(), me, domain::dto::NewToken { name, expires_in_days }).await.map_err(super::fail)
 }
 
 #[server(prefix = "/api/fn", endpoint = "revoke_token")]
