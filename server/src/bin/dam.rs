@@ -1,0 +1,137 @@
+//! `dam`: administration from the command line, against the database in DATABASE_URL.
+//!
+//!     dam user add EMAIL [--role viewer|editor|admin] [--name NAME] [--password-stdin]
+//!     dam user passwd EMAIL [--password-stdin]
+//!     dam user role EMAIL ROLE
+//!     dam user disable EMAIL | dam user enable EMAIL
+//!     dam user list
+//!
+//! Without --password-stdin a password is generated and printed once.
+
+use std::io::BufRead;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use domain::{
+    accounts::{secrets, users},
+    audit::Actor,
+    dto::{NewUser, UserUpdate},
+    policy::Role,
+    Config,
+};
+use sea_orm::DatabaseConnection;
+
+#[derive(Parser)]
+#[command(name = "dam", about = "Administer the DAM from the command line")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user.
+    Add {
+        email: String,
+        #[arg(long, default_value = "viewer", value_parser = parse_role)]
+        role: Role,
+        #[arg(long, default_value = "")]
+        name: String,
+        /// Read the password from the first line of standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set a user's password (ends their sessions).
+    Passwd {
+        email: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set a user's role.
+    Role {
+        email: String,
+        #[arg(value_parser = parse_role)]
+        role: Role,
+    },
+    /// Disable a user: their sessions and tokens stop working.
+    Disable { email: String },
+    /// Enable a disabled user.
+    Enable { email: String },
+    /// List users.
+    List,
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    Role::parse(text).ok_or_else(|| format!("unknown role “{text}”; expected viewer, editor or admin"))
+}
+
+fn read_password() -> anyhow::Result<String> {
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).context("reading the password from standard input")?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> anyhow::Result<()> {
+    let Command::User(command) = Cli::parse().command;
+    let config = Config::from_env()?;
+    let db = domain::db::connect_and_migrate(&config.database_url).await.context("connecting to the database")?;
+    run(&db, &Actor::system("command line"), command).await
+}
+
+async fn find(db: &DatabaseConnection, email: &str) -> anyhow::Result<domain::entities::user::Model> {
+    users::find_by_email(db, email).await?.with_context(|| format!("no user with the e-mail {email}"))
+}
+
+async fn update(db: &DatabaseConnection, actor: &Actor, email: &str, change: UserUpdate) -> anyhow::Result<String> {
+    let user = find(db, email).await?;
+    users::update(db, actor, user.id, change).await?;
+    Ok(user.email)
+}
+
+async fn run(db: &DatabaseConnection, actor: &Actor, command: UserCommand) -> anyhow::Result<()> {
+    match command {
+        UserCommand::Add { email, role, name, password_stdin } => {
+            let password = if password_stdin { Some(read_password()?) } else { None };
+            let created = users::create(db, actor, NewUser { email, display_name: name, role, password }).await?;
+            println!("added {} ({})", created.user.email, created.user.role.as_str());
+            if let Some(password) = created.generated_password {
+                println!("password: {password}");
+            }
+        }
+        UserCommand::Passwd { email, password_stdin } => {
+            let password = if password_stdin { read_password()? } else { secrets::new_password() };
+            let email = update(db, actor, &email, UserUpdate { password: Some(password.clone()), ..Default::default() }).await?;
+            println!("password of {email} changed; their sessions were ended");
+            if !password_stdin {
+                println!("password: {password}");
+            }
+        }
+        UserCommand::Role { email, role } => {
+            let email = update(db, actor, &email, UserUpdate { role: Some(role), ..Default::default() }).await?;
+            println!("{email} is now {}", role.as_str());
+        }
+        UserCommand::Disable { email } => {
+            let email = update(db, actor, &email, UserUpdate { disabled: Some(true), ..Default::default() }).await?;
+            println!("{email} is disabled");
+        }
+        UserCommand::Enable { email } => {
+            let email = update(db, actor, &email, UserUpdate { disabled: Some(false), ..Default::default() }).await?;
+            println!("{email} is enabled");
+        }
+        UserCommand::List => {
+            for user in users::list(db).await? {
+                let state = if user.disabled { "disabled" } else { "enabled" };
+                println!("{:<40} {:<7} {state}", user.email, user.role.as_str());
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,65 @@
+//! The `dam` command line against a real database.
+
+mod common;
+
+use std::{io::Write, process::{Command, Stdio}};
+
+use common::spawn_app_without_worker;
+use domain::dto::UserView;
+use serde_json::json;
+
+fn dam(database_url: &str, args: &[&str], stdin: Option<&str>) -> (bool, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dam"))
+        .args(args)
+        .env("DATABASE_URL", database_url)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run dam");
+    if let Some(input) = stdin {
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[tokio::test]
+async fn users_are_added_given_passwords_and_roles_from_the_command_line() {
+    let app = spawn_app_without_worker(&[]).await;
+    let db = app.services.config.database_url.clone();
+    let sign_in = |email: &'static str, password: String| {
+        let client = common::browser_client();
+        let url = app.url("/api/auth/login");
+        let origin = app.address.clone();
+        async move {
+            let r = client.post(url).header("origin", origin).json(&json!({"email": email, "password": password})).send().await.unwrap();
+            (r.status().as_u16(), r.json::<serde_json::Value>().await.unwrap())
+        }
+    };
+
+    let (ok, out, err) = dam(&db, &["user", "add", "cli@example.test", "--role", "editor", "--password-stdin"], Some("typed on stdin 123\n"));
+    assert!(ok, "{err}");
+    assert!(out.contains("added cli@example.test (editor)"), "{out}");
+    let (status, me) = sign_in("cli@example.test", "typed on stdin 123".into()).await;
+    assert_eq!(status, 200);
+    assert_eq!(serde_json::from_value::<UserView>(me).unwrap().role, domain::policy::Role::Editor);
+
+    let (ok, out, _) = dam(&db, &["user", "role", "cli@example.test", "admin"], None);
+    assert!(ok && out.contains("is now admin"), "{out}");
+    let (ok, out, _) = dam(&db, &["user", "passwd", "cli@example.test"], None);
+    assert!(ok);
+    let generated = out.lines().find_map(|l| l.strip_prefix("password: ")).expect("a generated password is printed").to_owned();
+    let (status, me) = sign_in("cli@example.test", generated).await;
+    assert_eq!(status, 200);
+    assert_eq!(me["role"], "admin");
+    assert_eq!(sign_in("cli@example.test", "typed on stdin 123".into()).await.0, 401, "the old password is gone");
+
+    let (ok, _, err) = dam(&db, &["user", "role", "nobody@example.test", "admin"], None);
+    assert!(!ok && err.contains("no user with the e-mail nobody@example.test"), "{err}");
+    let (ok, _, err) = dam(&db, &["user", "role", "cli@example.test", "root"], None);
+    assert!(!ok && err.contains("unknown role"), "{err}");
+    let (ok, out, _) = dam(&db, &["user", "list"], None);
+    assert!(ok && out.contains("cli@example.test") && out.contains("admin"), "{out}");
+    app.cleanup().await;
+}
