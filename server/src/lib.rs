@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod middleware;
+pub mod sso;
 
 use std::{net::SocketAddr, path::Path};
 
@@ -50,6 +51,7 @@ pub fn router(services: Services) -> Router {
 
     Router::new()
         .nest("/api", api::routes().layer(from_fn_with_state(api_limit, rate_limit::layer)))
+        .merge(sso::routes())
         .route("/healthz", get(|| async { "ok" }))
         .leptos_routes_with_context(&state, routes, page_context.clone(), {
             let options = leptos_options.clone();

@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
+use leptos_router::{components::Redirect, hooks::use_query_map};
 
 use crate::{
     api::account::{sso_options, Login},
@@ -11,6 +11,7 @@ pub fn LoginPage() -> impl IntoView {
     let me = use_current_user();
     let login = ServerAction::<Login>::new();
     let sso = Resource::new(|| (), |_| sso_options());
+    let sso_error = move || use_query_map().with(|q| q.get("sso_error"));
     // A full page load after signing in, so every part of the page is rendered for the new user.
     Effect::new(move |_| {
         if login.value().with(|v| matches!(v, Some(Ok(_)))) {
@@ -25,6 +26,9 @@ pub fn LoginPage() -> impl IntoView {
         </Suspense>
         <section class="mx-auto mt-10 max-w-sm rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
             <h1 class="mb-4 text-xl font-semibold">"Sign in"</h1>
+            {move || sso_error().map(|message| view! {
+                <p class="mb-3 text-sm text-red-700" role="alert" data-testid="sso-error">{format!("Single sign-on failed: {message}")}</p>
+            })}
             <ActionForm action=login attr:class="space-y-3">
                 <label class="block text-sm">"E-mail"
                     <input type="email" name="email" required autocomplete="username" class="mt-1 w-full rounded border border-slate-300 px-2 py-1"/>

@@ -88,8 +88,7 @@ pub async fn with_password(services: &Services, email: &str, password: &str, ori
             return Err(Error::InvalidCredentials);
         }
     };
-    let ttl = chrono::Duration::hours(services.config.session_ttl_hours.into());
-    let (session, secret) = sessions::start(db, &user, ttl, origin).await?;
+    let (session, secret) = sessions::open(services, &user, origin).await?;
     let actor = Actor::user(user.id, &user.email, origin.ip.clone());
     audit::record(db, &actor, "session.login", Some(Target::session(session.id)), json!({ "method": "password" })).await?;
     Ok((user, secret))

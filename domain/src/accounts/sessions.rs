@@ -48,6 +48,11 @@ pub async fn start(db: &DatabaseConnection, user: &user::Model, ttl: Duration, o
     Ok((session, secret))
 }
 
+/// Opens a session lasting the configured SESSION_TTL_HOURS.
+pub async fn open(services: &crate::Services, user: &user::Model, origin: &Origin) -> Result<(session::Model, String)> {
+    start(&services.db, user, Duration::hours(services.config.session_ttl_hours.into()), origin).await
+}
+
 /// The live session and its (enabled) user for a cookie value, if any.
 pub async fn authenticate(db: &DatabaseConnection, secret: &str) -> Result<Option<(session::Model, user::Model)>> {
     let now = Utc::now();
