@@ -7,6 +7,11 @@ mod m20261128_000002_accounts;
 
 pub struct Migrator;
 
+/// Runs one migration's SQL script (the migrations are plain Postgres SQL on purpose).
+pub(crate) async fn run_sql(manager: &SchemaManager<'_>, sql: &str) -> Result<(), DbErr> {
+    manager.get_connection().execute_unprepared(sql).await.map(|_| ())
+}
+
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {

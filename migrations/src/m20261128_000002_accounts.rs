@@ -71,10 +71,10 @@ ALTER TABLE users DROP COLUMN IF EXISTS oidc_subject, DROP COLUMN IF EXISTS last
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.get_connection().execute_unprepared(UP).await.map(|_| ())
+        crate::run_sql(manager, UP).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.get_connection().execute_unprepared(DOWN).await.map(|_| ())
+        crate::run_sql(manager, DOWN).await
     }
 }
