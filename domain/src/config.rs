@@ -31,6 +31,8 @@ pub struct Config {
     pub max_image_pixels: u64,
     /// WORKER_IMAGE_CONCURRENCY: image jobs one worker process runs at once.
     pub image_concurrency: usize,
+    /// WORKER_VIDEO_CONCURRENCY: video jobs one worker process runs at once.
+    pub video_concurrency: usize,
     /// PUBLIC_URL: the address people use (scheme, host, port); origin checks and SSO redirects
     /// use it. Defaults to `http://LISTEN_ADDR`.
     pub public_url: String,
@@ -89,6 +91,7 @@ impl Config {
             max_upload_bytes: parse("MAX_UPLOAD_BYTES", text("MAX_UPLOAD_BYTES", "5368709120"))?,
             max_image_pixels: parse("MAX_IMAGE_PIXELS", text("MAX_IMAGE_PIXELS", "200000000"))?,
             image_concurrency: parse("WORKER_IMAGE_CONCURRENCY", text("WORKER_IMAGE_CONCURRENCY", "2"))?,
+            video_concurrency: parse("WORKER_VIDEO_CONCURRENCY", text("WORKER_VIDEO_CONCURRENCY", "1"))?,
             cookie_secure: match lookup("COOKIE_SECURE") {
                 Some(v) => parse("COOKIE_SECURE", v)?,
                 None => public_url.starts_with("https://"),

@@ -14,13 +14,14 @@ use crate::{
     dto::{AssetStatus, RejectedFile, UploadReport},
     entities::asset,
     error::{Error, Result},
+    pipeline::{Priority, BULK_UPLOAD_THRESHOLD},
     services::Services,
     sniff::{self, SNIFF_LEN},
     storage::{self, ObjectWriter},
 };
 
 /// Stores one file and queues it. On any error nothing is left behind: no object, no row.
-pub async fn ingest_file<S, E>(services: &Services, uploader: &Actor, filename: &str, body: S) -> Result<asset::Model>
+pub async fn ingest_file<S, E>(services: &Services, uploader: &Actor, priority: Priority, filename: &str, body: S) -> Result<asset::Model>
 where
     S: Stream<Item = Result<Bytes, E>> + Unpin,
     E: std::fmt::Display,
@@ -77,6 +78,13 @@ where
         metadata: Set(serde_json::json!({})),
         created_at: Set(now),
         updated_at: Set(now),
+        priority: Set(priority as i16),
+        attempts: Set(0),
+        available_at: Set(now),
+        dispatched_at: Set(None),
+        processing_by: Set(None),
+        processing_started_at: Set(None),
+        processed_at: Set(None),
     };
     let asset = match row.insert(&services.db).await {
         Ok(asset) => asset,
@@ -90,19 +98,19 @@ where
     let details = serde_json::json!({ "filename": asset.original_filename, "mime": asset.mime, "size": asset.size });
     audit::record(&services.db, uploader, "asset.upload", Some(Target::asset(asset.id)), details).await?;
 
-    // The asset is safely stored whatever happens next; if Redis is down the worker's start-up
-    // sweep queues it later, so a queue failure is logged rather than failing the upload.
-    if let Err(e) = services.jobs.enqueue_processing(&asset).await {
-        tracing::error!(asset_id = %asset.id, error = %e, "could not queue processing; it will be retried at worker start");
-    }
+    // Stored as `uploaded`, the asset is now in the durable backlog; the worker's feeder takes it
+    // from there in priority order (see `pipeline`). Nothing else to do on the upload path.
     Ok(asset)
 }
 
 /// Ingests every file part of a multipart upload (the JSON API and the web form's server function
 /// both arrive here). Each file is judged on its own: refused files are reported, accepted ones
 /// stay stored. Only a failure of the service itself (database, storage) aborts the request.
-pub async fn ingest_multipart(services: &Services, uploader: &Actor, mut form: multer::Multipart<'static>) -> Result<UploadReport> {
+/// `bulk` marks a large import, processed after interactive uploads; a request carrying more than
+/// [`BULK_UPLOAD_THRESHOLD`] files becomes bulk from that file on.
+pub async fn ingest_multipart(services: &Services, uploader: &Actor, bulk: bool, mut form: multer::Multipart<'static>) -> Result<UploadReport> {
     let mut report = UploadReport::default();
+    let mut files = 0usize;
     loop {
         let field = match form.next_field().await {
             Ok(Some(field)) => field,
@@ -111,7 +119,9 @@ pub async fn ingest_multipart(services: &Services, uploader: &Actor, mut form: m
         };
         // Parts without a file name are ordinary form fields, not files.
         let Some(filename) = field.file_name().map(display_name) else { continue };
-        match ingest_file(services, uploader, &filename, field).await {
+        files += 1;
+        let priority = if bulk || files > BULK_UPLOAD_THRESHOLD { Priority::Bulk } else { Priority::Interactive };
+        match ingest_file(services, uploader, priority, &filename, field).await {
             Ok(asset) => report.accepted.push(catalog::to_view(asset, Vec::new())),
             Err(e) => match e.rejection() {
                 Some(reason) => report.rejected.push(RejectedFile { filename, reason, error: e.to_string() }),

@@ -24,7 +24,7 @@ pub mod error;
 #[cfg(feature = "server")]
 pub mod ingest;
 #[cfg(feature = "server")]
-pub mod jobs;
+pub mod pipeline;
 #[cfg(feature = "server")]
 pub mod services;
 #[cfg(feature = "server")]

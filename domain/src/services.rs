@@ -9,7 +9,7 @@ use crate::{
     db,
     error::Result,
     accounts::login::LoginLimiter,
-    jobs::JobQueue,
+    pipeline::queue::JobQueue,
     storage::{LocalStorage, Storage},
 };
 

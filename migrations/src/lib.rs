@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261128_000001_initial_schema;
 mod m20261128_000002_accounts;
+mod m20261128_000003_pipeline;
 
 pub struct Migrator;
 
@@ -15,6 +16,9 @@ pub(crate) async fn run_sql(manager: &SchemaManager<'_>, sql: &str) -> Result<()
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261128_000001_initial_schema::Migration), Box::new(m20261128_000002_accounts::Migration)]
+        vec![
+            Box::new(m20261128_000001_initial_schema::Migration), Box::new(m20261128_000002_accounts::Migration),
+            Box::new(m20261128_000003_pipeline::Migration),
+        ]
     }
 }

@@ -2,6 +2,7 @@
 //! under `/api`. `router()` is the whole application; tests serve the very same router.
 
 pub mod api;
+pub mod events;
 pub mod middleware;
 pub mod sso;
 
@@ -20,6 +21,7 @@ use middleware::{client_ip, rate_limit, same_origin, security_headers};
 pub struct AppState {
     pub services: Services,
     pub leptos_options: LeptosOptions,
+    pub events: events::AssetEvents,
 }
 
 pub fn leptos_options(config: &Config) -> LeptosOptions {
@@ -33,7 +35,7 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 
 pub fn router(services: Services) -> Router {
     let leptos_options = leptos_options(&services.config);
-    let state = AppState { services: services.clone(), leptos_options: leptos_options.clone() };
+    let state = AppState { services: services.clone(), leptos_options: leptos_options.clone(), events: events::AssetEvents::start(&services) };
     let routes = generate_route_list(app::App);
     let page_context = {
         let services = services.clone();
@@ -51,6 +53,8 @@ pub fn router(services: Services) -> Router {
 
     Router::new()
         .nest("/api", api::routes().layer(from_fn_with_state(api_limit, rate_limit::layer)))
+        // Long-lived, so outside the per-request rate limit.
+        .route("/api/events", get(events::stream))
         .merge(sso::routes())
         .route("/healthz", get(|| async { "ok" }))
         .leptos_routes_with_context(&state, routes, page_context.clone(), {

@@ -1,46 +1,87 @@
-//! The background worker: one apalis worker per queue, each job kind in its own module under
-//! `jobs/`. Status changes an asset goes through live in `status`.
+//! The background worker. Per queue: an apalis worker consuming jobs (one module per job kind in
+//! `jobs/`), a feeder topping Redis up from the Postgres backlog, and, once per process, the
+//! reconciler and the heartbeat that tells others this worker is alive.
 
+pub mod feeder;
 pub mod imaging;
 pub mod jobs;
-pub mod status;
+pub mod reconciler;
+pub mod runner;
 
-use std::future::Future;
+use std::{future::Future, sync::Arc, time::Duration};
 
 use apalis::prelude::*;
-use domain::{jobs::QueueName, Services};
+use domain::{
+    pipeline::{state, workers, QueueName},
+    Services,
+};
 use futures::FutureExt;
+use tokio::sync::watch;
 
-/// Assets re-queued from Postgres at start-up at most (the rest wait for the next start or for the
-/// pipeline's feeder).
-const REQUEUE_AT_START: u64 = 2_000;
+/// What every job handler gets: the services and who it is running in.
+#[derive(Clone)]
+pub struct JobContext {
+    pub services: Services,
+    pub worker_id: Arc<str>,
+}
 
-/// Runs the image and video workers until `shutdown` completes; jobs in flight are finished first.
+const HEARTBEAT_EVERY: Duration = Duration::from_secs(2);
+
+/// Runs the workers until `shutdown` completes. Jobs in flight finish; anything this process still
+/// holds afterwards is handed back to the backlog.
 pub async fn run(services: Services, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-    match services.jobs.requeue_unprocessed(&services.db, REQUEUE_AT_START).await {
-        Ok(0) => {}
-        Ok(n) => tracing::info!(count = n, "re-queued assets still waiting for processing"),
-        Err(e) => tracing::warn!(error = %e, "could not re-queue waiting assets"),
+    let host = hostname();
+    let worker_id: Arc<str> = format!("{host}-{}-{}", std::process::id(), &uuid::Uuid::new_v4().simple().to_string()[..8]).into();
+    let queues: Vec<&str> = QueueName::ALL.iter().map(|q| q.as_str()).collect();
+    workers::heartbeat(&services.db, &worker_id, &host, &queues).await?;
+    let ctx = JobContext { services: services.clone(), worker_id: worker_id.clone() };
+
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let mut loops = tokio::task::JoinSet::new();
+    {
+        let (db, id, host, mut stop) = (services.db.clone(), worker_id.clone(), host.clone(), stop_rx.clone());
+        loops.spawn(async move {
+            while !*stop.borrow() {
+                if let Err(e) = workers::heartbeat(&db, &id, &host, &queues).await {
+                    tracing::warn!(error = %e, "heartbeat failed");
+                }
+                let _ = tokio::time::timeout(HEARTBEAT_EVERY, stop.changed()).await;
+            }
+        });
     }
+    let image_concurrency = services.config.image_concurrency.max(1);
+    let video_concurrency = services.config.video_concurrency.max(1);
+    for (queue, concurrency) in [(QueueName::Image, image_concurrency), (QueueName::Video, video_concurrency)] {
+        loops.spawn(feeder::run(services.clone(), queue, feeder::target_depth(concurrency), stop_rx.clone()));
+    }
+    loops.spawn(reconciler::run(services.clone(), stop_rx.clone()));
+
     let shutdown = shutdown.shared();
     let stop = || shutdown.clone().map(Ok::<(), std::io::Error>);
-    let instance = uuid::Uuid::new_v4().simple().to_string();
-
-    let image = WorkerBuilder::new(format!("image-{instance}"))
+    let image = WorkerBuilder::new(format!("{worker_id}-image"))
         .backend(services.jobs.backend(QueueName::Image))
-        .concurrency(services.config.image_concurrency.max(1))
-        .data(services.clone())
+        .concurrency(image_concurrency)
+        .data(ctx.clone())
         .build(jobs::process_image::process_image);
-    let video = WorkerBuilder::new(format!("video-{instance}"))
+    let video = WorkerBuilder::new(format!("{worker_id}-video"))
         .backend(services.jobs.backend(QueueName::Video))
-        .concurrency(1)
-        .data(services.clone())
+        .concurrency(video_concurrency)
+        .data(ctx.clone())
         .build(jobs::process_video::process_video);
 
-    tracing::info!(image_concurrency = services.config.image_concurrency, "worker started");
+    tracing::info!(worker = %worker_id, image_concurrency, video_concurrency, "worker started");
     let (image, video) = tokio::join!(image.run_until(stop()), video.run_until(stop()));
+    let _ = stop_tx.send(true);
+    while loops.join_next().await.is_some() {}
+
+    let handed_back = state::release_worker(&services.db, &worker_id).await?;
+    workers::deregister(&services.db, &worker_id).await?;
+    tracing::info!(worker = %worker_id, handed_back, "worker stopped");
     image?;
     video?;
-    tracing::info!("worker stopped");
     Ok(())
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/etc/hostname").map(|h| h.trim().to_owned()).ok().filter(|h| !h.is_empty()).unwrap_or_else(|| "localhost".into())
 }

@@ -14,8 +14,29 @@ use domain::policy::{self, Permission};
 use asset_card::AssetCard;
 use upload_form::UploadForm;
 
-/// How often the gallery re-reads the list while something is still processing.
-const POLL_EVERY: Duration = Duration::from_millis(1000);
+/// Status changes arriving within this window cause one reload of the list, not one each.
+const COALESCE: Duration = Duration::from_millis(300);
+
+/// Reloads the list when the server announces a status change (server-sent events from
+/// `/api/events`). Effects run in the browser only.
+fn live_updates(reload: impl Fn() + Copy + Send + Sync + 'static) {
+    Effect::new(move |_| {
+        use leptos::wasm_bindgen::{closure::Closure, JsCast};
+        let Ok(source) = web_sys::EventSource::new("/api/events") else { return };
+        let scheduled = StoredValue::new(false);
+        let on_change = Closure::<dyn Fn(web_sys::Event)>::new(move |_| {
+            if !scheduled.get_value() {
+                scheduled.set_value(true);
+                set_timeout(move || { scheduled.set_value(false); reload(); }, COALESCE);
+            }
+        });
+        for event in ["asset", "resync"] {
+            let _ = source.add_event_listener_with_callback(event, on_change.as_ref().unchecked_ref());
+        }
+        let guard = send_wrapper::SendWrapper::new((source, on_change));
+        on_cleanup(move || guard.0.close());
+    });
+}
 
 #[component]
 pub fn GalleryPage() -> impl IntoView {
@@ -34,13 +55,7 @@ fn Library() -> impl IntoView {
     let assets = Resource::new(move || refresh.get(), |_| list_assets(None, None));
     let bump = move || refresh.update(|n| *n += 1);
 
-    // Poll only while something is unsettled; effects run in the browser only.
-    Effect::new(move |_| {
-        let unsettled = assets.get().and_then(Result::ok).is_some_and(|page| page.items.iter().any(|a| !a.status.is_settled()));
-        if unsettled {
-            set_timeout(bump, POLL_EVERY);
-        }
-    });
+    live_updates(bump);
 
     view! {
         <section class="mb-8">

@@ -28,7 +28,7 @@ impl AssetStatus {
 
     pub fn label(self) -> &'static str {
         match self {
-            AssetStatus::Uploaded => "queued",
+            AssetStatus::Uploaded => "uploaded",
             AssetStatus::Processing => "processing",
             AssetStatus::Processed => "processed",
             AssetStatus::Failed => "failed",

@@ -2,6 +2,8 @@
 
 mod accounts;
 mod assets;
+mod pipeline;
 
 pub use accounts::*;
 pub use assets::*;
+pub use pipeline::*;

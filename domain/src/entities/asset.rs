@@ -24,6 +24,14 @@ pub struct Model {
     pub metadata: Json,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Backlog order, lower first (see `pipeline::Priority`).
+    pub priority: i16,
+    pub attempts: i32,
+    pub available_at: DateTimeUtc,
+    pub dispatched_at: Option<DateTimeUtc>,
+    pub processing_by: Option<String>,
+    pub processing_started_at: Option<DateTimeUtc>,
+    pub processed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -9,3 +9,4 @@ pub mod session;
 pub mod tag;
 pub mod usage_stat;
 pub mod user;
+pub mod worker;

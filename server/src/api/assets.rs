@@ -5,11 +5,11 @@ use axum::{
     extract::{DefaultBodyLimit, Path, Query, Request, State},
     http::{header, StatusCode},
     response::{IntoResponse, Response},
-    routing::get,
+    routing::{get, post},
     Json, Router,
 };
 use app::http::{error::status_of_rejection, Access, ApiError};
-use domain::{catalog, dto::DerivativeKind, entities::asset, ingest, policy::Permission, Error, Services};
+use domain::{catalog, dto::DerivativeKind, entities::asset, ingest, pipeline, policy::Permission, Error, Services};
 use sea_orm::EntityTrait;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -23,6 +23,14 @@ pub fn routes() -> Router<AppState> {
         .route("/assets/{id}", get(show))
         .route("/assets/{id}/thumbnail", get(thumbnail))
         .route("/assets/{id}/original", get(original))
+        .route("/assets/{id}/reprocess", post(reprocess))
+}
+
+#[derive(Deserialize)]
+struct UploadQuery {
+    /// A large import: processed after interactive uploads.
+    #[serde(default)]
+    bulk: bool,
 }
 
 #[derive(Deserialize)]
@@ -44,7 +52,7 @@ async fn show(access: Access, State(services): State<Services>, Path(id): Path<U
 /// `multipart/form-data` with one or more file parts. 201 when every file was stored; otherwise the
 /// status of the first refusal (415 not an image/video, 413 too large, 400 empty) with the
 /// per-file details. Refused files leave nothing behind; accepted ones are kept either way.
-async fn upload(access: Access, State(services): State<Services>, request: Request) -> Result<Response, ApiError> {
+async fn upload(access: Access, State(services): State<Services>, Query(options): Query<UploadQuery>, request: Request) -> Result<Response, ApiError> {
     access.require(Permission::Upload)?;
     let boundary = request
         .headers()
@@ -53,7 +61,7 @@ async fn upload(access: Access, State(services): State<Services>, request: Reque
         .and_then(|ct| multer::parse_boundary(ct).ok())
         .ok_or_else(|| Error::BadRequest("expected a multipart/form-data body with one or more files".into()))?;
     let form = multer::Multipart::new(request.into_body().into_data_stream(), boundary);
-    let report = ingest::ingest_multipart(&services, &access.actor(), form).await?;
+    let report = ingest::ingest_multipart(&services, &access.actor(), options.bulk, form).await?;
     let status = match report.rejected.first() {
         None => StatusCode::CREATED,
         Some(first) => status_of_rejection(first.reason),
@@ -79,6 +87,14 @@ async fn original(access: Access, State(services): State<Services>, Path(id): Pa
     access.require(Permission::Browse)?;
     let asset = asset::Entity::find_by_id(id).one(&services.db).await.map_err(Error::from)?.ok_or(Error::NotFound("asset"))?;
     stream_object(&services, &asset.original_path, &asset.mime, Some(&asset.original_filename)).await
+}
+
+/// Processes an asset again (a failed one after its cause was fixed, or to regenerate derivatives),
+/// ahead of bulk work. 202: it is back in the backlog.
+async fn reprocess(access: Access, State(services): State<Services>, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
+    access.require(Permission::EditMetadata)?;
+    pipeline::state::request(&services.db, &access.actor(), id, pipeline::Priority::Retry).await?;
+    Ok((StatusCode::ACCEPTED, Json(catalog::get_asset(&services.db, id).await?)).into_response())
 }
 
 /// Streams a stored object; with a file name it is sent as a download, never rendered inline.

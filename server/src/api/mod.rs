@@ -5,6 +5,7 @@ mod assets;
 mod audit;
 mod auth;
 mod credentials;
+mod queues;
 mod users;
 
 use axum::Router;
@@ -12,5 +13,5 @@ use axum::Router;
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(assets::routes()).merge(auth::routes()).merge(users::routes()).merge(credentials::routes()).merge(audit::routes())
+    Router::new().merge(assets::routes()).merge(auth::routes()).merge(users::routes()).merge(credentials::routes()).merge(audit::routes()).merge(queues::routes())
 }

@@ -5,6 +5,7 @@
 //!     dam user role EMAIL ROLE
 //!     dam user disable EMAIL | dam user enable EMAIL
 //!     dam user list
+//!     dam reprocess ASSET_ID | --all | --failed
 //!
 //! Without --password-stdin a password is generated and printed once.
 
@@ -16,6 +17,7 @@ use domain::{
     accounts::{secrets, users},
     audit::Actor,
     dto::{NewUser, UserUpdate},
+    pipeline::{state, Priority},
     policy::Role,
     Config,
 };
@@ -33,6 +35,16 @@ enum Command {
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
+    /// Regenerate derivatives: of one asset, of all, or of the failed ones.
+    Reprocess {
+        /// The asset's id.
+        #[arg(conflicts_with_all = ["all", "failed"], required_unless_present_any = ["all", "failed"])]
+        asset: Option<uuid::Uuid>,
+        #[arg(long, conflicts_with = "failed")]
+        all: bool,
+        #[arg(long)]
+        failed: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -80,10 +92,24 @@ fn read_password() -> anyhow::Result<String> {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
-    let Command::User(command) = Cli::parse().command;
+    let command = Cli::parse().command;
     let config = Config::from_env()?;
     let db = domain::db::connect_and_migrate(&config.database_url).await.context("connecting to the database")?;
-    run(&db, &Actor::system("command line"), command).await
+    let actor = Actor::system("command line");
+    match command {
+        Command::User(command) => run(&db, &actor, command).await,
+        Command::Reprocess { asset: Some(id), .. } => {
+            state::request(&db, &actor, id, Priority::Retry).await?;
+            println!("{id} will be processed again");
+            Ok(())
+        }
+        Command::Reprocess { all, .. } => {
+            let selection = if all { state::Selection::All } else { state::Selection::Failed };
+            let count = state::request_many(&db, &actor, selection).await?;
+            println!("{count} assets will be processed again (after new uploads)");
+            Ok(())
+        }
+    }
 }
 
 async fn find(db: &DatabaseConnection, email: &str) -> anyhow::Result<domain::entities::user::Model> {

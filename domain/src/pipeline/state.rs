@@ -1,0 +1,287 @@
+//! An asset's way through processing, in Postgres: requested → dispatched → claimed by a worker →
+//! processed, failed, or back to the backlog (retry later, lost job, dead worker). Every change is
+//! one conditional UPDATE keyed by the asset, so concurrent workers and repeated jobs are harmless.
+
+use chrono::{Duration, Utc};
+use sea_orm::{
+    sea_query::{Expr, OnConflict},
+    ActiveValue::NotSet,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter, Set, Statement,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::Priority;
+use crate::{
+    audit::{self, Actor, Target},
+    dto::{AssetKind, AssetStatus, DerivativeKind},
+    entities::{asset, asset_version},
+    error::{Error, Result},
+};
+
+/// Transient failures are retried this many times, with exponential back-off, before the asset
+/// is marked failed.
+pub const MAX_ATTEMPTS: i32 = 5;
+
+/// A job popped by a worker stays claimed by it; when the worker's heartbeat is older than this,
+/// the reconciler hands the asset back to the backlog.
+pub const WORKER_DEAD_AFTER: Duration = Duration::seconds(15);
+
+#[derive(FromQueryResult)]
+struct Id {
+    id: Uuid,
+}
+
+/// Marks up to `limit` waiting assets of one kind as dispatched, in priority order, and returns
+/// them for the feeder to push. Concurrent feeders never take the same asset (SKIP LOCKED).
+pub async fn dispatch_batch(db: &DatabaseConnection, kind: AssetKind, limit: u64) -> Result<Vec<Uuid>> {
+    if limit == 0 {
+        return Ok(Vec::new());
+    }
+    let kind = match kind {
+        AssetKind::Image => "image",
+        AssetKind::Video => "video",
+    };
+    let rows = Id::find_by_statement(Statement::from_sql_and_values(
+        db.get_database_backend(),
+        r#"UPDATE assets SET dispatched_at = now()
+           WHERE id IN (
+               SELECT id FROM assets
+               WHERE status = 'uploaded' AND dispatched_at IS NULL AND kind = $1 AND available_at <= now()
+               ORDER BY priority, created_at
+               LIMIT $2
+               FOR UPDATE SKIP LOCKED)
+           RETURNING id"#,
+        [kind.into(), (limit as i64).into()],
+    ))
+    .all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
+}
+
+/// Puts dispatched assets back in the backlog (their push to Redis failed, or Redis lost them).
+pub async fn undispatch(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<u64> {
+    let result = asset::Entity::update_many()
+        .col_expr(asset::Column::DispatchedAt, Expr::value(Option::<chrono::DateTime<Utc>>::None))
+        .filter(asset::Column::Id.is_in(ids.to_vec()))
+        .filter(asset::Column::Status.eq(AssetStatus::Uploaded))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}
+
+/// The worker `worker_id` takes the asset: `None` when there is nothing to do (deleted, already
+/// done, or another worker has it).
+pub async fn claim(db: &DatabaseConnection, asset_id: Uuid, worker_id: &str) -> Result<Option<asset::Model>> {
+    let claimed = asset::Entity::update_many()
+        .col_expr(asset::Column::Status, Expr::value(AssetStatus::Processing))
+        .col_expr(asset::Column::ProcessingBy, Expr::value(worker_id))
+        .col_expr(asset::Column::ProcessingStartedAt, Expr::value(Utc::now()))
+        .col_expr(asset::Column::FailureReason, Expr::value(Option::<String>::None))
+        .col_expr(asset::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(asset::Column::Id.eq(asset_id))
+        .filter(asset::Column::Status.eq(AssetStatus::Uploaded))
+        .exec_with_returning(db)
+        .await?;
+    Ok(claimed.into_iter().next())
+}
+
+pub async fn complete(db: &DatabaseConnection, asset_id: Uuid, width: Option<u32>, height: Option<u32>, metadata: serde_json::Value) -> Result<()> {
+    let now = Utc::now();
+    asset::Entity::update_many()
+        .col_expr(asset::Column::Status, Expr::value(AssetStatus::Processed))
+        .col_expr(asset::Column::Width, Expr::value(width.map(|w| w as i32)))
+        .col_expr(asset::Column::Height, Expr::value(height.map(|h| h as i32)))
+        .col_expr(asset::Column::Metadata, Expr::value(metadata))
+        .col_expr(asset::Column::ProcessingBy, Expr::value(Option::<String>::None))
+        .col_expr(asset::Column::ProcessedAt, Expr::value(now))
+        .col_expr(asset::Column::UpdatedAt, Expr::value(now))
+        .filter(asset::Column::Id.eq(asset_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// A permanent failure (the input itself is bad): no retry; the reason is kept for people.
+pub async fn fail(db: &DatabaseConnection, asset_id: Uuid, reason: &str) -> Result<()> {
+    tracing::warn!(%asset_id, reason, "processing failed");
+    asset::Entity::update_many()
+        .col_expr(asset::Column::Status, Expr::value(AssetStatus::Failed))
+        .col_expr(asset::Column::FailureReason, Expr::value(reason))
+        .col_expr(asset::Column::ProcessingBy, Expr::value(Option::<String>::None))
+        .col_expr(asset::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(asset::Column::Id.eq(asset_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Back-off before attempt `n` (1-based): 2 s, 8 s, 32 s, 2 min, capped at 10 min.
+pub fn backoff(attempt: i32) -> Duration {
+    let seconds = 2i64.saturating_mul(4i64.saturating_pow(attempt.saturating_sub(1).clamp(0, 10) as u32));
+    Duration::seconds(seconds.min(600))
+}
+
+/// A transient failure (storage, database): back to the backlog after a back-off, or failed for
+/// good after [`MAX_ATTEMPTS`]. Returns true when it gave up.
+pub async fn retry_later(db: &DatabaseConnection, asset: &asset::Model, error: &str) -> Result<bool> {
+    let attempt = asset.attempts + 1;
+    if attempt >= MAX_ATTEMPTS {
+        fail(db, asset.id, &format!("Processing kept failing ({attempt} attempts); last error: {error}")).await?;
+        return Ok(true);
+    }
+    tracing::warn!(asset_id = %asset.id, attempt, error, "transient failure; will retry");
+    asset::Entity::update_many()
+        .col_expr(asset::Column::Status, Expr::value(AssetStatus::Uploaded))
+        .col_expr(asset::Column::Attempts, Expr::value(attempt))
+        .col_expr(asset::Column::AvailableAt, Expr::value(Utc::now() + backoff(attempt)))
+        .col_expr(asset::Column::DispatchedAt, Expr::value(Option::<chrono::DateTime<Utc>>::None))
+        .col_expr(asset::Column::ProcessingBy, Expr::value(Option::<String>::None))
+        .col_expr(asset::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(asset::Column::Id.eq(asset.id))
+        .exec(db)
+        .await?;
+    Ok(false)
+}
+
+/// Puts an asset (back) into the backlog: a retry of a failed one, or regenerating derivatives.
+pub async fn request(db: &DatabaseConnection, actor: &Actor, asset_id: Uuid, priority: Priority) -> Result<()> {
+    let updated = asset::Entity::update_many()
+        .col_expr(asset::Column::Status, Expr::value(AssetStatus::Uploaded))
+        .col_expr(asset::Column::Priority, Expr::value(priority as i16))
+        .col_expr(asset::Column::Attempts, Expr::value(0))
+        .col_expr(asset::Column::AvailableAt, Expr::value(Utc::now()))
+        .col_expr(asset::Column::DispatchedAt, Expr::value(Option::<chrono::DateTime<Utc>>::None))
+        .col_expr(asset::Column::FailureReason, Expr::value(Option::<String>::None))
+        .col_expr(asset::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(asset::Column::Id.eq(asset_id))
+        .filter(asset::Column::Status.ne(AssetStatus::Processing))
+        .exec(db)
+        .await?;
+    if updated.rows_affected == 0 {
+        return match asset::Entity::find_by_id(asset_id).one(db).await? {
+            None => Err(Error::NotFound("asset")),
+            Some(_) => Err(Error::Conflict("the asset is being processed right now".into())),
+        };
+    }
+    audit::record(db, actor, "asset.reprocess", Some(Target::asset(asset_id)), json!({ "priority": priority as i16 })).await
+}
+
+/// Which assets a bulk reprocessing covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Selection {
+    All,
+    Failed,
+}
+
+pub async fn request_many(db: &DatabaseConnection, actor: &Actor, selection: Selection) -> Result<u64> {
+    let mut update = asset::Entity::update_many()
+        .col_expr(asset::Column::Status, Expr::value(AssetStatus::Uploaded))
+        .col_expr(asset::Column::Priority, Expr::value(Priority::Reprocess as i16))
+        .col_expr(asset::Column::Attempts, Expr::value(0))
+        .col_expr(asset::Column::AvailableAt, Expr::value(Utc::now()))
+        .col_expr(asset::Column::DispatchedAt, Expr::value(Option::<chrono::DateTime<Utc>>::None))
+        .col_expr(asset::Column::FailureReason, Expr::value(Option::<String>::None))
+        .filter(asset::Column::Status.is_in([AssetStatus::Processed, AssetStatus::Failed]));
+    if selection == Selection::Failed {
+        update = update.filter(asset::Column::Status.eq(AssetStatus::Failed));
+    }
+    let count = update.exec(db).await?.rows_affected;
+    audit::record(db, actor, "asset.reprocess_many", None, json!({ "selection": format!("{selection:?}"), "count": count })).await?;
+    Ok(count)
+}
+
+/// Hands back assets claimed by workers whose heartbeat stopped (killed, crashed, partitioned).
+pub async fn release_from_dead_workers(db: &DatabaseConnection) -> Result<u64> {
+    let result = db
+        .execute(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            r#"UPDATE assets SET status = 'uploaded', dispatched_at = NULL, processing_by = NULL, updated_at = now()
+               WHERE status = 'processing'
+                 AND (processing_by IS NULL OR processing_by NOT IN
+                      (SELECT id FROM workers WHERE heartbeat_at > now() - make_interval(secs => $1)))"#,
+            [(WORKER_DEAD_AFTER.num_seconds() as f64).into()],
+        ))
+        .await?;
+    Ok(result.rows_affected())
+}
+
+/// At a worker's orderly shutdown: whatever it still holds goes back to the backlog.
+pub async fn release_worker(db: &DatabaseConnection, worker_id: &str) -> Result<u64> {
+    let result = asset::Entity::update_many()
+        .col_expr(asset::Column::Status, Expr::value(AssetStatus::Uploaded))
+        .col_expr(asset::Column::DispatchedAt, Expr::value(Option::<chrono::DateTime<Utc>>::None))
+        .col_expr(asset::Column::ProcessingBy, Expr::value(Option::<String>::None))
+        .filter(asset::Column::Status.eq(AssetStatus::Processing))
+        .filter(asset::Column::ProcessingBy.eq(worker_id))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}
+
+/// Dispatched assets of a kind that Redis no longer holds (it restarted empty, or a push was lost):
+/// called only when Redis has nothing of that queue waiting or running, so any asset dispatched
+/// more than `grace` ago cannot be there.
+pub async fn release_lost_dispatches(db: &DatabaseConnection, kind: AssetKind, grace: Duration) -> Result<u64> {
+    let result = asset::Entity::update_many()
+        .col_expr(asset::Column::DispatchedAt, Expr::value(Option::<chrono::DateTime<Utc>>::None))
+        .filter(asset::Column::Status.eq(AssetStatus::Uploaded))
+        .filter(asset::Column::Kind.eq(kind))
+        .filter(asset::Column::DispatchedAt.lt(Utc::now() - grace))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}
+
+/// A derivative that was just stored, to be recorded against its asset.
+pub struct NewDerivative<'a> {
+    pub kind: DerivativeKind,
+    pub label: &'a str,
+    pub path: &'a str,
+    pub mime: &'a str,
+    pub width: u32,
+    pub height: u32,
+    pub size: usize,
+    pub metadata: serde_json::Value,
+}
+
+/// Inserts or replaces the derivative row (unique per asset, kind and label): re-running a job
+/// overwrites, never duplicates.
+pub async fn record_derivative(db: &DatabaseConnection, asset_id: Uuid, d: NewDerivative<'_>) -> Result<()> {
+    let row = asset_version::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        asset_id: Set(asset_id),
+        kind: Set(d.kind),
+        label: Set(d.label.to_owned()),
+        path: Set(d.path.to_owned()),
+        mime: Set(d.mime.to_owned()),
+        width: Set(d.width as i32),
+        height: Set(d.height as i32),
+        size: Set(d.size as i64),
+        metadata: Set(d.metadata),
+        created_at: NotSet,
+    };
+    let upsert = OnConflict::columns([asset_version::Column::AssetId, asset_version::Column::Kind, asset_version::Column::Label])
+        .update_columns([
+            asset_version::Column::Path,
+            asset_version::Column::Mime,
+            asset_version::Column::Width,
+            asset_version::Column::Height,
+            asset_version::Column::Size,
+            asset_version::Column::Metadata,
+        ])
+        .to_owned();
+    asset_version::Entity::insert(row).on_conflict(upsert).exec_without_returning(db).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff;
+
+    #[test]
+    fn back_off_grows_exponentially_and_is_capped() {
+        let secs: Vec<i64> = (1..=7).map(|n| backoff(n).num_seconds()).collect();
+        assert_eq!(secs, [2, 8, 32, 128, 512, 600, 600]);
+    }
+}

@@ -1,0 +1,43 @@
+//! Live workers: each process refreshes its row every few seconds; one whose heartbeat stopped is
+//! dead, and the reconciler hands its assets back.
+
+use chrono::Utc;
+use sea_orm::{sea_query::OnConflict, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
+
+use super::state::WORKER_DEAD_AFTER;
+use crate::{entities::worker, error::Result};
+
+pub async fn heartbeat(db: &DatabaseConnection, id: &str, host: &str, queues: &[&str]) -> Result<()> {
+    let now = Utc::now();
+    let row = worker::ActiveModel {
+        id: Set(id.to_owned()),
+        host: Set(host.to_owned()),
+        queues: Set(queues.iter().map(|q| q.to_string()).collect()),
+        started_at: Set(now),
+        heartbeat_at: Set(now),
+    };
+    worker::Entity::insert(row)
+        .on_conflict(OnConflict::column(worker::Column::Id).update_column(worker::Column::HeartbeatAt).to_owned())
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn deregister(db: &DatabaseConnection, id: &str) -> Result<()> {
+    worker::Entity::delete_by_id(id.to_owned()).exec(db).await?;
+    Ok(())
+}
+
+pub async fn alive(db: &DatabaseConnection) -> Result<Vec<worker::Model>> {
+    Ok(worker::Entity::find()
+        .filter(worker::Column::HeartbeatAt.gt(Utc::now() - WORKER_DEAD_AFTER))
+        .order_by_asc(worker::Column::StartedAt)
+        .all(db)
+        .await?)
+}
+
+/// Forgets workers dead for an hour (their assets were handed back long ago).
+pub async fn prune(db: &DatabaseConnection) -> Result<u64> {
+    let cutoff = Utc::now() - chrono::Duration::hours(1);
+    Ok(worker::Entity::delete_many().filter(worker::Column::HeartbeatAt.lt(cutoff)).exec(db).await?.rows_affected)
+}

@@ -1,0 +1,203 @@
+//! The processing pipeline's promises: nothing gets stuck, transient errors are retried, bad input
+//! fails at once, new uploads overtake bulk work, and re-running a job never duplicates anything.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{png, spawn_app_without_worker, TestApp};
+use domain::{
+    dto::{AssetStatus, QueueReport, UploadReport},
+    entities::{asset, asset_version},
+    pipeline::{backlog, state, workers, QueueName},
+};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+async fn upload_pngs(app: &TestApp, count: usize, query: &str) -> Vec<Uuid> {
+    let files: Vec<(String, Vec<u8>)> = (0..count).map(|i| (format!("f{i}.png"), png(24 + i as u32 % 7, 16))).collect();
+    let refs: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+    let response = app.client.post(app.url(&format!("/api/assets{query}"))).multipart(common::form(&refs)).send().await.unwrap();
+    assert_eq!(response.status(), 201);
+    response.json::<UploadReport>().await.unwrap().accepted.into_iter().map(|a| a.id).collect()
+}
+
+async fn all_settle(app: &TestApp, ids: &[Uuid]) {
+    for id in ids {
+        let asset = app.wait_until_settled(*id).await;
+        assert_eq!(asset.status, AssetStatus::Processed, "{id}: {:?}", asset.failure_reason);
+    }
+}
+
+#[tokio::test]
+async fn jobs_lost_with_redis_are_found_again() {
+    let mut app = spawn_app_without_worker(&[]).await;
+    let ids = upload_pngs(&app, 6, "").await;
+    // Dispatch them to Redis, then lose Redis' contents as a restart would.
+    let pushed = worker::feeder::feed_once(&app.services, QueueName::Image, 100).await.unwrap();
+    assert_eq!(pushed, 6);
+    app.flush_queues().await;
+
+    app.start_worker();
+    all_settle(&app, &ids).await;
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn assets_held_by_a_dead_worker_are_handed_back() {
+    let mut app = spawn_app_without_worker(&[]).await;
+    let ids = upload_pngs(&app, 2, "").await;
+    // A worker that claimed an asset and then died (SIGKILL): its heartbeat stopped.
+    workers::heartbeat(&app.services.db, "dead-worker", "elsewhere", &["image"]).await.unwrap();
+    let claimed = state::claim(&app.services.db, ids[0], "dead-worker").await.unwrap();
+    assert!(claimed.is_some());
+    domain::entities::worker::Entity::update_many()
+        .col_expr(domain::entities::worker::Column::HeartbeatAt, sea_orm::sea_query::Expr::value(chrono::Utc::now() - chrono::Duration::minutes(1)))
+        .exec(&app.services.db)
+        .await
+        .unwrap();
+
+    app.start_worker();
+    all_settle(&app, &ids).await;
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn transient_storage_errors_are_retried_with_back_off() {
+    let mut app = spawn_app_without_worker(&[]).await;
+    let ids = upload_pngs(&app, 1, "").await;
+    let row = asset::Entity::find_by_id(ids[0]).one(&app.services.db).await.unwrap().unwrap();
+    let path = app.storage_dir.join(&row.original_path);
+    let original = std::fs::read(&path).unwrap();
+    // Reading a directory fails with an I/O error: a stand-in for a storage hiccup.
+    std::fs::remove_file(&path).unwrap();
+    std::fs::create_dir(&path).unwrap();
+
+    app.start_worker();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    let retried = loop {
+        let row = asset::Entity::find_by_id(ids[0]).one(&app.services.db).await.unwrap().unwrap();
+        if row.attempts >= 1 {
+            break row;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "no retry scheduled");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(retried.status, AssetStatus::Uploaded, "back in the backlog, not failed");
+    assert!(retried.available_at > chrono::Utc::now(), "with a back-off");
+
+    std::fs::remove_dir(&path).unwrap();
+    std::fs::write(&path, original).unwrap();
+    all_settle(&app, &ids).await;
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_failed_asset_keeps_its_reason_and_can_be_retried_from_the_api() {
+    let mut app = spawn_app_without_worker(&[]).await;
+    let mut broken = png(300, 200);
+    broken.truncate(120);
+    let report: UploadReport = app.upload(&[("broken.png", broken)]).await.json().await.unwrap();
+    let id = report.accepted[0].id;
+    app.start_worker();
+    let failed = app.wait_until_settled(id).await;
+    assert_eq!(failed.status, AssetStatus::Failed);
+    assert!(failed.failure_reason.unwrap().contains("corrupt or truncated"));
+
+    // The cause is fixed (here: the stored original is replaced), then retried through the API.
+    let row = asset::Entity::find_by_id(id).one(&app.services.db).await.unwrap().unwrap();
+    std::fs::write(app.storage_dir.join(&row.original_path), png(300, 200)).unwrap();
+    let retry = app.client.post(app.url(&format!("/api/assets/{id}/reprocess"))).header("origin", &app.address).send().await.unwrap();
+    assert_eq!(retry.status(), 202);
+    let fixed = app.wait_until_settled(id).await;
+    assert_eq!(fixed.status, AssetStatus::Processed);
+    assert!(fixed.failure_reason.is_none());
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_new_upload_overtakes_a_bulk_import() {
+    let mut app = spawn_app_without_worker(&[]).await;
+    let bulk = upload_pngs(&app, 60, "?bulk=true").await;
+    let interactive = upload_pngs(&app, 1, "").await[0];
+
+    app.start_worker();
+    app.wait_until_settled(interactive).await;
+    all_settle(&app, &bulk).await;
+    let order: Vec<Uuid> = asset::Entity::find()
+        .order_by_asc(asset::Column::ProcessedAt)
+        .all(&app.services.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
+    let rank = order.iter().position(|id| *id == interactive).unwrap();
+    assert!(rank < 8, "the new upload was processed {rank}th of 61; it should come before the bulk import");
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn the_backlog_report_counts_postgres_redis_and_workers() {
+    let mut app = spawn_app_without_worker(&[]).await;
+    upload_pngs(&app, 5, "").await;
+    let image = |reports: Vec<QueueReport>| reports.into_iter().find(|r| r.queue == "image").unwrap();
+
+    let before = image(backlog::report(&app.services).await.unwrap());
+    assert_eq!((before.pending, before.redis_waiting, before.backlog), (5, 0, 5));
+    assert!(before.workers.is_empty());
+    worker::feeder::feed_once(&app.services, QueueName::Image, 2).await.unwrap();
+    let fed = image(backlog::report(&app.services).await.unwrap());
+    assert_eq!((fed.pending, fed.redis_waiting, fed.backlog), (3, 2, 5));
+
+    app.start_worker();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let now = image(backlog::report(&app.services).await.unwrap());
+        if now.backlog == 0 {
+            assert_eq!(now.workers.len(), 1, "the running worker is listed");
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "backlog did not drain: {now:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // The same figures over HTTP, for admins only.
+    let admin = app.create_user(domain::policy::Role::Admin).await;
+    let admin = common::bearer_client(&app.token_for(&admin).await);
+    let reports: Vec<QueueReport> = admin.get(app.url("/api/queues")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(reports.len(), 2);
+    assert_eq!(app.client.get(app.url("/api/queues")).send().await.unwrap().status(), 403);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn repeated_jobs_and_reprocessing_never_duplicate_derivatives() {
+    let mut app = spawn_app_without_worker(&[]).await;
+    let ids = upload_pngs(&app, 1, "").await;
+    app.start_worker();
+    all_settle(&app, &ids).await;
+    for _ in 0..3 {
+        app.services.jobs.push(QueueName::Image, domain::pipeline::ProcessAsset { asset_id: ids[0] }).await.unwrap();
+    }
+    let admin = app.create_user(domain::policy::Role::Admin).await;
+    let admin = common::bearer_client(&app.token_for(&admin).await);
+    let r = admin.post(app.url("/api/queues/reprocess")).json(&serde_json::json!({"selection": "all"})).send().await.unwrap();
+    assert_eq!(r.status(), 202);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    all_settle(&app, &ids).await;
+    let versions = asset_version::Entity::find().filter(asset_version::Column::AssetId.eq(ids[0])).count(&app.services.db).await.unwrap();
+    let derivatives = app.asset(ids[0]).await.derivatives.len() as u64;
+    assert_eq!(versions, derivatives);
+    assert!(versions >= 1);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn an_orderly_shutdown_hands_back_what_the_worker_held() {
+    let app = spawn_app_without_worker(&[]).await;
+    let ids = upload_pngs(&app, 1, "").await;
+    state::claim(&app.services.db, ids[0], "stopping-worker").await.unwrap().unwrap();
+    assert_eq!(state::release_worker(&app.services.db, "stopping-worker").await.unwrap(), 1);
+    assert_eq!(app.asset(ids[0]).await.status, AssetStatus::Uploaded);
+    app.cleanup().await;
+}

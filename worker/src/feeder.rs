@@ -1,0 +1,51 @@
+//! Tops each queue in Redis up from the Postgres backlog, in priority order, so Redis only ever
+//! holds a handful of jobs: a new upload waits behind at most that handful, never behind a bulk
+//! import, and apalis never faces the large backlogs it fails on.
+
+use std::time::Duration;
+
+use domain::{
+    pipeline::{state, ProcessAsset, QueueName},
+    Services,
+};
+use tokio::sync::watch;
+
+/// Idle: look for new work this often. Busy (the last round pushed jobs): come back sooner, so a
+/// fast queue is never starved by the feeder's own pace.
+const FEED_IDLE: Duration = Duration::from_millis(250);
+const FEED_BUSY: Duration = Duration::from_millis(20);
+
+/// Jobs kept waiting in Redis for a worker running `concurrency` jobs at once: enough that it never
+/// idles between feeds, few enough that new work is not stuck behind old.
+pub fn target_depth(concurrency: usize) -> u64 {
+    (2 * concurrency as u64).max(2)
+}
+
+/// One top-up; returns how many jobs were pushed.
+pub async fn feed_once(services: &Services, queue: QueueName, target: u64) -> domain::error::Result<usize> {
+    let depth = services.jobs.depth(queue).await?;
+    let room = target.saturating_sub(depth.waiting);
+    let ids = state::dispatch_batch(&services.db, queue.kind(), room).await?;
+    for (i, id) in ids.iter().enumerate() {
+        if let Err(e) = services.jobs.push(queue, ProcessAsset { asset_id: *id }).await {
+            // Not in Redis after all: back to the backlog for the next round.
+            state::undispatch(&services.db, &ids[i..]).await?;
+            return Err(e);
+        }
+    }
+    Ok(ids.len())
+}
+
+pub async fn run(services: Services, queue: QueueName, target: u64, mut stop: watch::Receiver<bool>) {
+    while !*stop.borrow() {
+        let pause = match feed_once(&services, queue, target).await {
+            Ok(0) => FEED_IDLE,
+            Ok(_) => FEED_BUSY,
+            Err(e) => {
+                tracing::warn!(queue = queue.as_str(), error = %e, "feeding the queue failed; retrying");
+                FEED_IDLE
+            }
+        };
+        let _ = tokio::time::timeout(pause, stop.changed()).await;
+    }
+}

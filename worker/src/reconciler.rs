@@ -1,0 +1,39 @@
+//! Finds work that fell through the cracks and puts it back in the backlog: assets held by
+//! workers that died (SIGKILL, crash), and dispatched jobs Redis no longer has (it restarted
+//! empty: Redis keeps nothing on disk here). Also keeps Redis from growing with finished jobs.
+
+use std::time::Duration;
+
+use domain::{
+    pipeline::{state, workers, QueueName},
+    Services,
+};
+use tokio::sync::watch;
+
+const RECONCILE_EVERY: Duration = Duration::from_secs(3);
+/// A job is pushed right after it is marked dispatched; this covers that gap.
+const DISPATCH_GRACE: chrono::Duration = chrono::Duration::seconds(10);
+
+pub async fn reconcile_once(services: &Services) -> domain::error::Result<u64> {
+    let mut released = state::release_from_dead_workers(&services.db).await?;
+    for queue in QueueName::ALL {
+        let depth = services.jobs.depth(queue).await?;
+        if depth.waiting == 0 && depth.active == 0 {
+            released += state::release_lost_dispatches(&services.db, queue.kind(), DISPATCH_GRACE).await?;
+        }
+        services.jobs.forget_finished(queue).await?;
+    }
+    workers::prune(&services.db).await?;
+    Ok(released)
+}
+
+pub async fn run(services: Services, mut stop: watch::Receiver<bool>) {
+    while !*stop.borrow() {
+        match reconcile_once(&services).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(released = n, "handed lost or orphaned assets back to the backlog"),
+            Err(e) => tracing::warn!(error = %e, "reconciling failed; retrying"),
+        }
+        let _ = tokio::time::timeout(RECONCILE_EVERY, stop.changed()).await;
+    }
+}

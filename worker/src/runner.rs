@@ -1,0 +1,69 @@
+//! What every job does around its own work: claim the asset, run, and record the outcome —
+//! processed, failed for good (bad input), or back to the backlog with a back-off (transient).
+
+use std::future::Future;
+
+use apalis::prelude::BoxDynError;
+use domain::{
+    entities::asset,
+    pipeline::{state, ProcessAsset},
+    storage::StorageError,
+};
+
+use crate::JobContext;
+
+/// How a job ended, when it did not succeed.
+#[derive(Debug)]
+pub enum JobError {
+    /// The input itself is bad; retrying cannot help. The text is for the person who uploaded it.
+    Permanent(String),
+    /// Something around the input failed (storage, database); worth another try.
+    Transient(String),
+}
+
+impl From<domain::Error> for JobError {
+    fn from(e: domain::Error) -> Self {
+        match e {
+            domain::Error::Storage(StorageError::NotFound(_)) => JobError::Permanent("The original file is missing from storage".into()),
+            other => JobError::Transient(other.to_string()),
+        }
+    }
+}
+
+impl From<StorageError> for JobError {
+    fn from(e: StorageError) -> Self {
+        domain::Error::from(e).into()
+    }
+}
+
+/// The result of a successful job: the asset's dimensions and metadata.
+#[derive(Debug, Default)]
+pub struct Done {
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub metadata: serde_json::Value,
+}
+
+pub async fn run<F, Fut>(ctx: &JobContext, job: ProcessAsset, work: F) -> Result<(), BoxDynError>
+where
+    F: FnOnce(asset::Model) -> Fut,
+    Fut: Future<Output = Result<Done, JobError>>,
+{
+    let db = &ctx.services.db;
+    let Some(asset) = state::claim(db, job.asset_id, &ctx.worker_id).await? else {
+        return Ok(()); // done already, deleted, or another worker has it
+    };
+    let started = std::time::Instant::now();
+    match work(asset.clone()).await {
+        Ok(done) => {
+            state::complete(db, asset.id, done.width, done.height, done.metadata).await?;
+            tracing::info!(asset_id = %asset.id, kind = ?asset.kind, ms = started.elapsed().as_millis() as u64, "processed");
+        }
+        Err(JobError::Permanent(reason)) => state::fail(db, asset.id, &reason).await?,
+        Err(JobError::Transient(error)) => {
+            state::retry_later(db, &asset, &error).await?;
+        }
+    }
+    // Retries are the backlog's business (durable, with back-off), not apalis'.
+    Ok(())
+}
