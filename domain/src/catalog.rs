@@ -30,12 +30,12 @@ pub async fn get_asset(db: &DatabaseConnection, id: Uuid) -> Result<AssetView> {
     Ok(with_derivatives(db, vec![asset]).await?.remove(0))
 }
 
-/// The storage key of an asset's derivative, for serving it.
-pub async fn derivative_path(db: &DatabaseConnection, id: Uuid, kind: DerivativeKind) -> Result<(String, String)> {
+/// The storage key and type of an asset's derivative (`label` is its format, e.g. `jpg`, `webp`).
+pub async fn derivative_path(db: &DatabaseConnection, id: Uuid, kind: DerivativeKind, label: &str) -> Result<(String, String)> {
     let version = asset_version::Entity::find()
         .filter(asset_version::Column::AssetId.eq(id))
         .filter(asset_version::Column::Kind.eq(kind))
-        .order_by_asc(asset_version::Column::Width)
+        .filter(asset_version::Column::Label.eq(label))
         .one(db)
         .await?
         .ok_or(Error::NotFound("derivative"))?;
@@ -64,7 +64,7 @@ pub fn to_view(asset: asset::Model, versions: Vec<asset_version::Model>) -> Asse
     let derivatives: Vec<DerivativeView> = versions
         .into_iter()
         .map(|v| DerivativeView {
-            url: format!("{base}/{}", derivative_segment(v.kind)),
+            url: format!("{base}/{}?format={}", derivative_segment(v.kind), v.label),
             kind: v.kind,
             label: v.label,
             mime: v.mime,
@@ -73,7 +73,8 @@ pub fn to_view(asset: asset::Model, versions: Vec<asset_version::Model>) -> Asse
             size: v.size,
         })
         .collect();
-    let thumbnail_url = derivatives.iter().find(|d| d.kind == DerivativeKind::Thumbnail).map(|d| d.url.clone());
+    // JPEG is the thumbnail every client can show; the WebP one is in `derivatives`.
+    let thumbnail_url = derivatives.iter().find(|d| d.kind == DerivativeKind::Thumbnail && d.mime == "image/jpeg").map(|d| d.url.clone());
     AssetView {
         id: asset.id,
         filename: asset.original_filename,
@@ -91,6 +92,10 @@ pub fn to_view(asset: asset::Model, versions: Vec<asset_version::Model>) -> Asse
         thumbnail_url,
         original_url: format!("{base}/original"),
         derivatives,
+        taken_at: asset.taken_at,
+        camera_make: asset.camera_make,
+        camera_model: asset.camera_model,
+        metadata: asset.metadata,
     }
 }
 

@@ -85,6 +85,9 @@ where
         processing_by: Set(None),
         processing_started_at: Set(None),
         processed_at: Set(None),
+        taken_at: Set(None),
+        camera_make: Set(None),
+        camera_model: Set(None),
     };
     let asset = match row.insert(&services.db).await {
         Ok(asset) => asset,

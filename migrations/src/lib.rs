@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261128_000001_initial_schema;
 mod m20261128_000002_accounts;
 mod m20261128_000003_pipeline;
+mod m20261128_000004_photo_metadata;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261128_000001_initial_schema::Migration), Box::new(m20261128_000002_accounts::Migration),
             Box::new(m20261128_000003_pipeline::Migration),
+            Box::new(m20261128_000004_photo_metadata::Migration),
         ]
     }
 }

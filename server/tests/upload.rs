@@ -3,7 +3,7 @@
 mod common;
 
 use common::{jpeg, png, sha256_hex, spawn_app, spawn_app_with, spawn_app_without_worker};
-use domain::dto::{AssetPage, AssetStatus, UploadReport};
+use domain::dto::{AssetPage, AssetStatus, DerivativeKind, UploadReport};
 use serde_json::Value;
 
 #[tokio::test]
@@ -73,8 +73,14 @@ async fn each_file_of_a_multi_file_upload_is_judged_on_its_own() {
     }
     // Portrait source: the long side is the height.
     let portrait = app.asset(report.accepted[1].id).await;
-    let thumb = portrait.derivatives.iter().find(|d| d.label == "320").unwrap();
+    let thumb = portrait.derivatives.iter().find(|d| d.kind == DerivativeKind::Thumbnail && d.label == "webp").unwrap();
     assert_eq!((thumb.width, thumb.height), (107, 320));
+    let preview = portrait.derivatives.iter().find(|d| d.kind == DerivativeKind::Preview && d.label == "jpg").unwrap();
+    assert_eq!((preview.width, preview.height), (300, 900), "never upscaled");
+    let webp = app.client.get(app.url(&thumb.url)).send().await.unwrap();
+    assert_eq!(webp.headers()["content-type"], "image/webp");
+    let decoded = image::load_from_memory(&webp.bytes().await.unwrap()).unwrap();
+    assert_eq!((decoded.width(), decoded.height()), (107, 320));
     assert_eq!(app.stored_files("originals").len(), 2);
     app.cleanup().await;
 }

@@ -5,6 +5,7 @@
 pub mod feeder;
 pub mod imaging;
 pub mod jobs;
+pub mod metadata;
 pub mod reconciler;
 pub mod runner;
 

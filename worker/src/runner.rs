@@ -36,13 +36,8 @@ impl From<StorageError> for JobError {
     }
 }
 
-/// The result of a successful job: the asset's dimensions and metadata.
-#[derive(Debug, Default)]
-pub struct Done {
-    pub width: Option<u32>,
-    pub height: Option<u32>,
-    pub metadata: serde_json::Value,
-}
+/// The result of a successful job.
+pub use state::Outcome as Done;
 
 pub async fn run<F, Fut>(ctx: &JobContext, job: ProcessAsset, work: F) -> Result<(), BoxDynError>
 where
@@ -56,7 +51,7 @@ where
     let started = std::time::Instant::now();
     match work(asset.clone()).await {
         Ok(done) => {
-            state::complete(db, asset.id, done.width, done.height, done.metadata).await?;
+            state::complete(db, asset.id, done).await?;
             tracing::info!(asset_id = %asset.id, kind = ?asset.kind, ms = started.elapsed().as_millis() as u64, "processed");
         }
         Err(JobError::Permanent(reason)) => state::fail(db, asset.id, &reason).await?,

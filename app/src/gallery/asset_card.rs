@@ -1,4 +1,4 @@
-use domain::dto::{AssetStatus, AssetView};
+use domain::dto::{AssetStatus, AssetView, DerivativeKind};
 use leptos::prelude::*;
 
 #[component]
@@ -9,9 +9,13 @@ pub fn AssetCard(asset: AssetView) -> impl IntoView {
         AssetStatus::Failed => "bg-red-100 text-red-800",
         _ => "bg-amber-100 text-amber-800",
     };
+    let webp = asset.derivatives.iter().find(|d| d.kind == DerivativeKind::Thumbnail && d.mime == "image/webp").map(|d| d.url.clone());
     let preview = match asset.thumbnail_url {
         Some(url) => view! {
-            <img src=url alt=asset.filename.clone() loading="lazy" class="h-full w-full object-contain"/>
+            <picture class="h-full w-full">
+                {webp.map(|srcset| view! { <source srcset=srcset type="image/webp"/> })}
+                <img src=url alt=asset.filename.clone() loading="lazy" class="h-full w-full object-contain"/>
+            </picture>
         }
         .into_any(),
         None => view! {

@@ -95,6 +95,29 @@ pub struct AssetView {
     pub thumbnail_url: Option<String>,
     pub original_url: String,
     pub derivatives: Vec<DerivativeView>,
+    pub taken_at: Option<DateTime<Utc>>,
+    pub camera_make: Option<String>,
+    pub camera_model: Option<String>,
+    /// Everything else known about the file (EXIF details under `photo`).
+    pub metadata: serde_json::Value,
+}
+
+/// What a photo's EXIF says, where present.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PhotoMetadata {
+    pub camera_make: Option<String>,
+    pub camera_model: Option<String>,
+    pub lens: Option<String>,
+    /// When the picture was taken (the camera's clock, read as UTC when it gives no offset).
+    pub taken_at: Option<DateTime<Utc>>,
+    /// Latitude and longitude in decimal degrees.
+    pub gps: Option<(f64, f64)>,
+    /// EXIF orientation 1–8 as stored; derivatives are already upright.
+    pub orientation: Option<u32>,
+    pub exposure_time: Option<String>,
+    pub f_number: Option<String>,
+    pub iso: Option<u32>,
+    pub focal_length: Option<String>,
 }
 
 /// One page of assets, newest first.

@@ -32,6 +32,9 @@ pub struct Model {
     pub processing_by: Option<String>,
     pub processing_started_at: Option<DateTimeUtc>,
     pub processed_at: Option<DateTimeUtc>,
+    pub taken_at: Option<DateTimeUtc>,
+    pub camera_make: Option<String>,
+    pub camera_model: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use super::Priority;
 use crate::{
     audit::{self, Actor, Target},
-    dto::{AssetKind, AssetStatus, DerivativeKind},
+    dto::{AssetKind, AssetStatus, DerivativeKind, PhotoMetadata},
     entities::{asset, asset_version},
     error::{Error, Result},
 };
@@ -86,9 +86,26 @@ pub async fn claim(db: &DatabaseConnection, asset_id: Uuid, worker_id: &str) -> 
     Ok(claimed.into_iter().next())
 }
 
-pub async fn complete(db: &DatabaseConnection, asset_id: Uuid, width: Option<u32>, height: Option<u32>, metadata: serde_json::Value) -> Result<()> {
+/// What a finished job learnt about the asset.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub photo: Option<PhotoMetadata>,
+    /// Anything else, stored in `assets.metadata` beside `photo`.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+pub async fn complete(db: &DatabaseConnection, asset_id: Uuid, outcome: Outcome) -> Result<()> {
+    let Outcome { width, height, photo, mut extra } = outcome;
+    let photo = photo.unwrap_or_default();
+    extra.insert("photo".into(), serde_json::to_value(&photo).unwrap_or_default());
+    let metadata = serde_json::Value::Object(extra);
     let now = Utc::now();
     asset::Entity::update_many()
+        .col_expr(asset::Column::TakenAt, Expr::value(photo.taken_at))
+        .col_expr(asset::Column::CameraMake, Expr::value(photo.camera_make.clone()))
+        .col_expr(asset::Column::CameraModel, Expr::value(photo.camera_model.clone()))
         .col_expr(asset::Column::Status, Expr::value(AssetStatus::Processed))
         .col_expr(asset::Column::Width, Expr::value(width.map(|w| w as i32)))
         .col_expr(asset::Column::Height, Expr::value(height.map(|h| h as i32)))

@@ -22,6 +22,7 @@ pub fn routes() -> Router<AppState> {
         .route("/assets", get(list).post(upload).layer(DefaultBodyLimit::disable()))
         .route("/assets/{id}", get(show))
         .route("/assets/{id}/thumbnail", get(thumbnail))
+        .route("/assets/{id}/preview", get(preview))
         .route("/assets/{id}/original", get(original))
         .route("/assets/{id}/reprocess", post(reprocess))
 }
@@ -77,9 +78,23 @@ async fn upload(access: Access, State(services): State<Services>, Query(options)
     Ok((status, Json(body)).into_response())
 }
 
-async fn thumbnail(access: Access, State(services): State<Services>, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
+#[derive(Deserialize)]
+struct FormatQuery {
+    /// `jpg` (default, every client) or `webp`.
+    format: Option<String>,
+}
+
+async fn thumbnail(access: Access, State(services): State<Services>, Path(id): Path<Uuid>, Query(q): Query<FormatQuery>) -> Result<Response, ApiError> {
+    derivative(access, services, id, DerivativeKind::Thumbnail, q).await
+}
+
+async fn preview(access: Access, State(services): State<Services>, Path(id): Path<Uuid>, Query(q): Query<FormatQuery>) -> Result<Response, ApiError> {
+    derivative(access, services, id, DerivativeKind::Preview, q).await
+}
+
+async fn derivative(access: Access, services: Services, id: Uuid, kind: DerivativeKind, q: FormatQuery) -> Result<Response, ApiError> {
     access.require(Permission::Browse)?;
-    let (key, mime) = catalog::derivative_path(&services.db, id, DerivativeKind::Thumbnail).await?;
+    let (key, mime) = catalog::derivative_path(&services.db, id, kind, q.format.as_deref().unwrap_or("jpg")).await?;
     stream_object(&services, &key, &mime, None).await
 }
 
