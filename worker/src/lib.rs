@@ -27,6 +27,7 @@ pub struct JobContext {
 }
 
 const HEARTBEAT_EVERY: Duration = Duration::from_secs(2);
+const RESTART_AFTER: Duration = Duration::from_secs(1);
 
 /// Runs the workers until `shutdown` completes. Jobs in flight finish; anything this process still
 /// holds afterwards is handed back to the backlog.
@@ -58,29 +59,53 @@ pub async fn run(services: Services, shutdown: impl Future<Output = ()> + Send +
     loops.spawn(reconciler::run(services.clone(), stop_rx.clone()));
 
     let shutdown = shutdown.shared();
-    let stop = || shutdown.clone().map(Ok::<(), std::io::Error>);
-    let image = WorkerBuilder::new(format!("{worker_id}-image"))
-        .backend(services.jobs.backend(QueueName::Image))
-        .concurrency(image_concurrency)
-        .data(ctx.clone())
-        .build(jobs::process_image::process_image);
-    let video = WorkerBuilder::new(format!("{worker_id}-video"))
-        .backend(services.jobs.backend(QueueName::Video))
-        .concurrency(video_concurrency)
-        .data(ctx.clone())
-        .build(jobs::process_video::process_video);
-
     tracing::info!(worker = %worker_id, image_concurrency, video_concurrency, "worker started");
-    let (image, video) = tokio::join!(image.run_until(stop()), video.run_until(stop()));
+    let image = supervise(&worker_id, QueueName::Image, shutdown.clone(), |name| {
+        WorkerBuilder::new(name)
+            .backend(services.jobs.backend(QueueName::Image))
+            .concurrency(image_concurrency)
+            .data(ctx.clone())
+            .build(jobs::process_image::process_image)
+            .run_until(shutdown.clone().map(Ok::<(), std::io::Error>))
+    });
+    let video = supervise(&worker_id, QueueName::Video, shutdown.clone(), |name| {
+        WorkerBuilder::new(name)
+            .backend(services.jobs.backend(QueueName::Video))
+            .concurrency(video_concurrency)
+            .data(ctx.clone())
+            .build(jobs::process_video::process_video)
+            .run_until(shutdown.clone().map(Ok::<(), std::io::Error>))
+    });
+    tokio::join!(image, video);
     let _ = stop_tx.send(true);
     while loops.join_next().await.is_some() {}
 
     let handed_back = state::release_worker(&services.db, &worker_id).await?;
     workers::deregister(&services.db, &worker_id).await?;
     tracing::info!(worker = %worker_id, handed_back, "worker stopped");
-    image?;
-    video?;
     Ok(())
+}
+
+/// Keeps one queue's apalis worker running: apalis ends a worker for good on a backend error (a
+/// Redis restart, a failed heartbeat), which would leave the queue without a consumer while the
+/// process looks alive. Each restart registers under a new name.
+async fn supervise<F, Fut>(prefix: &str, queue: QueueName, shutdown: impl Future<Output = ()> + Clone, start: F)
+where
+    F: Fn(String) -> Fut,
+    Fut: Future<Output = Result<(), WorkerError>>,
+{
+    let base = format!("{prefix}-{}", queue.as_str());
+    for generation in 0u64.. {
+        let result = start(format!("{base}-{generation}")).await;
+        if shutdown.clone().now_or_never().is_some() {
+            return;
+        }
+        match result {
+            Ok(()) => tracing::warn!(queue = queue.as_str(), "queue consumer stopped; restarting"),
+            Err(e) => tracing::warn!(queue = queue.as_str(), error = %e, "queue consumer failed; restarting"),
+        }
+        tokio::time::sleep(RESTART_AFTER).await;
+    }
 }
 
 fn hostname() -> String {

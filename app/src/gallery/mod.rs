@@ -30,7 +30,9 @@ fn live_updates(reload: impl Fn() + Copy + Send + Sync + 'static) {
                 set_timeout(move || { scheduled.set_value(false); reload(); }, COALESCE);
             }
         });
-        for event in ["asset", "resync"] {
+        // "open" also on reconnects: changes made while the stream was not connected are caught
+        // by reloading once it is.
+        for event in ["asset", "resync", "open"] {
             let _ = source.add_event_listener_with_callback(event, on_change.as_ref().unchecked_ref());
         }
         let guard = send_wrapper::SendWrapper::new((source, on_change));
