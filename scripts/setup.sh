@@ -7,8 +7,11 @@ cd "$(dirname "$0")/.."
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # chromium: Playwright's browser (never downloaded by npx); mold + clang: fast linking;
-# postgresql-client: pg_isready/psql for the scripts.
-APT_PACKAGES=(chromium mold clang pkg-config postgresql-client redis-tools)
+# cmake + nasm: the bundled libjpeg-turbo (SIMD) build; FFmpeg's libraries + libclang: ffmpeg-next;
+# ffmpeg: test media; postgresql-client / redis-tools: pg_isready, psql, redis-cli for the scripts.
+APT_PACKAGES=(chromium mold clang libclang-dev pkg-config cmake nasm ffmpeg
+              libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev libavfilter-dev libavdevice-dev
+              postgresql-client redis-tools)
 command -v pg_ctlcluster >/dev/null || APT_PACKAGES+=(postgresql)
 command -v redis-server >/dev/null || APT_PACKAGES+=(redis-server)
 missing=()
