@@ -8,6 +8,7 @@ pub mod jobs;
 pub mod metadata;
 pub mod reconciler;
 pub mod runner;
+pub mod video;
 
 use std::{future::Future, sync::Arc, time::Duration};
 

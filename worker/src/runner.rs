@@ -62,3 +62,9 @@ where
     // Retries are the backlog's business (durable, with back-off), not apalis'.
     Ok(())
 }
+
+/// An error message as a sentence for people: first letter capitalised.
+pub fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}

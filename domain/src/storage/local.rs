@@ -64,6 +64,12 @@ impl LocalStorage {
         Ok((len, tokio_util::io::ReaderStream::new(file).boxed()))
     }
 
+    pub async fn existing_path(&self, key: &str) -> Result<PathBuf, StorageError> {
+        let path = self.path_of(key)?;
+        fs::metadata(&path).await.map_err(io_err(key))?;
+        Ok(path)
+    }
+
     pub async fn delete(&self, key: &str) -> Result<(), StorageError> {
         match fs::remove_file(self.path_of(key)?).await {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io_err(key)(e)),

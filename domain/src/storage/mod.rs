@@ -58,6 +58,13 @@ impl Storage {
         }
     }
 
+    /// A path on this machine holding the object, for libraries that read files (FFmpeg).
+    pub async fn local_path(&self, key: &str) -> Result<std::path::PathBuf, StorageError> {
+        match self {
+            Storage::Local(s) => s.existing_path(key).await,
+        }
+    }
+
     pub async fn delete(&self, key: &str) -> Result<(), StorageError> {
         match self {
             Storage::Local(s) => s.delete(key).await,

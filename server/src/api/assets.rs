@@ -23,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/assets/{id}", get(show))
         .route("/assets/{id}/thumbnail", get(thumbnail))
         .route("/assets/{id}/preview", get(preview))
+        .route("/assets/{id}/poster", get(poster))
         .route("/assets/{id}/original", get(original))
         .route("/assets/{id}/reprocess", post(reprocess))
 }
@@ -90,6 +91,10 @@ async fn thumbnail(access: Access, State(services): State<Services>, Path(id): P
 
 async fn preview(access: Access, State(services): State<Services>, Path(id): Path<Uuid>, Query(q): Query<FormatQuery>) -> Result<Response, ApiError> {
     derivative(access, services, id, DerivativeKind::Preview, q).await
+}
+
+async fn poster(access: Access, State(services): State<Services>, Path(id): Path<Uuid>, Query(q): Query<FormatQuery>) -> Result<Response, ApiError> {
+    derivative(access, services, id, DerivativeKind::Poster, q).await
 }
 
 async fn derivative(access: Access, services: Services, id: Uuid, kind: DerivativeKind, q: FormatQuery) -> Result<Response, ApiError> {

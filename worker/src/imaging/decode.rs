@@ -110,6 +110,17 @@ fn swaps_axes(orientation: Orientation) -> bool {
     matches!(orientation, Orientation::Rotate90 | Orientation::Rotate270 | Orientation::Rotate90FlipH | Orientation::Rotate270FlipH)
 }
 
+/// Turns RGB pixels clockwise by 90, 180 or 270 degrees (video rotation metadata).
+pub fn rotate(pixels: Pixels, clockwise_degrees: u32) -> Pixels {
+    let orientation = match clockwise_degrees % 360 {
+        90 => Orientation::Rotate90,
+        180 => Orientation::Rotate180,
+        270 => Orientation::Rotate270,
+        _ => Orientation::NoTransforms,
+    };
+    orient(pixels, orientation)
+}
+
 fn orient(pixels: Pixels, orientation: Orientation) -> Pixels {
     if orientation == Orientation::NoTransforms {
         return pixels;

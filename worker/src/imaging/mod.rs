@@ -9,7 +9,7 @@ mod decode;
 mod encode;
 mod resize;
 
-pub use decode::{decode, Decoded};
+pub use decode::{decode, rotate, Decoded};
 
 /// Longest side of a gallery thumbnail, and of a preview, in pixels.
 pub const THUMBNAIL_SIZE: u32 = 320;
@@ -78,7 +78,13 @@ pub struct Derivatives {
 /// The gallery set: thumbnail and preview, each as WebP and as JPEG (for older clients).
 pub fn make_derivatives(bytes: &[u8], max_pixels: u64) -> Result<Derivatives, ImageFailure> {
     let decoded = decode(bytes, max_pixels, PREVIEW_SIZE)?;
-    let preview = resize::fit(&decoded.pixels, PREVIEW_SIZE);
+    let renditions = renditions_of(&decoded.pixels)?;
+    Ok(Derivatives { source_width: decoded.source_width, source_height: decoded.source_height, renditions })
+}
+
+/// Thumbnail and preview (WebP + JPEG each) of pixels already decoded, e.g. a video's poster frame.
+pub fn renditions_of(pixels: &Pixels) -> Result<Vec<Rendition>, ImageFailure> {
+    let preview = resize::fit(pixels, PREVIEW_SIZE);
     // The thumbnail comes from the preview: already small, and one decode serves both.
     let thumbnail = resize::fit(&preview, THUMBNAIL_SIZE);
     let mut renditions = Vec::with_capacity(4);
@@ -88,7 +94,7 @@ pub fn make_derivatives(bytes: &[u8], max_pixels: u64) -> Result<Derivatives, Im
             renditions.push(Rendition { longest_side, format, width: pixels.width, height: pixels.height, bytes });
         }
     }
-    Ok(Derivatives { source_width: decoded.source_width, source_height: decoded.source_height, renditions })
+    Ok(renditions)
 }
 
 /// Only the 320 px JPEG thumbnail: the path the benchmark compares with `vipsthumbnail`.

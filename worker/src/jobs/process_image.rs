@@ -24,7 +24,7 @@ pub async fn process_image(job: ProcessAsset, ctx: Data<JobContext>) -> Result<(
         let (made, photo) = tokio::task::spawn_blocking(move || (imaging::make_derivatives(&original, max_pixels), metadata::read_photo(&original)))
             .await
             .map_err(|panic| JobError::Permanent(format!("The image could not be decoded (internal decoder error: {panic})")))?;
-        let made = made.map_err(|failure| JobError::Permanent(capitalised(&failure.to_string())))?;
+        let made = made.map_err(|failure| JobError::Permanent(runner::sentence(&failure.to_string())))?;
 
         for rendition in &made.renditions {
             let kind = if rendition.longest_side == THUMBNAIL_SIZE { DerivativeKind::Thumbnail } else { DerivativeKind::Preview };
@@ -45,9 +45,4 @@ pub async fn process_image(job: ProcessAsset, ctx: Data<JobContext>) -> Result<(
         Ok(Done { width: Some(made.source_width), height: Some(made.source_height), photo, extra: Default::default() })
     })
     .await
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

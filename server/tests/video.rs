@@ -1,0 +1,86 @@
+//! Videos through the real pipeline: probe, poster frame and thumbnail, and clear failures for
+//! broken files. Test clips are made with the ffmpeg command line.
+
+mod common;
+
+use std::{path::Path, process::Command};
+
+use common::spawn_app;
+use domain::dto::{AssetStatus, AssetView, DerivativeKind, UploadReport};
+
+/// Runs ffmpeg with lavfi sources into `dir/name` and returns the bytes.
+fn clip(dir: &Path, name: &str, args: &[&str]) -> Vec<u8> {
+    let out = dir.join(name);
+    let status = Command::new("ffmpeg").args(["-y", "-loglevel", "error"]).args(args).arg(&out).status().expect("ffmpeg is installed (make setup)");
+    assert!(status.success(), "ffmpeg {args:?}");
+    std::fs::read(out).unwrap()
+}
+
+fn derivative(asset: &AssetView, kind: DerivativeKind, label: &str) -> (i32, i32) {
+    let d = asset.derivatives.iter().find(|d| d.kind == kind && d.label == label).unwrap_or_else(|| panic!("{kind:?} {label} in {:?}", asset.derivatives));
+    (d.width, d.height)
+}
+
+#[tokio::test]
+async fn videos_get_probed_and_a_poster_and_broken_ones_fail_with_a_reason() {
+    let app = spawn_app().await;
+    let dir = tempdir();
+    let x264 = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"];
+    let landscape = clip(&dir, "landscape.mp4", &[&["-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-f", "lavfi", "-i", "sine=frequency=440", "-t", "2"][..], &x264, &["-c:a", "aac", "-shortest"]].concat());
+    // A phone held upright records landscape frames plus a display matrix; a stream-copy remux
+    // writes the same thing.
+    clip(&dir, "sideways.mp4", &[&["-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30", "-t", "1"][..], &x264].concat());
+    let sideways = dir.join("sideways.mp4").to_string_lossy().into_owned();
+    let portrait = clip(&dir, "portrait.mp4", &["-i", &sideways, "-c", "copy", "-metadata:s:v:0", "rotate=90"]);
+    let odd = clip(&dir, "odd.mp4", &[&["-f", "lavfi", "-i", "testsrc2=size=1918x1078:rate=24", "-t", "0.5"][..], &x264].concat());
+    let mut truncated = landscape.clone();
+    truncated.truncate(truncated.len() / 3);
+    let no_video = clip(&dir, "sound-only.mp4", &["-f", "lavfi", "-i", "sine=frequency=300", "-t", "1", "-c:a", "aac", "-f", "mp4", "-brand", "isom"]);
+
+    let files = [("landscape.mp4", landscape), ("portrait.mp4", portrait), ("odd.mp4", odd), ("truncated.mp4", truncated), ("sound-only.mp4", no_video)];
+    let response = app.upload(&files.iter().map(|(n, b)| (*n, b.clone())).collect::<Vec<_>>()).await;
+    let report: UploadReport = response.json().await.unwrap();
+    assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+    let id = |name: &str| report.accepted.iter().find(|a| a.filename == name).unwrap().id;
+
+    let landscape = app.wait_until_settled(id("landscape.mp4")).await;
+    assert_eq!(landscape.status, AssetStatus::Processed, "{:?}", landscape.failure_reason);
+    assert_eq!((landscape.width, landscape.height), (Some(640), Some(360)));
+    let probe = &landscape.metadata["video"];
+    assert_eq!(probe["video_codec"], "h264");
+    assert_eq!(probe["audio_codec"], "aac");
+    assert!((1900..=2100).contains(&probe["duration_ms"].as_i64().unwrap()), "{probe}");
+    assert_eq!(probe["fps"].as_f64().unwrap().round(), 25.0);
+    assert_eq!(derivative(&landscape, DerivativeKind::Thumbnail, "jpg"), (320, 180));
+    assert_eq!(derivative(&landscape, DerivativeKind::Poster, "webp"), (640, 360));
+    let poster = app.client.get(app.url(&format!("/api/assets/{}/poster?format=jpg", landscape.id))).send().await.unwrap();
+    assert_eq!(poster.status(), 200);
+    let image = image::load_from_memory(&poster.bytes().await.unwrap()).unwrap().into_rgb8();
+    let mean: f64 = image.pixels().map(|p| p.0.iter().map(|c| f64::from(*c)).sum::<f64>()).sum::<f64>() / (image.len() as f64);
+    assert!(mean > 30.0, "the poster is not a black frame (mean {mean})");
+
+    let portrait = app.wait_until_settled(id("portrait.mp4")).await;
+    assert_eq!(portrait.status, AssetStatus::Processed, "{:?}", portrait.failure_reason);
+    assert_eq!((portrait.width, portrait.height), (Some(360), Some(640)), "rotation honoured");
+    assert_eq!(portrait.metadata["video"]["audio_codec"], serde_json::Value::Null);
+    assert_eq!(derivative(&portrait, DerivativeKind::Thumbnail, "jpg"), (180, 320));
+
+    let odd = app.wait_until_settled(id("odd.mp4")).await;
+    assert_eq!(odd.status, AssetStatus::Processed, "{:?}", odd.failure_reason);
+    assert_eq!((odd.width, odd.height), (Some(1918), Some(1078)));
+
+    for (name, expected) in [("truncated.mp4", "corrupt"), ("sound-only.mp4", "no video stream")] {
+        let broken = app.wait_until_settled(id(name)).await;
+        assert_eq!(broken.status, AssetStatus::Failed, "{name}");
+        let reason = broken.failure_reason.unwrap();
+        assert!(reason.contains(expected), "{name}: {reason}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+    app.cleanup().await;
+}
+
+fn tempdir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("dam-video-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
