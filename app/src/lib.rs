@@ -55,6 +55,7 @@ pub fn App() -> impl IntoView {
                 // needs a sign-in answers with a real redirect.
                 <Routes fallback=|| view! { <p>"Page not found."</p> }>
                     <Route path=path!("") view=gallery::GalleryPage ssr=SsrMode::Async/>
+                    <Route path=path!("assets/:id") view=gallery::asset_page::AssetPage ssr=SsrMode::Async/>
                     <Route path=path!("login") view=account::login::LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("settings") view=account::settings::SettingsPage ssr=SsrMode::Async/>
                     <Route path=path!("admin/users") view=admin::users::UsersPage ssr=SsrMode::Async/>

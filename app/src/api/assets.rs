@@ -17,3 +17,18 @@ pub async fn upload_files(data: MultipartData) -> Result<UploadReport, ServerFnE
     let form = data.into_inner().ok_or_else(|| ServerFnError::new("expected a multipart body"))?;
     domain::ingest::ingest_multipart(&services, &access.actor(), false, form).await.map_err(fail)
 }
+
+#[server(prefix = "/api/fn", endpoint = "get_asset")]
+pub async fn get_asset(id: uuid::Uuid) -> Result<domain::dto::AssetView, ServerFnError> {
+    use super::{authorize, fail};
+    let (services, _) = authorize(domain::policy::Permission::Browse).await?;
+    domain::catalog::get_asset(&services.db, id).await.map_err(fail)
+}
+
+/// Processes the asset again (editors): a failed one once its cause is fixed, or to regenerate.
+#[server(prefix = "/api/fn", endpoint = "reprocess_asset")]
+pub async fn reprocess_asset(id: uuid::Uuid) -> Result<(), ServerFnError> {
+    use super::{authorize, fail};
+    let (services, access) = authorize(domain::policy::Permission::EditMetadata).await?;
+    domain::pipeline::state::request(&services.db, &access.actor(), id, domain::pipeline::Priority::Retry).await.map_err(fail)
+}

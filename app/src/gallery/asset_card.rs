@@ -28,7 +28,7 @@ pub fn AssetCard(asset: AssetView) -> impl IntoView {
             data-testid="asset-card" data-status=status.label() data-asset-id=asset.id.to_string()>
             <div class="flex aspect-square items-center justify-center bg-slate-100">{preview}</div>
             <div class="space-y-1 p-2">
-                <p class="truncate text-sm font-medium" title=asset.filename.clone()>{asset.filename.clone()}</p>
+                <a href=format!("/assets/{}", asset.id) class="block truncate text-sm font-medium hover:underline" title=asset.filename.clone()>{asset.filename.clone()}</a>
                 <p class="flex items-center justify-between text-xs text-slate-500">
                     <span class=format!("rounded px-1.5 py-0.5 {badge}") data-testid="asset-status">{status.label()}</span>
                     <a href=asset.original_url download class="underline">"original"</a>

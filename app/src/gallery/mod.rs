@@ -2,6 +2,7 @@
 //! still being processed.
 
 mod asset_card;
+pub mod asset_page;
 mod upload_form;
 
 use std::time::Duration;

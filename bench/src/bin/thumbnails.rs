@@ -28,6 +28,9 @@ fn main() -> Result<()> {
     let files: usize = args.next().map(|a| a.parse()).transpose()?.unwrap_or(10);
     let rounds: usize = args.next().map(|a| a.parse()).transpose()?.unwrap_or(3);
     let dir = PathBuf::from(std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into())).join("bench-data");
+    std::fs::create_dir_all(&dir)?;
+    // Absolute: vipsthumbnail resolves a relative output path against each input's folder.
+    let dir = std::fs::canonicalize(&dir)?;
     let photos = corpus(&dir, files)?;
     let out = dir.join("out");
     std::fs::create_dir_all(&out)?;

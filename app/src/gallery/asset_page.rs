@@ -1,0 +1,125 @@
+//! One asset: its preview (or poster), what is known about it, and its files.
+
+use domain::{
+    dto::{AssetView, DerivativeKind},
+    policy::{self, Permission},
+};
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::{
+    api::assets::{get_asset, ReprocessAsset},
+    ui::{error_text, use_current_user, RequirePermission},
+};
+
+#[component]
+pub fn AssetPage() -> impl IntoView {
+    view! {
+        <RequirePermission permission=Permission::Browse>
+            <AssetDetail/>
+        </RequirePermission>
+    }
+}
+
+#[component]
+fn AssetDetail() -> impl IntoView {
+    let params = use_params_map();
+    let reprocess = ServerAction::<ReprocessAsset>::new();
+    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<uuid::Uuid>().ok()));
+    let asset = Resource::new(move || (id(), reprocess.version().get()), |(id, _)| async move {
+        match id {
+            Some(id) => get_asset(id).await,
+            None => Err(ServerFnError::new("this is not an asset address")),
+        }
+    });
+    let me = use_current_user();
+    let may_edit = move || me.get().and_then(Result::ok).flatten().is_some_and(|u| policy::allows(u.role, Permission::EditMetadata));
+    view! {
+        <p class="mb-4 text-sm"><a href="/" class="underline">"← Library"</a></p>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match asset.await {
+                    Ok(asset) => {
+                        let id = asset.id;
+                        view! {
+                            <Detail asset/>
+                            <Show when=may_edit>
+                                <button class="mt-4 rounded border border-slate-300 px-3 py-1.5 text-sm" on:click=move |_| { reprocess.dispatch(ReprocessAsset { id }); }>
+                                    "Process again"
+                                </button>
+                            </Show>
+                        }.into_any()
+                    }
+                    Err(e) => view! { <p class="text-red-700" role="alert">{error_text(&e)}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+        {move || reprocess.value().get().and_then(Result::err).map(|e| view! { <p class="text-sm text-red-700" role="alert">{error_text(&e)}</p> })}
+    }
+}
+
+fn human_size(bytes: i64) -> String {
+    let units = ["B", "KB", "MB", "GB", "TB"];
+    let mut size = bytes as f64;
+    let mut unit = 0;
+    while size >= 1024.0 && unit < units.len() - 1 {
+        size /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 { format!("{bytes} B") } else { format!("{size:.1} {}", units[unit]) }
+}
+
+#[component]
+fn Detail(asset: AssetView) -> impl IntoView {
+    let large = |kind| asset.derivatives.iter().find(|d| d.kind == kind && d.mime == "image/jpeg").map(|d| d.url.clone());
+    let picture = large(DerivativeKind::Preview).or_else(|| large(DerivativeKind::Poster)).or(asset.thumbnail_url.clone());
+    let photo = &asset.metadata["photo"];
+    let video = &asset.metadata["video"];
+    let text = |v: &serde_json::Value| match v {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    };
+    let mut facts: Vec<(&str, Option<String>)> = vec![
+        ("Type", Some(format!("{} ({})", asset.mime, if asset.kind == domain::dto::AssetKind::Image { "image" } else { "video" }))),
+        ("Size", Some(human_size(asset.size))),
+        ("Dimensions", asset.width.zip(asset.height).map(|(w, h)| format!("{w} × {h}"))),
+        ("Status", Some(asset.status.label().to_owned())),
+        ("Why it failed", asset.failure_reason.clone()),
+        ("Uploaded", Some(asset.created_at.format("%Y-%m-%d %H:%M UTC").to_string())),
+        ("SHA-256", Some(asset.checksum.clone())),
+        ("Camera", asset.camera_make.clone().map(|m| format!("{m} {}", asset.camera_model.clone().unwrap_or_default()))),
+        ("Lens", text(&photo["lens"])),
+        ("Taken", asset.taken_at.map(|t| t.format("%Y-%m-%d %H:%M").to_string())),
+        ("Exposure", text(&photo["exposure_time"]).map(|e| format!("{e} · {} · ISO {}", text(&photo["f_number"]).unwrap_or_default(), text(&photo["iso"]).unwrap_or_default()))),
+        ("Location", photo["gps"].as_array().map(|g| format!("{:.5}, {:.5}", g[0].as_f64().unwrap_or_default(), g[1].as_f64().unwrap_or_default()))),
+        ("Duration", video["duration_ms"].as_i64().map(|ms| format!("{:.1} s", ms as f64 / 1000.0))),
+        ("Codecs", text(&video["video_codec"]).map(|v| format!("{v} / {}", text(&video["audio_codec"]).unwrap_or_else(|| "no audio".into())))),
+        ("Frame rate", video["fps"].as_f64().map(|f| format!("{f:.2} fps"))),
+        ("Container", text(&video["container"])),
+    ];
+    facts.retain(|(_, v)| v.is_some());
+    view! {
+        <h1 class="mb-4 break-all text-2xl font-semibold" data-testid="asset-title">{asset.filename.clone()}</h1>
+        <div class="grid gap-6 md:grid-cols-3">
+            <div class="md:col-span-2 flex min-h-64 items-center justify-center rounded-lg bg-slate-100">
+                {picture.map(|src| view! { <img src=src alt=asset.filename.clone() class="max-h-[70vh] max-w-full object-contain" data-testid="asset-preview"/> })}
+            </div>
+            <div>
+                <dl class="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm" data-testid="asset-metadata">
+                    {facts.into_iter().map(|(label, value)| view! {
+                        <dt class="text-slate-500">{label}</dt>
+                        <dd class="break-all">{value}</dd>
+                    }).collect_view()}
+                </dl>
+                <h2 class="mb-1 mt-4 font-semibold">"Files"</h2>
+                <ul class="text-sm">
+                    <li><a class="underline" href=asset.original_url.clone() download>"Original"</a></li>
+                    {asset.derivatives.iter().map(|d| view! {
+                        <li><a class="underline" href=d.url.clone()>{format!("{:?} {} · {}×{} · {}", d.kind, d.label, d.width, d.height, human_size(d.size))}</a></li>
+                    }).collect_view()}
+                </ul>
+            </div>
+        </div>
+    }
+}
