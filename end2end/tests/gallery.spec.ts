@@ -27,6 +27,12 @@ test("an uploaded image appears in the gallery and gets its thumbnail without a 
   expect(await thumbnail.evaluate((img: HTMLImageElement) => img.naturalHeight)).toBe(213);
 
   expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
+
+  // Its page: the preview and what is known about it.
+  await card.getByRole("link", { name }).click();
+  await expect(page.getByTestId("asset-title")).toHaveText(name);
+  await expect(page.getByTestId("asset-metadata")).toContainText("960 × 640");
+  await expect.poll(() => page.getByTestId("asset-preview").evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(960);
   expect(errors).toEqual([]);
 });
 

@@ -40,3 +40,22 @@ async fn upload_server_function_stores_and_reports_each_file() {
     assert_eq!(page.items[0].filename, "one.png");
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn the_asset_page_shows_the_preview_and_metadata() {
+    let app = spawn_app().await;
+    let report: UploadReport = app.upload(&[("harbour.png", png(2000, 1000))]).await.json().await.unwrap();
+    let id = report.accepted[0].id;
+    app.wait_until_settled(id).await;
+
+    let page = app.client.get(app.url(&format!("/assets/{id}"))).header("accept", "text/html").send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("harbour.png"));
+    assert!(html.contains(&format!("/api/assets/{id}/preview?format=jpg")), "the 1600 px preview is shown");
+    assert!(html.contains("2000 × 1000"));
+    assert!(html.contains(&report.accepted[0].checksum));
+    let missing = app.client.get(app.url(&format!("/assets/{}", uuid::Uuid::now_v7()))).send().await.unwrap().text().await.unwrap();
+    assert!(missing.contains("asset not found"));
+    app.cleanup().await;
+}

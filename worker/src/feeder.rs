@@ -4,11 +4,19 @@
 
 use std::time::Duration;
 
+use std::{sync::Arc, time::Instant};
+
 use domain::{
     pipeline::{state, ProcessAsset, QueueName},
     Services,
 };
 use tokio::sync::watch;
+
+use crate::Consumers;
+
+/// Jobs waiting in Redis this long while this process's consumer runs nothing mean the consumer
+/// is parked (an apalis-redis defect): restart it.
+const STALL_AFTER: Duration = Duration::from_secs(2);
 
 /// Idle: look for new work this often. Busy (the last round pushed jobs): come back sooner, so a
 /// fast queue is never starved by the feeder's own pace.
@@ -23,6 +31,11 @@ pub fn target_depth(concurrency: usize) -> u64 {
 
 /// One top-up; returns how many jobs were pushed.
 pub async fn feed_once(services: &Services, queue: QueueName, target: u64) -> domain::error::Result<usize> {
+    Ok(feed(services, queue, target).await?.0)
+}
+
+/// One top-up; returns how many jobs were pushed and how many were already waiting.
+async fn feed(services: &Services, queue: QueueName, target: u64) -> domain::error::Result<(usize, u64)> {
     let depth = services.jobs.depth(queue).await?;
     let room = target.saturating_sub(depth.waiting);
     let ids = state::dispatch_batch(&services.db, queue.kind(), room).await?;
@@ -33,14 +46,22 @@ pub async fn feed_once(services: &Services, queue: QueueName, target: u64) -> do
             return Err(e);
         }
     }
-    Ok(ids.len())
+    Ok((ids.len(), depth.waiting))
 }
 
-pub async fn run(services: Services, queue: QueueName, target: u64, mut stop: watch::Receiver<bool>) {
+pub async fn run(services: Services, queue: QueueName, target: u64, consumers: Arc<Consumers>, mut stop: watch::Receiver<bool>) {
+    let mut idle_with_work_since: Option<Instant> = None;
     while !*stop.borrow() {
-        let pause = match feed_once(&services, queue, target).await {
-            Ok(0) => FEED_IDLE,
-            Ok(_) => FEED_BUSY,
+        let pause = match feed(&services, queue, target).await {
+            Ok((pushed, waiting)) => {
+                if waiting == 0 || consumers.running(queue) > 0 {
+                    idle_with_work_since = None;
+                } else if idle_with_work_since.get_or_insert_with(Instant::now).elapsed() > STALL_AFTER {
+                    consumers.request_restart(queue);
+                    idle_with_work_since = None;
+                }
+                if pushed == 0 { FEED_IDLE } else { FEED_BUSY }
+            }
             Err(e) => {
                 tracing::warn!(queue = queue.as_str(), error = %e, "feeding the queue failed; retrying");
                 FEED_IDLE

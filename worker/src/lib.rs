@@ -10,7 +10,14 @@ pub mod reconciler;
 pub mod runner;
 pub mod video;
 
-use std::{future::Future, sync::Arc, time::Duration};
+use std::{
+    future::Future,
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc,
+    },
+    time::Duration,
+};
 
 use apalis::prelude::*;
 use domain::{
@@ -20,11 +27,58 @@ use domain::{
 use futures::FutureExt;
 use tokio::sync::watch;
 
-/// What every job handler gets: the services and who it is running in.
+/// What every job handler gets: the services, who it is running in, and how busy each queue's
+/// consumer in this process is.
 #[derive(Clone)]
 pub struct JobContext {
     pub services: Services,
     pub worker_id: Arc<str>,
+    pub consumers: Arc<Consumers>,
+}
+
+/// Per queue: jobs running in this process, and a way to restart a stalled consumer.
+#[derive(Default)]
+pub struct Consumers {
+    running: [AtomicUsize; 2],
+    restart: [tokio::sync::Notify; 2],
+}
+
+impl Consumers {
+    fn slot(queue: QueueName) -> usize {
+        match queue {
+            QueueName::Image => 0,
+            QueueName::Video => 1,
+        }
+    }
+
+    pub fn running(&self, queue: QueueName) -> usize {
+        self.running[Self::slot(queue)].load(Ordering::SeqCst)
+    }
+
+    /// Counts a job as running until the guard is dropped.
+    pub fn start_job(self: &Arc<Self>, queue: QueueName) -> RunningJob {
+        self.running[Self::slot(queue)].fetch_add(1, Ordering::SeqCst);
+        RunningJob { consumers: self.clone(), slot: Self::slot(queue) }
+    }
+
+    pub fn request_restart(&self, queue: QueueName) {
+        self.restart[Self::slot(queue)].notify_one();
+    }
+
+    async fn restart_requested(&self, queue: QueueName) {
+        self.restart[Self::slot(queue)].notified().await
+    }
+}
+
+pub struct RunningJob {
+    consumers: Arc<Consumers>,
+    slot: usize,
+}
+
+impl Drop for RunningJob {
+    fn drop(&mut self) {
+        self.consumers.running[self.slot].fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 const HEARTBEAT_EVERY: Duration = Duration::from_secs(2);
@@ -37,7 +91,8 @@ pub async fn run(services: Services, shutdown: impl Future<Output = ()> + Send +
     let worker_id: Arc<str> = format!("{host}-{}-{}", std::process::id(), &uuid::Uuid::new_v4().simple().to_string()[..8]).into();
     let queues: Vec<&str> = QueueName::ALL.iter().map(|q| q.as_str()).collect();
     workers::heartbeat(&services.db, &worker_id, &host, &queues).await?;
-    let ctx = JobContext { services: services.clone(), worker_id: worker_id.clone() };
+    let consumers = Arc::new(Consumers::default());
+    let ctx = JobContext { services: services.clone(), worker_id: worker_id.clone(), consumers: consumers.clone() };
 
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut loops = tokio::task::JoinSet::new();
@@ -55,13 +110,13 @@ pub async fn run(services: Services, shutdown: impl Future<Output = ()> + Send +
     let image_concurrency = services.config.image_concurrency.max(1);
     let video_concurrency = services.config.video_concurrency.max(1);
     for (queue, concurrency) in [(QueueName::Image, image_concurrency), (QueueName::Video, video_concurrency)] {
-        loops.spawn(feeder::run(services.clone(), queue, feeder::target_depth(concurrency), stop_rx.clone()));
+        loops.spawn(feeder::run(services.clone(), queue, feeder::target_depth(concurrency), consumers.clone(), stop_rx.clone()));
     }
     loops.spawn(reconciler::run(services.clone(), stop_rx.clone()));
 
     let shutdown = shutdown.shared();
     tracing::info!(worker = %worker_id, image_concurrency, video_concurrency, "worker started");
-    let image = supervise(&worker_id, QueueName::Image, shutdown.clone(), |name| {
+    let image = supervise(&worker_id, QueueName::Image, &consumers, shutdown.clone(), |name| {
         WorkerBuilder::new(name)
             .backend(services.jobs.backend(QueueName::Image))
             .concurrency(image_concurrency)
@@ -69,7 +124,7 @@ pub async fn run(services: Services, shutdown: impl Future<Output = ()> + Send +
             .build(jobs::process_image::process_image)
             .run_until(shutdown.clone().map(Ok::<(), std::io::Error>))
     });
-    let video = supervise(&worker_id, QueueName::Video, shutdown.clone(), |name| {
+    let video = supervise(&worker_id, QueueName::Video, &consumers, shutdown.clone(), |name| {
         WorkerBuilder::new(name)
             .backend(services.jobs.backend(QueueName::Video))
             .concurrency(video_concurrency)
@@ -89,15 +144,23 @@ pub async fn run(services: Services, shutdown: impl Future<Output = ()> + Send +
 
 /// Keeps one queue's apalis worker running: apalis ends a worker for good on a backend error (a
 /// Redis restart, a failed heartbeat), which would leave the queue without a consumer while the
-/// process looks alive. Each restart registers under a new name.
-async fn supervise<F, Fut>(prefix: &str, queue: QueueName, shutdown: impl Future<Output = ()> + Clone, start: F)
+/// process looks alive; and an idle apalis-redis consumer can stay parked while due jobs wait (it
+/// only promotes scheduled jobs when it fetches), so the feeder may ask for a restart too. Each
+/// restart registers under a new name.
+async fn supervise<F, Fut>(prefix: &str, queue: QueueName, consumers: &Consumers, shutdown: impl Future<Output = ()> + Clone, start: F)
 where
     F: Fn(String) -> Fut,
     Fut: Future<Output = Result<(), WorkerError>>,
 {
     let base = format!("{prefix}-{}", queue.as_str());
     for generation in 0u64.. {
-        let result = start(format!("{base}-{generation}")).await;
+        let result = tokio::select! {
+            result = start(format!("{base}-{generation}")) => result,
+            _ = consumers.restart_requested(queue) => {
+                tracing::warn!(queue = queue.as_str(), "queue consumer stalled with jobs waiting; restarting it");
+                continue;
+            }
+        };
         if shutdown.clone().now_or_never().is_some() {
             return;
         }

@@ -13,9 +13,13 @@ use tokio::sync::watch;
 const RECONCILE_EVERY: Duration = Duration::from_secs(3);
 /// A job is pushed right after it is marked dispatched; this covers that gap.
 const DISPATCH_GRACE: chrono::Duration = chrono::Duration::seconds(10);
+/// The feeder keeps Redis queues a few jobs deep, so a job still unclaimed after this long is
+/// lost in Redis in some way we cannot see (orphaned in a dead consumer's in-flight set, …).
+const STALE_DISPATCH: chrono::Duration = chrono::Duration::minutes(2);
 
 pub async fn reconcile_once(services: &Services) -> domain::error::Result<u64> {
     let mut released = state::release_from_dead_workers(&services.db).await?;
+    released += state::release_stale_dispatches(&services.db, STALE_DISPATCH).await?;
     for queue in QueueName::ALL {
         let depth = services.jobs.depth(queue).await?;
         if depth.waiting == 0 && depth.active == 0 {

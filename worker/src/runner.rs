@@ -6,7 +6,7 @@ use std::future::Future;
 use apalis::prelude::BoxDynError;
 use domain::{
     entities::asset,
-    pipeline::{state, ProcessAsset},
+    pipeline::{state, ProcessAsset, QueueName},
     storage::StorageError,
 };
 
@@ -48,6 +48,8 @@ where
     let Some(asset) = state::claim(db, job.asset_id, &ctx.worker_id).await? else {
         return Ok(()); // done already, deleted, or another worker has it
     };
+    // Counted as running until the outcome is recorded (the feeder's stall check reads this).
+    let _running = ctx.consumers.start_job(QueueName::for_kind(asset.kind));
     let started = std::time::Instant::now();
     match work(asset.clone()).await {
         Ok(done) => {

@@ -250,6 +250,18 @@ pub async fn release_lost_dispatches(db: &DatabaseConnection, kind: AssetKind, g
     Ok(result.rows_affected)
 }
 
+/// Dispatched but unclaimed for a long time: whatever happened to its job in Redis, feed it
+/// again (a duplicate job is harmless: only one claim can succeed).
+pub async fn release_stale_dispatches(db: &DatabaseConnection, older_than: Duration) -> Result<u64> {
+    let result = asset::Entity::update_many()
+        .col_expr(asset::Column::DispatchedAt, Expr::value(Option::<chrono::DateTime<Utc>>::None))
+        .filter(asset::Column::Status.eq(AssetStatus::Uploaded))
+        .filter(asset::Column::DispatchedAt.lt(Utc::now() - older_than))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}
+
 /// A derivative that was just stored, to be recorded against its asset.
 pub struct NewDerivative<'a> {
     pub kind: DerivativeKind,
