@@ -9,6 +9,31 @@ mod m20261128_000004_photo_metadata;
 
 pub struct Migrator;
 
+/// A migration made of two SQL scripts, `UP` and `DOWN`, defined beside the macro call.
+macro_rules! sql_migration {
+    ($name:literal) => {
+        pub struct Migration;
+
+        impl sea_orm_migration::MigrationName for Migration {
+            fn name(&self) -> &str {
+                $name
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl sea_orm_migration::MigrationTrait for Migration {
+            async fn up(&self, manager: &sea_orm_migration::SchemaManager) -> Result<(), sea_orm_migration::DbErr> {
+                crate::run_sql(manager, UP).await
+            }
+
+            async fn down(&self, manager: &sea_orm_migration::SchemaManager) -> Result<(), sea_orm_migration::DbErr> {
+                crate::run_sql(manager, DOWN).await
+            }
+        }
+    };
+}
+pub(crate) use sql_migration;
+
 /// Runs one migration's SQL script (the migrations are plain Postgres SQL on purpose).
 pub(crate) async fn run_sql(manager: &SchemaManager<'_>, sql: &str) -> Result<(), DbErr> {
     manager.get_connection().execute_unprepared(sql).await.map(|_| ())

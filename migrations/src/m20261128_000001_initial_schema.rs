@@ -1,15 +1,7 @@
 //! The seed's schema: assets, asset_versions (derivatives), tags, asset_tags, usage_stats, users.
 //! Written as SQL because it is Postgres-specific on purpose (jsonb, timestamptz, partial indexes).
 
-use sea_orm_migration::prelude::*;
-
-pub struct Migration;
-
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m20261128_000001_initial_schema"
-    }
-}
+crate::sql_migration!("m20261128_000001_initial_schema");
 
 const UP: &str = r#"
 CREATE TABLE users (
@@ -87,14 +79,3 @@ CREATE TABLE usage_stats (
 const DOWN: &str = r#"
 DROP TABLE IF EXISTS usage_stats, asset_tags, tags, asset_versions, assets, users;
 "#;
-
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        crate::run_sql(manager, UP).await
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        crate::run_sql(manager, DOWN).await
-    }
-}

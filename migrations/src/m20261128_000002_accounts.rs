@@ -1,15 +1,7 @@
 //! Accounts and traceability: sessions (stored here, since Redis keeps nothing on disk), API
 //! tokens, and the audit log. Secrets are stored as SHA-256 hashes only.
 
-use sea_orm_migration::prelude::*;
-
-pub struct Migration;
-
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m20261128_000002_accounts"
-    }
-}
+crate::sql_migration!("m20261128_000002_accounts");
 
 const UP: &str = r#"
 ALTER TABLE users
@@ -67,14 +59,3 @@ const DOWN: &str = r#"
 DROP TABLE IF EXISTS audit_log, api_tokens, sessions;
 ALTER TABLE users DROP COLUMN IF EXISTS oidc_subject, DROP COLUMN IF EXISTS last_login_at, DROP COLUMN IF EXISTS updated_at;
 "#;
-
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        crate::run_sql(manager, UP).await
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        crate::run_sql(manager, DOWN).await
-    }
-}

@@ -1,15 +1,7 @@
 //! The durable processing backlog (Postgres is the source of truth; Redis only holds a few
 //! dispatched jobs), the registry of live workers, and status-change notifications for live views.
 
-use sea_orm_migration::prelude::*;
-
-pub struct Migration;
-
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m20261128_000003_pipeline"
-    }
-}
+crate::sql_migration!("m20261128_000003_pipeline");
 
 const UP: &str = r#"
 ALTER TABLE assets
@@ -54,14 +46,3 @@ ALTER TABLE assets DROP COLUMN priority, DROP COLUMN attempts, DROP COLUMN avail
     DROP COLUMN processing_by, DROP COLUMN processing_started_at, DROP COLUMN processed_at;
 CREATE INDEX assets_unsettled_idx ON assets (created_at) WHERE status IN ('uploaded', 'processing');
 "#;
-
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        crate::run_sql(manager, UP).await
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        crate::run_sql(manager, DOWN).await
-    }
-}

@@ -1,4 +1,39 @@
-//! One module per job kind.
+//! One module per job kind, and what they share.
 
 pub mod process_image;
 pub mod process_video;
+
+use domain::{
+    dto::DerivativeKind,
+    pipeline::state::{self, NewDerivative},
+    storage, Services,
+};
+use uuid::Uuid;
+
+use crate::{
+    imaging::{Rendition, THUMBNAIL_SIZE},
+    runner::JobError,
+};
+
+/// Stores each rendition under `thumbnails/<asset>/<stem>-<size>.<ext>` and records it: the
+/// thumbnail size as a thumbnail, the larger one as `large_kind` (preview, or a video's poster).
+pub async fn store_renditions(services: &Services, asset_id: Uuid, stem: &str, large_kind: DerivativeKind, renditions: &[Rendition]) -> Result<(), JobError> {
+    for rendition in renditions {
+        let kind = if rendition.longest_side == THUMBNAIL_SIZE { DerivativeKind::Thumbnail } else { large_kind };
+        let name = if stem.is_empty() { rendition.longest_side.to_string() } else { format!("{stem}-{}", rendition.longest_side) };
+        let key = storage::thumbnail_key(asset_id, &name, rendition.format.extension());
+        services.storage.put(&key, &rendition.bytes).await?;
+        let derivative = NewDerivative {
+            kind,
+            label: rendition.format.extension(),
+            path: &key,
+            mime: rendition.format.mime(),
+            width: rendition.width,
+            height: rendition.height,
+            size: rendition.bytes.len(),
+            metadata: serde_json::json!({}),
+        };
+        state::record_derivative(&services.db, asset_id, derivative).await?;
+    }
+    Ok(())
+}

@@ -2,14 +2,10 @@
 //! with the photo's metadata.
 
 use apalis::prelude::{BoxDynError, Data};
-use domain::{
-    dto::DerivativeKind,
-    pipeline::{state, ProcessAsset},
-    storage,
-};
+use domain::{dto::DerivativeKind, pipeline::ProcessAsset};
 
 use crate::{
-    imaging::{self, THUMBNAIL_SIZE},
+    imaging,
     metadata,
     runner::{self, Done, JobError},
     JobContext,
@@ -26,22 +22,7 @@ pub async fn process_image(job: ProcessAsset, ctx: Data<JobContext>) -> Result<(
             .map_err(|panic| JobError::Permanent(format!("The image could not be decoded (internal decoder error: {panic})")))?;
         let made = made.map_err(|failure| JobError::Permanent(runner::sentence(&failure.to_string())))?;
 
-        for rendition in &made.renditions {
-            let kind = if rendition.longest_side == THUMBNAIL_SIZE { DerivativeKind::Thumbnail } else { DerivativeKind::Preview };
-            let key = storage::thumbnail_key(asset.id, &rendition.longest_side.to_string(), rendition.format.extension());
-            services.storage.put(&key, &rendition.bytes).await?;
-            let derivative = state::NewDerivative {
-                kind,
-                label: rendition.format.extension(),
-                path: &key,
-                mime: rendition.format.mime(),
-                width: rendition.width,
-                height: rendition.height,
-                size: rendition.bytes.len(),
-                metadata: serde_json::json!({}),
-            };
-            state::record_derivative(&services.db, asset.id, derivative).await?;
-        }
+        super::store_renditions(services, asset.id, "", DerivativeKind::Preview, &made.renditions).await?;
         Ok(Done { width: Some(made.source_width), height: Some(made.source_height), photo, extra: Default::default() })
     })
     .await

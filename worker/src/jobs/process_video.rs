@@ -3,14 +3,10 @@
 //! Not built yet: the 1080p/720p H.264 renditions (see the closing note of the pipeline issue).
 
 use apalis::prelude::{BoxDynError, Data};
-use domain::{
-    dto::DerivativeKind,
-    pipeline::{state, ProcessAsset},
-    storage,
-};
+use domain::{dto::DerivativeKind, pipeline::ProcessAsset};
 
 use crate::{
-    imaging::{self, THUMBNAIL_SIZE},
+    imaging,
     runner::{self, Done, JobError},
     video, JobContext,
 };
@@ -25,22 +21,7 @@ pub async fn process_video(job: ProcessAsset, ctx: Data<JobContext>) -> Result<(
             .map_err(|panic| JobError::Permanent(format!("The video could not be decoded (internal decoder error: {panic})")))?
             .map_err(|reason| JobError::Permanent(runner::sentence(&reason)))?;
         let renditions = imaging::renditions_of(&poster).map_err(|e| JobError::Permanent(e.to_string()))?;
-        for rendition in &renditions {
-            let kind = if rendition.longest_side == THUMBNAIL_SIZE { DerivativeKind::Thumbnail } else { DerivativeKind::Poster };
-            let key = storage::thumbnail_key(asset.id, &format!("poster-{}", rendition.longest_side), rendition.format.extension());
-            services.storage.put(&key, &rendition.bytes).await?;
-            let derivative = state::NewDerivative {
-                kind,
-                label: rendition.format.extension(),
-                path: &key,
-                mime: rendition.format.mime(),
-                width: rendition.width,
-                height: rendition.height,
-                size: rendition.bytes.len(),
-                metadata: serde_json::json!({}),
-            };
-            state::record_derivative(&services.db, asset.id, derivative).await?;
-        }
+        super::store_renditions(services, asset.id, "poster", DerivativeKind::Poster, &renditions).await?;
         let mut extra = serde_json::Map::new();
         extra.insert("video".into(), serde_json::to_value(&probe).unwrap_or_default());
         Ok(Done { width: Some(probe.width), height: Some(probe.height), photo: None, extra })
