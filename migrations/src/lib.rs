@@ -20,7 +20,7 @@ macro_rules! sql_migration {
             }
         }
 
-        #[async_trait::async_trait]
+        #[$crate::async_trait::async_trait]
         impl sea_orm_migration::MigrationTrait for Migration {
             async fn up(&self, manager: &sea_orm_migration::SchemaManager) -> Result<(), sea_orm_migration::DbErr> {
                 crate::run_sql(manager, UP).await
