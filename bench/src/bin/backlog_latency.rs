@@ -1,0 +1,102 @@
+//! A new upload's time to thumbnail while 20 000 imported assets wait, against the same upload on
+//! an idle queue (the reference), with the real worker in-process.
+//!
+//!     cargo run --release -p bench --bin backlog_latency [-- BACKLOG SAMPLES]
+//!
+//! Uses a scratch database `dam_bench_<random>` and Redis namespace on the local servers (see the
+//! README's configuration), dropped at the end.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use domain::{audit::Actor, dto::AssetStatus, entities::asset, ingest, pipeline::Priority, Config, Services};
+use sea_orm::{ConnectionTrait, EntityTrait, Statement};
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let mut args = std::env::args().skip(1);
+    let backlog: i64 = args.next().map(|a| a.parse()).transpose()?.unwrap_or(20_000);
+    let samples: usize = args.next().map(|a| a.parse()).transpose()?.unwrap_or(10);
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    let storage = std::env::temp_dir().join(format!("dam-bench-{id}"));
+    let defaults = [
+        ("DATABASE_URL", format!("postgres://postgres@127.0.0.1:5432/dam_bench_{id}")),
+        ("QUEUE_NAMESPACE", format!("dam-bench:{id}")),
+        ("STORAGE_DIR", storage.to_string_lossy().into_owned()),
+    ];
+    let config = Config::from_lookup(|name| std::env::var(name).ok().or_else(|| defaults.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone())))?;
+    let services = Services::start(config).await?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let worker = tokio::spawn(worker::run(services.clone(), async {
+        let _ = stopped.await;
+    }));
+    tokio::time::sleep(Duration::from_secs(1)).await;
+
+    let idle = time_to_thumbnail(&services, samples).await?;
+
+    let original = png(48, 32);
+    std::fs::create_dir_all(storage.join("originals"))?;
+    std::fs::write(storage.join("originals/shared.png"), &original)?;
+    services
+        .db
+        .execute(Statement::from_sql_and_values(
+            services.db.get_database_backend(),
+            r#"INSERT INTO assets (id, original_path, original_filename, status, kind, mime, size, checksum, priority, created_at)
+               SELECT gen_random_uuid(), 'originals/shared.png', 'import-' || n || '.png', 'uploaded', 'image', 'image/png', $1, 'x', $2, now()
+               FROM generate_series(1, $3) AS n"#,
+            [(original.len() as i64).into(), (Priority::Bulk as i16).into(), backlog.into()],
+        ))
+        .await?;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let busy = time_to_thumbnail(&services, samples).await?;
+    let waiting = pending(&services).await?;
+
+    let _ = stop.send(());
+    let _ = tokio::time::timeout(Duration::from_secs(30), worker).await;
+    domain::db::drop_database(&services.config.database_url).await?;
+    let _ = std::fs::remove_dir_all(&storage);
+
+    println!("| new upload, time to thumbnail (median of {samples}) | ms | ratio |");
+    println!("|---|---:|---:|");
+    println!("| idle queue (reference) | {idle:.0} | 1.00 |");
+    println!("| during a {backlog}-asset bulk backlog ({waiting} still waiting at the end) | {busy:.0} | {:.2} |", busy / idle);
+    Ok(())
+}
+
+/// Ingests `samples` interactive uploads one after another; median ms from accepted to processed.
+async fn time_to_thumbnail(services: &Services, samples: usize) -> Result<f64> {
+    let mut times = Vec::new();
+    for i in 0..samples {
+        let bytes = png(1200, 800);
+        let body = futures::stream::once(async move { Ok::<_, std::io::Error>(bytes::Bytes::from(bytes)) });
+        let start = Instant::now();
+        let stored = ingest::ingest_file(services, &Actor::system("bench"), Priority::Interactive, &format!("new-{i}.png"), Box::pin(body)).await?;
+        loop {
+            let row = asset::Entity::find_by_id(stored.id).one(&services.db).await?.context("asset vanished")?;
+            if row.status == AssetStatus::Processed {
+                break;
+            }
+            anyhow::ensure!(row.status != AssetStatus::Failed && start.elapsed() < Duration::from_secs(120), "upload {i} did not finish: {:?}", row.status);
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        times.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    Ok(times[times.len() / 2])
+}
+
+async fn pending(services: &Services) -> Result<i64> {
+    let row = services
+        .db
+        .query_one(Statement::from_string(services.db.get_database_backend(), "SELECT count(*) AS n FROM assets WHERE status = 'uploaded'"))
+        .await?
+        .context("count")?;
+    Ok(row.try_get("", "n")?)
+}
+
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).expect("encode");
+    out.into_inner()
+}
