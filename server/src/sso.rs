@@ -51,22 +51,16 @@ fn http_client() -> Result<openidconnect::reqwest::Client, String> {
         .map_err(|e| format!("cannot create an HTTP client: {e}"))
 }
 
-async fn discover(
-    oidc: &OidcConfig,
-    public_url: &str,
-    http: &openidconnect::reqwest::Client,
-) -> Result<(CoreProviderMetadata, impl Fn() -> Result<OidcClient, String>), String> {
+/// The provider's metadata (for its userinfo endpoint) and a client configured for this site.
+async fn discover(oidc: &OidcConfig, public_url: &str, http: &openidconnect::reqwest::Client) -> Result<(CoreProviderMetadata, OidcClient), String> {
     let issuer = IssuerUrl::new(oidc.issuer_url.clone()).map_err(|e| format!("OIDC_ISSUER_URL is not a URL: {e}"))?;
     let metadata = CoreProviderMetadata::discover_async(issuer, http)
         .await
         .map_err(|e| format!("the identity provider at {} could not be reached or described itself wrongly: {e}", oidc.issuer_url))?;
     let redirect = RedirectUrl::new(format!("{public_url}/auth/oidc/callback")).map_err(|e| e.to_string())?;
-    let (id, secret, meta) = (oidc.client_id.clone(), oidc.client_secret.clone(), metadata.clone());
-    let make = move || {
-        Ok(CoreClient::from_provider_metadata(meta.clone(), ClientId::new(id.clone()), Some(ClientSecret::new(secret.clone())))
-            .set_redirect_uri(redirect.clone()))
-    };
-    Ok((metadata, make))
+    let client = CoreClient::from_provider_metadata(metadata.clone(), ClientId::new(oidc.client_id.clone()), Some(ClientSecret::new(oidc.client_secret.clone())))
+        .set_redirect_uri(redirect);
+    Ok((metadata, client))
 }
 
 type OidcClient = CoreClient<
@@ -93,8 +87,7 @@ async fn start(State(services): State<Services>) -> Response {
     };
     let result = async {
         let http = http_client()?;
-        let (_, make_client) = discover(oidc, &services.config.public_url, &http).await?;
-        let client = make_client()?;
+        let (_, client) = discover(oidc, &services.config.public_url, &http).await?;
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let (url, state, nonce) = client
             .authorize_url(CoreAuthenticationFlow::AuthorizationCode, CsrfToken::new_random, Nonce::new_random)
@@ -108,11 +101,11 @@ async fn start(State(services): State<Services>) -> Response {
     }
     .await;
     match result {
-        Ok((url, flow)) => (
-            StatusCode::SEE_OTHER,
-            [(header::LOCATION, url.to_string()), (header::SET_COOKIE, cookies::short_lived(FLOW_COOKIE, flow, &services.config).to_str().unwrap_or_default().to_owned())],
-        )
-            .into_response(),
+        Ok((url, flow)) => {
+            let mut response = Redirect::to(url.as_str()).into_response();
+            response.headers_mut().append(header::SET_COOKIE, cookies::short_lived(FLOW_COOKIE, flow, &services.config));
+            response
+        }
         Err(message) => {
             tracing::warn!(error = %message, "single sign-on could not start");
             to_login_page(&message)
@@ -165,8 +158,7 @@ async fn finish(services: &Services, oidc: &OidcConfig, access: &Access, headers
     let code = query.code.ok_or("the identity provider sent no authorization code")?;
 
     let http = http_client()?;
-    let (metadata, make_client) = discover(oidc, &services.config.public_url, &http).await?;
-    let client = make_client()?;
+    let (metadata, client) = discover(oidc, &services.config.public_url, &http).await?;
     let tokens = client
         .exchange_code(AuthorizationCode::new(code))
         .map_err(|e| format!("the provider has no token endpoint: {e}"))?

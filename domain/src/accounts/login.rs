@@ -44,11 +44,9 @@ impl LoginLimiter {
 
     /// Counts one attempt; `Err(RateLimited)` with the wait when a limit is reached.
     fn check(&self, ip: Option<IpAddr>, account: &str) -> Result<()> {
-        for limiter_len in [self.by_ip.len(), self.by_account.len()] {
-            if limiter_len > MAX_TRACKED_KEYS {
-                self.by_ip.retain_recent();
-                self.by_account.retain_recent();
-            }
+        if self.by_ip.len() > MAX_TRACKED_KEYS || self.by_account.len() > MAX_TRACKED_KEYS {
+            self.by_ip.retain_recent();
+            self.by_account.retain_recent();
         }
         let now = governor::clock::DefaultClock::default().now();
         let wait = |not_until: governor::NotUntil<_>| Error::RateLimited { retry_after: not_until.wait_time_from(now).max(Duration::from_secs(1)) };

@@ -64,18 +64,14 @@ async fn upload(access: Access, State(services): State<Services>, Query(options)
         .ok_or_else(|| Error::BadRequest("expected a multipart/form-data body with one or more files".into()))?;
     let form = multer::Multipart::new(request.into_body().into_data_stream(), boundary);
     let report = ingest::ingest_multipart(&services, &access.actor(), options.bulk, form).await?;
+    let mut body = serde_json::to_value(&report).map_err(|e| Error::BadRequest(e.to_string()))?;
     let status = match report.rejected.first() {
         None => StatusCode::CREATED,
-        Some(first) => status_of_rejection(first.reason),
+        Some(first) => {
+            body["error"] = first.error.clone().into();
+            status_of_rejection(first.reason)
+        }
     };
-    let body = match report.rejected.first() {
-        None => serde_json::to_value(&report),
-        Some(first) => serde_json::to_value(&report).map(|mut v| {
-            v["error"] = first.error.clone().into();
-            v
-        }),
-    }
-    .map_err(|e| Error::BadRequest(e.to_string()))?;
     Ok((status, Json(body)).into_response())
 }
 
