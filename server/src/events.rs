@@ -54,14 +54,13 @@ pub async fn stream(access: Access, State(events): State<AssetEvents>) -> Result
     access.require(Permission::Browse)?;
     let receiver = events.sender.subscribe();
     let stream = futures::stream::unfold(receiver, |mut receiver| async move {
-        loop {
-            match receiver.recv().await {
-                Ok(payload) => return Some((Ok(Event::default().event("asset").data(payload)), receiver)),
-                // A slow client missed some; tell it to reload rather than show stale state.
-                Err(broadcast::error::RecvError::Lagged(_)) => return Some((Ok(Event::default().event("resync").data("{}")), receiver)),
-                Err(broadcast::error::RecvError::Closed) => return None,
-            }
-        }
+        let event = match receiver.recv().await {
+            Ok(payload) => Event::default().event("asset").data(payload),
+            // A slow client missed some; tell it to reload rather than show stale state.
+            Err(broadcast::error::RecvError::Lagged(_)) => Event::default().event("resync").data("{}"),
+            Err(broadcast::error::RecvError::Closed) => return None,
+        };
+        Some((Ok(event), receiver))
     });
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }
