@@ -38,7 +38,7 @@ pub fn probe(input: &Input) -> Result<Probe, String> {
     let duration = input.duration();
     Ok(Probe {
         container: input.format().name().to_owned(),
-        duration_ms: (duration > 0).then(|| duration / 1000),
+        duration_ms: (duration > 0).then_some(duration / 1000),
         video_codec: parameters.id().name().to_owned(),
         audio_codec: input.streams().best(Type::Audio).map(|a| a.parameters().id().name().to_owned()),
         coded_width,
@@ -57,8 +57,8 @@ fn rotation_of(stream: &ffmpeg_next::format::stream::Stream) -> u32 {
         let data = d.data();
         (data.len() >= 36).then(|| {
             // SAFETY: a display matrix is nine i32 (36 bytes), checked above.
-            let counter_clockwise = unsafe { ffmpeg_next::ffi::av_display_rotation_get(data.as_ptr() as *const i32) };
-            counter_clockwise
+            
+            unsafe { ffmpeg_next::ffi::av_display_rotation_get(data.as_ptr() as *const i32) }
         })
     });
     let degrees = match from_matrix {
