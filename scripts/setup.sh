@@ -11,6 +11,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 # ffmpeg: test media; postgresql-client / redis-tools: pg_isready, psql, redis-cli for the scripts.
 APT_PACKAGES=(chromium mold clang libclang-dev pkg-config cmake nasm ffmpeg
               libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev libavfilter-dev libavdevice-dev
+              poppler-utils libgexiv2-dev
               postgresql-client redis-tools)
 command -v pg_ctlcluster >/dev/null || APT_PACKAGES+=(postgresql)
 command -v redis-server >/dev/null || APT_PACKAGES+=(redis-server)

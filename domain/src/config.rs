@@ -33,6 +33,9 @@ pub struct Config {
     pub image_concurrency: usize,
     /// WORKER_VIDEO_CONCURRENCY: video jobs one worker process runs at once.
     pub video_concurrency: usize,
+    /// VIDEO_PRESET: the x264 preset of the 1080p/720p renditions (`ultrafast` … `veryslow`);
+    /// slower presets make smaller files for the same quality.
+    pub video_preset: String,
     /// PUBLIC_URL: the address people use (scheme, host, port); origin checks and SSO redirects
     /// use it. Defaults to `http://LISTEN_ADDR`.
     pub public_url: String,
@@ -92,6 +95,7 @@ impl Config {
             max_image_pixels: parse("MAX_IMAGE_PIXELS", text("MAX_IMAGE_PIXELS", "200000000"))?,
             image_concurrency: parse("WORKER_IMAGE_CONCURRENCY", text("WORKER_IMAGE_CONCURRENCY", "2"))?,
             video_concurrency: parse("WORKER_VIDEO_CONCURRENCY", text("WORKER_VIDEO_CONCURRENCY", "1"))?,
+            video_preset: text("VIDEO_PRESET", "veryfast"),
             cookie_secure: match lookup("COOKIE_SECURE") {
                 Some(v) => parse("COOKIE_SECURE", v)?,
                 None => public_url.starts_with("https://"),

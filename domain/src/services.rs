@@ -32,3 +32,19 @@ impl Services {
         Ok(Services { config: Arc::new(config), db, storage, jobs, login_limiter })
     }
 }
+
+/// Resolves on SIGTERM (what Docker/Swarm send on stop and scale-down) or Ctrl-C.
+pub async fn shutdown_signal() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate => {}
+    }
+}

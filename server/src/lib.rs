@@ -72,9 +72,7 @@ pub fn router(services: Services) -> Router {
 /// Serves the router, telling it each connection's peer address (for the client-address logic).
 pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> std::io::Result<()> {
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        .with_graceful_shutdown(domain::services::shutdown_signal())
         .await
 }
 

@@ -9,7 +9,7 @@ use std::{
 };
 
 use common::spawn_app_without_worker;
-use domain::dto::{AssetStatus, UploadReport};
+use domain::dto::{AssetStatus, AssetView, DerivativeKind, UploadReport};
 
 /// The `dam-worker` binary built beside this test.
 fn worker_binary() -> std::path::PathBuf {
@@ -18,8 +18,7 @@ fn worker_binary() -> std::path::PathBuf {
 }
 
 #[tokio::test]
-async fn a_job_interrupted_by_sigkill_is_finished_by_another_worker() {
-    let mut app = spawn_app_without_worker(&[]).await;
+async fn an_image_job_interrupted_by_sigkill_is_finished_by_another_worker() {
     // Big enough (64 MP) that decoding takes a while, small on disk (a smooth gradient).
     let big = {
         let img = image::RgbImage::from_fn(8000, 8000, |x, y| image::Rgb([(x / 32) as u8, (y / 32) as u8, 128]));
@@ -27,7 +26,37 @@ async fn a_job_interrupted_by_sigkill_is_finished_by_another_worker() {
         img.write_to(&mut out, image::ImageFormat::Png).unwrap();
         out.into_inner()
     };
-    let report: UploadReport = app.upload(&[("huge.png", big)]).await.json().await.unwrap();
+    let asset = kill_mid_job("huge.png", big, Duration::ZERO).await;
+    assert_eq!((asset.width, asset.height), (Some(8000), Some(8000)));
+}
+
+#[tokio::test]
+async fn a_transcode_interrupted_by_sigkill_is_finished_by_another_worker() {
+    let dir = std::env::temp_dir().join(format!("dam-kill-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let clip = dir.join("long.mp4");
+    let made = Command::new("ffmpeg")
+        .args(["-y", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=30", "-f", "lavfi", "-i", "sine", "-t", "8"])
+        .args(["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest"])
+        .arg(&clip)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let bytes = std::fs::read(&clip).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    // The poster comes first and takes a fraction of a second; the transcode takes seconds.
+    let asset = kill_mid_job("long.mp4", bytes, Duration::from_millis(1500)).await;
+    let mut renditions: Vec<_> = asset.derivatives.iter().filter(|d| d.kind == DerivativeKind::Transcode).map(|d| (d.label.as_str(), d.width, d.height)).collect();
+    renditions.sort();
+    assert_eq!(renditions, [("1080p", 1920, 1080), ("720p", 1280, 720)]);
+}
+
+/// Uploads `bytes`, lets a separate `dam-worker` process start on it, kills it with SIGKILL
+/// `into_job` after the asset turned `processing`, then starts a worker in the test and returns
+/// the asset once it settled (asserting it ended processed).
+async fn kill_mid_job(name: &str, bytes: Vec<u8>, into_job: Duration) -> AssetView {
+    let mut app = spawn_app_without_worker(&[]).await;
+    let report: UploadReport = app.upload(&[(name, bytes)]).await.json().await.unwrap();
     let id = report.accepted[0].id;
 
     let config = &app.services.config;
@@ -49,15 +78,18 @@ async fn a_job_interrupted_by_sigkill_is_finished_by_another_worker() {
         assert!(tokio::time::Instant::now() < deadline, "the worker never started the job");
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
+    tokio::time::sleep(into_job).await;
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(app.asset(id).await.status, AssetStatus::Processing, "killed mid-job: nobody finished it");
+    let killed = app.asset(id).await;
+    assert_eq!(killed.status, AssetStatus::Processing, "killed mid-job: nobody finished it");
+    assert!(killed.derivatives.iter().all(|d| d.kind != DerivativeKind::Transcode), "killed before any rendition was stored");
 
     // A new worker finds the orphan once the dead one's heartbeat is old enough.
     app.start_worker();
     let asset = app.wait_until_settled(id).await;
     assert_eq!(asset.status, AssetStatus::Processed, "{:?}", asset.failure_reason);
-    assert_eq!((asset.width, asset.height), (Some(8000), Some(8000)));
     app.cleanup().await;
+    asset
 }

@@ -8,7 +8,7 @@ async fn main() -> anyhow::Result<()> {
     let config = Config::from_env()?;
     let services = Services::start(config).await?;
     worker::run(services, async {
-        let _ = tokio::signal::ctrl_c().await;
+        domain::services::shutdown_signal().await;
         tracing::info!("shutting down: finishing jobs in flight");
     })
     .await

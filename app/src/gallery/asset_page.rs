@@ -73,6 +73,10 @@ fn human_size(bytes: i64) -> String {
 fn Detail(asset: AssetView) -> impl IntoView {
     let large = |kind| asset.derivatives.iter().find(|d| d.kind == kind && d.mime == "image/jpeg").map(|d| d.url.clone());
     let picture = large(DerivativeKind::Preview).or_else(|| large(DerivativeKind::Poster)).or(asset.thumbnail_url.clone());
+    // The lighter rendition first: it starts sooner, and the browser plays the first it can.
+    let mut playable: Vec<(String, String, i32)> = asset.derivatives.iter().filter(|d| d.kind == DerivativeKind::Transcode).map(|d| (d.url.clone(), d.label.clone(), d.width.min(d.height))).collect();
+    playable.sort_by_key(|(_, _, short_side)| (*short_side - 720).abs());
+    let playable: Vec<(String, String)> = playable.into_iter().map(|(url, label, _)| (url, label)).collect();
     let photo = &asset.metadata["photo"];
     let video = &asset.metadata["video"];
     let text = |v: &serde_json::Value| match v {
@@ -103,7 +107,15 @@ fn Detail(asset: AssetView) -> impl IntoView {
         <h1 class="mb-4 break-all text-2xl font-semibold" data-testid="asset-title">{asset.filename.clone()}</h1>
         <div class="grid gap-6 md:grid-cols-3">
             <div class="md:col-span-2 flex min-h-64 items-center justify-center rounded-lg bg-slate-100">
-                {picture.map(|src| view! { <img src=src alt=asset.filename.clone() class="max-h-[70vh] max-w-full object-contain" data-testid="asset-preview"/> })}
+                {if playable.is_empty() {
+                    picture.map(|src| view! { <img src=src alt=asset.filename.clone() class="max-h-[70vh] max-w-full object-contain" data-testid="asset-preview"/> }).into_any()
+                } else {
+                    view! {
+                        <video controls preload="metadata" poster=picture class="max-h-[70vh] max-w-full" data-testid="asset-video">
+                            {playable.into_iter().map(|(src, label)| view! { <source src=src type="video/mp4" data-label=label/> }).collect_view()}
+                        </video>
+                    }.into_any()
+                }}
             </div>
             <div>
                 <dl class="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm" data-testid="asset-metadata">

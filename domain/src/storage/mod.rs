@@ -45,6 +45,22 @@ impl Storage {
         writer.commit().await
     }
 
+    /// Stores a file made on this machine (a transcode) without holding it in memory.
+    pub async fn put_file(&self, key: &str, path: &std::path::Path) -> Result<(), StorageError> {
+        use tokio::io::AsyncReadExt;
+        let mut file = tokio::fs::File::open(path).await.map_err(|source| StorageError::Io { key: key.to_owned(), source })?;
+        let mut writer = self.begin_write(key).await?;
+        let mut buffer = vec![0u8; 1 << 20];
+        loop {
+            let read = file.read(&mut buffer).await.map_err(|source| StorageError::Io { key: key.to_owned(), source })?;
+            if read == 0 {
+                break;
+            }
+            writer.write(&buffer[..read]).await?;
+        }
+        writer.commit().await
+    }
+
     pub async fn read(&self, key: &str) -> Result<Vec<u8>, StorageError> {
         match self {
             Storage::Local(s) => s.read(key).await,
@@ -106,6 +122,10 @@ pub(crate) fn validate_key(key: &str) -> Result<(), StorageError> {
 
 pub fn original_key(asset_id: uuid::Uuid, extension: &str) -> String {
     format!("originals/{asset_id}.{extension}")
+}
+
+pub fn transcode_key(asset_id: uuid::Uuid, label: &str) -> String {
+    format!("transcodes/{asset_id}/{label}.mp4")
 }
 
 pub fn thumbnail_key(asset_id: uuid::Uuid, label: &str, extension: &str) -> String {

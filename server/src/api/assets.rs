@@ -12,6 +12,8 @@ use app::http::{error::status_of_rejection, Access, ApiError};
 use domain::{catalog, dto::DerivativeKind, entities::asset, ingest, pipeline, policy::Permission, Error, Services};
 use sea_orm::EntityTrait;
 use serde::Deserialize;
+use tower::ServiceExt;
+use tower_http::services::ServeFile;
 use uuid::Uuid;
 
 use crate::AppState;
@@ -24,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/assets/{id}/thumbnail", get(thumbnail))
         .route("/assets/{id}/preview", get(preview))
         .route("/assets/{id}/poster", get(poster))
+        .route("/assets/{id}/transcode", get(transcode))
         .route("/assets/{id}/original", get(original))
         .route("/assets/{id}/reprocess", post(reprocess))
 }
@@ -91,6 +94,21 @@ async fn preview(access: Access, State(services): State<Services>, Path(id): Pat
 
 async fn poster(access: Access, State(services): State<Services>, Path(id): Path<Uuid>, Query(q): Query<FormatQuery>) -> Result<Response, ApiError> {
     derivative(access, services, id, DerivativeKind::Poster, q).await
+}
+
+/// A playable rendition (`?format=1080p|720p|…`), with byte ranges so players can seek.
+async fn transcode(access: Access, State(services): State<Services>, Path(id): Path<Uuid>, Query(q): Query<FormatQuery>, request: Request) -> Result<Response, ApiError> {
+    access.require(Permission::Browse)?;
+    let label = q.format.as_deref().unwrap_or("720p");
+    let (key, _mime) = catalog::derivative_path(&services.db, id, DerivativeKind::Transcode, label).await?;
+    let path = services.storage.local_path(&key).await.map_err(Error::from)?;
+    // Keys end in `.mp4`, which ServeFile answers as video/mp4.
+    let served = ServeFile::new(path).oneshot(request).await.map_err(|e| Error::BadRequest(e.to_string()))?;
+    let mut response = served.map(Body::new).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, header::HeaderValue::from_static("nosniff"));
+    headers.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("private, max-age=3600"));
+    Ok(response)
 }
 
 async fn derivative(access: Access, services: Services, id: Uuid, kind: DerivativeKind, q: FormatQuery) -> Result<Response, ApiError> {

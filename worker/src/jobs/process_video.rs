@@ -1,9 +1,15 @@
-//! Video job: probe the file and make its poster frame and thumbnail.
-//!
-//! Not built yet: the 1080p/720p H.264 renditions (see the closing note of the pipeline issue).
+//! Video job: probe the file, make its poster frame and thumbnails, then the playable 1080p/720p
+//! renditions (H.264 + AAC, MP4 faststart) from one decode.
 
 use apalis::prelude::{BoxDynError, Data};
-use domain::{dto::DerivativeKind, pipeline::ProcessAsset};
+use domain::{
+    dto::DerivativeKind,
+    pipeline::{
+        state::{self, NewDerivative},
+        ProcessAsset,
+    },
+    storage,
+};
 
 use crate::{
     imaging,
@@ -16,12 +22,41 @@ pub async fn process_video(job: ProcessAsset, ctx: Data<JobContext>) -> Result<(
     runner::run(ctx, job, |asset| async move {
         let services = &ctx.services;
         let path = services.storage.local_path(&asset.original_path).await?;
-        let (poster, probe) = tokio::task::spawn_blocking(move || video::poster_frame(&path))
-            .await
-            .map_err(|panic| JobError::Permanent(format!("The video could not be decoded (internal decoder error: {panic})")))?
-            .map_err(|reason| JobError::Permanent(runner::sentence(&reason)))?;
+        let (max_pixels, preset) = (services.config.max_image_pixels, services.config.video_preset.clone());
+        let scratch = tempfile::tempdir().map_err(|e| JobError::Transient(format!("no scratch space for the transcode: {e}")))?;
+        let out_dir = scratch.path().to_owned();
+        let (poster, probe, transcoded) = tokio::task::spawn_blocking(move || -> Result<_, String> {
+            let (poster, probe) = video::poster_frame(&path)?;
+            if u64::from(probe.coded_width) * u64::from(probe.coded_height) > max_pixels {
+                return Err(format!("its pictures are {}×{} pixels, more than this server accepts", probe.coded_width, probe.coded_height));
+            }
+            let targets = video::renditions_for(probe.width, probe.height);
+            let transcoded = video::transcode(&path, &probe, &targets, &out_dir, &preset)?;
+            Ok((poster, probe, transcoded))
+        })
+        .await
+        .map_err(|panic| JobError::Permanent(format!("The video could not be decoded (internal decoder error: {panic})")))?
+        .map_err(|reason| JobError::Permanent(runner::sentence(&reason)))?;
+
         let renditions = imaging::renditions_of(&poster).map_err(|e| JobError::Permanent(e.to_string()))?;
         super::store_renditions(services, asset.id, "poster", DerivativeKind::Poster, &renditions).await?;
+        for made in &transcoded {
+            let key = storage::transcode_key(asset.id, &made.label);
+            services.storage.put_file(&key, &made.path).await?;
+            let size = tokio::fs::metadata(&made.path).await.map(|m| m.len() as usize).unwrap_or(0);
+            let derivative = NewDerivative {
+                kind: DerivativeKind::Transcode,
+                label: &made.label,
+                path: &key,
+                mime: "video/mp4",
+                width: made.width,
+                height: made.height,
+                size,
+                metadata: serde_json::json!({ "video_codec": "h264", "audio_codec": made.has_audio.then_some("aac") }),
+            };
+            state::record_derivative(&services.db, asset.id, derivative).await?;
+        }
+        drop(scratch);
         let mut extra = serde_json::Map::new();
         extra.insert("video".into(), serde_json::to_value(&probe).unwrap_or_default());
         Ok(Done { width: Some(probe.width), height: Some(probe.height), photo: None, extra })
