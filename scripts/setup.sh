@@ -8,10 +8,11 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # chromium: Playwright's browser (never downloaded by npx); mold + clang: fast linking;
 # cmake + nasm: the bundled libjpeg-turbo (SIMD) build; FFmpeg's libraries + libclang: ffmpeg-next;
+# poppler-utils / libheif-examples: PDF pages and HEIC/AVIF decoding in the worker; libgexiv2-dev: IPTC/XMP;
 # ffmpeg: test media; postgresql-client / redis-tools: pg_isready, psql, redis-cli for the scripts.
 APT_PACKAGES=(chromium mold clang libclang-dev pkg-config cmake nasm ffmpeg
               libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev libavfilter-dev libavdevice-dev
-              poppler-utils libgexiv2-dev
+              poppler-utils libheif-examples libgexiv2-dev
               postgresql-client redis-tools)
 command -v pg_ctlcluster >/dev/null || APT_PACKAGES+=(postgresql)
 command -v redis-server >/dev/null || APT_PACKAGES+=(redis-server)

@@ -33,6 +33,8 @@ pub struct Config {
     pub image_concurrency: usize,
     /// WORKER_VIDEO_CONCURRENCY: video jobs one worker process runs at once.
     pub video_concurrency: usize,
+    /// WORKER_DOCUMENT_CONCURRENCY: document jobs (PDF pages) one worker process runs at once.
+    pub document_concurrency: usize,
     /// VIDEO_PRESET: the x264 preset of the 1080p/720p renditions (`ultrafast` … `veryslow`);
     /// slower presets make smaller files for the same quality.
     pub video_preset: String,
@@ -95,6 +97,7 @@ impl Config {
             max_image_pixels: parse("MAX_IMAGE_PIXELS", text("MAX_IMAGE_PIXELS", "200000000"))?,
             image_concurrency: parse("WORKER_IMAGE_CONCURRENCY", text("WORKER_IMAGE_CONCURRENCY", "2"))?,
             video_concurrency: parse("WORKER_VIDEO_CONCURRENCY", text("WORKER_VIDEO_CONCURRENCY", "1"))?,
+            document_concurrency: parse("WORKER_DOCUMENT_CONCURRENCY", text("WORKER_DOCUMENT_CONCURRENCY", "1"))?,
             video_preset: text("VIDEO_PRESET", "veryfast"),
             cookie_secure: match lookup("COOKIE_SECURE") {
                 Some(v) => parse("COOKIE_SECURE", v)?,

@@ -8,9 +8,10 @@ pub enum Error {
     #[error("{0} not found")]
     NotFound(&'static str),
 
-    /// The content is not something this DAM stores (decided from the bytes, not the name).
-    #[error("“{filename}” is not an image or a video (its content looks like {detected}); nothing was stored")]
-    UnsupportedType { filename: String, detected: String },
+    /// The content is not something this DAM stores, or not what its name claims (decided from
+    /// the bytes). `why` ends the sentence that starts with the file name.
+    #[error("“{filename}” {why}; nothing was stored")]
+    UnsupportedType { filename: String, why: String },
 
     #[error("“{filename}” is empty; nothing was stored")]
     EmptyFile { filename: String },

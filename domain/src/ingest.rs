@@ -41,7 +41,7 @@ where
     if head.is_empty() {
         return Err(Error::EmptyFile { filename });
     }
-    let detected = sniff::detect(&head).map_err(|detected| Error::UnsupportedType { filename: filename.clone(), detected })?;
+    let detected = sniff::detect(&head, &filename).map_err(|why| Error::UnsupportedType { filename: filename.clone(), why })?;
 
     let id = Uuid::now_v7();
     let key = storage::original_key(id, detected.extension);

@@ -43,7 +43,7 @@ test("a text file disguised as an image is refused with a clear message", async 
   await page.getByTestId("file-input").setInputFiles({ name, mimeType: "image/jpeg", buffer: Buffer.from("not a photo at all\n") });
   await page.getByRole("button", { name: "Upload", exact: true }).click();
 
-  await expect(page.getByTestId("upload-result")).toContainText(`“${name}” is not an image or a video`);
+  await expect(page.getByTestId("upload-result")).toContainText(`“${name}” is not an image: its content looks like plain text`);
   await expect(page.getByTestId("asset-card").filter({ hasText: name })).toHaveCount(0);
   expect(errors).toEqual([]);
 });

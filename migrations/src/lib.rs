@@ -6,6 +6,7 @@ mod m20261128_000001_initial_schema;
 mod m20261128_000002_accounts;
 mod m20261128_000003_pipeline;
 mod m20261128_000004_photo_metadata;
+mod m20261128_000005_documents;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_initial_schema::Migration), Box::new(m20261128_000002_accounts::Migration),
             Box::new(m20261128_000003_pipeline::Migration),
             Box::new(m20261128_000004_photo_metadata::Migration),
+            Box::new(m20261128_000005_documents::Migration),
         ]
     }
 }

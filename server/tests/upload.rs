@@ -47,8 +47,7 @@ async fn text_file_named_jpg_is_refused_with_415_and_nothing_is_stored() {
     assert_eq!(response.status(), 415);
     let body: Value = response.json().await.unwrap();
     let message = body["error"].as_str().unwrap();
-    assert!(message.contains("“notes.jpg” is not an image or a video"), "{message}");
-    assert!(message.contains("plain text"), "{message}");
+    assert!(message.contains("“notes.jpg” is not an image: its content looks like plain text"), "{message}");
 
     let page: AssetPage = app.client.get(app.url("/api/assets")).send().await.unwrap().json().await.unwrap();
     assert_eq!(page.total, 0);

@@ -24,13 +24,13 @@ async fn gallery_is_server_rendered_with_the_assets() {
 #[tokio::test]
 async fn upload_server_function_stores_and_reports_each_file() {
     let app = spawn_app().await;
-    let files = [("one.png", png(500, 100)), ("two.txt", b"just text".to_vec())];
+    let files = [("one.png", png(500, 100)), ("two.jpg", b"just text".to_vec())];
     let response = app.client.post(app.url("/api/fn/upload_files")).multipart(form(&files)).send().await.unwrap();
     assert_eq!(response.status(), 200);
     let report: UploadReport = response.json().await.unwrap();
     assert_eq!(report.accepted.len(), 1);
-    assert_eq!(report.rejected[0].filename, "two.txt");
-    assert!(report.rejected[0].error.contains("not an image or a video"));
+    assert_eq!(report.rejected[0].filename, "two.jpg");
+    assert!(report.rejected[0].error.contains("is not an image: its content looks like"), "{}", report.rejected[0].error);
     assert_eq!(app.wait_until_settled(report.accepted[0].id).await.status, AssetStatus::Processed);
 
     let listed = app.client.post(app.url("/api/fn/list_assets")).form(&[("per_page", "10")]).send().await.unwrap();

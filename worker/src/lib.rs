@@ -3,11 +3,14 @@
 //! reconciler and the heartbeat that tells others this worker is alive.
 
 pub mod feeder;
+pub mod heif;
 pub mod imaging;
 pub mod jobs;
 pub mod metadata;
+pub mod pdf;
 pub mod reconciler;
 pub mod runner;
+pub mod tools;
 pub mod video;
 
 use std::{
@@ -39,8 +42,8 @@ pub struct JobContext {
 /// Per queue: jobs running in this process, and a way to restart a stalled consumer.
 #[derive(Default)]
 pub struct Consumers {
-    running: [AtomicUsize; 2],
-    restart: [tokio::sync::Notify; 2],
+    running: [AtomicUsize; 3],
+    restart: [tokio::sync::Notify; 3],
 }
 
 impl Consumers {
@@ -48,6 +51,7 @@ impl Consumers {
         match queue {
             QueueName::Image => 0,
             QueueName::Video => 1,
+            QueueName::Document => 2,
         }
     }
 
@@ -109,13 +113,14 @@ pub async fn run(services: Services, shutdown: impl Future<Output = ()> + Send +
     }
     let image_concurrency = services.config.image_concurrency.max(1);
     let video_concurrency = services.config.video_concurrency.max(1);
-    for (queue, concurrency) in [(QueueName::Image, image_concurrency), (QueueName::Video, video_concurrency)] {
+    let document_concurrency = services.config.document_concurrency.max(1);
+    for (queue, concurrency) in [(QueueName::Image, image_concurrency), (QueueName::Video, video_concurrency), (QueueName::Document, document_concurrency)] {
         loops.spawn(feeder::run(services.clone(), queue, feeder::target_depth(concurrency), consumers.clone(), stop_rx.clone()));
     }
     loops.spawn(reconciler::run(services.clone(), stop_rx.clone()));
 
     let shutdown = shutdown.shared();
-    tracing::info!(worker = %worker_id, image_concurrency, video_concurrency, "worker started");
+    tracing::info!(worker = %worker_id, image_concurrency, video_concurrency, document_concurrency, "worker started");
     let image = supervise(&worker_id, QueueName::Image, &consumers, shutdown.clone(), |name| {
         WorkerBuilder::new(name)
             .backend(services.jobs.backend(QueueName::Image))
@@ -132,7 +137,15 @@ pub async fn run(services: Services, shutdown: impl Future<Output = ()> + Send +
             .build(jobs::process_video::process_video)
             .run_until(shutdown.clone().map(Ok::<(), std::io::Error>))
     });
-    tokio::join!(image, video);
+    let document = supervise(&worker_id, QueueName::Document, &consumers, shutdown.clone(), |name| {
+        WorkerBuilder::new(name)
+            .backend(services.jobs.backend(QueueName::Document))
+            .concurrency(document_concurrency)
+            .data(ctx.clone())
+            .build(jobs::process_document::process_document)
+            .run_until(shutdown.clone().map(Ok::<(), std::io::Error>))
+    });
+    tokio::join!(image, video, document);
     let _ = stop_tx.send(true);
     while loops.join_next().await.is_some() {}
 

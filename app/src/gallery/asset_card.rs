@@ -1,5 +1,7 @@
-use domain::dto::{AssetStatus, AssetView, DerivativeKind};
+use domain::dto::{AssetKind, AssetStatus, AssetView, DerivativeKind};
 use leptos::prelude::*;
+
+use super::type_icon::TypeIcon;
 
 #[component]
 pub fn AssetCard(asset: AssetView) -> impl IntoView {
@@ -18,6 +20,7 @@ pub fn AssetCard(asset: AssetView) -> impl IntoView {
             </picture>
         }
         .into_any(),
+        None if asset.kind == AssetKind::Document => view! { <TypeIcon mime=asset.mime.clone() filename=asset.filename.clone()/> }.into_any(),
         None => view! {
             <span class="text-sm text-slate-400">{if status == AssetStatus::Failed { "no preview" } else { "processing…" }}</span>
         }

@@ -7,6 +7,7 @@ use domain::{
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
+use super::type_icon::TypeIcon;
 use crate::{
     api::assets::{get_asset, ReprocessAsset},
     ui::{error_text, use_current_user, RequirePermission},
@@ -79,19 +80,25 @@ fn Detail(asset: AssetView) -> impl IntoView {
     let playable: Vec<(String, String)> = playable.into_iter().map(|(url, label, _)| (url, label)).collect();
     let photo = &asset.metadata["photo"];
     let video = &asset.metadata["video"];
+    let document = &asset.metadata["document"];
     let text = |v: &serde_json::Value| match v {
         serde_json::Value::Null => None,
         serde_json::Value::String(s) => Some(s.clone()),
         other => Some(other.to_string()),
     };
     let mut facts: Vec<(&str, Option<String>)> = vec![
-        ("Type", Some(format!("{} ({})", asset.mime, if asset.kind == domain::dto::AssetKind::Image { "image" } else { "video" }))),
+        ("Type", Some(format!("{} ({})", asset.mime, asset.kind.label()))),
         ("Size", Some(human_size(asset.size))),
         ("Dimensions", asset.width.zip(asset.height).map(|(w, h)| format!("{w} × {h}"))),
         ("Status", Some(asset.status.label().to_owned())),
         ("Why it failed", asset.failure_reason.clone()),
         ("Uploaded", Some(asset.created_at.format("%Y-%m-%d %H:%M UTC").to_string())),
         ("SHA-256", Some(asset.checksum.clone())),
+        ("Title", text(&photo["title"])),
+        ("Caption", text(&photo["caption"])),
+        ("Keywords", photo["keywords"].as_array().filter(|k| !k.is_empty()).map(|k| k.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>().join(", "))),
+        ("Creator", text(&photo["creator"])),
+        ("Copyright", text(&photo["copyright"])),
         ("Camera", asset.camera_make.clone().map(|m| format!("{m} {}", asset.camera_model.clone().unwrap_or_default()))),
         ("Lens", text(&photo["lens"])),
         ("Taken", asset.taken_at.map(|t| t.format("%Y-%m-%d %H:%M").to_string())),
@@ -101,20 +108,26 @@ fn Detail(asset: AssetView) -> impl IntoView {
         ("Codecs", text(&video["video_codec"]).map(|v| format!("{v} / {}", text(&video["audio_codec"]).unwrap_or_else(|| "no audio".into())))),
         ("Frame rate", video["fps"].as_f64().map(|f| format!("{f:.2} fps"))),
         ("Container", text(&video["container"])),
+        ("Pages", document["pages"].as_u64().map(|p| p.to_string())),
+        ("Page size", text(&document["page_size"])),
+        ("Title", text(&document["title"])),
+        ("Author", text(&document["author"])),
     ];
     facts.retain(|(_, v)| v.is_some());
     view! {
         <h1 class="mb-4 break-all text-2xl font-semibold" data-testid="asset-title">{asset.filename.clone()}</h1>
         <div class="grid gap-6 md:grid-cols-3">
             <div class="md:col-span-2 flex min-h-64 items-center justify-center rounded-lg bg-slate-100">
-                {if playable.is_empty() {
-                    picture.map(|src| view! { <img src=src alt=asset.filename.clone() class="max-h-[70vh] max-w-full object-contain" data-testid="asset-preview"/> }).into_any()
-                } else {
+                {if !playable.is_empty() {
                     view! {
                         <video controls preload="metadata" poster=picture class="max-h-[70vh] max-w-full" data-testid="asset-video">
                             {playable.into_iter().map(|(src, label)| view! { <source src=src type="video/mp4" data-label=label/> }).collect_view()}
                         </video>
                     }.into_any()
+                } else if let Some(src) = picture {
+                    view! { <img src=src alt=asset.filename.clone() class="max-h-[70vh] max-w-full object-contain" data-testid="asset-preview"/> }.into_any()
+                } else {
+                    view! { <TypeIcon mime=asset.mime.clone() filename=asset.filename.clone()/> }.into_any()
                 }}
             </div>
             <div>

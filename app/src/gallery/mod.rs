@@ -2,6 +2,7 @@
 //! still being processed.
 
 mod asset_card;
+mod type_icon;
 pub mod asset_page;
 mod upload_form;
 

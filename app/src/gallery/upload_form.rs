@@ -30,7 +30,7 @@ pub fn UploadForm(on_uploaded: impl Fn() + Copy + Send + Sync + 'static) -> impl
               method="post" action="/api/fn/upload_files" enctype="multipart/form-data">
             <label class="text-sm">
                 <span class="sr-only">"Files to upload"</span>
-                <input type="file" name="files" multiple required accept="image/*,video/*" data-testid="file-input"/>
+                <input type="file" name="files" multiple required data-testid="file-input"/>
             </label>
             <button type="submit" class="rounded bg-slate-900 px-4 py-2 text-sm font-medium text-white disabled:opacity-50"
                     disabled=move || upload.pending().get()>

@@ -46,6 +46,25 @@ pub enum AssetKind {
     Image,
     #[cfg_attr(feature = "server", sea_orm(string_value = "video"))]
     Video,
+    /// PDFs, office files, archives, audio, fonts, text: stored and listed; PDFs get a thumbnail.
+    #[cfg_attr(feature = "server", sea_orm(string_value = "document"))]
+    Document,
+}
+
+impl AssetKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            AssetKind::Image => "image",
+            AssetKind::Video => "video",
+            AssetKind::Document => "document",
+        }
+    }
+}
+
+/// A file's format in a few capitals (PDF, DOCX, ZIP): its own extension, else the MIME subtype.
+pub fn format_label(mime: &str, filename: &str) -> String {
+    let from_name = filename.rsplit_once('.').map(|(_, ext)| ext).filter(|ext| (1..=5).contains(&ext.len()) && ext.chars().all(|c| c.is_ascii_alphanumeric()));
+    from_name.unwrap_or_else(|| mime.rsplit('/').next().unwrap_or("file")).to_ascii_uppercase()
 }
 
 /// What a derivative is for.
@@ -102,7 +121,8 @@ pub struct AssetView {
     pub metadata: serde_json::Value,
 }
 
-/// What a photo's EXIF says, where present.
+/// What a photo says about itself: EXIF (camera, time, place, exposure) and the descriptive
+/// IPTC/XMP fields photographers and agencies fill in, where present.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PhotoMetadata {
     pub camera_make: Option<String>,
@@ -118,6 +138,14 @@ pub struct PhotoMetadata {
     pub f_number: Option<String>,
     pub iso: Option<u32>,
     pub focal_length: Option<String>,
+    /// IPTC keywords and XMP `dc:subject`, in file order, without duplicates.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    pub title: Option<String>,
+    /// Caption / description.
+    pub caption: Option<String>,
+    pub creator: Option<String>,
+    pub copyright: Option<String>,
 }
 
 /// One page of assets, newest first.
@@ -156,3 +184,15 @@ pub struct UploadReport {
 
 pub const DEFAULT_PAGE_SIZE: u64 = 48;
 pub const MAX_PAGE_SIZE: u64 = 200;
+
+#[cfg(test)]
+mod tests {
+    use super::format_label;
+
+    #[test]
+    fn the_format_label_is_the_extension_or_the_subtype() {
+        assert_eq!(format_label("application/pdf", "Brochure 2026.pdf"), "PDF");
+        assert_eq!(format_label("application/zip", "assets"), "ZIP");
+        assert_eq!(format_label("text/csv", "weird.name.with spaces"), "CSV");
+    }
+}

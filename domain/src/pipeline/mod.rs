@@ -22,20 +22,23 @@ pub struct ProcessAsset {
     pub asset_id: Uuid,
 }
 
-/// Queues are separate per kind so a backlog of long video transcodes never delays thumbnails.
+/// One queue per kind, so a backlog of long video transcodes (or of PDF renders) never delays the
+/// thumbnails of new photos.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum QueueName {
     Image,
     Video,
+    Document,
 }
 
 impl QueueName {
-    pub const ALL: [QueueName; 2] = [QueueName::Image, QueueName::Video];
+    pub const ALL: [QueueName; 3] = [QueueName::Image, QueueName::Video, QueueName::Document];
 
     pub fn for_kind(kind: AssetKind) -> Self {
         match kind {
             AssetKind::Image => QueueName::Image,
             AssetKind::Video => QueueName::Video,
+            AssetKind::Document => QueueName::Document,
         }
     }
 
@@ -43,14 +46,12 @@ impl QueueName {
         match self {
             QueueName::Image => AssetKind::Image,
             QueueName::Video => AssetKind::Video,
+            QueueName::Document => AssetKind::Document,
         }
     }
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            QueueName::Image => "image",
-            QueueName::Video => "video",
-        }
+        self.kind().label()
     }
 }
 

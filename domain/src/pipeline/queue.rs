@@ -20,6 +20,7 @@ pub const REDIS_QUEUE_TARGET: u64 = 16;
 pub struct JobQueue {
     image: ProcessQueue,
     video: ProcessQueue,
+    document: ProcessQueue,
     conn: ConnectionManager,
     namespace: String,
 }
@@ -46,7 +47,7 @@ impl JobQueue {
             let config = apalis_redis::Config::default().queue(queue_key(namespace, name)).heartbeat_interval(POLL_INTERVAL);
             RedisStorage::new(conn.clone()).with_config(config)
         };
-        Ok(JobQueue { image: queue(QueueName::Image), video: queue(QueueName::Video), conn, namespace: namespace.to_owned() })
+        Ok(JobQueue { image: queue(QueueName::Image), video: queue(QueueName::Video), document: queue(QueueName::Document), conn, namespace: namespace.to_owned() })
     }
 
     /// The apalis backend of one queue, for a worker to consume.
@@ -54,6 +55,7 @@ impl JobQueue {
         match name {
             QueueName::Image => self.image.clone(),
             QueueName::Video => self.video.clone(),
+            QueueName::Document => self.document.clone(),
         }
     }
 

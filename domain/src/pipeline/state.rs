@@ -38,10 +38,7 @@ pub async fn dispatch_batch(db: &DatabaseConnection, kind: AssetKind, limit: u64
     if limit == 0 {
         return Ok(Vec::new());
     }
-    let kind = match kind {
-        AssetKind::Image => "image",
-        AssetKind::Video => "video",
-    };
+    let kind = kind.label();
     let rows = Id::find_by_statement(Statement::from_sql_and_values(
         db.get_database_backend(),
         r#"UPDATE assets SET dispatched_at = now()

@@ -58,8 +58,11 @@ fn decode_jpeg_scaled(bytes: &[u8], max_pixels: u64, needed: u32) -> Result<Opti
         height: scaled.height,
         format: PixelFormat::RGB,
     };
-    if decompressor.decompress(bytes, image.as_deref_mut()).is_err() {
-        return Ok(None);
+    match decompressor.decompress(bytes, image.as_deref_mut()) {
+        // libjpeg-turbo would fill the missing part with grey; a cut-off upload is an error.
+        Err(e) if e.to_string().contains("Premature end") => return Err(ImageFailure::Corrupt("the file ends early; it was cut off".into())),
+        Err(_) => return Ok(None),
+        Ok(()) => {}
     }
     let pixels = Pixels { width: scaled.width as u32, height: scaled.height as u32, data: image.pixels, alpha: false };
     let (w, h) = (header.width as u32, header.height as u32);

@@ -1,5 +1,6 @@
 //! One module per job kind, and what they share.
 
+pub mod process_document;
 pub mod process_image;
 pub mod process_video;
 

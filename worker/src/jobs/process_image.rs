@@ -1,12 +1,12 @@
 //! Image job: decode the original once, store thumbnail and preview (WebP + JPEG), record them
-//! with the photo's metadata.
+//! with the photo's metadata. HEIC/AVIF are decoded by libheif first.
 
 use apalis::prelude::{BoxDynError, Data};
-use domain::{dto::DerivativeKind, pipeline::ProcessAsset};
+use domain::{dto::DerivativeKind, entities::asset, pipeline::ProcessAsset, Services};
 
 use crate::{
-    imaging,
-    metadata,
+    heif::{self, HeifError},
+    imaging, metadata,
     runner::{self, Done, JobError},
     JobContext,
 };
@@ -17,7 +17,8 @@ pub async fn process_image(job: ProcessAsset, ctx: Data<JobContext>) -> Result<(
         let services = &ctx.services;
         let original = services.storage.read(&asset.original_path).await?;
         let max_pixels = services.config.max_image_pixels;
-        let (made, photo) = tokio::task::spawn_blocking(move || (imaging::make_derivatives(&original, max_pixels), metadata::read_photo(&original)))
+        let decodable = if is_heif(&asset.mime) { heif_as_png(services, &asset).await? } else { original.clone() };
+        let (made, photo) = tokio::task::spawn_blocking(move || (imaging::make_derivatives(&decodable, max_pixels), metadata::read_photo(&original)))
             .await
             .map_err(|panic| JobError::Permanent(format!("The image could not be decoded (internal decoder error: {panic})")))?;
         let made = made.map_err(|failure| JobError::Permanent(runner::sentence(&failure.to_string())))?;
@@ -26,4 +27,17 @@ pub async fn process_image(job: ProcessAsset, ctx: Data<JobContext>) -> Result<(
         Ok(Done { width: Some(made.source_width), height: Some(made.source_height), photo, extra: Default::default() })
     })
     .await
+}
+
+fn is_heif(mime: &str) -> bool {
+    matches!(mime, "image/heif" | "image/heic" | "image/avif")
+}
+
+async fn heif_as_png(services: &Services, asset: &asset::Model) -> Result<Vec<u8>, JobError> {
+    let path = services.storage.local_path(&asset.original_path).await?;
+    let scratch = tempfile::tempdir().map_err(|e| JobError::Transient(format!("no scratch space to decode the image: {e}")))?;
+    heif::to_png(&path, scratch.path(), services.config.max_image_pixels).await.map_err(|e| match e {
+        HeifError::Bad(failure) => JobError::Permanent(runner::sentence(&failure.to_string())),
+        HeifError::Tool(missing) => JobError::Transient(missing.to_string()),
+    })
 }

@@ -1,4 +1,4 @@
-//! What a photo says about itself: EXIF camera, lens, time, place and exposure (`kamadak-exif`).
+//! EXIF: camera, lens, time, place and exposure (`kamadak-exif`).
 
 use std::io::Cursor;
 
@@ -7,7 +7,7 @@ use domain::dto::PhotoMetadata;
 use exif::{Exif, In, Tag, Value};
 
 /// `None` when the file carries no EXIF at all.
-pub fn read_photo(bytes: &[u8]) -> Option<PhotoMetadata> {
+pub fn read(bytes: &[u8]) -> Option<PhotoMetadata> {
     let exif = exif::Reader::new().read_from_container(&mut Cursor::new(bytes)).ok()?;
     Some(PhotoMetadata {
         camera_make: text(&exif, Tag::Make),
@@ -20,6 +20,7 @@ pub fn read_photo(bytes: &[u8]) -> Option<PhotoMetadata> {
         f_number: shown(&exif, Tag::FNumber),
         iso: exif.get_field(Tag::PhotographicSensitivity, In::PRIMARY).and_then(|f| f.value.get_uint(0)),
         focal_length: shown(&exif, Tag::FocalLength),
+        ..Default::default()
     })
 }
 
