@@ -1,5 +1,6 @@
-//! A worker killed with SIGKILL in the middle of a job: another worker takes the asset over once
-//! the dead one's heartbeat has stopped, and it still ends processed.
+//! A real `dam-worker` process stopped in the middle of a job. SIGKILL: another worker takes the
+//! asset over once the dead one's heartbeat has stopped, and it still ends processed. SIGTERM (what
+//! Docker and Swarm send): the job in flight finishes before the process exits.
 
 mod common;
 
@@ -30,11 +31,10 @@ async fn an_image_job_interrupted_by_sigkill_is_finished_by_another_worker() {
     assert_eq!((asset.width, asset.height), (Some(8000), Some(8000)));
 }
 
-#[tokio::test]
-async fn a_transcode_interrupted_by_sigkill_is_finished_by_another_worker() {
-    let dir = std::env::temp_dir().join(format!("dam-kill-{}", uuid::Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let clip = dir.join("long.mp4");
+/// An 8 s 1080p clip: its transcode takes seconds.
+fn long_clip() -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let clip = dir.path().join("long.mp4");
     let made = Command::new("ffmpeg")
         .args(["-y", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=30", "-f", "lavfi", "-i", "sine", "-t", "8"])
         .args(["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest"])
@@ -42,10 +42,51 @@ async fn a_transcode_interrupted_by_sigkill_is_finished_by_another_worker() {
         .status()
         .unwrap();
     assert!(made.success());
-    let bytes = std::fs::read(&clip).unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::read(&clip).unwrap()
+}
+
+fn spawn_worker(app: &common::TestApp) -> std::process::Child {
+    let config = &app.services.config;
+    Command::new(worker_binary())
+        .env("DATABASE_URL", &config.database_url)
+        .env("QUEUE_NAMESPACE", &config.queue_namespace)
+        .env("STORAGE_DIR", &config.storage_dir)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("dam-worker is built with the tests")
+}
+
+async fn wait_for_processing(app: &common::TestApp, id: uuid::Uuid) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while app.asset(id).await.status != AssetStatus::Processing {
+        assert!(tokio::time::Instant::now() < deadline, "the worker never started the job");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+#[tokio::test]
+async fn sigterm_lets_the_transcode_in_flight_finish_before_the_worker_exits() {
+    let app = spawn_app_without_worker(&[]).await;
+    let report: UploadReport = app.upload(&[("long.mp4", long_clip())]).await.json().await.unwrap();
+    let id = report.accepted[0].id;
+    let mut child = spawn_worker(&app);
+    wait_for_processing(&app, id).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let term = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(term.success());
+    let exit = tokio::task::spawn_blocking(move || child.wait().unwrap()).await.unwrap();
+    assert!(exit.success(), "an orderly stop: {exit:?}");
+    let asset = app.asset(id).await;
+    assert_eq!(asset.status, AssetStatus::Processed, "the job in flight was finished, not dropped: {:?}", asset.failure_reason);
+    assert_eq!(asset.derivatives.iter().filter(|d| d.kind == DerivativeKind::Transcode).count(), 2);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_transcode_interrupted_by_sigkill_is_finished_by_another_worker() {
     // The poster comes first and takes a fraction of a second; the transcode takes seconds.
-    let asset = kill_mid_job("long.mp4", bytes, Duration::from_millis(1500)).await;
+    let asset = kill_mid_job("long.mp4", long_clip(), Duration::from_millis(1500)).await;
     let mut renditions: Vec<_> = asset.derivatives.iter().filter(|d| d.kind == DerivativeKind::Transcode).map(|d| (d.label.as_str(), d.width, d.height)).collect();
     renditions.sort();
     assert_eq!(renditions, [("1080p", 1920, 1080), ("720p", 1280, 720)]);
@@ -59,25 +100,9 @@ async fn kill_mid_job(name: &str, bytes: Vec<u8>, into_job: Duration) -> AssetVi
     let report: UploadReport = app.upload(&[(name, bytes)]).await.json().await.unwrap();
     let id = report.accepted[0].id;
 
-    let config = &app.services.config;
-    let mut child = Command::new(worker_binary())
-        .env("DATABASE_URL", &config.database_url)
-        .env("QUEUE_NAMESPACE", &config.queue_namespace)
-        .env("STORAGE_DIR", &config.storage_dir)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("dam-worker is built with the tests");
-
+    let mut child = spawn_worker(&app);
     // Wait until that worker is in the middle of the job, then kill it without warning.
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-    loop {
-        if app.asset(id).await.status == AssetStatus::Processing {
-            break;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "the worker never started the job");
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    wait_for_processing(&app, id).await;
     tokio::time::sleep(into_job).await;
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();

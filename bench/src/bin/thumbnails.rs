@@ -8,7 +8,9 @@
 //! - floor: the bare libjpeg-turbo decode at the same DCT scale (nothing can be faster than it);
 //! - vipsthumbnail: one process for all files (its best case), `--size 320`, JPEG Q82, default
 //!   threads and with VIPS_CONCURRENCY=1;
-//! - the full set the worker makes per image: thumbnail + preview, WebP + JPEG each.
+//! - the full set the worker makes per image: thumbnail + preview, WebP + JPEG each;
+//! - throughput on both cores: ours with two threads (as the worker runs two image jobs) against
+//!   two vipsthumbnail processes, each side splitting the files in halves; wall time per file.
 
 use std::{
     path::{Path, PathBuf},
@@ -53,6 +55,8 @@ fn main() -> Result<()> {
     })?;
     let vips = vipsthumbnail(rounds, &photos, &out, None)?;
     let vips_one_thread = vipsthumbnail(rounds, &photos, &out, Some("1"))?;
+    let ours_two_cores = per_image_on_two_cores(rounds, &photos)?;
+    let vips_two_processes = vipsthumbnail_two_processes(rounds, &photos, &out)?;
 
     println!("| path (per 24 MP JPEG, median of {rounds} rounds × {files} files) | ms | ratio |");
     println!("|---|---:|---:|");
@@ -62,7 +66,52 @@ fn main() -> Result<()> {
     println!("| floor: bare libjpeg-turbo decode at the same DCT scale | {floor:.1} | {:.2} |", floor / vips);
     println!("| ours ÷ floor | | **{:.2}** |", ours / floor);
     println!("| full set: 320 + 1600 px, WebP + JPEG each (one decode) | {full:.1} | {:.2} |", full / vips);
+    println!();
+    println!("| throughput on 2 cores (wall time per file) | ms | ratio |");
+    println!("|---|---:|---:|");
+    println!("| vipsthumbnail, two processes, half the files each (reference) | {vips_two_processes:.1} | 1.00 |");
+    println!("| **ours, two threads, half the files each** | {ours_two_cores:.1} | **{:.2}** |", ours_two_cores / vips_two_processes);
     Ok(())
+}
+
+/// Wall time per file with the files split over two threads.
+fn per_image_on_two_cores(rounds: usize, photos: &[PathBuf]) -> Result<f64> {
+    let (first, second) = photos.split_at(photos.len() / 2);
+    let mut samples = Vec::new();
+    for _ in 0..rounds {
+        let start = Instant::now();
+        std::thread::scope(|scope| -> Result<()> {
+            let halves = [first, second].map(|half| {
+                scope.spawn(move || -> Result<()> {
+                    for p in half {
+                        worker::imaging::make_thumbnail_jpeg(&std::fs::read(p)?, MAX_PIXELS).map_err(|e| anyhow::anyhow!("{e}"))?;
+                    }
+                    Ok(())
+                })
+            });
+            for half in halves {
+                half.join().map_err(|_| anyhow::anyhow!("a thread panicked"))??;
+            }
+            Ok(())
+        })?;
+        samples.push(start.elapsed().as_secs_f64() * 1000.0 / photos.len() as f64);
+    }
+    Ok(median(samples))
+}
+
+fn vipsthumbnail_two_processes(rounds: usize, photos: &[PathBuf], out: &Path) -> Result<f64> {
+    let (first, second) = photos.split_at(photos.len() / 2);
+    let mut samples = Vec::new();
+    for _ in 0..rounds {
+        let start = Instant::now();
+        let children = [first, second]
+            .map(|half| Command::new("vipsthumbnail").arg("--size").arg("320").arg("-o").arg(format!("{}/%s.jpg[Q=82]", out.display())).args(half).spawn());
+        for child in children {
+            ensure!(child.context("running vipsthumbnail (apt install libvips-tools)")?.wait()?.success(), "vipsthumbnail failed");
+        }
+        samples.push(start.elapsed().as_secs_f64() * 1000.0 / photos.len() as f64);
+    }
+    Ok(median(samples))
 }
 
 /// Median over rounds of the mean time per file, in milliseconds.
