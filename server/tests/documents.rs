@@ -3,8 +3,8 @@
 
 mod common;
 
-use common::spawn_app;
-use domain::dto::{AssetKind, AssetStatus, AssetView, DerivativeKind, UploadReport};
+use common::{derivative_size, spawn_app};
+use domain::dto::{AssetKind, AssetStatus, DerivativeKind, UploadReport};
 
 /// A PDF of `pages` A4 pages, each filled with one colour (RGB 0–1), written by hand so the test
 /// needs no PDF library.
@@ -33,11 +33,6 @@ fn pdf(pages: usize, rgb: (f32, f32, f32)) -> Vec<u8> {
     out
 }
 
-fn size_of(asset: &AssetView, kind: DerivativeKind, label: &str) -> (i32, i32) {
-    let d = asset.derivatives.iter().find(|d| d.kind == kind && d.label == label).unwrap_or_else(|| panic!("{kind:?} {label} in {:?}", asset.derivatives));
-    (d.width, d.height)
-}
-
 #[tokio::test]
 async fn pdfs_get_a_first_page_picture_and_a_page_count_and_other_documents_are_listed() {
     let app = spawn_app().await;
@@ -61,8 +56,8 @@ async fn pdfs_get_a_first_page_picture_and_a_page_count_and_other_documents_are_
     assert_eq!(catalogue.metadata["document"]["pages"], 3);
     assert!(catalogue.metadata["document"]["page_size"].as_str().unwrap().contains("A4"), "{}", catalogue.metadata);
     // A4 is portrait: the long side is the height.
-    assert_eq!(size_of(&catalogue, DerivativeKind::Thumbnail, "jpg"), (226, 320));
-    assert_eq!(size_of(&catalogue, DerivativeKind::Preview, "webp"), (1131, 1600));
+    assert_eq!(derivative_size(&catalogue, DerivativeKind::Thumbnail, "jpg"), (226, 320));
+    assert_eq!(derivative_size(&catalogue, DerivativeKind::Preview, "webp"), (1131, 1600));
     let thumbnail = app.client.get(catalogue.thumbnail_url.clone().map(|u| app.url(&u)).unwrap()).send().await.unwrap().bytes().await.unwrap();
     let page = image::load_from_memory(&thumbnail).unwrap().into_rgb8();
     let centre = page.get_pixel(113, 160).0;

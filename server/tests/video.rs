@@ -6,8 +6,8 @@ mod common;
 
 use std::{path::Path, process::Command};
 
-use common::spawn_app;
-use domain::dto::{AssetStatus, AssetView, DerivativeKind, UploadReport};
+use common::{derivative_size, spawn_app};
+use domain::dto::{AssetStatus, DerivativeKind, UploadReport};
 
 /// Runs ffmpeg with lavfi sources into `dir/name` and returns the bytes.
 fn clip(dir: &Path, name: &str, args: &[&str]) -> Vec<u8> {
@@ -15,11 +15,6 @@ fn clip(dir: &Path, name: &str, args: &[&str]) -> Vec<u8> {
     let status = Command::new("ffmpeg").args(["-y", "-loglevel", "error"]).args(args).arg(&out).status().expect("ffmpeg is installed (make setup)");
     assert!(status.success(), "ffmpeg {args:?}");
     std::fs::read(out).unwrap()
-}
-
-fn derivative(asset: &AssetView, kind: DerivativeKind, label: &str) -> (i32, i32) {
-    let d = asset.derivatives.iter().find(|d| d.kind == kind && d.label == label).unwrap_or_else(|| panic!("{kind:?} {label} in {:?}", asset.derivatives));
-    (d.width, d.height)
 }
 
 #[tokio::test]
@@ -63,8 +58,8 @@ async fn videos_get_probed_and_a_poster_and_broken_ones_fail_with_a_reason() {
     assert_eq!(probe["audio_codec"], "aac");
     assert!((1900..=2100).contains(&probe["duration_ms"].as_i64().unwrap()), "{probe}");
     assert_eq!(probe["fps"].as_f64().unwrap().round(), 25.0);
-    assert_eq!(derivative(&landscape, DerivativeKind::Thumbnail, "jpg"), (320, 180));
-    assert_eq!(derivative(&landscape, DerivativeKind::Poster, "webp"), (640, 360));
+    assert_eq!(derivative_size(&landscape, DerivativeKind::Thumbnail, "jpg"), (320, 180));
+    assert_eq!(derivative_size(&landscape, DerivativeKind::Poster, "webp"), (640, 360));
     let poster = app.client.get(app.url(&format!("/api/assets/{}/poster?format=jpg", landscape.id))).send().await.unwrap();
     assert_eq!(poster.status(), 200);
     let image = image::load_from_memory(&poster.bytes().await.unwrap()).unwrap().into_rgb8();
@@ -75,7 +70,7 @@ async fn videos_get_probed_and_a_poster_and_broken_ones_fail_with_a_reason() {
     assert_eq!(portrait.status, AssetStatus::Processed, "{:?}", portrait.failure_reason);
     assert_eq!((portrait.width, portrait.height), (Some(360), Some(640)), "rotation honoured");
     assert_eq!(portrait.metadata["video"]["audio_codec"], serde_json::Value::Null);
-    assert_eq!(derivative(&portrait, DerivativeKind::Thumbnail, "jpg"), (180, 320));
+    assert_eq!(derivative_size(&portrait, DerivativeKind::Thumbnail, "jpg"), (180, 320));
 
     let odd = app.wait_until_settled(id("odd.mp4")).await;
     assert_eq!(odd.status, AssetStatus::Processed, "{:?}", odd.failure_reason);
@@ -94,7 +89,7 @@ async fn videos_get_probed_and_a_poster_and_broken_ones_fail_with_a_reason() {
         let made: Vec<&str> = asset.derivatives.iter().filter(|d| d.kind == DerivativeKind::Transcode).map(|d| d.label.as_str()).collect();
         assert_eq!(made.len(), expected.len(), "{name}: {made:?}");
         for &(label, width, height, with_sound) in expected {
-            assert_eq!(derivative(&asset, DerivativeKind::Transcode, label), (width, height), "{name} {label}");
+            assert_eq!(derivative_size(&asset, DerivativeKind::Transcode, label), (width, height), "{name} {label}");
             let url = app.url(&format!("/api/assets/{}/transcode?format={label}", asset.id));
             let bytes = app.client.get(&url).send().await.unwrap().bytes().await.unwrap().to_vec();
             let file = dir.join(format!("out-{name}-{label}.mp4"));

@@ -121,30 +121,22 @@ pub async fn run(services: Services, shutdown: impl Future<Output = ()> + Send +
 
     let shutdown = shutdown.shared();
     tracing::info!(worker = %worker_id, image_concurrency, video_concurrency, document_concurrency, "worker started");
-    let image = supervise(&worker_id, QueueName::Image, &consumers, shutdown.clone(), |name| {
-        WorkerBuilder::new(name)
-            .backend(services.jobs.backend(QueueName::Image))
-            .concurrency(image_concurrency)
-            .data(ctx.clone())
-            .build(jobs::process_image::process_image)
-            .run_until(shutdown.clone().map(Ok::<(), std::io::Error>))
-    });
-    let video = supervise(&worker_id, QueueName::Video, &consumers, shutdown.clone(), |name| {
-        WorkerBuilder::new(name)
-            .backend(services.jobs.backend(QueueName::Video))
-            .concurrency(video_concurrency)
-            .data(ctx.clone())
-            .build(jobs::process_video::process_video)
-            .run_until(shutdown.clone().map(Ok::<(), std::io::Error>))
-    });
-    let document = supervise(&worker_id, QueueName::Document, &consumers, shutdown.clone(), |name| {
-        WorkerBuilder::new(name)
-            .backend(services.jobs.backend(QueueName::Document))
-            .concurrency(document_concurrency)
-            .data(ctx.clone())
-            .build(jobs::process_document::process_document)
-            .run_until(shutdown.clone().map(Ok::<(), std::io::Error>))
-    });
+    // One supervised apalis consumer per queue; only the job function differs.
+    macro_rules! consume {
+        ($queue:expr, $concurrency:expr, $job:path) => {
+            supervise(&worker_id, $queue, &consumers, shutdown.clone(), |name| {
+                WorkerBuilder::new(name)
+                    .backend(services.jobs.backend($queue))
+                    .concurrency($concurrency)
+                    .data(ctx.clone())
+                    .build($job)
+                    .run_until(shutdown.clone().map(Ok::<(), std::io::Error>))
+            })
+        };
+    }
+    let image = consume!(QueueName::Image, image_concurrency, jobs::process_image::process_image);
+    let video = consume!(QueueName::Video, video_concurrency, jobs::process_video::process_video);
+    let document = consume!(QueueName::Document, document_concurrency, jobs::process_document::process_document);
     tokio::join!(image, video, document);
     let _ = stop_tx.send(true);
     while loops.join_next().await.is_some() {}

@@ -8,7 +8,7 @@ use std::{path::PathBuf, time::Duration};
 use domain::{
     accounts::{tokens, users},
     audit::Actor,
-    dto::{AssetView, NewToken, NewUser},
+    dto::{AssetView, DerivativeKind, NewToken, NewUser},
     policy::Role,
     Config, Services,
 };
@@ -228,6 +228,12 @@ fn encode(width: u32, height: u32, format: ImageFormat) -> Vec<u8> {
     let mut out = std::io::Cursor::new(Vec::new());
     img.write_to(&mut out, format).unwrap();
     out.into_inner()
+}
+
+/// Width and height of an asset's derivative; panics (listing what there is) when it is missing.
+pub fn derivative_size(asset: &AssetView, kind: DerivativeKind, label: &str) -> (i32, i32) {
+    let d = asset.derivatives.iter().find(|d| d.kind == kind && d.label == label).unwrap_or_else(|| panic!("{kind:?} {label} in {:?}", asset.derivatives));
+    (d.width, d.height)
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
