@@ -27,6 +27,8 @@ pub struct Config {
     pub site_root: PathBuf,
     /// MAX_UPLOAD_BYTES: largest single file accepted.
     pub max_upload_bytes: u64,
+    /// UPLOAD_EXPIRY_HOURS: an unfinished resumable upload untouched this long is deleted.
+    pub upload_expiry_hours: u32,
     /// MAX_IMAGE_PIXELS: images with more pixels are refused before decoding (decompression bombs).
     pub max_image_pixels: u64,
     /// WORKER_IMAGE_CONCURRENCY: image jobs one worker process runs at once.
@@ -94,6 +96,7 @@ impl Config {
             listen_addr,
             site_root: PathBuf::from(text("SITE_ROOT", "./target/site")),
             max_upload_bytes: parse("MAX_UPLOAD_BYTES", text("MAX_UPLOAD_BYTES", "5368709120"))?,
+            upload_expiry_hours: parse("UPLOAD_EXPIRY_HOURS", text("UPLOAD_EXPIRY_HOURS", "24"))?,
             max_image_pixels: parse("MAX_IMAGE_PIXELS", text("MAX_IMAGE_PIXELS", "200000000"))?,
             image_concurrency: parse("WORKER_IMAGE_CONCURRENCY", text("WORKER_IMAGE_CONCURRENCY", "2"))?,
             video_concurrency: parse("WORKER_VIDEO_CONCURRENCY", text("WORKER_VIDEO_CONCURRENCY", "1"))?,

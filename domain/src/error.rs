@@ -40,6 +40,21 @@ pub enum Error {
     #[error("{0}")]
     Conflict(String),
 
+    /// It existed once and will not come back (an expired upload).
+    #[error("{0}")]
+    Gone(String),
+
+    /// Someone else is changing it right now.
+    #[error("{0}")]
+    Locked(String),
+
+    /// A precondition of the protocol is not met (e.g. an unsupported tus version).
+    #[error("{0}")]
+    PreconditionFailed(String),
+
+    #[error("the bytes received do not match the checksum sent with them; send them again")]
+    ChecksumMismatch,
+
     #[error("invalid request: {0}")]
     BadRequest(String),
 

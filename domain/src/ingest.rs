@@ -11,7 +11,7 @@ use uuid::Uuid;
 use crate::{
     audit::{self, Actor, Target},
     catalog,
-    dto::{AssetStatus, RejectedFile, UploadReport},
+    dto::{AssetKind, AssetStatus, RejectedFile, UploadReport},
     entities::asset,
     error::{Error, Result},
     pipeline::{Priority, BULK_UPLOAD_THRESHOLD},
@@ -61,17 +61,36 @@ where
     };
     writer.commit().await?;
 
+    let stored = StoredOriginal { id, key, filename, kind: detected.kind, mime: detected.mime.to_owned(), size, checksum };
+    record(services, uploader, priority, stored).await
+}
+
+/// An original now in storage, about to become an asset.
+pub struct StoredOriginal {
+    pub id: Uuid,
+    pub key: String,
+    pub filename: String,
+    pub kind: AssetKind,
+    pub mime: String,
+    pub size: u64,
+    pub checksum: String,
+}
+
+/// Records a stored original as an `uploaded` asset (which puts it in the processing backlog) and
+/// audits the upload. If the row cannot be written the object is deleted: no orphans.
+pub async fn record(services: &Services, uploader: &Actor, priority: Priority, stored: StoredOriginal) -> Result<asset::Model> {
     let now = chrono::Utc::now();
+    let key = stored.key.clone();
     let row = asset::ActiveModel {
-        id: Set(id),
-        original_path: Set(key.clone()),
-        original_filename: Set(filename),
+        id: Set(stored.id),
+        original_path: Set(stored.key),
+        original_filename: Set(stored.filename),
         status: Set(AssetStatus::Uploaded),
         failure_reason: Set(None),
-        kind: Set(detected.kind),
-        mime: Set(detected.mime.to_owned()),
-        size: Set(size as i64),
-        checksum: Set(checksum),
+        kind: Set(stored.kind),
+        mime: Set(stored.mime),
+        size: Set(stored.size as i64),
+        checksum: Set(stored.checksum),
         uploaded_by: Set(uploader.user_id),
         width: Set(None),
         height: Set(None),

@@ -33,6 +33,8 @@ pub mod sniff;
 pub mod storage;
 #[cfg(feature = "server")]
 pub mod telemetry;
+#[cfg(feature = "server")]
+pub mod uploads;
 
 #[cfg(feature = "server")]
 pub use {config::Config, error::Error, services::Services};

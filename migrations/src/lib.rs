@@ -7,6 +7,7 @@ mod m20261128_000002_accounts;
 mod m20261128_000003_pipeline;
 mod m20261128_000004_photo_metadata;
 mod m20261128_000005_documents;
+mod m20261128_000006_uploads;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_pipeline::Migration),
             Box::new(m20261128_000004_photo_metadata::Migration),
             Box::new(m20261128_000005_documents::Migration),
+            Box::new(m20261128_000006_uploads::Migration),
         ]
     }
 }

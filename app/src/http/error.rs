@@ -26,6 +26,11 @@ pub fn status_of(error: &Error) -> StatusCode {
         Error::Unauthenticated | Error::InvalidCredentials => StatusCode::UNAUTHORIZED,
         Error::Forbidden(_) | Error::AccountDisabled => StatusCode::FORBIDDEN,
         Error::Conflict(_) => StatusCode::CONFLICT,
+        Error::Gone(_) => StatusCode::GONE,
+        Error::Locked(_) => StatusCode::LOCKED,
+        Error::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+        // The tus checksum extension's own status.
+        Error::ChecksumMismatch => StatusCode::from_u16(460).expect("460 is a valid status"),
         Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         Error::Queue(_) => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::INTERNAL_SERVER_ERROR,

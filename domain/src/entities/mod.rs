@@ -7,6 +7,7 @@ pub mod asset_version;
 pub mod audit_event;
 pub mod session;
 pub mod tag;
+pub mod upload;
 pub mod usage_stat;
 pub mod user;
 pub mod worker;

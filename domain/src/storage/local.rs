@@ -64,6 +64,15 @@ impl LocalStorage {
         Ok((len, tokio_util::io::ReaderStream::new(file).boxed()))
     }
 
+    /// The path `key` will have, with its folder created.
+    pub async fn existing_parent_of(&self, key: &str) -> Result<PathBuf, StorageError> {
+        let path = self.path_of(key)?;
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).await.map_err(io_err(key))?;
+        }
+        Ok(path)
+    }
+
     pub async fn existing_path(&self, key: &str) -> Result<PathBuf, StorageError> {
         let path = self.path_of(key)?;
         fs::metadata(&path).await.map_err(io_err(key))?;

@@ -5,11 +5,13 @@
 //! failed or abandoned upload never leaves a half-written object behind.
 
 mod local;
+mod staging;
 
 use bytes::Bytes;
 use futures::stream::BoxStream;
 
 pub use local::{LocalStorage, LocalWriter};
+pub use staging::StagedWriter;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {

@@ -6,6 +6,7 @@ mod audit;
 mod auth;
 mod credentials;
 mod queues;
+mod uploads;
 mod users;
 
 use axum::Router;
@@ -13,5 +14,5 @@ use axum::Router;
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(assets::routes()).merge(auth::routes()).merge(users::routes()).merge(credentials::routes()).merge(audit::routes()).merge(queues::routes())
+    Router::new().merge(assets::routes()).merge(auth::routes()).merge(users::routes()).merge(credentials::routes()).merge(audit::routes()).merge(queues::routes()).merge(uploads::routes())
 }

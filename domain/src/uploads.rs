@@ -1,0 +1,277 @@
+//! Resumable uploads (the tus 1.0 protocol's model): an upload is created with its length, bytes
+//! are appended at the offset the server reports, and when the last byte arrives the file becomes
+//! an asset — or, when the same content is already in the library, the existing asset.
+//!
+//! State lives in Postgres (`uploads`), bytes in storage's staging area, so any replica can take
+//! the next request. One request appends to an upload at a time: it holds a transaction-scoped
+//! advisory lock, which Postgres releases by itself if the server dies mid-request.
+//!
+//! SHA-256 is computed while streaming. A hasher is kept per process between requests of the same
+//! upload; a request that lands on another replica (or after a restart) re-hashes the stored
+//! prefix first.
+
+use std::{
+    collections::HashMap,
+    sync::{Mutex, OnceLock},
+};
+
+use bytes::Bytes;
+use chrono::{Duration, Utc};
+use futures::{Stream, StreamExt};
+use sea_orm::{
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, Set, Statement, TransactionTrait,
+};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::{
+    audit::{self, Actor, Target},
+    entities::{asset, upload},
+    error::{Error, Result},
+    ingest::{self, display_name},
+    pipeline::Priority,
+    services::Services,
+    sniff::{self, SNIFF_LEN},
+    storage,
+};
+
+/// What a client asks for when it creates an upload.
+pub struct NewUpload {
+    pub filename: String,
+    pub length: u64,
+    /// The raw `Upload-Metadata` header, handed back on HEAD.
+    pub metadata: String,
+    pub bulk: bool,
+}
+
+/// A checksum the client sent for one request's bytes (tus checksum extension).
+pub struct ChunkChecksum {
+    pub sha256: Vec<u8>,
+}
+
+pub struct Appended {
+    pub upload: upload::Model,
+    /// Set once the upload is complete.
+    pub asset: Option<asset::Model>,
+}
+
+pub async fn create(services: &Services, actor: &Actor, new: NewUpload) -> Result<upload::Model> {
+    let filename = display_name(&new.filename);
+    if new.length == 0 {
+        return Err(Error::EmptyFile { filename });
+    }
+    let limit = services.config.max_upload_bytes;
+    if new.length > limit {
+        return Err(Error::TooLarge { filename, limit_bytes: limit });
+    }
+    let now = Utc::now();
+    let row = upload::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        created_by: Set(actor.user_id),
+        filename: Set(filename),
+        length: Set(new.length as i64),
+        received: Set(0),
+        metadata: Set(new.metadata),
+        priority: Set(if new.bulk { Priority::Bulk } else { Priority::Interactive } as i16),
+        mime: Set(None),
+        kind: Set(None),
+        extension: Set(None),
+        asset_id: Set(None),
+        expires_at: Set(now + expiry(services)),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    Ok(row.insert(&services.db).await?)
+}
+
+fn expiry(services: &Services) -> Duration {
+    Duration::hours(i64::from(services.config.upload_expiry_hours))
+}
+
+/// The upload, if `actor` may see it: uploads are private to whoever started them.
+pub async fn find(services: &Services, actor: &Actor, id: Uuid) -> Result<upload::Model> {
+    let found = upload::Entity::find_by_id(id).one(&services.db).await?.filter(|u| u.created_by == actor.user_id).ok_or(Error::NotFound("upload"))?;
+    if found.asset_id.is_none() && found.expires_at < Utc::now() {
+        return Err(Error::Gone("this upload expired; start it again".into()));
+    }
+    Ok(found)
+}
+
+/// Appends the request body at `offset`. Bytes received before a broken connection are kept (and
+/// counted), so the client can resume from there.
+pub async fn append<S, E>(services: &Services, actor: &Actor, id: Uuid, offset: u64, body: S, checksum: Option<ChunkChecksum>) -> Result<Appended>
+where
+    S: Stream<Item = std::result::Result<Bytes, E>> + Unpin,
+    E: std::fmt::Display,
+{
+    let current = find(services, actor, id).await?;
+    if current.asset_id.is_some() || current.received as u64 != offset {
+        return Err(Error::Conflict(format!("the upload is at byte {}, not {offset}", current.received)));
+    }
+    let txn = services.db.begin().await?;
+    let locked = txn
+        .query_one(Statement::from_sql_and_values(DatabaseBackend::Postgres, "SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS locked", [id.to_string().into()]))
+        .await?
+        .and_then(|row| row.try_get::<bool>("", "locked").ok())
+        .unwrap_or(false);
+    if !locked {
+        return Err(Error::Locked("another request is appending to this upload; try again shortly".into()));
+    }
+    // Read again under the lock: a request that just finished may have moved the offset.
+    let current = upload::Entity::find_by_id(id).one(&txn).await?.ok_or(Error::NotFound("upload"))?;
+    if current.received as u64 != offset {
+        return Err(Error::Conflict(format!("the upload is at byte {}, not {offset}", current.received)));
+    }
+
+    let mut hasher = resume_hasher(services, id, offset).await?;
+    let mut chunk_hasher = checksum.as_ref().map(|_| Sha256::new());
+    let mut writer = services.storage.staged_writer(id, offset).await?;
+    let length = current.length as u64;
+    let mut received = offset;
+    let mut body = body;
+    let mut interrupted = None;
+    while let Some(next) = body.next().await {
+        let chunk = match next {
+            Ok(chunk) => chunk,
+            Err(e) => {
+                interrupted = Some(e.to_string());
+                break;
+            }
+        };
+        if received + chunk.len() as u64 > length {
+            return Err(Error::BadRequest(format!("the upload is {length} bytes long; this request goes past its end")));
+        }
+        writer.write(&chunk).await?;
+        hasher.update(&chunk);
+        if let Some(h) = chunk_hasher.as_mut() {
+            h.update(&chunk);
+        }
+        received += chunk.len() as u64;
+    }
+    if let (Some(expected), Some(h)) = (checksum, chunk_hasher) {
+        if h.finalize().as_slice() != expected.sha256.as_slice() {
+            // Not counted: the next writer cuts the staged file back to `offset`.
+            return Err(Error::ChecksumMismatch);
+        }
+    }
+    writer.finish().await?;
+
+    let mut update = upload::ActiveModel { id: Set(id), received: Set(received as i64), updated_at: Set(Utc::now()), ..Default::default() };
+    update.expires_at = Set(Utc::now() + expiry(services));
+    if current.mime.is_none() && received >= length.min(SNIFF_LEN as u64) {
+        let head = services.storage.staged_head(id, SNIFF_LEN).await?;
+        match sniff::detect(&head, &current.filename) {
+            Ok(detected) => {
+                update.mime = Set(Some(detected.mime.to_owned()));
+                update.kind = Set(Some(detected.kind));
+                update.extension = Set(Some(detected.extension.to_owned()));
+            }
+            Err(why) => {
+                drop(txn);
+                discard(services, id).await?;
+                return Err(Error::UnsupportedType { filename: current.filename, why });
+            }
+        }
+    }
+    let mut upload = update.update(&txn).await?;
+    txn.commit().await?;
+    remember_hasher(id, received, hasher.clone());
+    if let Some(reason) = interrupted {
+        tracing::info!(upload_id = %id, received, reason = %reason, "upload request interrupted; kept what arrived");
+    }
+
+    let mut asset = None;
+    if received == length {
+        let checksum = hex::encode(hasher.finalize());
+        let done = complete(services, actor, &upload, checksum).await?;
+        upload.asset_id = Some(done.id);
+        asset = Some(done);
+    }
+    Ok(Appended { upload, asset })
+}
+
+/// The last byte arrived: the staged file becomes an original and an asset, unless the library
+/// already has this content (then that asset is the answer and nothing is processed again).
+async fn complete(services: &Services, actor: &Actor, upload: &upload::Model, checksum: String) -> Result<asset::Model> {
+    forget_hasher(upload.id);
+    let existing = asset::Entity::find().filter(asset::Column::Checksum.eq(&checksum)).one(&services.db).await?;
+    let asset = match existing {
+        Some(existing) => {
+            services.storage.delete_staged(upload.id).await?;
+            tracing::info!(upload_id = %upload.id, asset_id = %existing.id, "upload has the content of an existing asset");
+            existing
+        }
+        None => {
+            let (Some(mime), Some(kind), Some(extension)) = (&upload.mime, upload.kind, &upload.extension) else {
+                return Err(Error::BadRequest("the upload's type was never determined".into()));
+            };
+            let id = Uuid::now_v7();
+            let key = storage::original_key(id, extension);
+            services.storage.promote_staged(upload.id, &key).await?;
+            let priority = if upload.priority == Priority::Bulk as i16 { Priority::Bulk } else { Priority::Interactive };
+            let stored = ingest::StoredOriginal { id, key, filename: upload.filename.clone(), kind, mime: mime.clone(), size: upload.length as u64, checksum };
+            ingest::record(services, actor, priority, stored).await?
+        }
+    };
+    upload::Entity::update_many()
+        .col_expr(upload::Column::AssetId, Expr::value(asset.id))
+        .filter(upload::Column::Id.eq(upload.id))
+        .exec(&services.db)
+        .await?;
+    audit::record(&services.db, actor, "upload.complete", Some(Target::asset(asset.id)), serde_json::json!({ "upload": upload.id, "size": upload.length })).await?;
+    Ok(asset)
+}
+
+/// Cancels an upload (tus termination): its staged bytes and its row go.
+pub async fn terminate(services: &Services, actor: &Actor, id: Uuid) -> Result<()> {
+    let upload = upload::Entity::find_by_id(id).one(&services.db).await?.filter(|u| u.created_by == actor.user_id).ok_or(Error::NotFound("upload"))?;
+    discard(services, upload.id).await
+}
+
+async fn discard(services: &Services, id: Uuid) -> Result<()> {
+    forget_hasher(id);
+    services.storage.delete_staged(id).await?;
+    upload::Entity::delete_by_id(id).exec(&services.db).await?;
+    Ok(())
+}
+
+/// Removes unfinished uploads past their expiry, bytes and all; returns how many.
+pub async fn remove_expired(services: &Services) -> Result<usize> {
+    let expired = upload::Entity::find().filter(upload::Column::AssetId.is_null()).filter(upload::Column::ExpiresAt.lt(Utc::now())).all(&services.db).await?;
+    for upload in &expired {
+        discard(services, upload.id).await?;
+    }
+    // Finished uploads are only kept for a while so a client can still ask what became of them.
+    upload::Entity::delete_many().filter(upload::Column::AssetId.is_not_null()).filter(upload::Column::UpdatedAt.lt(Utc::now() - Duration::days(7))).exec(&services.db).await?;
+    Ok(expired.len())
+}
+
+fn hashers() -> &'static Mutex<HashMap<Uuid, (u64, Sha256)>> {
+    static HASHERS: OnceLock<Mutex<HashMap<Uuid, (u64, Sha256)>>> = OnceLock::new();
+    HASHERS.get_or_init(Default::default)
+}
+
+fn remember_hasher(id: Uuid, offset: u64, hasher: Sha256) {
+    hashers().lock().expect("hasher map").insert(id, (offset, hasher));
+}
+
+fn forget_hasher(id: Uuid) {
+    hashers().lock().expect("hasher map").remove(&id);
+}
+
+/// The hash of the first `offset` bytes: this process's own if it has it, else from the stored bytes.
+async fn resume_hasher(services: &Services, id: Uuid, offset: u64) -> Result<Sha256> {
+    if let Some((at, hasher)) = hashers().lock().expect("hasher map").get(&id) {
+        if *at == offset {
+            return Ok(hasher.clone());
+        }
+    }
+    let mut hasher = Sha256::new();
+    if offset > 0 {
+        let mut prefix = services.storage.staged_stream(id, offset).await?;
+        while let Some(chunk) = prefix.next().await {
+            hasher.update(&chunk.map_err(|source| storage::StorageError::Io { key: format!(".uploads/{id}"), source })?);
+        }
+    }
+    Ok(hasher)
+}
