@@ -9,6 +9,7 @@ pub mod gallery;
 pub mod http;
 mod layout;
 pub mod ui;
+pub mod uploads;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};

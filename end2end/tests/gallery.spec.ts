@@ -15,7 +15,9 @@ test("an uploaded image appears in the gallery and gets its thumbnail without a 
   const name = `sunrise-${Date.now()}.png`;
 
   await page.getByTestId("file-input").setInputFiles({ name, mimeType: "image/png", buffer: gradientPng(960, 640) });
-  await page.getByRole("button", { name: "Upload", exact: true }).click();
+  const row = page.getByTestId("upload-row").filter({ hasText: name });
+  await expect(row).toHaveAttribute("data-state", "done", { timeout: 30_000 });
+  await expect(row).toContainText("100%");
 
   const card = page.getByTestId("asset-card").filter({ hasText: name });
   await expect(card).toBeVisible();
@@ -41,9 +43,11 @@ test("a text file disguised as an image is refused with a clear message", async 
   const name = `notes-${Date.now()}.jpg`;
 
   await page.getByTestId("file-input").setInputFiles({ name, mimeType: "image/jpeg", buffer: Buffer.from("not a photo at all\n") });
-  await page.getByRole("button", { name: "Upload", exact: true }).click();
 
-  await expect(page.getByTestId("upload-result")).toContainText(`“${name}” is not an image: its content looks like plain text`);
+  const row = page.getByTestId("upload-row").filter({ hasText: name });
+  await expect(row).toHaveAttribute("data-state", "failed");
+  await expect(row.getByTestId("upload-error")).toContainText(`“${name}” is not an image: its content looks like plain text`);
   await expect(page.getByTestId("asset-card").filter({ hasText: name })).toHaveCount(0);
-  expect(errors).toEqual([]);
+  // The refusal itself is the only failed request.
+  expect(errors.filter((e) => !e.includes("415"))).toEqual([]);
 });

@@ -44,7 +44,6 @@ function onePagePdf(): Buffer {
 
 async function upload(page: Page, name: string, mimeType: string, buffer: Buffer) {
   await page.getByTestId("file-input").setInputFiles({ name, mimeType, buffer });
-  await page.getByRole("button", { name: "Upload", exact: true }).click();
   const card = page.getByTestId("asset-card").filter({ hasText: name });
   await expect(card).toHaveAttribute("data-status", "processed", { timeout: 60_000 });
   return card;

@@ -1,10 +1,9 @@
-//! The gallery page: the upload form above a grid of assets that updates itself while any asset is
+//! The gallery page: the upload queue above a grid of assets that updates itself while any asset is
 //! still being processed.
 
 mod asset_card;
 mod type_icon;
 pub mod asset_page;
-mod upload_form;
 
 use std::time::Duration;
 
@@ -14,7 +13,7 @@ use leptos::prelude::*;
 use crate::{api::assets::list_assets, ui::{error_text, use_current_user, RequirePermission}};
 use domain::policy::{self, Permission};
 use asset_card::AssetCard;
-use upload_form::UploadForm;
+use crate::uploads::UploadQueue;
 
 /// Status changes arriving within this window cause one reload of the list, not one each.
 const COALESCE: Duration = Duration::from_millis(300);
@@ -65,7 +64,7 @@ fn Library() -> impl IntoView {
         <section class="mb-8">
             <h1 class="mb-4 text-2xl font-semibold">"Library"</h1>
             <Show when=may_upload>
-                <UploadForm on_uploaded=bump/>
+                <UploadQueue on_uploaded=bump/>
             </Show>
         </section>
         <Transition fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>

@@ -1,0 +1,307 @@
+//! The upload queue: drop files (or pick them), watch one row per file with its progress and
+//! speed, pause, resume or cancel it. Files go up over tus in 8 MiB requests, three files at a
+//! time; an upload left unfinished (page closed, connection lost) continues from where the server
+//! stands when the same file is added again.
+//!
+//! Without JavaScript the plain form still posts the files to the `upload_files` server function.
+
+mod tus_client;
+
+use leptos::{prelude::*, task::spawn_local, wasm_bindgen::JsCast};
+use web_sys::{File, FileList, HtmlInputElement, XmlHttpRequest};
+
+/// Bytes per request: big enough to run at disk speed, small enough that a pause or a broken
+/// connection loses little.
+const CHUNK: f64 = 8.0 * 1024.0 * 1024.0;
+const AT_ONCE: usize = 3;
+
+#[derive(Clone, Debug, PartialEq)]
+enum State {
+    Waiting,
+    Uploading,
+    Paused,
+    Done,
+    Failed(String),
+    Cancelled,
+}
+
+impl State {
+    fn label(&self) -> &'static str {
+        match self {
+            State::Waiting => "waiting",
+            State::Uploading => "uploading",
+            State::Paused => "paused",
+            State::Done => "done",
+            State::Failed(_) => "failed",
+            State::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// One file in the queue. Handles only: the browser objects stay in this thread's arena.
+#[derive(Clone, Copy)]
+struct Row {
+    key: usize,
+    name: StoredValue<String>,
+    size: f64,
+    sent: RwSignal<f64>,
+    speed: RwSignal<f64>,
+    state: RwSignal<State>,
+    file: StoredValue<File, LocalStorage>,
+    request: StoredValue<Option<XmlHttpRequest>, LocalStorage>,
+    url: StoredValue<Option<String>>,
+}
+
+#[derive(Clone, Copy)]
+struct Queue {
+    rows: RwSignal<Vec<Row>>,
+    on_done: Callback<()>,
+}
+
+impl Queue {
+    fn add(self, files: FileList) {
+        let start = self.rows.with_untracked(Vec::len);
+        let added: Vec<Row> = (0..files.length())
+            .filter_map(|i| files.get(i))
+            .enumerate()
+            .map(|(n, file)| Row {
+                key: start + n,
+                name: StoredValue::new(file.name()),
+                size: file.size(),
+                sent: RwSignal::new(0.0),
+                speed: RwSignal::new(0.0),
+                state: RwSignal::new(State::Waiting),
+                file: StoredValue::new_local(file),
+                request: StoredValue::new_local(None),
+                url: StoredValue::new(None),
+            })
+            .collect();
+        self.rows.update(|rows| rows.extend(added));
+        self.pump();
+    }
+
+    /// Starts waiting rows while fewer than `AT_ONCE` are uploading.
+    fn pump(self) {
+        let rows = self.rows.get_untracked();
+        let mut running = rows.iter().filter(|r| r.state.get_untracked() == State::Uploading).count();
+        for row in rows.into_iter().filter(|r| r.state.get_untracked() == State::Waiting) {
+            if running >= AT_ONCE {
+                break;
+            }
+            running += 1;
+            row.state.set(State::Uploading);
+            spawn_local(async move {
+                let outcome = upload(row).await;
+                // A pause or cancel set the state already; anything else ends the row here.
+                if row.state.get_untracked() == State::Uploading {
+                    row.state.set(outcome.map(|_| State::Done).unwrap_or_else(State::Failed));
+                    if row.state.get_untracked() == State::Done {
+                        self.on_done.run(());
+                    }
+                }
+                row.speed.set(0.0);
+                self.pump();
+            });
+        }
+    }
+
+    fn pause(self, row: Row) {
+        row.state.set(State::Paused);
+        abort(row);
+    }
+
+    fn resume(self, row: Row) {
+        row.state.set(State::Waiting);
+        self.pump();
+    }
+
+    fn cancel(self, row: Row) {
+        row.state.set(State::Cancelled);
+        abort(row);
+        if let Some(url) = row.url.get_value() {
+            forget(row);
+            spawn_local(async move { tus_client::cancel(&url).await });
+        }
+        self.pump();
+    }
+}
+
+fn abort(row: Row) {
+    if let Some(request) = row.request.get_value() {
+        let _ = request.abort();
+    }
+}
+
+/// Where the server keeps this file's unfinished upload, remembered across page loads.
+fn remembered_key(row: Row) -> String {
+    let file = row.file.get_value();
+    format!("dam-upload:{}:{}:{}", file.name(), file.size(), file.last_modified())
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+fn forget(row: Row) {
+    if let Some(storage) = local_storage() {
+        let _ = storage.remove_item(&remembered_key(row));
+    }
+}
+
+/// Runs one file's upload until it is done, refused, paused or cancelled.
+async fn upload(row: Row) -> Result<(), String> {
+    let keep = move |request: XmlHttpRequest| row.request.set_value(Some(request));
+    let lost = |_| "The connection was lost; press Resume to continue".to_owned();
+    let mut offset = None;
+    let saved = local_storage().and_then(|s| s.get_item(&remembered_key(row)).ok().flatten());
+    if let Some(url) = saved.or_else(|| row.url.get_value()) {
+        let reply = tus_client::status(&url, keep).await.map_err(lost)?;
+        if reply.status == 200 && reply.asset_id.is_some() {
+            forget(row);
+            row.sent.set(row.size);
+            return Ok(());
+        }
+        if reply.status == 200 {
+            row.url.set_value(Some(url));
+            offset = reply.offset;
+        }
+    }
+    let url = match (offset, row.url.get_value()) {
+        (Some(_), Some(url)) => url,
+        _ => {
+            let reply = tus_client::create(&row.name.get_value(), row.size, keep).await.map_err(lost)?;
+            let url = reply.location.filter(|_| reply.status == 201).ok_or_else(|| refusal(reply.error, reply.status))?;
+            if let Some(storage) = local_storage() {
+                let _ = storage.set_item(&remembered_key(row), &url);
+            }
+            row.url.set_value(Some(url.clone()));
+            offset = Some(0);
+            url
+        }
+    };
+    let mut offset = offset.unwrap_or(0);
+    let file = row.file.get_value();
+    while (offset as f64) < row.size {
+        if row.state.get_untracked() != State::Uploading {
+            return Ok(());
+        }
+        let end = (offset as f64 + CHUNK).min(row.size);
+        let chunk = file.slice_with_f64_and_f64(offset as f64, end).map_err(|_| "The file could not be read".to_owned())?;
+        let started = (js_sys::Date::now(), offset as f64);
+        let progress = move |loaded: f64| {
+            row.sent.set(started.1 + loaded);
+            let seconds = (js_sys::Date::now() - started.0) / 1000.0;
+            if seconds > 0.2 {
+                row.speed.set(loaded / seconds);
+            }
+        };
+        let reply = tus_client::append(&url, offset, &chunk, progress, keep).await.map_err(lost)?;
+        match reply.status {
+            204 => {
+                offset = reply.offset.unwrap_or(end as u64);
+                row.sent.set(offset as f64);
+                if reply.asset_id.is_some() {
+                    forget(row);
+                    return Ok(());
+                }
+            }
+            // The server is ahead or behind (another tab, a retried request): ask and go on.
+            409 => offset = tus_client::status(&url, keep).await.map_err(lost)?.offset.unwrap_or(offset),
+            status => {
+                forget(row);
+                return Err(refusal(reply.error, status));
+            }
+        }
+    }
+    forget(row);
+    Ok(())
+}
+
+fn refusal(error: Option<String>, status: u16) -> String {
+    error.unwrap_or_else(|| format!("The server refused the upload (HTTP {status})"))
+}
+
+fn human(bytes: f64) -> String {
+    match bytes {
+        b if b >= 1e9 => format!("{:.2} GB", b / 1e9),
+        b if b >= 1e6 => format!("{:.1} MB", b / 1e6),
+        b if b >= 1e3 => format!("{:.0} KB", b / 1e3),
+        b => format!("{b:.0} B"),
+    }
+}
+
+#[component]
+pub fn UploadQueue(on_uploaded: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let queue = Queue { rows: RwSignal::new(Vec::new()), on_done: Callback::new(move |_| on_uploaded()) };
+    let dragging = RwSignal::new(false);
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        dragging.set(false);
+        if let Some(files) = ev.data_transfer().and_then(|d| d.files()) {
+            queue.add(files);
+        }
+    };
+    let on_pick = move |ev: leptos::ev::Event| {
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
+        if let Some(files) = input.files() {
+            queue.add(files);
+        }
+        input.set_value("");
+    };
+    view! {
+        <form class=move || format!("flex flex-wrap items-center gap-3 rounded-lg border-2 border-dashed p-4 {}", if dragging.get() { "border-sky-500 bg-sky-50" } else { "border-slate-300 bg-white" })
+              method="post" action="/api/fn/upload_files" enctype="multipart/form-data" data-testid="drop-zone"
+              on:dragover=move |ev: leptos::ev::DragEvent| { ev.prevent_default(); dragging.set(true); }
+              on:dragleave=move |_| dragging.set(false)
+              on:drop=on_drop
+              on:submit=|ev: leptos::ev::SubmitEvent| ev.prevent_default()>
+            <p class="text-sm text-slate-600">"Drop photos, videos and documents here, or"</p>
+            <label class="cursor-pointer rounded bg-slate-900 px-3 py-1.5 text-sm font-medium text-white">
+                "choose files"
+                <input type="file" name="files" multiple class="sr-only" data-testid="file-input" on:change=on_pick/>
+            </label>
+            <noscript><button type="submit" class="rounded border px-3 py-1.5 text-sm">"Upload"</button></noscript>
+            <ul class="w-full space-y-2 empty:hidden" data-testid="upload-rows">
+                <For each=move || queue.rows.get() key=|row| row.key let:row>
+                    <UploadRow row queue/>
+                </For>
+            </ul>
+        </form>
+    }
+    .into_any()
+}
+
+#[component]
+fn UploadRow(row: Row, queue: Queue) -> impl IntoView {
+    let state = row.state;
+    let percent = move || if row.size > 0.0 { (row.sent.get() / row.size * 100.0).min(100.0) } else { 100.0 };
+    view! {
+        <li class="text-sm" data-testid="upload-row" data-state=move || state.get().label()>
+            <div class="flex items-center justify-between gap-2">
+                <span class="truncate font-medium">{row.name.get_value()}</span>
+                <span class="shrink-0 text-xs text-slate-500">
+                    {move || format!("{:.0}% of {}", percent(), human(row.size))}
+                    {move || (row.speed.get() > 0.0).then(|| format!(" · {}/s", human(row.speed.get())))}
+                    " · " {move || state.get().label()}
+                </span>
+                <span class="flex shrink-0 gap-1">
+                    <Show when=move || state.get() == State::Uploading || state.get() == State::Waiting>
+                        <button type="button" class="rounded border px-2 text-xs" on:click=move |_| queue.pause(row)>"Pause"</button>
+                    </Show>
+                    <Show when=move || state.get() == State::Paused || matches!(state.get(), State::Failed(_))>
+                        <button type="button" class="rounded border px-2 text-xs" on:click=move |_| queue.resume(row)>"Resume"</button>
+                    </Show>
+                    <Show when=move || !matches!(state.get(), State::Done | State::Cancelled)>
+                        <button type="button" class="rounded border px-2 text-xs" on:click=move |_| queue.cancel(row)>"Cancel"</button>
+                    </Show>
+                </span>
+            </div>
+            <progress class="h-1.5 w-full" max="100" value=percent></progress>
+            {move || match state.get() {
+                State::Failed(reason) => Some(view! { <p class="text-red-700" role="alert" data-testid="upload-error">{reason}</p> }),
+                _ => None,
+            }}
+        </li>
+    }
+    .into_any()
+}
