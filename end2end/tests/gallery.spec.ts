@@ -1,4 +1,8 @@
-import { test, expect, type Page } from "@playwright/test";
+import { test, expect, type Locator, type Page } from "@playwright/test";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, join } from "node:path";
 import { gradientPng } from "./png";
 import { signIn, watchForErrors } from "./session";
 
@@ -50,4 +54,49 @@ test("a text file disguised as an image is refused with a clear message", async 
   await expect(page.getByTestId("asset-card").filter({ hasText: name })).toHaveCount(0);
   // The refusal itself is the only failed request.
   expect(errors.filter((e) => !e.includes("415"))).toEqual([]);
+});
+
+/** A large file on disk (a PDF signature, then noise), so uploads take long enough to interrupt. */
+function bigFile(megabytes: number): string {
+  const dir = mkdtempSync(join(tmpdir(), "dam-e2e-big-"));
+  const path = join(dir, `archive-${Date.now()}.pdf`);
+  const bytes = randomBytes(megabytes << 20);
+  bytes.write("%PDF-1.7\n", 0, "latin1");
+  writeFileSync(path, bytes);
+  return path;
+}
+
+const percentOf = async (row: Locator) => Number((await row.textContent())?.match(/(\d+)% of/)?.[1] ?? "0");
+
+test("an upload can be paused and resumed, and continues after the page is reloaded", async ({ page }) => {
+  const errors = await openGallery(page);
+  const file = bigFile(160);
+  const name = basename(file);
+  // Slow the requests down as a real network would, so there is time to press the buttons.
+  await page.route("**/api/uploads/**", async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await route.continue();
+  });
+
+  await page.getByTestId("file-input").setInputFiles(file);
+  const row = page.getByTestId("upload-row").filter({ hasText: name });
+  await expect.poll(() => percentOf(row)).toBeGreaterThan(0);
+  await row.getByRole("button", { name: "Pause" }).click();
+  await expect(row).toHaveAttribute("data-state", "paused");
+  const paused = await percentOf(row);
+  await page.waitForTimeout(1000);
+  expect(await percentOf(row)).toBe(paused);
+  await row.getByRole("button", { name: "Resume" }).click();
+  await expect(row).toHaveAttribute("data-state", "uploading");
+  await expect.poll(() => percentOf(row)).toBeGreaterThan(paused);
+
+  // Leave mid-way; adding the same file again continues where the server stands.
+  await page.reload();
+  await page.getByTestId("file-input").setInputFiles(file);
+  const again = page.getByTestId("upload-row").filter({ hasText: name });
+  await expect.poll(() => percentOf(again)).toBeGreaterThanOrEqual(paused);
+  await expect(again).toHaveAttribute("data-state", "done", { timeout: 60_000 });
+  await expect(page.getByTestId("asset-card").filter({ hasText: name })).toHaveCount(1);
+  rmSync(dirname(file), { recursive: true });
+  expect(errors).toEqual([]);
 });

@@ -164,6 +164,7 @@ async fn upload(row: Row) -> Result<(), String> {
         if reply.status == 200 {
             row.url.set_value(Some(url));
             offset = reply.offset;
+            row.sent.set(offset.unwrap_or(0) as f64);
         }
     }
     let url = match (offset, row.url.get_value()) {
