@@ -83,12 +83,8 @@ impl Queue {
     /// Starts waiting rows while fewer than `AT_ONCE` are uploading.
     fn pump(self) {
         let rows = self.rows.get_untracked();
-        let mut running = rows.iter().filter(|r| r.state.get_untracked() == State::Uploading).count();
-        for row in rows.into_iter().filter(|r| r.state.get_untracked() == State::Waiting) {
-            if running >= AT_ONCE {
-                break;
-            }
-            running += 1;
+        let running = rows.iter().filter(|r| r.state.get_untracked() == State::Uploading).count();
+        for row in rows.into_iter().filter(|r| r.state.get_untracked() == State::Waiting).take(AT_ONCE.saturating_sub(running)) {
             row.state.set(State::Uploading);
             spawn_local(async move {
                 let outcome = upload(row).await;
