@@ -27,6 +27,11 @@ pub struct Config {
     pub site_root: PathBuf,
     /// MAX_UPLOAD_BYTES: largest single file accepted.
     pub max_upload_bytes: u64,
+    /// SIGNING_KEY: the secret that signs download links; unset, a key is made on first start and
+    /// kept in the database (shared by every replica).
+    pub signing_key: Option<String>,
+    /// SIGNED_URL_TTL_SECONDS: how long a download or preview link works.
+    pub signed_url_ttl_seconds: i64,
     /// UPLOAD_EXPIRY_HOURS: an unfinished resumable upload untouched this long is deleted.
     pub upload_expiry_hours: u32,
     /// MAX_IMAGE_PIXELS: images with more pixels are refused before decoding (decompression bombs).
@@ -96,6 +101,8 @@ impl Config {
             listen_addr,
             site_root: PathBuf::from(text("SITE_ROOT", "./target/site")),
             max_upload_bytes: parse("MAX_UPLOAD_BYTES", text("MAX_UPLOAD_BYTES", "5368709120"))?,
+            signing_key: lookup("SIGNING_KEY").filter(|k| !k.is_empty()),
+            signed_url_ttl_seconds: parse("SIGNED_URL_TTL_SECONDS", text("SIGNED_URL_TTL_SECONDS", "300"))?,
             upload_expiry_hours: parse("UPLOAD_EXPIRY_HOURS", text("UPLOAD_EXPIRY_HOURS", "24"))?,
             max_image_pixels: parse("MAX_IMAGE_PIXELS", text("MAX_IMAGE_PIXELS", "200000000"))?,
             image_concurrency: parse("WORKER_IMAGE_CONCURRENCY", text("WORKER_IMAGE_CONCURRENCY", "2"))?,

@@ -48,6 +48,10 @@ pub enum Error {
     #[error("{0}")]
     Locked(String),
 
+    /// A signed link that is expired or was tampered with.
+    #[error(transparent)]
+    Link(#[from] crate::storage::SignatureError),
+
     /// A precondition of the protocol is not met (e.g. an unsupported tus version).
     #[error("{0}")]
     PreconditionFailed(String),

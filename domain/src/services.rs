@@ -10,7 +10,7 @@ use crate::{
     error::Result,
     accounts::login::LoginLimiter,
     pipeline::queue::JobQueue,
-    storage::{LocalStorage, Storage},
+    storage::{LocalStorage, Storage, UrlSigner},
 };
 
 #[derive(Clone, Debug)]
@@ -20,6 +20,8 @@ pub struct Services {
     pub storage: Storage,
     pub jobs: JobQueue,
     pub login_limiter: Arc<LoginLimiter>,
+    /// Signs the short-lived links files are served from.
+    pub signer: UrlSigner,
 }
 
 impl Services {
@@ -29,7 +31,8 @@ impl Services {
         let storage = Storage::Local(LocalStorage::open_root(&config.storage_dir).await?);
         let jobs = JobQueue::connect(&config.redis_url, &config.queue_namespace).await?;
         let login_limiter = LoginLimiter::new(config.login_rate_per_ip, config.login_rate_per_account);
-        Ok(Services { config: Arc::new(config), db, storage, jobs, login_limiter })
+        let signer = UrlSigner::load(&db, config.signing_key.as_deref(), config.signed_url_ttl_seconds).await?;
+        Ok(Services { config: Arc::new(config), db, storage, jobs, login_limiter, signer })
     }
 }
 

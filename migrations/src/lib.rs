@@ -8,6 +8,7 @@ mod m20261128_000003_pipeline;
 mod m20261128_000004_photo_metadata;
 mod m20261128_000005_documents;
 mod m20261128_000006_uploads;
+mod m20261128_000007_signing_key;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_photo_metadata::Migration),
             Box::new(m20261128_000005_documents::Migration),
             Box::new(m20261128_000006_uploads::Migration),
+            Box::new(m20261128_000007_signing_key::Migration),
         ]
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod events;
+pub mod files;
 pub mod middleware;
 pub mod sso;
 
@@ -57,6 +58,7 @@ pub fn router(services: Services) -> Router {
         .route("/api/events", get(events::stream))
         .merge(sso::routes())
         .route("/healthz", get(|| async { "ok" }))
+        .route("/files/{*key}", get(files::serve))
         .leptos_routes_with_context(&state, routes, page_context.clone(), {
             let options = leptos_options.clone();
             move || app::shell(options.clone())

@@ -5,12 +5,14 @@
 //! failed or abandoned upload never leaves a half-written object behind.
 
 mod local;
+mod signed;
 mod staging;
 
 use bytes::Bytes;
 use futures::stream::BoxStream;
 
 pub use local::{LocalStorage, LocalWriter};
+pub use signed::{SignatureError, UrlSigner};
 pub use staging::StagedWriter;
 
 #[derive(Debug, thiserror::Error)]

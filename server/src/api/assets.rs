@@ -1,7 +1,6 @@
 //! `/api/assets`: upload, list, read, and serve an asset's files.
 
 use axum::{
-    body::Body,
     extract::{DefaultBodyLimit, Path, Query, Request, State},
     http::{header, StatusCode},
     response::{IntoResponse, Response},
@@ -12,11 +11,9 @@ use app::http::{error::status_of_rejection, Access, ApiError};
 use domain::{catalog, dto::DerivativeKind, entities::asset, ingest, pipeline, policy::Permission, Error, Services};
 use sea_orm::EntityTrait;
 use serde::Deserialize;
-use tower::ServiceExt;
-use tower_http::services::ServeFile;
 use uuid::Uuid;
 
-use crate::AppState;
+use crate::{files, AppState};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -96,31 +93,24 @@ async fn poster(access: Access, State(services): State<Services>, Path(id): Path
     derivative(access, services, id, DerivativeKind::Poster, q).await
 }
 
-/// A playable rendition (`?format=1080p|720p|…`), with byte ranges so players can seek.
-async fn transcode(access: Access, State(services): State<Services>, Path(id): Path<Uuid>, Query(q): Query<FormatQuery>, request: Request) -> Result<Response, ApiError> {
+/// A playable rendition (`?format=1080p|720p|…`), by redirect to its signed link (which serves
+/// byte ranges, so players can seek).
+async fn transcode(access: Access, State(services): State<Services>, Path(id): Path<Uuid>, Query(q): Query<FormatQuery>) -> Result<Response, ApiError> {
     access.require(Permission::Browse)?;
-    let label = q.format.as_deref().unwrap_or("720p");
-    let (key, _mime) = catalog::derivative_path(&services.db, id, DerivativeKind::Transcode, label).await?;
-    let path = services.storage.local_path(&key).await.map_err(Error::from)?;
-    // Keys end in `.mp4`, which ServeFile answers as video/mp4.
-    let served = ServeFile::new(path).oneshot(request).await.map_err(|e| Error::BadRequest(e.to_string()))?;
-    let mut response = served.map(Body::new).into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, header::HeaderValue::from_static("nosniff"));
-    headers.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("private, max-age=3600"));
-    Ok(response)
+    let (key, _mime) = catalog::derivative_path(&services.db, id, DerivativeKind::Transcode, q.format.as_deref().unwrap_or("720p")).await?;
+    Ok(files::redirect_to(&services, &key, None))
 }
 
 async fn derivative(access: Access, services: Services, id: Uuid, kind: DerivativeKind, q: FormatQuery) -> Result<Response, ApiError> {
     access.require(Permission::Browse)?;
-    let (key, mime) = catalog::derivative_path(&services.db, id, kind, q.format.as_deref().unwrap_or("jpg")).await?;
-    stream_object(&services, &key, &mime, None).await
+    let (key, _mime) = catalog::derivative_path(&services.db, id, kind, q.format.as_deref().unwrap_or("jpg")).await?;
+    Ok(files::redirect_to(&services, &key, None))
 }
 
 async fn original(access: Access, State(services): State<Services>, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
     access.require(Permission::Browse)?;
     let asset = asset::Entity::find_by_id(id).one(&services.db).await.map_err(Error::from)?.ok_or(Error::NotFound("asset"))?;
-    stream_object(&services, &asset.original_path, &asset.mime, Some(&asset.original_filename)).await
+    Ok(files::redirect_to(&services, &asset.original_path, Some(&asset.original_filename)))
 }
 
 /// Processes an asset again (a failed one after its cause was fixed, or to regenerate derivatives),
@@ -129,44 +119,4 @@ async fn reprocess(access: Access, State(services): State<Services>, Path(id): P
     access.require(Permission::EditMetadata)?;
     pipeline::state::request(&services.db, &access.actor(), id, pipeline::Priority::Retry).await?;
     Ok((StatusCode::ACCEPTED, Json(catalog::get_asset(&services.db, id).await?)).into_response())
-}
-
-/// Streams a stored object; with a file name it is sent as a download, never rendered inline.
-async fn stream_object(services: &Services, key: &str, mime: &str, download_as: Option<&str>) -> Result<Response, ApiError> {
-    let (len, stream) = services.storage.open(key).await.map_err(Error::from)?;
-    let mut response = Response::builder()
-        .header(header::CONTENT_TYPE, mime)
-        .header(header::CONTENT_LENGTH, len)
-        .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
-        // A stored file must never run as a page of this origin, whatever its bytes are.
-        .header(header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox")
-        .header(header::CACHE_CONTROL, "private, max-age=3600");
-    if let Some(name) = download_as {
-        response = response.header(header::CONTENT_DISPOSITION, content_disposition(name));
-    }
-    Ok(response.body(Body::from_stream(stream)).map_err(|e| Error::BadRequest(e.to_string()))?)
-}
-
-/// `attachment` with an ASCII fallback name and the exact name in RFC 5987 form.
-fn content_disposition(name: &str) -> String {
-    let ascii: String = name.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' }).collect();
-    let encoded: String = name
-        .bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect();
-    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::content_disposition;
-
-    #[test]
-    fn download_names_cannot_break_the_header() {
-        assert_eq!(
-            content_disposition("a \"b\".jpg"),
-            "attachment; filename=\"a _b_.jpg\"; filename*=UTF-8''a%20%22b%22.jpg"
-        );
-        assert!(content_disposition("été\r\n.png").starts_with("attachment; filename=\"_t___.png\""));
-    }
 }
