@@ -62,8 +62,8 @@ async fn cases_for(app: &TestApp, caller: &Caller, asset: uuid::Uuid, target_use
         // JSON API
         case("list assets", M::GET, "/api/assets", Body::None, Some(Viewer), 200),
         case("show asset", M::GET, format!("/api/assets/{asset}"), Body::None, Some(Viewer), 200),
-        case("thumbnail", M::GET, format!("/api/assets/{asset}/thumbnail"), Body::None, Some(Viewer), 200),
-        case("download original", M::GET, format!("/api/assets/{asset}/original"), Body::None, Some(Viewer), 200),
+        case("thumbnail", M::GET, format!("/api/assets/{asset}/thumbnail"), Body::None, Some(Viewer), 307),
+        case("download original", M::GET, format!("/api/assets/{asset}/original"), Body::None, Some(Viewer), 307),
         case("upload", M::POST, "/api/assets", Body::Upload, Some(Editor), 201),
         case("me", M::GET, "/api/auth/me", Body::None, Some(Viewer), 200),
         case("change own password", M::POST, "/api/auth/password", Body::Json(json!({ "current_password": password, "new_password": password })), Some(Viewer), 204),
