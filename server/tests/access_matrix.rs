@@ -18,6 +18,8 @@ enum Body {
     Json(serde_json::Value),
     Form(Vec<(&'static str, String)>),
     Upload,
+    /// A tus upload creation (headers, no body).
+    TusCreate,
 }
 
 struct Case {
@@ -65,6 +67,7 @@ async fn cases_for(app: &TestApp, caller: &Caller, asset: uuid::Uuid, target_use
         case("thumbnail", M::GET, format!("/api/assets/{asset}/thumbnail"), Body::None, Some(Viewer), 307),
         case("download original", M::GET, format!("/api/assets/{asset}/original"), Body::None, Some(Viewer), 307),
         case("upload", M::POST, "/api/assets", Body::Upload, Some(Editor), 201),
+        case("start a resumable upload", M::POST, "/api/uploads", Body::TusCreate, Some(Editor), 201),
         case("me", M::GET, "/api/auth/me", Body::None, Some(Viewer), 200),
         case("change own password", M::POST, "/api/auth/password", Body::Json(json!({ "current_password": password, "new_password": password })), Some(Viewer), 204),
         case("list users", M::GET, "/api/users", Body::None, Some(Admin), 200),
@@ -128,6 +131,7 @@ async fn every_endpoint_answers_every_role_as_the_policy_says() {
                 Body::Json(v) => request.json(&v),
                 Body::Form(fields) => request.form(&fields),
                 Body::Upload => request.multipart(common::form(&[("m.png", png(40, 30))])),
+                Body::TusCreate => request.header("tus-resumable", "1.0.0").header("upload-length", "100").header("upload-metadata", "filename bS5wbmc="),
             };
             let status = request.send().await.unwrap().status();
             let allowed = match (case.minimum, caller.role) {
