@@ -19,6 +19,7 @@ use std::{
 };
 
 use anyhow::{ensure, Context, Result};
+use bench::median;
 use turbojpeg::{Compressor, Decompressor, PixelFormat, ScalingFactor, Subsamp};
 
 const WIDTH: usize = 6000;
@@ -151,11 +152,6 @@ fn bare_scaled_decode(bytes: &[u8]) -> Result<()> {
     let mut image = turbojpeg::Image { pixels: vec![0u8; 3 * scaled.width * scaled.height], width: scaled.width, pitch: 3 * scaled.width, height: scaled.height, format: PixelFormat::RGB };
     d.decompress(bytes, image.as_deref_mut())?;
     Ok(())
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
 }
 
 /// 24 MP JPEGs with photo-like content (smooth gradients plus sensor-like noise), quality 90,

@@ -14,10 +14,10 @@
 use std::{
     path::{Path, PathBuf},
     process::Command,
-    time::Instant,
 };
 
 use anyhow::{ensure, Context, Result};
+use bench::{median, timed};
 
 const PRESET: &str = "veryfast";
 
@@ -114,15 +114,4 @@ fn ffmpeg(args: &[String]) -> Result<()> {
     let status = Command::new("ffmpeg").args(["-y", "-loglevel", "error", "-nostdin"]).args(args).status().context("ffmpeg is installed")?;
     ensure!(status.success(), "ffmpeg {args:?} failed");
     Ok(())
-}
-
-fn timed(work: impl FnOnce() -> Result<()>) -> Result<f64> {
-    let started = Instant::now();
-    work()?;
-    Ok(started.elapsed().as_secs_f64())
-}
-
-fn median(mut samples: Vec<f64>) -> f64 {
-    samples.sort_by(f64::total_cmp);
-    samples[samples.len() / 2]
 }

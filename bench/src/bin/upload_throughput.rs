@@ -12,10 +12,11 @@ use std::{
     io::{Seek, SeekFrom, Write},
     path::{Path, PathBuf},
     process::{Command, Stdio},
-    time::{Duration, Instant},
+    time::Duration,
 };
 
 use anyhow::{ensure, Context, Result};
+use bench::{median, timed};
 use domain::{
     accounts::{tokens, users},
     audit::Actor,
@@ -155,15 +156,4 @@ async fn wait_until_up(port: u16) -> Result<()> {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     anyhow::bail!("dam-server did not start")
-}
-
-fn timed(work: impl FnOnce() -> Result<()>) -> Result<f64> {
-    let started = Instant::now();
-    work()?;
-    Ok(started.elapsed().as_secs_f64())
-}
-
-fn median(mut samples: Vec<f64>) -> f64 {
-    samples.sort_by(f64::total_cmp);
-    samples[samples.len() / 2]
 }
