@@ -90,11 +90,16 @@ fn expiry(services: &Services) -> Duration {
 
 /// The upload, if `actor` may see it: uploads are private to whoever started them.
 pub async fn find(services: &Services, actor: &Actor, id: Uuid) -> Result<upload::Model> {
-    let found = upload::Entity::find_by_id(id).one(&services.db).await?.filter(|u| u.created_by == actor.user_id).ok_or(Error::NotFound("upload"))?;
+    let found = owned(services, actor, id).await?;
     if found.asset_id.is_none() && found.expires_at < Utc::now() {
         return Err(Error::Gone("this upload expired; start it again".into()));
     }
     Ok(found)
+}
+
+/// The upload if it exists and `actor` started it, expired or not.
+async fn owned(services: &Services, actor: &Actor, id: Uuid) -> Result<upload::Model> {
+    upload::Entity::find_by_id(id).one(&services.db).await?.filter(|u| u.created_by == actor.user_id).ok_or(Error::NotFound("upload"))
 }
 
 /// Appends the request body at `offset`. Bytes received before a broken connection are kept (and
@@ -104,10 +109,7 @@ where
     S: Stream<Item = std::result::Result<Bytes, E>> + Unpin,
     E: std::fmt::Display,
 {
-    let current = find(services, actor, id).await?;
-    if current.asset_id.is_some() || current.received as u64 != offset {
-        return Err(Error::Conflict(format!("the upload is at byte {}, not {offset}", current.received)));
-    }
+    find(services, actor, id).await?;
     let txn = services.db.begin().await?;
     let locked = txn
         .query_one(Statement::from_sql_and_values(DatabaseBackend::Postgres, "SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS locked", [id.to_string().into()]))
@@ -117,9 +119,9 @@ where
     if !locked {
         return Err(Error::Locked("another request is appending to this upload; try again shortly".into()));
     }
-    // Read again under the lock: a request that just finished may have moved the offset.
+    // Read under the lock: a request that just finished may have moved the offset.
     let current = upload::Entity::find_by_id(id).one(&txn).await?.ok_or(Error::NotFound("upload"))?;
-    if current.received as u64 != offset {
+    if current.asset_id.is_some() || current.received as u64 != offset {
         return Err(Error::Conflict(format!("the upload is at byte {}, not {offset}", current.received)));
     }
 
@@ -175,19 +177,17 @@ where
     }
     let mut upload = update.update(&txn).await?;
     txn.commit().await?;
-    remember_hasher(id, received, hasher.clone());
     if let Some(reason) = interrupted {
         tracing::info!(upload_id = %id, received, reason = %reason, "upload request interrupted; kept what arrived");
     }
 
-    let mut asset = None;
-    if received == length {
-        let checksum = hex::encode(hasher.finalize());
-        let done = complete(services, actor, &upload, checksum).await?;
-        upload.asset_id = Some(done.id);
-        asset = Some(done);
+    if received < length {
+        remember_hasher(id, received, hasher);
+        return Ok(Appended { upload, asset: None });
     }
-    Ok(Appended { upload, asset })
+    let done = complete(services, actor, &upload, hex::encode(hasher.finalize())).await?;
+    upload.asset_id = Some(done.id);
+    Ok(Appended { upload, asset: Some(done) })
 }
 
 /// The last byte arrived: the staged file becomes an original and an asset, unless the library
@@ -224,8 +224,7 @@ async fn complete(services: &Services, actor: &Actor, upload: &upload::Model, ch
 
 /// Cancels an upload (tus termination): its staged bytes and its row go.
 pub async fn terminate(services: &Services, actor: &Actor, id: Uuid) -> Result<()> {
-    let upload = upload::Entity::find_by_id(id).one(&services.db).await?.filter(|u| u.created_by == actor.user_id).ok_or(Error::NotFound("upload"))?;
-    discard(services, upload.id).await
+    discard(services, owned(services, actor, id).await?.id).await
 }
 
 async fn discard(services: &Services, id: Uuid) -> Result<()> {

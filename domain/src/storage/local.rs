@@ -3,8 +3,6 @@
 
 use std::path::{Path, PathBuf};
 
-use bytes::Bytes;
-use futures::{stream::BoxStream, StreamExt};
 use tokio::{fs, io::AsyncWriteExt};
 
 use super::{validate_key, StorageError};
@@ -21,7 +19,7 @@ pub struct LocalWriter {
     file: Option<fs::File>,
 }
 
-fn io_err(key: &str) -> impl FnOnce(std::io::Error) -> StorageError + '_ {
+pub(super) fn io_err(key: &str) -> impl FnOnce(std::io::Error) -> StorageError + '_ {
     move |source| {
         if source.kind() == std::io::ErrorKind::NotFound {
             StorageError::NotFound(key.to_owned())
@@ -56,12 +54,6 @@ impl LocalStorage {
 
     pub async fn read(&self, key: &str) -> Result<Vec<u8>, StorageError> {
         fs::read(self.path_of(key)?).await.map_err(io_err(key))
-    }
-
-    pub async fn open(&self, key: &str) -> Result<(u64, BoxStream<'static, std::io::Result<Bytes>>), StorageError> {
-        let file = fs::File::open(self.path_of(key)?).await.map_err(io_err(key))?;
-        let len = file.metadata().await.map_err(io_err(key))?.len();
-        Ok((len, tokio_util::io::ReaderStream::new(file).boxed()))
     }
 
     /// The path `key` will have, with its folder created.

@@ -8,8 +8,6 @@ mod local;
 mod signed;
 mod staging;
 
-use bytes::Bytes;
-use futures::stream::BoxStream;
 
 pub use local::{LocalStorage, LocalWriter};
 pub use signed::{SignatureError, UrlSigner};
@@ -68,13 +66,6 @@ impl Storage {
     pub async fn read(&self, key: &str) -> Result<Vec<u8>, StorageError> {
         match self {
             Storage::Local(s) => s.read(key).await,
-        }
-    }
-
-    /// Streams an object (for downloads) with its length.
-    pub async fn open(&self, key: &str) -> Result<(u64, BoxStream<'static, std::io::Result<Bytes>>), StorageError> {
-        match self {
-            Storage::Local(s) => s.open(key).await,
         }
     }
 

@@ -16,7 +16,7 @@ use tokio::{
 };
 use uuid::Uuid;
 
-use super::{LocalStorage, Storage, StorageError};
+use super::{local::io_err as io, LocalStorage, Storage, StorageError};
 
 /// Appends to one staged upload.
 pub struct StagedWriter {
@@ -28,10 +28,6 @@ impl LocalStorage {
     fn staged_path(&self, upload: Uuid) -> PathBuf {
         self.root().join(".uploads").join(upload.to_string())
     }
-}
-
-fn io(key: &str) -> impl FnOnce(std::io::Error) -> StorageError + '_ {
-    move |source| if source.kind() == std::io::ErrorKind::NotFound { StorageError::NotFound(key.to_owned()) } else { StorageError::Io { key: key.to_owned(), source } }
 }
 
 impl Storage {

@@ -49,7 +49,7 @@ async fn options(State(services): State<Services>) -> Response {
         ("tus-max-size", services.config.max_upload_bytes.to_string()),
         ("tus-checksum-algorithm", "sha256".to_owned()),
     ];
-    (StatusCode::NO_CONTENT, headers.map(|(k, v)| (k, v))).into_response()
+    (StatusCode::NO_CONTENT, headers).into_response()
 }
 
 /// Creation (and creation-with-upload when the request carries bytes).
@@ -71,8 +71,7 @@ async fn create(access: Access, State(services): State<Services>, request: Reque
     let location = format!("/api/uploads/{}", created.id);
     let carries_bytes = text(&headers, "content-type").as_deref() == Some(OFFSET_OCTET_STREAM) && number(&headers, "content-length").unwrap_or(1) > 0;
     let (current, asset_id) = if carries_bytes {
-        let appended = append_body(&services, &access, created.id, 0, None, request.into_body()).await?;
-        (appended.0, appended.1)
+        append_body(&services, &access, created.id, 0, None, request.into_body()).await?
     } else {
         (created, None)
     };

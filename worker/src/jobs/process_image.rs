@@ -17,8 +17,9 @@ pub async fn process_image(job: ProcessAsset, ctx: Data<JobContext>) -> Result<(
         let services = &ctx.services;
         let original = services.storage.read(&asset.original_path).await?;
         let max_pixels = services.config.max_image_pixels;
-        let decodable = if is_heif(&asset.mime) { heif_as_png(services, &asset).await? } else { original.clone() };
-        let (made, photo) = tokio::task::spawn_blocking(move || (imaging::make_derivatives(&decodable, max_pixels), metadata::read_photo(&original)))
+        // HEIC/AVIF pixels come from libheif's PNG; everything else is decoded from the original.
+        let converted = if is_heif(&asset.mime) { Some(heif_as_png(services, &asset).await?) } else { None };
+        let (made, photo) = tokio::task::spawn_blocking(move || (imaging::make_derivatives(converted.as_deref().unwrap_or(&original), max_pixels), metadata::read_photo(&original)))
             .await
             .map_err(|panic| JobError::Permanent(format!("The image could not be decoded (internal decoder error: {panic})")))?;
         let made = made.map_err(|failure| JobError::Permanent(runner::sentence(&failure.to_string())))?;
