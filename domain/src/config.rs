@@ -19,8 +19,11 @@ pub struct Config {
     pub redis_url: String,
     /// QUEUE_NAMESPACE: prefix of every queue key in Redis, so several installs (or tests) share one Redis.
     pub queue_namespace: String,
-    /// STORAGE_DIR: root of the local object storage (originals/, thumbnails/, transcodes/).
+    /// STORAGE_DIR: root of the local object storage (originals/, thumbnails/, transcodes/); with
+    /// S3 storage, only scratch copies for tools that need a file (FFmpeg, pdftoppm) go here.
     pub storage_dir: PathBuf,
+    /// STORAGE_BACKEND: `local` (files under STORAGE_DIR) or `s3` (the S3_* variables).
+    pub s3: Option<S3Config>,
     /// LISTEN_ADDR: where the HTTP server listens.
     pub listen_addr: SocketAddr,
     /// SITE_ROOT: the built browser bundle (WASM, JS, CSS, favicon).
@@ -69,6 +72,26 @@ pub struct Config {
     pub oidc: Option<OidcConfig>,
 }
 
+/// An S3-compatible object store (AWS, MinIO, Ceph, R2, …).
+#[derive(Clone, Debug)]
+pub struct S3Config {
+    /// S3_ENDPOINT: e.g. `http://minio:9000`; empty means AWS for S3_REGION.
+    pub endpoint: Option<String>,
+    /// S3_PUBLIC_ENDPOINT: the endpoint as browsers reach it, for presigned links (defaults to
+    /// S3_ENDPOINT; differs when the servers reach the store on an internal network).
+    pub public_endpoint: Option<String>,
+    /// S3_BUCKET: created on start if it does not exist.
+    pub bucket: String,
+    /// S3_REGION: `us-east-1` by default.
+    pub region: String,
+    /// S3_ACCESS_KEY / S3_SECRET_KEY.
+    pub access_key: String,
+    pub secret_key: String,
+    /// S3_PATH_STYLE: `true` (default) addresses `endpoint/bucket/key`, which MinIO needs;
+    /// `false` uses `bucket.endpoint/key` (AWS virtual-hosted style).
+    pub path_style: bool,
+}
+
 #[derive(Clone, Debug)]
 pub struct OidcConfig {
     pub issuer_url: String,
@@ -98,6 +121,23 @@ impl Config {
             redis_url: text("REDIS_URL", "redis://127.0.0.1:6379"),
             queue_namespace: text("QUEUE_NAMESPACE", "dam"),
             storage_dir: PathBuf::from(text("STORAGE_DIR", "./data")),
+            s3: match text("STORAGE_BACKEND", "local").as_str() {
+                "local" => None,
+                "s3" => Some(S3Config {
+                    endpoint: lookup("S3_ENDPOINT").filter(|e| !e.is_empty()),
+                    public_endpoint: lookup("S3_PUBLIC_ENDPOINT").filter(|e| !e.is_empty()),
+                    bucket: lookup("S3_BUCKET").filter(|b| (3..=63).contains(&b.len())).ok_or_else(|| ConfigError {
+                        name: "S3_BUCKET",
+                        value: lookup("S3_BUCKET").unwrap_or_default(),
+                        reason: "STORAGE_BACKEND=s3 needs a bucket name of 3 to 63 characters".into(),
+                    })?,
+                    region: text("S3_REGION", "us-east-1"),
+                    access_key: text("S3_ACCESS_KEY", ""),
+                    secret_key: text("S3_SECRET_KEY", ""),
+                    path_style: parse("S3_PATH_STYLE", text("S3_PATH_STYLE", "true"))?,
+                }),
+                other => return Err(ConfigError { name: "STORAGE_BACKEND", value: other.into(), reason: "expected local or s3".into() }),
+            },
             listen_addr,
             site_root: PathBuf::from(text("SITE_ROOT", "./target/site")),
             max_upload_bytes: parse("MAX_UPLOAD_BYTES", text("MAX_UPLOAD_BYTES", "5368709120"))?,
@@ -180,6 +220,17 @@ mod tests {
         assert_eq!(config.public_url, "https://dam.example.com");
         assert_eq!(config.trusted_proxies.len(), 2);
         assert!(config.trusted_proxies[1].contains(&"192.168.1.5".parse::<std::net::IpAddr>().unwrap()));
+    }
+
+    #[test]
+    fn s3_storage_needs_a_bucket() {
+        let err = Config::from_lookup(|n| (n == "STORAGE_BACKEND").then(|| "s3".into())).unwrap_err();
+        assert_eq!(err.name, "S3_BUCKET");
+        let vars = [("STORAGE_BACKEND", "s3"), ("S3_BUCKET", "dam-media"), ("S3_ENDPOINT", "http://minio:9000")];
+        let config = Config::from_lookup(|n| vars.iter().find(|(k, _)| *k == n).map(|(_, v)| v.to_string())).unwrap();
+        let s3 = config.s3.unwrap();
+        assert_eq!((s3.bucket.as_str(), s3.region.as_str(), s3.path_style), ("dam-media", "us-east-1", true));
+        assert!(Config::from_lookup(|n| (n == "STORAGE_BACKEND").then(|| "ftp".into())).is_err());
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use bytes::{Bytes, BytesMut};
 use futures::{Stream, StreamExt};
-use sea_orm::{ActiveModelTrait, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -20,7 +20,8 @@ use crate::{
     storage::{self, ObjectWriter},
 };
 
-/// Stores one file and queues it. On any error nothing is left behind: no object, no row.
+/// Stores one file and queues it, or returns the asset that already has its content. On any error
+/// nothing is left behind: no object, no row.
 pub async fn ingest_file<S, E>(services: &Services, uploader: &Actor, priority: Priority, filename: &str, body: S) -> Result<asset::Model>
 where
     S: Stream<Item = Result<Bytes, E>> + Unpin,
@@ -45,7 +46,7 @@ where
 
     let id = Uuid::now_v7();
     let key = storage::original_key(id, detected.extension);
-    let limit = services.config.max_upload_bytes;
+    let limit = services.max_upload_bytes();
     let mut writer = services.storage.begin_write(&key).await?;
     let copied = copy_hashing(&mut writer, head.freeze(), &mut body, limit).await;
     let (size, checksum) = match copied {
@@ -60,9 +61,20 @@ where
         }
     };
     writer.commit().await?;
+    if let Some(existing) = same_content(services, &checksum).await? {
+        services.storage.delete(&key).await?;
+        tracing::info!(asset_id = %existing.id, "upload has the content of an existing asset");
+        return Ok(existing);
+    }
 
     let stored = StoredOriginal { id, key, filename, kind: detected.kind, mime: detected.mime.to_owned(), size, checksum };
     record(services, uploader, priority, stored).await
+}
+
+/// The asset that already has this content (by SHA-256), if any: uploading it again returns that
+/// asset and processes nothing.
+pub async fn same_content(services: &Services, checksum: &str) -> Result<Option<asset::Model>> {
+    Ok(asset::Entity::find().filter(asset::Column::Checksum.eq(checksum)).one(&services.db).await?)
 }
 
 /// An original now in storage, about to become an asset.

@@ -10,7 +10,7 @@ use crate::{
     error::Result,
     accounts::login::LoginLimiter,
     pipeline::queue::JobQueue,
-    storage::{LocalStorage, Storage, UrlSigner},
+    storage::{Storage, UrlSigner},
 };
 
 #[derive(Clone, Debug)]
@@ -28,11 +28,18 @@ impl Services {
     /// Connects Postgres (creating and migrating the database if needed), storage and Redis.
     pub async fn start(config: Config) -> Result<Self> {
         let db = db::connect_and_migrate(&config.database_url).await?;
-        let storage = Storage::Local(LocalStorage::open_root(&config.storage_dir).await?);
+        let storage = Storage::open(&config).await?;
         let jobs = JobQueue::connect(&config.redis_url, &config.queue_namespace).await?;
         let login_limiter = LoginLimiter::new(config.login_rate_per_ip, config.login_rate_per_account);
         let signer = UrlSigner::load(&db, config.signing_key.as_deref(), config.signed_url_ttl_seconds).await?;
         Ok(Services { config: Arc::new(config), db, storage, jobs, login_limiter, signer })
+    }
+}
+
+impl Services {
+    /// The largest file accepted: MAX_UPLOAD_BYTES, or less if the storage backend cannot hold it.
+    pub fn max_upload_bytes(&self) -> u64 {
+        self.config.max_upload_bytes.min(self.storage.max_object_bytes())
     }
 }
 

@@ -2,18 +2,15 @@
 //! are appended at the offset the server reports, and when the last byte arrives the file becomes
 //! an asset — or, when the same content is already in the library, the existing asset.
 //!
-//! State lives in Postgres (`uploads`), bytes in storage's staging area, so any replica can take
-//! the next request. One request appends to an upload at a time: it holds a transaction-scoped
-//! advisory lock, which Postgres releases by itself if the server dies mid-request.
+//! State lives in Postgres (`uploads`), bytes in storage's staging area (see
+//! `storage::staging`), so any replica can take the next request. One request appends to an upload
+//! at a time: it holds a transaction-scoped advisory lock, which Postgres releases by itself if the
+//! server dies mid-request.
 //!
-//! SHA-256 is computed while streaming. A hasher is kept per process between requests of the same
-//! upload; a request that lands on another replica (or after a restart) re-hashes the stored
-//! prefix first.
-
-use std::{
-    collections::HashMap,
-    sync::{Mutex, OnceLock},
-};
+//! SHA-256 is computed while streaming, and the hasher's state is saved in the row with every
+//! request, so the next request — on any replica, after any restart — restores it instead of
+//! reading the stored prefix again. The type is judged from the first bytes as soon as they
+//! arrive, before anything else of the request is stored.
 
 use bytes::Bytes;
 use chrono::{Duration, Utc};
@@ -21,7 +18,10 @@ use futures::{Stream, StreamExt};
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, Set, Statement, TransactionTrait,
 };
-use sha2::{Digest, Sha256};
+use sha2::{
+    digest::common::hazmat::{SerializableState, SerializedState},
+    Digest, Sha256,
+};
 use uuid::Uuid;
 
 use crate::{
@@ -60,7 +60,7 @@ pub async fn create(services: &Services, actor: &Actor, new: NewUpload) -> Resul
     if new.length == 0 {
         return Err(Error::EmptyFile { filename });
     }
-    let limit = services.config.max_upload_bytes;
+    let limit = services.max_upload_bytes();
     if new.length > limit {
         return Err(Error::TooLarge { filename, limit_bytes: limit });
     }
@@ -77,6 +77,11 @@ pub async fn create(services: &Services, actor: &Actor, new: NewUpload) -> Resul
         kind: Set(None),
         extension: Set(None),
         asset_id: Set(None),
+        hash_state: Set(None),
+        original_id: Set(None),
+        multipart_id: Set(None),
+        parts: Set(Vec::new()),
+        tail: Set(None),
         expires_at: Set(now + expiry(services)),
         created_at: Set(now),
         updated_at: Set(now),
@@ -125,10 +130,15 @@ where
         return Err(Error::Conflict(format!("the upload is at byte {}, not {offset}", current.received)));
     }
 
-    let mut hasher = resume_hasher(services, id, offset).await?;
-    let mut chunk_hasher = checksum.as_ref().map(|_| Sha256::new());
-    let mut writer = services.storage.staged_writer(id, offset).await?;
     let length = current.length as u64;
+    let mut hasher = restore_hasher(&current)?;
+    let mut chunk_hasher = checksum.as_ref().map(|_| Sha256::new());
+    let mut writer = services.storage.staged_writer(&current).await?;
+    let mut judged = None;
+    let mut head = match current.mime {
+        None if offset > 0 => services.storage.staged_head(&current, SNIFF_LEN).await?,
+        _ => Vec::new(),
+    };
     let mut received = offset;
     let mut body = body;
     let mut interrupted = None;
@@ -141,7 +151,26 @@ where
             }
         };
         if received + chunk.len() as u64 > length {
+            writer.abandon(&current).await;
             return Err(Error::BadRequest(format!("the upload is {length} bytes long; this request goes past its end")));
+        }
+        if current.mime.is_none() && judged.is_none() {
+            head.extend(chunk.iter().take(SNIFF_LEN - head.len()));
+            if head.len() as u64 >= length.min(SNIFF_LEN as u64) {
+                match sniff::detect(&head, &current.filename) {
+                    Ok(detected) => {
+                        let original_id = Uuid::now_v7();
+                        writer.set_key(storage::original_key(original_id, detected.extension));
+                        judged = Some((detected, original_id));
+                    }
+                    Err(why) => {
+                        drop(txn);
+                        writer.abandon(&current).await;
+                        discard(services, &current).await?;
+                        return Err(Error::UnsupportedType { filename: current.filename, why });
+                    }
+                }
+            }
         }
         writer.write(&chunk).await?;
         hasher.update(&chunk);
@@ -152,28 +181,30 @@ where
     }
     if let (Some(expected), Some(h)) = (checksum, chunk_hasher) {
         if h.finalize().as_slice() != expected.sha256.as_slice() {
-            // Not counted: the next writer cuts the staged file back to `offset`.
+            // Not counted: the next request starts again from the row's offset.
+            writer.abandon(&current).await;
             return Err(Error::ChecksumMismatch);
         }
     }
-    writer.finish().await?;
+    let staged = writer.finish().await?;
 
-    let mut update = upload::ActiveModel { id: Set(id), received: Set(received as i64), updated_at: Set(Utc::now()), ..Default::default() };
-    update.expires_at = Set(Utc::now() + expiry(services));
-    if current.mime.is_none() && received >= length.min(SNIFF_LEN as u64) {
-        let head = services.storage.staged_head(id, SNIFF_LEN).await?;
-        match sniff::detect(&head, &current.filename) {
-            Ok(detected) => {
-                update.mime = Set(Some(detected.mime.to_owned()));
-                update.kind = Set(Some(detected.kind));
-                update.extension = Set(Some(detected.extension.to_owned()));
-            }
-            Err(why) => {
-                drop(txn);
-                discard(services, id).await?;
-                return Err(Error::UnsupportedType { filename: current.filename, why });
-            }
-        }
+    let now = Utc::now();
+    let mut update = upload::ActiveModel {
+        id: Set(id),
+        received: Set(received as i64),
+        hash_state: Set(Some(hasher.serialize().to_vec())),
+        multipart_id: Set(staged.multipart_id),
+        parts: Set(staged.parts),
+        tail: Set(staged.tail),
+        updated_at: Set(now),
+        expires_at: Set(now + expiry(services)),
+        ..Default::default()
+    };
+    if let Some((detected, original_id)) = judged {
+        update.mime = Set(Some(detected.mime.to_owned()));
+        update.kind = Set(Some(detected.kind));
+        update.extension = Set(Some(detected.extension.to_owned()));
+        update.original_id = Set(Some(original_id));
     }
     let mut upload = update.update(&txn).await?;
     txn.commit().await?;
@@ -182,7 +213,6 @@ where
     }
 
     if received < length {
-        remember_hasher(id, received, hasher);
         return Ok(Appended { upload, asset: None });
     }
     let done = complete(services, actor, &upload, hex::encode(hasher.finalize())).await?;
@@ -193,21 +223,17 @@ where
 /// The last byte arrived: the staged file becomes an original and an asset, unless the library
 /// already has this content (then that asset is the answer and nothing is processed again).
 async fn complete(services: &Services, actor: &Actor, upload: &upload::Model, checksum: String) -> Result<asset::Model> {
-    forget_hasher(upload.id);
-    let existing = asset::Entity::find().filter(asset::Column::Checksum.eq(&checksum)).one(&services.db).await?;
-    let asset = match existing {
+    let asset = match ingest::same_content(services, &checksum).await? {
         Some(existing) => {
-            services.storage.delete_staged(upload.id).await?;
+            services.storage.delete_staged(upload).await?;
             tracing::info!(upload_id = %upload.id, asset_id = %existing.id, "upload has the content of an existing asset");
             existing
         }
         None => {
-            let (Some(mime), Some(kind), Some(extension)) = (&upload.mime, upload.kind, &upload.extension) else {
+            let (Some(mime), Some(kind), Some(id)) = (&upload.mime, upload.kind, upload.original_id) else {
                 return Err(Error::BadRequest("the upload's type was never determined".into()));
             };
-            let id = Uuid::now_v7();
-            let key = storage::original_key(id, extension);
-            services.storage.promote_staged(upload.id, &key).await?;
+            let key = services.storage.promote_staged(upload).await?;
             let priority = if upload.priority == Priority::Bulk as i16 { Priority::Bulk } else { Priority::Interactive };
             let stored = ingest::StoredOriginal { id, key, filename: upload.filename.clone(), kind, mime: mime.clone(), size: upload.length as u64, checksum };
             ingest::record(services, actor, priority, stored).await?
@@ -224,13 +250,12 @@ async fn complete(services: &Services, actor: &Actor, upload: &upload::Model, ch
 
 /// Cancels an upload (tus termination): its staged bytes and its row go.
 pub async fn terminate(services: &Services, actor: &Actor, id: Uuid) -> Result<()> {
-    discard(services, owned(services, actor, id).await?.id).await
+    discard(services, &owned(services, actor, id).await?).await
 }
 
-async fn discard(services: &Services, id: Uuid) -> Result<()> {
-    forget_hasher(id);
-    services.storage.delete_staged(id).await?;
-    upload::Entity::delete_by_id(id).exec(&services.db).await?;
+async fn discard(services: &Services, upload: &upload::Model) -> Result<()> {
+    services.storage.delete_staged(upload).await?;
+    upload::Entity::delete_by_id(upload.id).exec(&services.db).await?;
     Ok(())
 }
 
@@ -238,39 +263,21 @@ async fn discard(services: &Services, id: Uuid) -> Result<()> {
 pub async fn remove_expired(services: &Services) -> Result<usize> {
     let expired = upload::Entity::find().filter(upload::Column::AssetId.is_null()).filter(upload::Column::ExpiresAt.lt(Utc::now())).all(&services.db).await?;
     for upload in &expired {
-        discard(services, upload.id).await?;
+        discard(services, upload).await?;
     }
     // Finished uploads are only kept for a while so a client can still ask what became of them.
     upload::Entity::delete_many().filter(upload::Column::AssetId.is_not_null()).filter(upload::Column::UpdatedAt.lt(Utc::now() - Duration::days(7))).exec(&services.db).await?;
     Ok(expired.len())
 }
 
-fn hashers() -> &'static Mutex<HashMap<Uuid, (u64, Sha256)>> {
-    static HASHERS: OnceLock<Mutex<HashMap<Uuid, (u64, Sha256)>>> = OnceLock::new();
-    HASHERS.get_or_init(Default::default)
-}
-
-fn remember_hasher(id: Uuid, offset: u64, hasher: Sha256) {
-    hashers().lock().expect("hasher map").insert(id, (offset, hasher));
-}
-
-fn forget_hasher(id: Uuid) {
-    hashers().lock().expect("hasher map").remove(&id);
-}
-
-/// The hash of the first `offset` bytes: this process's own if it has it, else from the stored bytes.
-async fn resume_hasher(services: &Services, id: Uuid, offset: u64) -> Result<Sha256> {
-    if let Some((at, hasher)) = hashers().lock().expect("hasher map").get(&id) {
-        if *at == offset {
-            return Ok(hasher.clone());
-        }
+/// The hash of the first `received` bytes, from the state saved with the row.
+fn restore_hasher(upload: &upload::Model) -> Result<Sha256> {
+    match &upload.hash_state {
+        None if upload.received == 0 => Ok(Sha256::new()),
+        None => Err(Error::Gone("this upload was started by an older version of the server; start it again".into())),
+        Some(saved) => SerializedState::<Sha256>::try_from(saved.as_slice())
+            .ok()
+            .and_then(|state| Sha256::deserialize(&state).ok())
+            .ok_or_else(|| Error::Gone("this upload's saved state is damaged; start it again".into())),
     }
-    let mut hasher = Sha256::new();
-    if offset > 0 {
-        let mut prefix = services.storage.staged_stream(id, offset).await?;
-        while let Some(chunk) = prefix.next().await {
-            hasher.update(&chunk.map_err(|source| storage::StorageError::Io { key: format!(".uploads/{id}"), source })?);
-        }
-    }
-    Ok(hasher)
 }

@@ -9,6 +9,7 @@ mod m20261128_000004_photo_metadata;
 mod m20261128_000005_documents;
 mod m20261128_000006_uploads;
 mod m20261128_000007_signing_key;
+mod m20261128_000008_upload_staging;
 
 pub struct Migrator;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000005_documents::Migration),
             Box::new(m20261128_000006_uploads::Migration),
             Box::new(m20261128_000007_signing_key::Migration),
+            Box::new(m20261128_000008_upload_staging::Migration),
         ]
     }
 }

@@ -9,7 +9,10 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use app::http::ApiError;
-use domain::{Error, Services};
+use domain::{
+    storage::{self, Storage},
+    Error, Services,
+};
 use serde::Deserialize;
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
@@ -24,7 +27,11 @@ pub struct SignedQuery {
 pub async fn serve(State(services): State<Services>, Path(key): Path<String>, Query(q): Query<SignedQuery>, request: Request) -> Result<Response, ApiError> {
     let now = chrono::Utc::now().timestamp();
     let download_as = services.signer.verify(&key, q.expires, q.name.as_deref(), &q.sig, now).map_err(Error::from)?;
-    let path = services.storage.local_path(&key).await.map_err(Error::from)?;
+    let Storage::Local(local) = &services.storage else {
+        // With S3 storage links point at the store itself; these URLs were never handed out.
+        return Err(Error::NotFound("file").into());
+    };
+    let path = local.existing_path(&key).await.map_err(Error::from)?;
     let served = ServeFile::new(path).oneshot(request).await.map_err(|e| Error::BadRequest(e.to_string()))?;
     let mut response = served.map(Body::new).into_response();
     let headers = response.headers_mut();
@@ -33,42 +40,18 @@ pub async fn serve(State(services): State<Services>, Path(key): Path<String>, Qu
     headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox"));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=300"));
     if let Some(name) = download_as {
-        if let Ok(value) = HeaderValue::from_str(&content_disposition(&name)) {
+        if let Ok(value) = HeaderValue::from_str(&storage::content_disposition(&name)) {
             headers.insert(header::CONTENT_DISPOSITION, value);
         }
     }
     Ok(response)
 }
 
-/// A redirect to a signed link for `key`; short-cached so a page showing many thumbnails does not
-/// ask again on every scroll.
-pub fn redirect_to(services: &Services, key: &str, download_as: Option<&str>) -> Response {
-    let url = services.signer.url(key, download_as, chrono::Utc::now().timestamp());
+/// A redirect to a short-lived link for `key` (signed `/files/…` or presigned S3); short-cached so
+/// a page showing many thumbnails does not ask again on every scroll.
+pub async fn redirect_to(services: &Services, key: &str, download_as: Option<&str>) -> Result<Response, ApiError> {
+    let url = services.storage.download_url(&services.signer, key, download_as).await.map_err(Error::from)?;
     let mut response = axum::response::Redirect::temporary(&url).into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=60"));
-    response
-}
-
-/// `attachment` with an ASCII fallback name and the exact name in RFC 5987 form.
-fn content_disposition(name: &str) -> String {
-    let ascii: String = name.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' }).collect();
-    let encoded: String = name
-        .bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect();
-    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::content_disposition;
-
-    #[test]
-    fn download_names_cannot_break_the_header() {
-        assert_eq!(
-            content_disposition("a \"b\".jpg"),
-            "attachment; filename=\"a _b_.jpg\"; filename*=UTF-8''a%20%22b%22.jpg"
-        );
-        assert!(content_disposition("été\r\n.png").starts_with("attachment; filename=\"_t___.png\""));
-    }
+    Ok(response)
 }

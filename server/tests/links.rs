@@ -16,9 +16,7 @@ async fn files_open_through_signed_links_that_cannot_be_altered_or_reused_late()
 
     let no_redirects = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let token = app.token_for(&app.create_user(domain::policy::Role::Viewer).await).await;
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert(reqwest::header::AUTHORIZATION, format!("Bearer {token}").parse().unwrap());
-    let viewer = reqwest::Client::builder().default_headers(headers).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let viewer = common::bearer_client_no_redirect(&token);
     let redirect = viewer.get(app.url(&asset.original_url)).send().await.unwrap();
     assert_eq!(redirect.status(), 307);
     let link = redirect.headers()["location"].to_str().unwrap().to_owned();

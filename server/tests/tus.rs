@@ -17,17 +17,9 @@ use reqwest::StatusCode;
 
 const MIB: usize = 1 << 20;
 
-/// A PDF-looking file of `size` bytes (accepted by the content check), the rest pseudo-random.
+/// A PDF-looking file of `size` bytes, written to `dir`.
 fn sample_file(dir: &Path, size: usize, seed: u32) -> (PathBuf, Vec<u8>) {
-    let mut bytes = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
-    let mut state = seed.wrapping_mul(2_654_435_761).max(1);
-    while bytes.len() < size {
-        state ^= state << 13;
-        state ^= state >> 17;
-        state ^= state << 5;
-        bytes.extend_from_slice(&state.to_le_bytes());
-    }
-    bytes.truncate(size);
+    let bytes = common::pdf_like(size, seed);
     let path = dir.join(format!("sample-{seed}.pdf"));
     std::fs::write(&path, &bytes).unwrap();
     (path, bytes)

@@ -140,8 +140,9 @@ async fn a_request_without_files_is_a_400() {
 #[tokio::test]
 async fn assets_are_listed_newest_first_in_pages() {
     let app = spawn_app().await;
-    for name in ["first.png", "second.png", "third.png"] {
-        assert_eq!(app.upload(&[(name, png(32, 32))]).await.status(), 201);
+    // Different content each: the same content again would be the same asset.
+    for (width, name) in [(32, "first.png"), (33, "second.png"), (34, "third.png")] {
+        assert_eq!(app.upload(&[(name, png(width, 32))]).await.status(), 201);
     }
 
     let page1: AssetPage = app.client.get(app.url("/api/assets?per_page=2")).send().await.unwrap().json().await.unwrap();

@@ -18,9 +18,25 @@ pub struct Model {
     pub kind: Option<AssetKind>,
     pub extension: Option<String>,
     pub asset_id: Option<Uuid>,
+    /// SHA-256 state after `received` bytes (sha2's serialized state).
+    pub hash_state: Option<Vec<u8>>,
+    /// The id the asset gets; its original's key is fixed with it once the type is known.
+    pub original_id: Option<Uuid>,
+    /// S3 only: the multipart upload receiving the parts, their ETags in order, and the bytes
+    /// after the last whole part.
+    pub multipart_id: Option<String>,
+    pub parts: Vec<String>,
+    pub tail: Option<Vec<u8>>,
     pub expires_at: DateTimeUtc,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+}
+
+impl Model {
+    /// Where the finished file goes, once the type (and so the extension) is known.
+    pub fn original_key(&self) -> Option<String> {
+        Some(crate::storage::original_key(self.original_id?, self.extension.as_deref()?))
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -5,12 +5,15 @@
 //! failed or abandoned upload never leaves a half-written object behind.
 
 mod local;
+mod local_file;
+mod s3;
 mod signed;
 mod staging;
 
-
 pub use local::{LocalStorage, LocalWriter};
-pub use signed::{SignatureError, UrlSigner};
+pub use local_file::LocalFile;
+pub use s3::{S3Storage, S3Writer, PART_SIZE};
+pub use signed::{content_disposition, SignatureError, UrlSigner};
 pub use staging::StagedWriter;
 
 #[derive(Debug, thiserror::Error)]
@@ -21,6 +24,8 @@ pub enum StorageError {
     InvalidKey(String),
     #[error("i/o error on {key}: {source}")]
     Io { key: String, source: std::io::Error },
+    #[error("object store error on {key:?}: {message}")]
+    Backend { key: String, message: String },
 }
 
 /// The configured backend. An enum rather than a trait object: the set of backends is closed and
@@ -28,16 +33,35 @@ pub enum StorageError {
 #[derive(Clone, Debug)]
 pub enum Storage {
     Local(LocalStorage),
+    S3(S3Storage),
 }
 
 pub enum ObjectWriter {
     Local(LocalWriter),
+    S3(S3Writer),
 }
 
 impl Storage {
+    /// The backend the configuration names: S3 when STORAGE_BACKEND=s3, else STORAGE_DIR.
+    pub async fn open(config: &crate::config::Config) -> Result<Self, StorageError> {
+        Ok(match &config.s3 {
+            Some(s3) => Storage::S3(S3Storage::connect(s3, &config.storage_dir).await?),
+            None => Storage::Local(LocalStorage::open_root(&config.storage_dir).await?),
+        })
+    }
+
+    /// The largest object the backend can take (S3: 10 000 parts of PART_SIZE).
+    pub fn max_object_bytes(&self) -> u64 {
+        match self {
+            Storage::Local(_) => u64::MAX,
+            Storage::S3(_) => 10_000 * PART_SIZE as u64,
+        }
+    }
+
     pub async fn begin_write(&self, key: &str) -> Result<ObjectWriter, StorageError> {
         match self {
             Storage::Local(s) => s.begin_write(key).await.map(ObjectWriter::Local),
+            Storage::S3(s) => s.begin_write(key).map(ObjectWriter::S3),
         }
     }
 
@@ -66,19 +90,32 @@ impl Storage {
     pub async fn read(&self, key: &str) -> Result<Vec<u8>, StorageError> {
         match self {
             Storage::Local(s) => s.read(key).await,
+            Storage::S3(s) => s.read(key).await,
         }
     }
 
-    /// A path on this machine holding the object, for libraries that read files (FFmpeg).
-    pub async fn local_path(&self, key: &str) -> Result<std::path::PathBuf, StorageError> {
+    /// A file on this machine holding the object, for tools that read files (FFmpeg, pdftoppm):
+    /// the object itself on local storage, a scratch copy (deleted with the handle) on S3.
+    pub async fn local_file(&self, key: &str) -> Result<LocalFile, StorageError> {
         match self {
-            Storage::Local(s) => s.existing_path(key).await,
+            Storage::Local(s) => s.existing_path(key).await.map(LocalFile::kept),
+            Storage::S3(s) => s.local_copy(key).await,
         }
     }
 
     pub async fn delete(&self, key: &str) -> Result<(), StorageError> {
         match self {
             Storage::Local(s) => s.delete(key).await,
+            Storage::S3(s) => s.delete(key).await,
+        }
+    }
+
+    /// A short-lived link to the object: HMAC-signed `/files/…` on local storage (served by the
+    /// app), a presigned URL on S3 (served by the store itself).
+    pub async fn download_url(&self, signer: &UrlSigner, key: &str, download_as: Option<&str>) -> Result<String, StorageError> {
+        match self {
+            Storage::Local(_) => Ok(signer.url(key, download_as, chrono::Utc::now().timestamp())),
+            Storage::S3(s) => s.presigned_get(key, download_as, signer.ttl_seconds()).await,
         }
     }
 }
@@ -87,6 +124,7 @@ impl ObjectWriter {
     pub async fn write(&mut self, chunk: &[u8]) -> Result<(), StorageError> {
         match self {
             ObjectWriter::Local(w) => w.write(chunk).await,
+            ObjectWriter::S3(w) => w.write(chunk).await,
         }
     }
 
@@ -94,6 +132,7 @@ impl ObjectWriter {
     pub async fn commit(self) -> Result<(), StorageError> {
         match self {
             ObjectWriter::Local(w) => w.commit().await,
+            ObjectWriter::S3(w) => w.commit().await,
         }
     }
 
@@ -101,6 +140,7 @@ impl ObjectWriter {
     pub async fn abort(self) {
         match self {
             ObjectWriter::Local(w) => w.abort().await,
+            ObjectWriter::S3(w) => w.abort().await,
         }
     }
 }

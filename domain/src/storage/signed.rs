@@ -4,7 +4,7 @@
 //! expires, and changing any part of it breaks the signature.
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Statement};
 use sha2::{Digest, Sha256};
 
@@ -49,6 +49,11 @@ impl UrlSigner {
         let row = db.query_one(Statement::from_string(backend, "SELECT value FROM app_secrets WHERE name = 'url_signing_key'")).await?.ok_or_else(|| DbErr::RecordNotFound("url_signing_key".into()))?;
         let stored: Vec<u8> = row.try_get("", "value")?;
         Ok(UrlSigner::new(&stored, ttl_seconds))
+    }
+
+    /// How long a link lasts (at least), for presigned S3 links too.
+    pub fn ttl_seconds(&self) -> u32 {
+        self.ttl.clamp(10, 604_800) as u32
     }
 
     /// A URL for `key`, valid for at least one TTL. Expiry is rounded up to a whole TTL so the
@@ -100,9 +105,25 @@ impl UrlSigner {
     }
 }
 
+/// `attachment` with an ASCII fallback name and the exact name in RFC 5987 form.
+pub fn content_disposition(name: &str) -> String {
+    let ascii: String = name.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' }).collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect();
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn download_names_cannot_break_the_header() {
+        assert_eq!(content_disposition("a \"b\".jpg"), "attachment; filename=\"a _b_.jpg\"; filename*=UTF-8''a%20%22b%22.jpg");
+        assert!(content_disposition("été\r\n.png").starts_with("attachment; filename=\"_t___.png\""));
+    }
 
     fn parts(url: &str) -> (String, i64, Option<String>, String) {
         let (path, query) = url.split_once('?').unwrap();

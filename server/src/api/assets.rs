@@ -98,19 +98,19 @@ async fn poster(access: Access, State(services): State<Services>, Path(id): Path
 async fn transcode(access: Access, State(services): State<Services>, Path(id): Path<Uuid>, Query(q): Query<FormatQuery>) -> Result<Response, ApiError> {
     access.require(Permission::Browse)?;
     let (key, _mime) = catalog::derivative_path(&services.db, id, DerivativeKind::Transcode, q.format.as_deref().unwrap_or("720p")).await?;
-    Ok(files::redirect_to(&services, &key, None))
+    files::redirect_to(&services, &key, None).await
 }
 
 async fn derivative(access: Access, services: Services, id: Uuid, kind: DerivativeKind, q: FormatQuery) -> Result<Response, ApiError> {
     access.require(Permission::Browse)?;
     let (key, _mime) = catalog::derivative_path(&services.db, id, kind, q.format.as_deref().unwrap_or("jpg")).await?;
-    Ok(files::redirect_to(&services, &key, None))
+    files::redirect_to(&services, &key, None).await
 }
 
 async fn original(access: Access, State(services): State<Services>, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
     access.require(Permission::Browse)?;
     let asset = asset::Entity::find_by_id(id).one(&services.db).await.map_err(Error::from)?.ok_or(Error::NotFound("asset"))?;
-    Ok(files::redirect_to(&services, &asset.original_path, Some(&asset.original_filename)))
+    files::redirect_to(&services, &asset.original_path, Some(&asset.original_filename)).await
 }
 
 /// Processes an asset again (a failed one after its cause was fixed, or to regenerate derivatives),

@@ -46,7 +46,7 @@ async fn options(State(services): State<Services>) -> Response {
     let headers = [
         ("tus-version", TUS_VERSION.to_owned()),
         ("tus-extension", "creation,creation-with-upload,termination,expiration,checksum".to_owned()),
-        ("tus-max-size", services.config.max_upload_bytes.to_string()),
+        ("tus-max-size", services.max_upload_bytes().to_string()),
         ("tus-checksum-algorithm", "sha256".to_owned()),
     ];
     (StatusCode::NO_CONTENT, headers).into_response()

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod s3_server;
+
 use std::{path::PathBuf, time::Duration};
 
 use domain::{
@@ -97,6 +99,13 @@ pub fn bearer_client(secret: &str) -> reqwest::Client {
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert(reqwest::header::AUTHORIZATION, format!("Bearer {secret}").parse().unwrap());
     reqwest::Client::builder().default_headers(headers).build().unwrap()
+}
+
+/// A bearer client that shows redirects instead of following them (to see where links point).
+pub fn bearer_client_no_redirect(secret: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(reqwest::header::AUTHORIZATION, format!("Bearer {secret}").parse().unwrap());
+    reqwest::Client::builder().default_headers(headers).redirect(reqwest::redirect::Policy::none()).build().unwrap()
 }
 
 /// A client that keeps cookies, as a browser would.
@@ -217,6 +226,20 @@ pub fn form(files: &[(&str, Vec<u8>)]) -> reqwest::multipart::Form {
 /// A real JPEG of the given size (a gradient, so it compresses like a photo rather than a blank).
 pub fn jpeg(width: u32, height: u32) -> Vec<u8> {
     encode(width, height, ImageFormat::Jpeg)
+}
+
+/// A PDF-looking file of `size` bytes (accepted by the content check), the rest pseudo-random.
+pub fn pdf_like(size: usize, seed: u32) -> Vec<u8> {
+    let mut bytes = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    let mut state = seed.wrapping_mul(2_654_435_761).max(1);
+    while bytes.len() < size {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        bytes.extend_from_slice(&state.to_le_bytes());
+    }
+    bytes.truncate(size);
+    bytes
 }
 
 pub fn png(width: u32, height: u32) -> Vec<u8> {

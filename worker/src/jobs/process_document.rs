@@ -20,7 +20,7 @@ pub async fn process_document(job: ProcessAsset, ctx: Data<JobContext>) -> Resul
         if asset.mime != "application/pdf" {
             return Ok(Done { width: None, height: None, photo: None, extra });
         }
-        let path = services.storage.local_path(&asset.original_path).await?;
+        let path = services.storage.local_file(&asset.original_path).await?;
         let info = pdf::info(&path).await.map_err(job_error)?;
         let scratch = tempfile::tempdir().map_err(|e| JobError::Transient(format!("no scratch space to draw the page: {e}")))?;
         let page = pdf::first_page_png(&path, scratch.path(), PREVIEW_SIZE).await.map_err(job_error)?;

@@ -35,7 +35,7 @@ fn is_heif(mime: &str) -> bool {
 }
 
 async fn heif_as_png(services: &Services, asset: &asset::Model) -> Result<Vec<u8>, JobError> {
-    let path = services.storage.local_path(&asset.original_path).await?;
+    let path = services.storage.local_file(&asset.original_path).await?;
     let scratch = tempfile::tempdir().map_err(|e| JobError::Transient(format!("no scratch space to decode the image: {e}")))?;
     heif::to_png(&path, scratch.path(), services.config.max_image_pixels).await.map_err(|e| match e {
         HeifError::Bad(failure) => JobError::Permanent(runner::sentence(&failure.to_string())),

@@ -21,7 +21,7 @@ pub async fn process_video(job: ProcessAsset, ctx: Data<JobContext>) -> Result<(
     let ctx: &JobContext = &ctx;
     runner::run(ctx, job, |asset| async move {
         let services = &ctx.services;
-        let path = services.storage.local_path(&asset.original_path).await?;
+        let path = services.storage.local_file(&asset.original_path).await?;
         let (max_pixels, preset) = (services.config.max_image_pixels, services.config.video_preset.clone());
         let scratch = tempfile::tempdir().map_err(|e| JobError::Transient(format!("no scratch space for the transcode: {e}")))?;
         let out_dir = scratch.path().to_owned();
