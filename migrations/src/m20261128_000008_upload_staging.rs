@@ -11,9 +11,11 @@ ALTER TABLE uploads
     ADD COLUMN original_id  uuid,
     ADD COLUMN multipart_id text,
     ADD COLUMN parts        text[] NOT NULL DEFAULT '{}',
-    ADD COLUMN tail         bytea;
+    ADD COLUMN tail         bytea,
+    -- Direct uploads: the browser PUTs the file to a presigned S3 link, then the API confirms.
+    ADD COLUMN direct       boolean NOT NULL DEFAULT false;
 "#;
 
 const DOWN: &str = r#"
-ALTER TABLE uploads DROP COLUMN hash_state, DROP COLUMN original_id, DROP COLUMN multipart_id, DROP COLUMN parts, DROP COLUMN tail;
+ALTER TABLE uploads DROP COLUMN hash_state, DROP COLUMN original_id, DROP COLUMN multipart_id, DROP COLUMN parts, DROP COLUMN tail, DROP COLUMN direct;
 "#;

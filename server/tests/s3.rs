@@ -272,3 +272,56 @@ async fn resumable_uploads_on_s3_send_whole_parts_and_keep_the_tail_in_the_datab
 
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn a_browser_can_put_straight_to_s3_and_the_api_checks_what_arrived() {
+    use domain::dto::{AssetView, DirectUploadTicket, NewDirectUpload};
+    let server = S3Server::start().await;
+    let app = spawn_on_s3(&server, false).await;
+    let bucket_dir = server.root.join(app.services.config.s3.as_ref().unwrap().bucket.as_str());
+    let start = |filename: &str, size: usize| {
+        let new = NewDirectUpload { filename: filename.into(), size: size as u64, bulk: false };
+        let request = app.client.post(app.url("/api/uploads/direct")).json(&new);
+        async move {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::CREATED);
+            response.json::<DirectUploadTicket>().await.unwrap()
+        }
+    };
+
+    let photo = common::jpeg(1200, 800);
+    let ticket = start("launch poster.jpg", photo.len()).await;
+    assert!(ticket.put_url.starts_with(&server.endpoint) && ticket.put_url.contains("X-Amz-Signature="), "{}", ticket.put_url);
+    let early = app.client.post(app.url(&ticket.confirm_url)).send().await.unwrap();
+    assert_eq!(early.status(), StatusCode::CONFLICT, "nothing was PUT yet");
+    // The link is the permission: no token, as from a browser.
+    let put = app.anonymous.put(&ticket.put_url).body(photo.clone()).send().await.unwrap();
+    assert!(put.status().is_success(), "{}", put.status());
+    let confirmed = app.client.post(app.url(&ticket.confirm_url)).send().await.unwrap();
+    assert_eq!(confirmed.status(), StatusCode::OK);
+    let asset: AssetView = confirmed.json().await.unwrap();
+    assert_eq!((asset.filename.as_str(), asset.mime.as_str(), asset.size), ("launch poster.jpg", "image/jpeg", photo.len() as i64));
+    let original = std::fs::read(bucket_dir.join(format!("originals/{}.jpg", asset.id))).unwrap();
+    assert!(original == photo);
+    assert!(!bucket_dir.join(format!("incoming/{}", ticket.id)).exists(), "the incoming copy is removed");
+    let again: AssetView = app.client.post(app.url(&ticket.confirm_url)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(again.id, asset.id, "confirming twice is the same asset");
+    assert_eq!(app.anonymous.post(app.url(&ticket.confirm_url)).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+
+    // Content, not the name, decides; a refused file is removed from the store.
+    let disguised = b"<html><script>alert(1)</script></html>".to_vec();
+    let ticket = start("innocent.jpg", disguised.len()).await;
+    app.anonymous.put(&ticket.put_url).body(disguised).send().await.unwrap();
+    let refused = app.client.post(app.url(&ticket.confirm_url)).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(!bucket_dir.join(format!("incoming/{}", ticket.id)).exists());
+
+    // Fewer bytes than announced: refused, and the PUT can be made again.
+    let ticket = start("short.png", 5000).await;
+    app.anonymous.put(&ticket.put_url).body(common::png(8, 8)).send().await.unwrap();
+    let short = app.client.post(app.url(&ticket.confirm_url)).send().await.unwrap();
+    assert_eq!(short.status(), StatusCode::BAD_REQUEST);
+    assert!(short.text().await.unwrap().contains("send the file again"));
+
+    app.cleanup().await;
+}

@@ -182,6 +182,25 @@ pub struct UploadReport {
     pub rejected: Vec<RejectedFile>,
 }
 
+/// Asks for a direct upload (S3 storage): the file goes to `put_url`, then to `confirm_url`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NewDirectUpload {
+    pub filename: String,
+    /// Exactly the number of bytes that will be PUT.
+    pub size: u64,
+    #[serde(default)]
+    pub bulk: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DirectUploadTicket {
+    pub id: uuid::Uuid,
+    /// A presigned link: `PUT` the file's bytes there, nothing else.
+    pub put_url: String,
+    /// `POST` here once the PUT succeeded; the answer is the asset.
+    pub confirm_url: String,
+}
+
 pub const DEFAULT_PAGE_SIZE: u64 = 48;
 pub const MAX_PAGE_SIZE: u64 = 200;
 

@@ -27,6 +27,8 @@ pub struct Model {
     pub multipart_id: Option<String>,
     pub parts: Vec<String>,
     pub tail: Option<Vec<u8>>,
+    /// Sent by the browser straight to S3 with a presigned PUT (see `uploads::direct`).
+    pub direct: bool,
     pub expires_at: DateTimeUtc,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

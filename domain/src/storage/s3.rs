@@ -133,7 +133,16 @@ impl S3Storage {
         }
     }
 
-    /// Bytes `start..end` of the object.
+    /// The object's bytes as they arrive.
+    pub async fn read_stream(&self, key: &str) -> Result<futures::stream::BoxStream<'static, Result<bytes::Bytes, StorageError>>, StorageError> {
+        use futures::StreamExt;
+        validate_key(key)?;
+        let response = self.bucket.get_object_stream(key).await.map_err(s3_err(key))?;
+        let key = key.to_owned();
+        Ok(response.bytes.map(move |chunk| chunk.map_err(|e| s3_err(&key)(e))).boxed())
+    }
+
+    /// Bytes `start..=end_inclusive` of the object.
     pub async fn read_range(&self, key: &str, start: u64, end_inclusive: u64) -> Result<Vec<u8>, StorageError> {
         validate_key(key)?;
         Ok(self.bucket.get_object_range(key, start, Some(end_inclusive)).await.map_err(s3_err(key))?.to_vec())

@@ -130,6 +130,7 @@ impl Storage {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io(".uploads")(e)),
                 _ => Ok(()),
             },
+            Storage::S3(s3) if upload.direct => s3.delete(&crate::uploads::direct::incoming_key(upload.id)).await,
             Storage::S3(s3) => match (&upload.multipart_id, upload.original_key()) {
                 (Some(multipart_id), Some(key)) => match s3.bucket().abort_upload(&key, multipart_id).await {
                     Ok(()) | Err(::s3::error::S3Error::HttpFailWithBody(404, _)) => Ok(()),

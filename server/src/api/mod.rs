@@ -5,6 +5,7 @@ mod assets;
 mod audit;
 mod auth;
 mod credentials;
+mod direct_uploads;
 mod queues;
 mod uploads;
 mod users;
@@ -14,5 +15,5 @@ use axum::Router;
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(assets::routes()).merge(auth::routes()).merge(users::routes()).merge(credentials::routes()).merge(audit::routes()).merge(queues::routes()).merge(uploads::routes())
+    Router::new().merge(assets::routes()).merge(auth::routes()).merge(users::routes()).merge(credentials::routes()).merge(audit::routes()).merge(queues::routes()).merge(uploads::routes()).merge(direct_uploads::routes())
 }

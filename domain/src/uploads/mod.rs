@@ -24,6 +24,8 @@ use sha2::{
 };
 use uuid::Uuid;
 
+pub mod direct;
+
 use crate::{
     audit::{self, Actor, Target},
     entities::{asset, upload},
@@ -56,11 +58,15 @@ pub struct Appended {
 }
 
 pub async fn create(services: &Services, actor: &Actor, new: NewUpload) -> Result<upload::Model> {
+    insert(services, actor, new, false).await
+}
+
+async fn insert(services: &Services, actor: &Actor, new: NewUpload, direct: bool) -> Result<upload::Model> {
     let filename = display_name(&new.filename);
     if new.length == 0 {
         return Err(Error::EmptyFile { filename });
     }
-    let limit = services.max_upload_bytes();
+    let limit = if direct { services.max_upload_bytes().min(direct::MAX_PUT_BYTES) } else { services.max_upload_bytes() };
     if new.length > limit {
         return Err(Error::TooLarge { filename, limit_bytes: limit });
     }
@@ -82,6 +88,7 @@ pub async fn create(services: &Services, actor: &Actor, new: NewUpload) -> Resul
         multipart_id: Set(None),
         parts: Set(Vec::new()),
         tail: Set(None),
+        direct: Set(direct),
         expires_at: Set(now + expiry(services)),
         created_at: Set(now),
         updated_at: Set(now),
@@ -103,7 +110,7 @@ pub async fn find(services: &Services, actor: &Actor, id: Uuid) -> Result<upload
 }
 
 /// The upload if it exists and `actor` started it, expired or not.
-async fn owned(services: &Services, actor: &Actor, id: Uuid) -> Result<upload::Model> {
+pub(crate) async fn owned(services: &Services, actor: &Actor, id: Uuid) -> Result<upload::Model> {
     upload::Entity::find_by_id(id).one(&services.db).await?.filter(|u| u.created_by == actor.user_id).ok_or(Error::NotFound("upload"))
 }
 
@@ -126,6 +133,9 @@ where
     }
     // Read under the lock: a request that just finished may have moved the offset.
     let current = upload::Entity::find_by_id(id).one(&txn).await?.ok_or(Error::NotFound("upload"))?;
+    if current.direct {
+        return Err(Error::Conflict("this upload goes straight to storage with its upload link; confirm it instead".into()));
+    }
     if current.asset_id.is_some() || current.received as u64 != offset {
         return Err(Error::Conflict(format!("the upload is at byte {}, not {offset}", current.received)));
     }
@@ -239,13 +249,19 @@ async fn complete(services: &Services, actor: &Actor, upload: &upload::Model, ch
             ingest::record(services, actor, priority, stored).await?
         }
     };
+    settle(services, actor, upload, &asset).await?;
+    Ok(asset)
+}
+
+/// Records which asset an upload became (clients may still ask for a while) and audits it.
+async fn settle(services: &Services, actor: &Actor, upload: &upload::Model, asset: &asset::Model) -> Result<()> {
     upload::Entity::update_many()
         .col_expr(upload::Column::AssetId, Expr::value(asset.id))
         .filter(upload::Column::Id.eq(upload.id))
         .exec(&services.db)
         .await?;
     audit::record(&services.db, actor, "upload.complete", Some(Target::asset(asset.id)), serde_json::json!({ "upload": upload.id, "size": upload.length })).await?;
-    Ok(asset)
+    Ok(())
 }
 
 /// Cancels an upload (tus termination): its staged bytes and its row go.
@@ -253,7 +269,7 @@ pub async fn terminate(services: &Services, actor: &Actor, id: Uuid) -> Result<(
     discard(services, &owned(services, actor, id).await?).await
 }
 
-async fn discard(services: &Services, upload: &upload::Model) -> Result<()> {
+pub(crate) async fn discard(services: &Services, upload: &upload::Model) -> Result<()> {
     services.storage.delete_staged(upload).await?;
     upload::Entity::delete_by_id(upload.id).exec(&services.db).await?;
     Ok(())
