@@ -26,8 +26,10 @@ pub fn Header() -> impl IntoView {
                         match me.await {
                             Ok(Some(user)) => {
                                 let admin = policy::allows(user.role, Permission::ManageUsers);
+                                let trash = policy::allows(user.role, Permission::TrashOwn);
                                 view! {
                                     <a href="/">"Library"</a>
+                                    {trash.then(|| view! { <a href="/trash">"Trash"</a> })}
                                     {admin.then(|| view! {
                                         <a href="/admin/users">"Users"</a>
                                         <a href="/admin/audit">"Audit log"</a>

@@ -57,6 +57,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <p>"Page not found."</p> }>
                     <Route path=path!("") view=gallery::GalleryPage ssr=SsrMode::Async/>
                     <Route path=path!("assets/:id") view=gallery::asset_page::AssetPage ssr=SsrMode::Async/>
+                    <Route path=path!("trash") view=gallery::trash_page::TrashPage ssr=SsrMode::Async/>
                     <Route path=path!("login") view=account::login::LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("settings") view=account::settings::SettingsPage ssr=SsrMode::Async/>
                     <Route path=path!("admin/users") view=admin::users::UsersPage ssr=SsrMode::Async/>

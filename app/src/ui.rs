@@ -19,6 +19,13 @@ pub fn use_current_user() -> CurrentUser {
     expect_context::<CurrentUser>()
 }
 
+/// Whether the signed-in person may do `permission` (false while loading or signed out). The
+/// server checks again on every call; this only decides what to offer.
+pub fn may(permission: Permission) -> impl Fn() -> bool + Copy + Send + Sync + 'static {
+    let me = use_current_user();
+    move || me.get().and_then(Result::ok).flatten().is_some_and(|u| policy::allows(u.role, permission))
+}
+
 /// The message of a server function error, without the framework's prefix.
 pub fn error_text(error: &ServerFnError) -> String {
     match error {

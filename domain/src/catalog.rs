@@ -1,29 +1,15 @@
-//! Reading the library: pages of assets and single assets, with their derivatives, as DTOs.
+//! Assets as the API shows them: with their derivatives and tags (searching is `library::search`).
 
 use std::collections::HashMap;
 
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Statement};
 use uuid::Uuid;
 
 use crate::{
-    dto::{AssetPage, AssetView, DerivativeKind, DerivativeView, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE},
+    dto::{AssetView, DerivativeKind, DerivativeView, TagView},
     entities::{asset, asset_version},
     error::{Error, Result},
 };
-
-/// Newest first; `page` counts from 1.
-pub async fn list_assets(db: &DatabaseConnection, page: Option<u64>, per_page: Option<u64>) -> Result<AssetPage> {
-    let page = page.unwrap_or(1).max(1);
-    let per_page = per_page.unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE);
-    let paginator = asset::Entity::find()
-        .order_by_desc(asset::Column::CreatedAt)
-        .order_by_desc(asset::Column::Id)
-        .paginate(db, per_page);
-    let total = paginator.num_items().await?;
-    let assets = paginator.fetch_page(page - 1).await?;
-    let items = with_derivatives(db, assets).await?;
-    Ok(AssetPage { items, page, per_page, total })
-}
 
 pub async fn get_asset(db: &DatabaseConnection, id: Uuid) -> Result<AssetView> {
     let asset = asset::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound("asset"))?;
@@ -42,20 +28,37 @@ pub async fn derivative_path(db: &DatabaseConnection, id: Uuid, kind: Derivative
     Ok((version.path, version.mime))
 }
 
-async fn with_derivatives(db: &DatabaseConnection, assets: Vec<asset::Model>) -> Result<Vec<AssetView>> {
+/// The API's views of `assets`, with their derivatives and tags (two queries for the whole page).
+pub async fn with_derivatives(db: &DatabaseConnection, assets: Vec<asset::Model>) -> Result<Vec<AssetView>> {
     let ids: Vec<Uuid> = assets.iter().map(|a| a.id).collect();
     let mut by_asset: HashMap<Uuid, Vec<asset_version::Model>> = HashMap::new();
+    let mut auto_tags: HashMap<Uuid, Vec<String>> = HashMap::new();
     if !ids.is_empty() {
         let versions = asset_version::Entity::find()
-            .filter(asset_version::Column::AssetId.is_in(ids))
+            .filter(asset_version::Column::AssetId.is_in(ids.clone()))
             .order_by_asc(asset_version::Column::Width)
             .all(db)
             .await?;
         for v in versions {
             by_asset.entry(v.asset_id).or_default().push(v);
         }
+        let sql = "SELECT at.asset_id, t.name FROM asset_tags at JOIN tags t ON t.id = at.tag_id WHERE at.asset_id = ANY($1) AND at.source = 'auto' AND NOT at.removed";
+        for row in db.query_all(Statement::from_sql_and_values(DatabaseBackend::Postgres, sql, [ids.into()])).await? {
+            auto_tags.entry(row.try_get("", "asset_id")?).or_default().push(row.try_get("", "name")?);
+        }
     }
-    Ok(assets.into_iter().map(|a| { let versions = by_asset.remove(&a.id).unwrap_or_default(); to_view(a, versions) }).collect())
+    Ok(assets
+        .into_iter()
+        .map(|a| {
+            let versions = by_asset.remove(&a.id).unwrap_or_default();
+            let auto = auto_tags.remove(&a.id).unwrap_or_default();
+            let mut view = to_view(a, versions);
+            for tag in &mut view.tags {
+                tag.auto = auto.contains(&tag.name);
+            }
+            view
+        })
+        .collect())
 }
 
 /// The API's view of an asset and its derivatives.
@@ -96,6 +99,11 @@ pub fn to_view(asset: asset::Model, versions: Vec<asset_version::Model>) -> Asse
         camera_make: asset.camera_make,
         camera_model: asset.camera_model,
         metadata: asset.metadata,
+        title: asset.title,
+        description: asset.description,
+        tags: asset.tags.into_iter().map(|name| TagView { name, auto: false }).collect(),
+        duration_ms: asset.duration_ms,
+        deleted_at: asset.deleted_at,
     }
 }
 

@@ -119,6 +119,11 @@ pub async fn record(services: &Services, uploader: &Actor, priority: Priority, s
         taken_at: Set(None),
         camera_make: Set(None),
         camera_model: Set(None),
+        title: Set(String::new()),
+        description: Set(String::new()),
+        duration_ms: Set(None),
+        deleted_at: Set(None),
+        tags: Set(Vec::new()),
     };
     let asset = match row.insert(&services.db).await {
         Ok(asset) => asset,

@@ -24,6 +24,8 @@ pub mod error;
 #[cfg(feature = "server")]
 pub mod ingest;
 #[cfg(feature = "server")]
+pub mod library;
+#[cfg(feature = "server")]
 pub mod pipeline;
 #[cfg(feature = "server")]
 pub mod services;

@@ -10,6 +10,7 @@ mod m20261128_000005_documents;
 mod m20261128_000006_uploads;
 mod m20261128_000007_signing_key;
 mod m20261128_000008_upload_staging;
+mod m20261128_000009_library;
 
 pub struct Migrator;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000006_uploads::Migration),
             Box::new(m20261128_000007_signing_key::Migration),
             Box::new(m20261128_000008_upload_staging::Migration),
+            Box::new(m20261128_000009_library::Migration),
         ]
     }
 }

@@ -67,6 +67,11 @@ async fn cases_for(app: &TestApp, caller: &Caller, asset: uuid::Uuid, target_use
         case("thumbnail", M::GET, format!("/api/assets/{asset}/thumbnail"), Body::None, Some(Viewer), 307),
         case("download original", M::GET, format!("/api/assets/{asset}/original"), Body::None, Some(Viewer), 307),
         case("upload", M::POST, "/api/assets", Body::Upload, Some(Editor), 201),
+        case("describe asset", M::PATCH, format!("/api/assets/{asset}"), Body::Json(json!({ "title": format!("seed {unique}") })), Some(Editor), 200),
+        case("tag asset", M::POST, format!("/api/assets/{asset}/tags"), Body::Json(json!({ "tags": ["matrix"] })), Some(Editor), 200),
+        case("suggest tags", M::GET, "/api/tags?q=ma", Body::None, Some(Viewer), 200),
+        case("list trash", M::GET, "/api/trash", Body::None, Some(Editor), 200),
+        case("empty trash", M::DELETE, "/api/trash", Body::None, Some(Admin), 200),
         case("start a resumable upload", M::POST, "/api/uploads", Body::TusCreate, Some(Editor), 201),
         case("me", M::GET, "/api/auth/me", Body::None, Some(Viewer), 200),
         case("change own password", M::POST, "/api/auth/password", Body::Json(json!({ "current_password": password, "new_password": password })), Some(Viewer), 204),
@@ -82,7 +87,7 @@ async fn cases_for(app: &TestApp, caller: &Caller, asset: uuid::Uuid, target_use
         // Server functions (what the web UI calls)
         case("fn current_user", M::POST, "/api/fn/current_user", Body::Form(vec![]), None, 200),
         case("fn sso_options", M::POST, "/api/fn/sso_options", Body::Form(vec![]), None, 200),
-        case("fn list_assets", M::POST, "/api/fn/list_assets", Body::Form(vec![]), Some(Viewer), 200),
+        case("fn search_assets", M::POST, "/api/fn/search_assets", Body::Form(vec![]), Some(Viewer), 200),
         case("fn upload_files", M::POST, "/api/fn/upload_files", Body::Upload, Some(Editor), 200),
         case("fn my_tokens", M::POST, "/api/fn/my_tokens", Body::Form(vec![]), Some(Viewer), 200),
         case("fn create_token", M::POST, "/api/fn/create_token", Body::Form(vec![("name", "ui token".into())]), Some(Viewer), 200),
@@ -95,6 +100,7 @@ async fn cases_for(app: &TestApp, caller: &Caller, asset: uuid::Uuid, target_use
         // Pages: 200 when allowed; 302 to the sign-in page for nobody, 403 for too little
         case("page library", M::GET, "/", Body::None, Some(Viewer), 200),
         case("page settings", M::GET, "/settings", Body::None, Some(Viewer), 200),
+        case("page trash", M::GET, "/trash", Body::None, Some(Editor), 200),
         case("page users", M::GET, "/admin/users", Body::None, Some(Admin), 200),
         case("page audit", M::GET, "/admin/audit", Body::None, Some(Admin), 200),
     ]

@@ -3,7 +3,7 @@
 mod common;
 
 use common::{jpeg, png, sha256_hex, spawn_app, spawn_app_with, spawn_app_without_worker};
-use domain::dto::{AssetPage, AssetStatus, DerivativeKind, UploadReport};
+use domain::dto::{AssetStatus, DerivativeKind, SearchResults, UploadReport};
 use serde_json::Value;
 
 #[tokio::test]
@@ -49,7 +49,7 @@ async fn text_file_named_jpg_is_refused_with_415_and_nothing_is_stored() {
     let message = body["error"].as_str().unwrap();
     assert!(message.contains("“notes.jpg” is not an image: its content looks like plain text"), "{message}");
 
-    let page: AssetPage = app.client.get(app.url("/api/assets")).send().await.unwrap().json().await.unwrap();
+    let page: SearchResults = app.client.get(app.url("/api/assets")).send().await.unwrap().json().await.unwrap();
     assert_eq!(page.total, 0);
     assert!(app.stored_files("originals").is_empty());
     assert!(app.stored_files(".tmp").is_empty());
@@ -118,7 +118,7 @@ async fn empty_and_oversized_files_are_refused_and_leave_nothing_behind() {
     let body: Value = too_large.json().await.unwrap();
     assert!(body["error"].as_str().unwrap().contains("larger than the limit of 20000 bytes"));
 
-    let page: AssetPage = app.client.get(app.url("/api/assets")).send().await.unwrap().json().await.unwrap();
+    let page: SearchResults = app.client.get(app.url("/api/assets")).send().await.unwrap().json().await.unwrap();
     assert_eq!(page.total, 0);
     assert!(app.stored_files("originals").is_empty());
     assert!(app.stored_files(".tmp").is_empty(), "partial upload left in .tmp");
@@ -145,11 +145,15 @@ async fn assets_are_listed_newest_first_in_pages() {
         assert_eq!(app.upload(&[(name, png(width, 32))]).await.status(), 201);
     }
 
-    let page1: AssetPage = app.client.get(app.url("/api/assets?per_page=2")).send().await.unwrap().json().await.unwrap();
+    let page1: SearchResults = app.client.get(app.url("/api/assets?limit=2")).send().await.unwrap().json().await.unwrap();
     assert_eq!(page1.total, 3);
     assert_eq!(page1.items.iter().map(|a| a.filename.as_str()).collect::<Vec<_>>(), ["third.png", "second.png"]);
-    let page2: AssetPage = app.client.get(app.url("/api/assets?per_page=2&page=2")).send().await.unwrap().json().await.unwrap();
+    let next = page1.next.expect("a second page");
+    let page2: SearchResults = app.client.get(app.url(&format!("/api/assets?limit=2&after={next}"))).send().await.unwrap().json().await.unwrap();
     assert_eq!(page2.items.iter().map(|a| a.filename.as_str()).collect::<Vec<_>>(), ["first.png"]);
+    assert!(page2.next.is_none(), "the last page says so");
+    let bad_cursor = app.client.get(app.url("/api/assets?after=not-a-cursor")).send().await.unwrap();
+    assert_eq!(bad_cursor.status(), 400);
 
     let missing = app.client.get(app.url(&format!("/api/assets/{}", uuid::Uuid::now_v7()))).send().await.unwrap();
     assert_eq!(missing.status(), 404);

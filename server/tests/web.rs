@@ -3,7 +3,7 @@
 mod common;
 
 use common::{form, png, spawn_app};
-use domain::dto::{AssetPage, AssetStatus, UploadReport};
+use domain::dto::{AssetStatus, SearchResults, UploadReport};
 
 #[tokio::test]
 async fn gallery_is_server_rendered_with_the_assets() {
@@ -33,9 +33,9 @@ async fn upload_server_function_stores_and_reports_each_file() {
     assert!(report.rejected[0].error.contains("is not an image: its content looks like"), "{}", report.rejected[0].error);
     assert_eq!(app.wait_until_settled(report.accepted[0].id).await.status, AssetStatus::Processed);
 
-    let listed = app.client.post(app.url("/api/fn/list_assets")).form(&[("per_page", "10")]).send().await.unwrap();
+    let listed = app.client.post(app.url("/api/fn/search_assets")).form(&[("query[limit]", "10")]).send().await.unwrap();
     assert_eq!(listed.status(), 200);
-    let page: AssetPage = listed.json().await.unwrap();
+    let page: SearchResults = listed.json().await.unwrap();
     assert_eq!(page.total, 1);
     assert_eq!(page.items[0].filename, "one.png");
     app.cleanup().await;

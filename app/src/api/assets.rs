@@ -1,13 +1,6 @@
-use domain::dto::{AssetPage, UploadReport};
+use domain::dto::UploadReport;
 use leptos::prelude::*;
 use server_fn::codec::{MultipartData, MultipartFormData};
-
-#[server(prefix = "/api/fn", endpoint = "list_assets")]
-pub async fn list_assets(page: Option<u64>, per_page: Option<u64>) -> Result<AssetPage, ServerFnError> {
-    use super::{authorize, fail};
-    let (services, _) = authorize(domain::policy::Permission::Browse).await?;
-    domain::catalog::list_assets(&services.db, page, per_page).await.map_err(fail)
-}
 
 /// The web form's upload: every file part is streamed to storage and queued for processing.
 #[server(prefix = "/api/fn", endpoint = "upload_files", input = MultipartFormData)]

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod admin;
 pub mod assets;
+pub mod library;
 
 #[cfg(feature = "ssr")]
 mod guard {

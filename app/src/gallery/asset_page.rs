@@ -2,15 +2,18 @@
 
 use domain::{
     dto::{AssetView, DerivativeKind},
-    policy::{self, Permission},
+    policy::Permission,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use super::type_icon::TypeIcon;
+use super::{
+    asset_edit::{DescribeForm, TagEditor, TrashButton},
+    type_icon::TypeIcon,
+};
 use crate::{
     api::assets::{get_asset, ReprocessAsset},
-    ui::{error_text, use_current_user, RequirePermission},
+    ui::{error_text, may, RequirePermission},
 };
 
 #[component]
@@ -27,14 +30,16 @@ fn AssetDetail() -> impl IntoView {
     let params = use_params_map();
     let reprocess = ServerAction::<ReprocessAsset>::new();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<uuid::Uuid>().ok()));
-    let asset = Resource::new(move || (id(), reprocess.version().get()), |(id, _)| async move {
+    let changed = RwSignal::new(0u64);
+    let bump = move || changed.update(|n| *n += 1);
+    let asset = Resource::new(move || (id(), reprocess.version().get(), changed.get()), |(id, _, _)| async move {
         match id {
             Some(id) => get_asset(id).await,
             None => Err(ServerFnError::new("this is not an asset address")),
         }
     });
-    let me = use_current_user();
-    let may_edit = move || me.get().and_then(Result::ok).flatten().is_some_and(|u| policy::allows(u.role, Permission::EditMetadata));
+    let may_edit = may(Permission::EditMetadata);
+    let may_trash = may(Permission::TrashOwn);
     view! {
         <p class="mb-4 text-sm"><a href="/" class="underline">"← Library"</a></p>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
@@ -42,8 +47,12 @@ fn AssetDetail() -> impl IntoView {
                 match asset.await {
                     Ok(asset) => {
                         let id = asset.id;
+                        let editable = may_edit();
                         view! {
-                            <Detail asset/>
+                            <Detail asset=asset.clone()/>
+                            <TagEditor asset=asset.clone() editable on_changed=bump/>
+                            {editable.then(|| view! { <DescribeForm asset=asset.clone() on_saved=bump/> })}
+                            {may_trash().then(|| view! { <TrashButton asset=asset.clone() on_changed=bump/> })}
                             <Show when=may_edit>
                                 <button class="mt-4 rounded border border-slate-300 px-3 py-1.5 text-sm" on:click=move |_| { reprocess.dispatch(ReprocessAsset { id }); }>
                                     "Process again"
@@ -115,7 +124,9 @@ fn Detail(asset: AssetView) -> impl IntoView {
     ];
     facts.retain(|(_, v)| v.is_some());
     view! {
-        <h1 class="mb-4 break-all text-2xl font-semibold" data-testid="asset-title">{asset.filename.clone()}</h1>
+        <h1 class="mb-1 break-all text-2xl font-semibold" data-testid="asset-title">{asset.display_name().to_owned()}</h1>
+        {(!asset.title.is_empty()).then(|| view! { <p class="mb-1 text-sm text-slate-500">{asset.filename.clone()}</p> })}
+        {(!asset.description.is_empty()).then(|| view! { <p class="mb-4 whitespace-pre-line text-slate-700" data-testid="asset-description">{asset.description.clone()}</p> })}
         <div class="grid gap-6 md:grid-cols-3">
             <div class="md:col-span-2 flex min-h-64 items-center justify-center rounded-lg bg-slate-100">
                 {if !playable.is_empty() {

@@ -1,19 +1,29 @@
-//! The gallery page: the upload queue above a grid of assets that updates itself while any asset is
-//! still being processed.
+//! The gallery page: the upload queue, the search box and filters, and the results, which update
+//! themselves while assets are being processed.
 
 mod asset_card;
-mod type_icon;
+mod asset_edit;
 pub mod asset_page;
+mod results;
+mod search_form;
+mod selection_bar;
+pub mod trash_page;
+mod type_icon;
 
 use std::time::Duration;
 
-use domain::dto::AssetPage;
+use domain::{dto::AssetQuery, policy::Permission};
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
-use crate::{api::assets::list_assets, ui::{error_text, use_current_user, RequirePermission}};
-use domain::policy::{self, Permission};
-use asset_card::AssetCard;
-use crate::uploads::UploadQueue;
+use crate::{
+    api::library::search_assets,
+    ui::{error_text, may, RequirePermission},
+    uploads::UploadQueue,
+};
+use results::{MorePages, Results};
+use search_form::SearchForm;
+use selection_bar::SelectionBar;
 
 /// Status changes arriving within this window cause one reload of the list, not one each.
 const COALESCE: Duration = Duration::from_millis(300);
@@ -52,43 +62,41 @@ pub fn GalleryPage() -> impl IntoView {
 
 #[component]
 fn Library() -> impl IntoView {
-    let me = use_current_user();
-    let may_upload = move || me.get().and_then(Result::ok).flatten().is_some_and(|u| policy::allows(u.role, Permission::Upload));
+    let may_upload = may(Permission::Upload);
+    let may_edit = may(Permission::EditMetadata);
+    let params = use_query_map();
+    let query = Memo::new(move |_| params.with(|p| AssetQuery::from_lookup(|key| p.get(key))));
     let refresh = RwSignal::new(0u64);
-    let assets = Resource::new(move || refresh.get(), |_| list_assets(None, None));
+    let first_page = Resource::new(move || (query.get(), refresh.get()), |(query, _)| search_assets(query));
     let bump = move || refresh.update(|n| *n += 1);
+    let more = MorePages::new();
+    Effect::new(move |_| {
+        query.track();
+        more.reset();
+    });
+    let selection = RwSignal::new(Vec::<uuid::Uuid>::new());
 
     live_updates(bump);
 
     view! {
-        <section class="mb-8">
+        <section class="mb-6">
             <h1 class="mb-4 text-2xl font-semibold">"Library"</h1>
             <Show when=may_upload>
                 <UploadQueue on_uploaded=bump/>
             </Show>
         </section>
+        <SearchForm query/>
+        <Show when=may_edit>
+            <SelectionBar selection on_changed=bump/>
+        </Show>
         <Transition fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match assets.await {
-                    Ok(page) => view! { <AssetGrid page/> }.into_any(),
-                    Err(e) => view! { <p class="text-red-700" role="alert">{format!("Could not load the library: {}", error_text(&e))}</p> }.into_any(),
+                let selectable = may_edit().then_some(selection);
+                match first_page.await {
+                    Ok(results) => view! { <Results query=query.get_untracked() results more selection=selectable/> }.into_any(),
+                    Err(e) => view! { <p class="text-red-700" role="alert">{format!("Could not search the library: {}", error_text(&e))}</p> }.into_any(),
                 }
             })}
         </Transition>
     }
-}
-
-#[component]
-fn AssetGrid(page: AssetPage) -> impl IntoView {
-    if page.items.is_empty() {
-        return view! { <p class="text-slate-500" data-testid="empty-library">"No assets yet. Upload some images to get started."</p> }.into_any();
-    }
-    let total = page.total;
-    view! {
-        <p class="mb-3 text-sm text-slate-500">{format!("{total} asset{}", if total == 1 { "" } else { "s" })}</p>
-        <ul class="grid grid-cols-2 gap-4 sm:grid-cols-3 lg:grid-cols-4" data-testid="asset-grid">
-            {page.items.into_iter().map(|asset| view! { <AssetCard asset/> }).collect_view()}
-        </ul>
-    }
-    .into_any()
 }

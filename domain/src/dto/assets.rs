@@ -119,6 +119,26 @@ pub struct AssetView {
     pub camera_model: Option<String>,
     /// Everything else known about the file (EXIF details under `photo`).
     pub metadata: serde_json::Value,
+    pub title: String,
+    pub description: String,
+    pub tags: Vec<TagView>,
+    pub duration_ms: Option<i64>,
+    /// Set while the asset is in the trash.
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+impl AssetView {
+    /// What to call it: the title people gave it, else the file name.
+    pub fn display_name(&self) -> &str {
+        if self.title.is_empty() { &self.filename } else { &self.title }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TagView {
+    pub name: String,
+    /// Added by processing rather than a person.
+    pub auto: bool,
 }
 
 /// What a photo says about itself: EXIF (camera, time, place, exposure) and the descriptive
@@ -146,15 +166,6 @@ pub struct PhotoMetadata {
     pub caption: Option<String>,
     pub creator: Option<String>,
     pub copyright: Option<String>,
-}
-
-/// One page of assets, newest first.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct AssetPage {
-    pub items: Vec<AssetView>,
-    pub page: u64,
-    pub per_page: u64,
-    pub total: u64,
 }
 
 /// Why a file of an upload was not stored.

@@ -2,8 +2,10 @@
 
 mod accounts;
 mod assets;
+mod search;
 mod pipeline;
 
 pub use accounts::*;
 pub use assets::*;
+pub use search::*;
 pub use pipeline::*;

@@ -35,6 +35,16 @@ pub struct Model {
     pub taken_at: Option<DateTimeUtc>,
     pub camera_make: Option<String>,
     pub camera_model: Option<String>,
+    /// Given by people (editors); empty until then.
+    pub title: String,
+    pub description: String,
+    /// Videos (and audio): how long they play.
+    pub duration_ms: Option<i64>,
+    /// Set when moved to the trash; such assets are hidden until restored or the trash is emptied.
+    pub deleted_at: Option<DateTimeUtc>,
+    /// Visible tag names, kept by a trigger from `asset_tags` (read-only here). The `search`
+    /// tsvector beside it is the database's own and not mapped.
+    pub tags: Vec<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -9,6 +9,8 @@ pub struct Model {
     pub tag_id: Uuid,
     /// `auto` for tags made by processing, `user` for tags a person added.
     pub source: String,
+    /// An auto-tag a person removed (kept hidden so processing again does not restore it).
+    pub removed: bool,
     pub created_at: DateTimeUtc,
 }
 

@@ -6,7 +6,7 @@ use chrono::{Duration, Utc};
 use sea_orm::{
     sea_query::{Expr, OnConflict},
     ActiveValue::NotSet,
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter, Set, Statement,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter, Set, Statement, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -17,6 +17,7 @@ use crate::{
     dto::{AssetKind, AssetStatus, DerivativeKind, PhotoMetadata},
     entities::{asset, asset_version},
     error::{Error, Result},
+    library::{auto_tags, tags},
 };
 
 /// Transient failures are retried this many times, with exponential back-off, before the asset
@@ -89,16 +90,27 @@ pub struct Outcome {
     pub width: Option<u32>,
     pub height: Option<u32>,
     pub photo: Option<PhotoMetadata>,
+    /// Videos: how long they play.
+    pub duration_ms: Option<i64>,
+    /// Named dominant colours, most present first (images and posters).
+    pub colours: Vec<String>,
     /// Anything else, stored in `assets.metadata` beside `photo`.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// Records what processing learnt and tags the asset with it (see `library::auto_tags`).
 pub async fn complete(db: &DatabaseConnection, asset_id: Uuid, outcome: Outcome) -> Result<()> {
-    let Outcome { width, height, photo, mut extra } = outcome;
+    let Outcome { width, height, photo, duration_ms, colours, mut extra } = outcome;
     let photo = photo.unwrap_or_default();
+    let Some(asset) = asset::Entity::find_by_id(asset_id).one(db).await? else { return Ok(()) };
+    let format = asset.original_path.rsplit_once('.').map_or("", |(_, ext)| ext);
+    let facts = auto_tags::Facts { filename: &asset.original_filename, format, kind: asset.kind, width, height, photo: &photo, duration_ms, colours: &colours };
+    let tags = auto_tags::auto_tags(&facts);
     extra.insert("photo".into(), serde_json::to_value(&photo).unwrap_or_default());
     let metadata = serde_json::Value::Object(extra);
     let now = Utc::now();
+    // One transaction: whoever sees the asset processed also sees its tags.
+    let txn = db.begin().await?;
     asset::Entity::update_many()
         .col_expr(asset::Column::TakenAt, Expr::value(photo.taken_at))
         .col_expr(asset::Column::CameraMake, Expr::value(photo.camera_make.clone()))
@@ -107,12 +119,15 @@ pub async fn complete(db: &DatabaseConnection, asset_id: Uuid, outcome: Outcome)
         .col_expr(asset::Column::Width, Expr::value(width.map(|w| w as i32)))
         .col_expr(asset::Column::Height, Expr::value(height.map(|h| h as i32)))
         .col_expr(asset::Column::Metadata, Expr::value(metadata))
+        .col_expr(asset::Column::DurationMs, Expr::value(duration_ms))
         .col_expr(asset::Column::ProcessingBy, Expr::value(Option::<String>::None))
         .col_expr(asset::Column::ProcessedAt, Expr::value(now))
         .col_expr(asset::Column::UpdatedAt, Expr::value(now))
         .filter(asset::Column::Id.eq(asset_id))
-        .exec(db)
+        .exec(&txn)
         .await?;
+    tags::set_auto(&txn, asset_id, &tags).await?;
+    txn.commit().await?;
     Ok(())
 }
 

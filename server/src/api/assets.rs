@@ -18,7 +18,7 @@ use crate::{files, AppState};
 pub fn routes() -> Router<AppState> {
     Router::new()
         // Uploads are streamed and limited per file by MAX_UPLOAD_BYTES, not by a body limit.
-        .route("/assets", get(list).post(upload).layer(DefaultBodyLimit::disable()))
+        .route("/assets", post(upload).layer(DefaultBodyLimit::disable()))
         .route("/assets/{id}", get(show))
         .route("/assets/{id}/thumbnail", get(thumbnail))
         .route("/assets/{id}/preview", get(preview))
@@ -33,17 +33,6 @@ struct UploadQuery {
     /// A large import: processed after interactive uploads.
     #[serde(default)]
     bulk: bool,
-}
-
-#[derive(Deserialize)]
-struct PageQuery {
-    page: Option<u64>,
-    per_page: Option<u64>,
-}
-
-async fn list(access: Access, State(services): State<Services>, Query(q): Query<PageQuery>) -> Result<Response, ApiError> {
-    access.require(Permission::Browse)?;
-    Ok(Json(catalog::list_assets(&services.db, q.page, q.per_page).await?).into_response())
 }
 
 async fn show(access: Access, State(services): State<Services>, Path(id): Path<Uuid>) -> Result<Response, ApiError> {

@@ -6,6 +6,7 @@ mod audit;
 mod auth;
 mod credentials;
 mod direct_uploads;
+mod library;
 mod queues;
 mod uploads;
 mod users;
@@ -15,5 +16,5 @@ use axum::Router;
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(assets::routes()).merge(auth::routes()).merge(users::routes()).merge(credentials::routes()).merge(audit::routes()).merge(queues::routes()).merge(uploads::routes()).merge(direct_uploads::routes())
+    Router::new().merge(assets::routes()).merge(auth::routes()).merge(users::routes()).merge(credentials::routes()).merge(audit::routes()).merge(queues::routes()).merge(uploads::routes()).merge(direct_uploads::routes()).merge(library::routes())
 }

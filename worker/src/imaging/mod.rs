@@ -5,10 +5,12 @@
 //! work is skipped rather than thrown away); everything else, and JPEGs libjpeg-turbo refuses
 //! (CMYK), goes through the `image` crate. Resizing is SIMD (`fast_image_resize`).
 
+mod colours;
 mod decode;
 mod encode;
 mod resize;
 
+pub use colours::dominant_colours_of_jpeg;
 pub use decode::{decode, rotate, Decoded};
 
 /// Longest side of a gallery thumbnail, and of a preview, in pixels.

@@ -12,9 +12,14 @@ use domain::{
 use uuid::Uuid;
 
 use crate::{
-    imaging::{Rendition, THUMBNAIL_SIZE},
+    imaging::{self, Format, Rendition, THUMBNAIL_SIZE},
     runner::JobError,
 };
+
+/// Named dominant colours, read from the JPEG thumbnail among `renditions`.
+pub fn colours_of(renditions: &[Rendition]) -> Vec<String> {
+    renditions.iter().find(|r| r.longest_side == THUMBNAIL_SIZE && r.format == Format::Jpeg).map(|r| imaging::dominant_colours_of_jpeg(&r.bytes)).unwrap_or_default()
+}
 
 /// Stores each rendition under `thumbnails/<asset>/<stem>-<size>.<ext>` and records it: the
 /// thumbnail size as a thumbnail, the larger one as `large_kind` (preview, or a video's poster).

@@ -18,7 +18,7 @@ pub async fn process_document(job: ProcessAsset, ctx: Data<JobContext>) -> Resul
         let services = &ctx.services;
         let mut extra = serde_json::Map::new();
         if asset.mime != "application/pdf" {
-            return Ok(Done { width: None, height: None, photo: None, extra });
+            return Ok(Done::default());
         }
         let path = services.storage.local_file(&asset.original_path).await?;
         let info = pdf::info(&path).await.map_err(job_error)?;
@@ -31,7 +31,7 @@ pub async fn process_document(job: ProcessAsset, ctx: Data<JobContext>) -> Resul
             .map_err(|failure| JobError::Permanent(runner::sentence(&failure.to_string())))?;
         super::store_renditions(services, asset.id, "", DerivativeKind::Preview, &made.renditions).await?;
         extra.insert("document".into(), serde_json::to_value(&info).unwrap_or_default());
-        Ok(Done { width: None, height: None, photo: None, extra })
+        Ok(Done { extra, ..Default::default() })
     })
     .await
 }

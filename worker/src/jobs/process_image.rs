@@ -25,7 +25,8 @@ pub async fn process_image(job: ProcessAsset, ctx: Data<JobContext>) -> Result<(
         let made = made.map_err(|failure| JobError::Permanent(runner::sentence(&failure.to_string())))?;
 
         super::store_renditions(services, asset.id, "", DerivativeKind::Preview, &made.renditions).await?;
-        Ok(Done { width: Some(made.source_width), height: Some(made.source_height), photo, extra: Default::default() })
+        let colours = super::colours_of(&made.renditions);
+        Ok(Done { width: Some(made.source_width), height: Some(made.source_height), photo, colours, ..Default::default() })
     })
     .await
 }

@@ -59,7 +59,7 @@ pub async fn process_video(job: ProcessAsset, ctx: Data<JobContext>) -> Result<(
         drop(scratch);
         let mut extra = serde_json::Map::new();
         extra.insert("video".into(), serde_json::to_value(&probe).unwrap_or_default());
-        Ok(Done { width: Some(probe.width), height: Some(probe.height), photo: None, extra })
+        Ok(Done { width: Some(probe.width), height: Some(probe.height), duration_ms: probe.duration_ms, colours: super::colours_of(&renditions), extra, ..Default::default() })
     })
     .await
 }

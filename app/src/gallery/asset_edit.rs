@@ -1,0 +1,137 @@
+//! Editing one asset on its page (editors): title and description, tags with autocomplete (a
+//! person's own, and processing's, marked "auto" — both removable), and the trash.
+
+use domain::dto::AssetView;
+use leptos::prelude::*;
+
+use crate::{
+    api::library::{suggest_tags, DescribeAsset, RestoreAssets, TagAssets, TrashAssets, UntagAsset},
+    ui::error_text,
+};
+
+/// The error of an action's last call, if it failed.
+fn failure<T: Clone + Send + Sync + 'static>(value: impl Get<Value = Option<Result<T, ServerFnError>>>) -> Option<String> {
+    value.get().and_then(Result::err).map(|e| error_text(&e))
+}
+
+#[component]
+pub fn DescribeForm(asset: AssetView, on_saved: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let save = ServerAction::<DescribeAsset>::new();
+    let (title, description) = (RwSignal::new(asset.title.clone()), RwSignal::new(asset.description.clone()));
+    Effect::new(move |_| {
+        if matches!(save.value().get(), Some(Ok(()))) {
+            on_saved();
+        }
+    });
+    let id = asset.id;
+    view! {
+        <form class="mt-4 space-y-2 text-sm" data-testid="describe-form" on:submit=move |ev| {
+            ev.prevent_default();
+            save.dispatch(DescribeAsset { id, title: title.get_untracked(), description: description.get_untracked() });
+        }>
+            <label class="block">
+                <span class="text-slate-500">"Title"</span>
+                <input type="text" maxlength="200" class="w-full rounded border border-slate-300 px-2 py-1" data-testid="title-input"
+                    prop:value=title on:input=move |ev| title.set(event_target_value(&ev))/>
+            </label>
+            <label class="block">
+                <span class="text-slate-500">"Description"</span>
+                <textarea rows="3" maxlength="5000" class="w-full rounded border border-slate-300 px-2 py-1" data-testid="description-input"
+                    prop:value=description on:input=move |ev| description.set(event_target_value(&ev))>{asset.description.clone()}</textarea>
+            </label>
+            <button type="submit" class="rounded bg-slate-800 px-3 py-1 text-white" data-testid="save-details">"Save"</button>
+            {move || failure(save.value()).map(|e| view! { <p class="text-red-700" role="alert">{e}</p> })}
+        </form>
+    }
+}
+
+#[component]
+pub fn TagEditor(asset: AssetView, editable: bool, on_changed: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let add = ServerAction::<TagAssets>::new();
+    let remove = ServerAction::<UntagAsset>::new();
+    let typed = RwSignal::new(String::new());
+    let suggestions = Resource::new(move || typed.get(), |typed| async move {
+        if typed.trim().is_empty() { Ok(Vec::new()) } else { suggest_tags(typed).await }
+    });
+    Effect::new(move |_| {
+        if matches!(add.value().get(), Some(Ok(_))) {
+            typed.set(String::new());
+            on_changed();
+        }
+    });
+    Effect::new(move |_| {
+        if matches!(remove.value().get(), Some(Ok(()))) {
+            on_changed();
+        }
+    });
+    let id = asset.id;
+    let chips = asset
+        .tags
+        .into_iter()
+        .map(|tag| {
+            let name = tag.name.clone();
+            let class = if tag.auto { "rounded-full border border-dashed border-slate-400 px-2 py-0.5" } else { "rounded-full border border-slate-400 bg-slate-100 px-2 py-0.5" };
+            view! {
+                <li class=class data-testid="tag" data-auto=tag.auto.to_string()>
+                    <a href=format!("/?tags={}", domain::dto::percent_encode(&tag.name)) class="hover:underline">{tag.name.clone()}</a>
+                    {tag.auto.then(|| view! { <span class="ml-1 text-[10px] uppercase text-slate-400" title="added by processing">"auto"</span> })}
+                    {editable.then(|| view! {
+                        <button class="ml-1 text-slate-500 hover:text-red-700" aria-label=format!("Remove tag {name}") data-testid="remove-tag"
+                            on:click={
+                                let name = name.clone();
+                                move |_| { remove.dispatch(UntagAsset { id, tag: name.clone() }); }
+                            }>"×"</button>
+                    })}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <h2 class="mb-1 mt-4 font-semibold">"Tags"</h2>
+        <ul class="flex flex-wrap gap-1 text-xs" data-testid="tags">{chips}</ul>
+        {editable.then(|| view! {
+            <form class="mt-2 flex gap-1 text-sm" on:submit=move |ev| {
+                ev.prevent_default();
+                add.dispatch(TagAssets { assets: vec![id], tags: typed.get_untracked() });
+            }>
+                <input type="text" list="tag-suggestions" placeholder="add a tag" autocomplete="off" data-testid="tag-input"
+                    class="flex-1 rounded border border-slate-300 px-2 py-1"
+                    prop:value=typed on:input=move |ev| typed.set(event_target_value(&ev))/>
+                <datalist id="tag-suggestions">
+                    <Transition>
+                        {move || suggestions.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|name| view! { <option value=name/> }).collect_view()}
+                    </Transition>
+                </datalist>
+                <button type="submit" class="rounded border border-slate-300 px-2 py-1" data-testid="add-tag">"Add"</button>
+            </form>
+        })}
+        {move || failure(add.value()).or_else(|| failure(remove.value())).map(|e| view! { <p class="text-sm text-red-700" role="alert">{e}</p> })}
+    }
+}
+
+#[component]
+pub fn TrashButton(asset: AssetView, on_changed: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let trash = ServerAction::<TrashAssets>::new();
+    let restore = ServerAction::<RestoreAssets>::new();
+    Effect::new(move |_| {
+        if matches!(trash.value().get(), Some(Ok(_))) || matches!(restore.value().get(), Some(Ok(_))) {
+            on_changed();
+        }
+    });
+    let id = asset.id;
+    view! {
+        {if asset.deleted_at.is_some() {
+            view! {
+                <p class="mt-4 rounded bg-amber-50 p-2 text-sm text-amber-900" data-testid="in-trash">"This asset is in the trash."</p>
+                <button class="mt-2 rounded border border-slate-300 px-3 py-1.5 text-sm" data-testid="restore"
+                    on:click=move |_| { restore.dispatch(RestoreAssets { assets: vec![id] }); }>"Restore"</button>
+            }.into_any()
+        } else {
+            view! {
+                <button class="mt-4 rounded border border-red-300 px-3 py-1.5 text-sm text-red-800" data-testid="trash"
+                    on:click=move |_| { trash.dispatch(TrashAssets { assets: vec![id] }); }>"Move to trash"</button>
+            }.into_any()
+        }}
+        {move || failure(trash.value()).or_else(|| failure(restore.value())).map(|e| view! { <p class="text-sm text-red-700" role="alert">{e}</p> })}
+    }
+}

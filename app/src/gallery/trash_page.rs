@@ -1,0 +1,69 @@
+//! `/trash`: what was deleted, to restore; admins can empty it for good.
+
+use domain::policy::Permission;
+use leptos::prelude::*;
+
+use super::asset_card::AssetCard;
+use crate::{
+    api::library::{list_trash, EmptyTrash, RestoreAssets},
+    ui::{error_text, may, RequirePermission},
+};
+
+#[component]
+pub fn TrashPage() -> impl IntoView {
+    view! {
+        <RequirePermission permission=Permission::TrashOwn>
+            <Trash/>
+        </RequirePermission>
+    }
+}
+
+#[component]
+fn Trash() -> impl IntoView {
+    let restore = ServerAction::<RestoreAssets>::new();
+    let empty = ServerAction::<EmptyTrash>::new();
+    let may_empty = may(Permission::DeleteAny);
+    let confirming = RwSignal::new(false);
+    let items = Resource::new(move || (restore.version().get(), empty.version().get()), |_| list_trash());
+    view! {
+        <h1 class="mb-4 text-2xl font-semibold">"Trash"</h1>
+        <p class="mb-4 text-sm text-slate-500">"Deleted assets stay here, hidden from the library, until restored or the trash is emptied."</p>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match items.await {
+                    Ok(assets) if assets.is_empty() => view! { <p class="text-slate-500" data-testid="trash-empty">"The trash is empty."</p> }.into_any(),
+                    Ok(assets) => {
+                        let count = assets.len();
+                        view! {
+                            <Show when=may_empty>
+                                <div class="mb-4 flex items-center gap-2 text-sm">
+                                    <Show when=move || confirming.get() fallback=move || view! {
+                                        <button class="rounded border border-red-300 px-3 py-1.5 text-red-800" data-testid="empty-trash" on:click=move |_| confirming.set(true)>"Empty trash"</button>
+                                    }>
+                                        <span>{format!("Delete {count} asset{} and their files for good?", if count == 1 { "" } else { "s" })}</span>
+                                        <button class="rounded bg-red-700 px-3 py-1.5 text-white" data-testid="confirm-empty-trash"
+                                            on:click=move |_| { confirming.set(false); empty.dispatch(EmptyTrash {}); }>"Delete forever"</button>
+                                        <button class="underline" on:click=move |_| confirming.set(false)>"Keep"</button>
+                                    </Show>
+                                </div>
+                            </Show>
+                            <ul class="grid grid-cols-2 gap-4 sm:grid-cols-3 lg:grid-cols-4" data-testid="trash-grid">
+                                {assets.into_iter().map(|asset| {
+                                    let id = asset.id;
+                                    view! {
+                                        <div>
+                                            <AssetCard asset selection=None/>
+                                            <button class="mt-1 text-sm underline" data-testid="restore" on:click=move |_| { restore.dispatch(RestoreAssets { assets: vec![id] }); }>"Restore"</button>
+                                        </div>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }
+                    Err(e) => view! { <p class="text-red-700" role="alert">{error_text(&e)}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+        {move || restore.value().get().and_then(Result::err).or_else(|| empty.value().get().and_then(Result::err)).map(|e| view! { <p class="text-sm text-red-700" role="alert">{error_text(&e)}</p> })}
+    }
+}

@@ -1,0 +1,122 @@
+import { test, expect, type Page } from "@playwright/test";
+import { gradientPng } from "./png";
+import { signIn, watchForErrors } from "./session";
+
+/** Uploads PNGs through the gallery's queue and waits until each card is processed. */
+async function uploadAll(page: Page, files: { name: string; width: number; height: number }[]) {
+  await page.getByTestId("file-input").setInputFiles(files.map((f) => ({ name: f.name, mimeType: "image/png", buffer: gradientPng(f.width, f.height) })));
+  for (const f of files) {
+    await expect(page.getByTestId("upload-row").filter({ hasText: f.name })).toHaveAttribute("data-state", "done", { timeout: 30_000 });
+    await expect(page.getByTestId("asset-card").filter({ hasText: f.name })).toHaveAttribute("data-status", "processed", { timeout: 30_000 });
+  }
+}
+
+const cards = (page: Page) => page.getByTestId("asset-card");
+
+test("search as you type, filters and tag facets live in the address and survive a reload", async ({ page }) => {
+  const errors = watchForErrors(page);
+  await signIn(page);
+  const stamp = `s${Date.now()}`;
+  const harbour = `${stamp}-harbour.png`;
+  const tower = `${stamp}-clocktower.png`;
+  // Sizes no other test uses: identical content would be the same asset.
+  await uploadAll(page, [
+    { name: harbour, width: 401, height: 251 },
+    { name: tower, width: 203, height: 409 },
+  ]);
+
+  // Typing narrows the grid without pressing anything; the last word may be unfinished.
+  await page.getByTestId("search-input").pressSequentially(`${stamp} harb`, { delay: 30 });
+  await expect(cards(page)).toHaveCount(1);
+  await expect(cards(page).first()).toContainText(harbour);
+  await expect(page).toHaveURL(/q=s\d+%20harb/);
+  await expect(page.getByTestId("result-count")).toHaveText("1 asset");
+
+  // The address is the search: reloading shows the same.
+  await page.reload();
+  await expect(page.getByTestId("search-input")).toHaveValue(`${stamp} harb`);
+  await expect(cards(page)).toHaveCount(1);
+
+  // A filter applies as soon as it changes.
+  await page.getByTestId("search-input").fill(stamp);
+  await expect(cards(page)).toHaveCount(2);
+  await page.getByTestId("filter-orientation").selectOption("portrait");
+  await expect(page).toHaveURL(/orientation=portrait/);
+  await expect(cards(page)).toHaveCount(1);
+  await expect(cards(page).first()).toContainText(tower);
+
+  // Tag facets narrow further and show as removable chips.
+  await page.getByTestId("filter-orientation").selectOption("");
+  await expect(cards(page)).toHaveCount(2);
+  await page.getByTestId("facet-tag").filter({ hasText: /^landscape \d+$/ }).click();
+  await expect(page).toHaveURL(/tags=landscape/);
+  await expect(cards(page)).toHaveCount(1);
+  await expect(cards(page).first()).toContainText(harbour);
+  await page.getByTestId("active-tag").filter({ hasText: "landscape" }).click();
+  await expect(cards(page)).toHaveCount(2);
+
+  await page.getByTestId("search-input").fill(`${stamp} volcano`);
+  await expect(page.getByTestId("empty-library")).toContainText("Nothing matches");
+  await page.getByTestId("clear-search").click();
+  await expect(page).toHaveURL(/\/$/);
+  expect(errors).toEqual([]);
+});
+
+test("an editor tags, titles, bulk-tags, trashes and restores assets", async ({ page }) => {
+  const errors = watchForErrors(page);
+  await signIn(page);
+  const stamp = `t${Date.now()}`;
+  const first = `${stamp}-poster.png`;
+  const second = `${stamp}-banner.png`;
+  await uploadAll(page, [
+    { name: first, width: 377, height: 233 },
+    { name: second, width: 379, height: 239 },
+  ]);
+
+  // Bulk: select both, add one tag to both.
+  await page.getByTestId("search-input").fill(stamp);
+  await expect(cards(page)).toHaveCount(2);
+  for (const card of await cards(page).all()) {
+    await card.getByTestId("select-asset").check();
+  }
+  await expect(page.getByTestId("selection-bar")).toContainText("2 selected");
+  await page.getByTestId("bulk-tag-input").fill(`launch ${stamp}`);
+  await page.getByTestId("bulk-tag").click();
+  for (const card of await cards(page).all()) {
+    await expect(card.getByTestId("asset-tags")).toContainText(`launch ${stamp}`);
+  }
+
+  // One asset's page: a title, a tag added and an auto-tag removed.
+  await cards(page).filter({ hasText: first }).getByRole("link", { name: first }).click();
+  await expect(page.getByTestId("asset-title")).toHaveText(first);
+  await page.getByTestId("title-input").fill(`Spring poster ${stamp}`);
+  await page.getByTestId("save-details").click();
+  await expect(page.getByTestId("asset-title")).toHaveText(`Spring poster ${stamp}`);
+  await page.getByTestId("tag-input").fill("print");
+  await page.getByTestId("add-tag").click();
+  await expect(page.getByTestId("tag").filter({ hasText: "print" })).toHaveAttribute("data-auto", "false");
+  const auto = page.getByTestId("tag").filter({ hasText: /^png/ });
+  await expect(auto).toHaveAttribute("data-auto", "true");
+  await auto.getByTestId("remove-tag").click();
+  await expect(page.getByTestId("tag").filter({ hasText: /^png/ })).toHaveCount(0);
+
+  // The title is searchable.
+  await page.goto(`/?q=${encodeURIComponent(`spring poster ${stamp}`)}`);
+  await expect(cards(page)).toHaveCount(1);
+
+  // Trash: gone from the library, listed in the trash, restorable.
+  await cards(page).first().getByRole("link").click();
+  await page.getByTestId("trash").click();
+  await expect(page.getByTestId("in-trash")).toBeVisible();
+  await page.goto(`/?q=${stamp}`);
+  await expect(cards(page)).toHaveCount(1);
+  await page.goto("/trash");
+  // The card shows the title it was given.
+  const trashed = page.getByTestId("trash-grid").locator("div").filter({ hasText: `Spring poster ${stamp}` });
+  await expect(trashed).toBeVisible();
+  await trashed.getByTestId("restore").click();
+  await expect(page.getByTestId("trash-grid").locator("div").filter({ hasText: `Spring poster ${stamp}` })).toHaveCount(0);
+  await page.goto(`/?q=${stamp}`);
+  await expect(cards(page)).toHaveCount(2);
+  expect(errors).toEqual([]);
+});

@@ -1,0 +1,226 @@
+//! The library through its API: search (full text, prefixes, typos), filters, sorting and keyset
+//! pages, facets, auto-tags from processing, people's tags and descriptions, and the trash.
+
+mod common;
+
+use common::{bearer_client, jpeg, png, spawn_app, TestApp};
+use domain::{
+    dto::{AssetStatus, AssetView, SearchResults, UploadReport},
+    policy::Role,
+};
+use image::{ImageFormat, Rgb, RgbImage};
+use reqwest::StatusCode;
+use serde_json::json;
+use uuid::Uuid;
+
+fn solid_png(width: u32, height: u32, rgb: [u8; 3]) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    RgbImage::from_pixel(width, height, Rgb(rgb)).write_to(&mut out, ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+async fn clip() -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("teaser.mp4");
+    let out = path.clone();
+    let status = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("ffmpeg")
+            .args(["-y", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=25:duration=2", "-c:v", "libx264", "-pix_fmt", "yuv420p"])
+            .arg(&out)
+            .status()
+    })
+    .await
+    .unwrap()
+    .expect("ffmpeg is installed (make setup)");
+    assert!(status.success());
+    std::fs::read(path).unwrap()
+}
+
+async fn search(app: &TestApp, query: &str) -> SearchResults {
+    let response = app.client.get(app.url(&format!("/api/assets?{query}"))).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "{query}");
+    response.json().await.unwrap()
+}
+
+fn names(results: &SearchResults) -> Vec<&str> {
+    results.items.iter().map(|a| a.filename.as_str()).collect()
+}
+
+/// Uploads the files and waits until each is processed; returns them by name.
+async fn library(app: &TestApp, files: &[(&str, Vec<u8>)]) -> Vec<AssetView> {
+    let report: UploadReport = app.upload(files).await.json().await.unwrap();
+    assert_eq!(report.accepted.len(), files.len(), "{:?}", report.rejected);
+    let mut settled = Vec::new();
+    for asset in report.accepted {
+        let done = app.wait_until_settled(asset.id).await;
+        assert_eq!(done.status, AssetStatus::Processed, "{}: {:?}", done.filename, done.failure_reason);
+        settled.push(done);
+    }
+    settled
+}
+
+#[tokio::test]
+async fn search_finds_by_words_prefixes_and_typos_filters_sorts_and_pages() {
+    let app = spawn_app().await;
+    let assets = library(
+        &app,
+        &[
+            ("Sunset_Beach-2024.png", solid_png(640, 480, [30, 90, 200])),
+            ("Mountain lake.png", png(300, 600)),
+            ("square logo.png", png(400, 400)),
+            ("sunrise-city.jpg", jpeg(1920, 1080)),
+            ("teaser.mp4", clip().await),
+        ],
+    )
+    .await;
+
+    // Processing tagged them with what it learnt.
+    let sunset = &assets[0];
+    let tags: Vec<&str> = sunset.tags.iter().map(|t| t.name.as_str()).collect();
+    for expected in ["sunset", "beach", "image", "png", "landscape", "sd", "blue"] {
+        assert!(tags.contains(&expected), "{expected} not in {tags:?}");
+    }
+    assert!(sunset.tags.iter().all(|t| t.auto));
+    let teaser = &assets[4];
+    assert_eq!(teaser.duration_ms, Some(2000));
+    assert!(teaser.tags.iter().any(|t| t.name == "short clip") && teaser.tags.iter().any(|t| t.name == "720p"));
+
+    let all = search(&app, "").await;
+    assert_eq!((all.total, all.estimated), (5, false));
+    assert_eq!(names(&all)[0], "teaser.mp4", "newest first");
+    let kinds: Vec<(&str, u64)> = all.facets.kinds.iter().map(|f| (f.value.as_str(), f.count)).collect();
+    assert_eq!(kinds, [("image", 4), ("video", 1)]);
+    assert!(all.facets.tags.iter().any(|f| f.value == "image" && f.count == 4));
+
+    assert_eq!(names(&search(&app, "q=sunset").await), ["Sunset_Beach-2024.png"]);
+    assert_eq!(names(&search(&app, "q=beach%20sun").await), ["Sunset_Beach-2024.png"], "every word, the last as a prefix");
+    let sun_results = search(&app, "q=sun").await;
+    let mut sun = names(&sun_results);
+    sun.sort();
+    assert_eq!(sun, ["Sunset_Beach-2024.png", "sunrise-city.jpg"]);
+    assert_eq!(names(&search(&app, "q=sunst").await), ["Sunset_Beach-2024.png"], "a typo in a name still finds it");
+    assert!(search(&app, "q=volcano").await.items.is_empty());
+
+    let videos = search(&app, "kind=video").await;
+    assert_eq!(names(&videos), ["teaser.mp4"]);
+    assert_eq!(videos.facets.kinds.iter().find(|f| f.value == "image").map(|f| f.count), Some(4), "kind counts ignore the chosen kind");
+    assert_eq!(names(&search(&app, "orientation=portrait").await), ["Mountain lake.png"]);
+    assert_eq!(names(&search(&app, "orientation=square").await), ["square logo.png"]);
+    assert_eq!(names(&search(&app, "resolution=1080p").await), ["sunrise-city.jpg"]);
+    assert_eq!(names(&search(&app, "duration=short").await), ["teaser.mp4"]);
+    assert!(search(&app, "duration=long").await.items.is_empty());
+    assert_eq!(names(&search(&app, "tags=landscape,png").await), ["Sunset_Beach-2024.png"], "all of the tags");
+    let today = chrono::Utc::now().date_naive();
+    assert_eq!(search(&app, &format!("uploaded_from={today}&uploaded_to={today}")).await.total, 5);
+    assert_eq!(search(&app, &format!("uploaded_from={}", today.succ_opt().unwrap())).await.total, 0);
+
+    assert_eq!(names(&search(&app, "sort=name").await), ["Mountain lake.png", "square logo.png", "sunrise-city.jpg", "Sunset_Beach-2024.png", "teaser.mp4"]);
+    let by_size = search(&app, "sort=size").await;
+    assert!(by_size.items.windows(2).all(|w| w[0].size >= w[1].size));
+
+    // Keyset pages: every asset exactly once, in order, whatever the sort.
+    for sort in ["newest", "oldest", "name", "size"] {
+        let mut seen = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let cursor = after.as_deref().map(|a| format!("&after={a}")).unwrap_or_default();
+            let page = search(&app, &format!("sort={sort}&limit=2{cursor}")).await;
+            seen.extend(page.items.iter().map(|a| a.id));
+            match page.next {
+                Some(next) => after = Some(next),
+                None => break,
+            }
+        }
+        let whole: Vec<Uuid> = search(&app, &format!("sort={sort}")).await.items.iter().map(|a| a.id).collect();
+        assert_eq!(seen, whole, "pages of {sort}");
+    }
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn people_tag_title_and_describe_assets_and_auto_tags_can_be_removed_for_good() {
+    let app = spawn_app().await;
+    let assets = library(&app, &[("IMG_0042.png", solid_png(320, 200, [240, 140, 20])), ("harbour.png", png(500, 300))]).await;
+    let (photo, harbour) = (assets[0].id, assets[1].id);
+
+    let tagged = app.client.post(app.url(&format!("/api/assets/{photo}/tags"))).json(&json!({ "tags": ["  Summer   Campaign ", "Q3"] })).send().await.unwrap();
+    assert_eq!(tagged.status(), StatusCode::OK);
+    let view: AssetView = tagged.json().await.unwrap();
+    assert!(view.tags.iter().any(|t| t.name == "summer campaign" && !t.auto), "{:?}", view.tags);
+    assert_eq!(names(&search(&app, "q=campaign").await), ["IMG_0042.png"], "tags are searched");
+    assert_eq!(names(&search(&app, "tags=summer%20campaign").await), ["IMG_0042.png"]);
+
+    let described = app.client.patch(app.url(&format!("/api/assets/{photo}"))).json(&json!({ "title": "Golden  hour", "description": "Shot for the autumn catalogue" })).send().await.unwrap();
+    let view: AssetView = described.json().await.unwrap();
+    assert_eq!((view.title.as_str(), view.display_name()), ("Golden hour", "Golden hour"));
+    assert_eq!(names(&search(&app, "q=golden").await), ["IMG_0042.png"]);
+    assert_eq!(names(&search(&app, "q=catalogue").await), ["IMG_0042.png"]);
+    let too_long = app.client.patch(app.url(&format!("/api/assets/{photo}"))).json(&json!({ "title": "x".repeat(201) })).send().await.unwrap();
+    assert_eq!(too_long.status(), StatusCode::BAD_REQUEST);
+
+    // Autocomplete: by prefix first, then close spellings.
+    let suggested: serde_json::Value = app.client.get(app.url("/api/tags?q=sum")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(suggested[0]["name"], "summer campaign");
+
+    // Bulk: one request tags a selection.
+    let bulk = app.client.post(app.url("/api/library/tag")).json(&json!({ "assets": [photo, harbour], "tags": ["press kit"] })).send().await.unwrap();
+    assert_eq!(bulk.status(), StatusCode::OK);
+    assert_eq!(search(&app, "tags=press%20kit").await.total, 2);
+    let nobody = app.client.post(app.url("/api/library/tag")).json(&json!({ "assets": [Uuid::now_v7()], "tags": ["x"] })).send().await.unwrap();
+    assert_eq!(nobody.status(), StatusCode::NOT_FOUND);
+
+    // An auto-tag removed stays removed, even when the asset is processed again.
+    assert!(app.asset(photo).await.tags.iter().any(|t| t.name == "orange" && t.auto));
+    let removed = app.client.delete(app.url(&format!("/api/assets/{photo}/tags/orange"))).send().await.unwrap();
+    assert_eq!(removed.status(), StatusCode::OK);
+    let again = app.client.post(app.url(&format!("/api/assets/{photo}/reprocess"))).header("origin", &app.address).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::ACCEPTED);
+    let reprocessed = app.wait_until_settled(photo).await;
+    assert_eq!(reprocessed.status, AssetStatus::Processed);
+    let tags: Vec<&str> = reprocessed.tags.iter().map(|t| t.name.as_str()).collect();
+    assert!(!tags.contains(&"orange") && tags.contains(&"png") && tags.contains(&"summer campaign"), "{tags:?}");
+    // A person's own tag is simply deleted.
+    app.client.delete(app.url(&format!("/api/assets/{photo}/tags/q3"))).send().await.unwrap();
+    assert!(!app.asset(photo).await.tags.iter().any(|t| t.name == "q3"));
+    assert_eq!(app.client.delete(app.url(&format!("/api/assets/{photo}/tags/q3"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+
+    let viewer = bearer_client(&app.token_for(&app.create_user(Role::Viewer).await).await);
+    let refused = viewer.post(app.url(&format!("/api/assets/{photo}/tags"))).json(&json!({ "tags": ["mine"] })).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn the_trash_hides_restores_and_when_emptied_removes_the_files() {
+    let app = spawn_app().await;
+    let assets = library(&app, &[("keep.png", png(200, 100)), ("drop.png", png(210, 100))]).await;
+    let drop_id = assets[1].id;
+
+    let trashed = app.client.delete(app.url(&format!("/api/assets/{drop_id}"))).send().await.unwrap();
+    assert_eq!(trashed.status(), StatusCode::NO_CONTENT);
+    assert_eq!(names(&search(&app, "").await), ["keep.png"]);
+    let in_trash: Vec<AssetView> = app.client.get(app.url("/api/trash")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(in_trash.iter().map(|a| a.filename.as_str()).collect::<Vec<_>>(), ["drop.png"]);
+    assert!(in_trash[0].deleted_at.is_some());
+
+    let restored: AssetView = app.client.post(app.url(&format!("/api/assets/{drop_id}/restore"))).send().await.unwrap().json().await.unwrap();
+    assert!(restored.deleted_at.is_none());
+    assert_eq!(search(&app, "").await.total, 2);
+
+    // Editors may only delete their own uploads.
+    let other_editor = bearer_client(&app.token_for(&app.create_user(Role::Editor).await).await);
+    let refused = other_editor.delete(app.url(&format!("/api/assets/{drop_id}"))).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+
+    app.client.delete(app.url(&format!("/api/assets/{drop_id}"))).send().await.unwrap();
+    let files_before = app.stored_files("thumbnails").len();
+    assert_eq!(app.client.delete(app.url("/api/trash")).send().await.unwrap().status(), StatusCode::FORBIDDEN, "emptying is for admins");
+    let admin = bearer_client(&app.token_for(&app.create_user(Role::Admin).await).await);
+    let emptied: serde_json::Value = admin.delete(app.url("/api/trash")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(emptied["changed"], 1);
+    assert_eq!(app.client.get(app.url(&format!("/api/assets/{drop_id}"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert!(!app.stored_files("originals").iter().any(|p| p.to_string_lossy().contains(&drop_id.to_string())), "the original is gone");
+    assert!(app.stored_files("thumbnails").len() < files_before, "its derivatives are gone");
+    assert!(app.stored_files("originals").iter().any(|p| p.to_string_lossy().contains(&assets[0].id.to_string())), "the other asset is untouched");
+    app.cleanup().await;
+}
