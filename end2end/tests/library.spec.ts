@@ -105,17 +105,17 @@ test("an editor tags, titles, bulk-tags, trashes and restores assets", async ({ 
   await expect(cards(page)).toHaveCount(1);
 
   // Trash: gone from the library, listed in the trash, restorable.
-  await cards(page).first().getByRole("link").click();
+  await cards(page).first().getByRole("link", { name: `Spring poster ${stamp}` }).click();
   await page.getByTestId("trash").click();
   await expect(page.getByTestId("in-trash")).toBeVisible();
   await page.goto(`/?q=${stamp}`);
   await expect(cards(page)).toHaveCount(1);
   await page.goto("/trash");
   // The card shows the title it was given.
-  const trashed = page.getByTestId("trash-grid").locator("div").filter({ hasText: `Spring poster ${stamp}` });
+  const trashed = page.getByTestId("trash-item").filter({ hasText: `Spring poster ${stamp}` });
   await expect(trashed).toBeVisible();
   await trashed.getByTestId("restore").click();
-  await expect(page.getByTestId("trash-grid").locator("div").filter({ hasText: `Spring poster ${stamp}` })).toHaveCount(0);
+  await expect(page.getByTestId("trash-item").filter({ hasText: `Spring poster ${stamp}` })).toHaveCount(0);
   await page.goto(`/?q=${stamp}`);
   await expect(cards(page)).toHaveCount(2);
   expect(errors).toEqual([]);

@@ -47,17 +47,17 @@ fn Trash() -> impl IntoView {
                                     </Show>
                                 </div>
                             </Show>
-                            <ul class="grid grid-cols-2 gap-4 sm:grid-cols-3 lg:grid-cols-4" data-testid="trash-grid">
+                            <div class="grid grid-cols-2 gap-4 sm:grid-cols-3 lg:grid-cols-4" data-testid="trash-grid">
                                 {assets.into_iter().map(|asset| {
                                     let id = asset.id;
                                     view! {
-                                        <div>
-                                            <AssetCard asset selection=None/>
+                                        <div data-testid="trash-item">
+                                            <ul><AssetCard asset selection=None/></ul>
                                             <button class="mt-1 text-sm underline" data-testid="restore" on:click=move |_| { restore.dispatch(RestoreAssets { assets: vec![id] }); }>"Restore"</button>
                                         </div>
                                     }
                                 }).collect_view()}
-                            </ul>
+                            </div>
                         }.into_any()
                     }
                     Err(e) => view! { <p class="text-red-700" role="alert">{error_text(&e)}</p> }.into_any(),

@@ -19,6 +19,8 @@ use crate::{
 /// Above this many matches counts are estimated from the query plan.
 const EXACT_COUNT_LIMIT: i64 = 10_000;
 const TOP_TAGS: i64 = 12;
+/// Shorter words are matched exactly (or as a prefix): their trigrams match too much.
+const MIN_FUZZY_CHARS: usize = 4;
 
 /// A WHERE clause under construction, with its numbered parameters.
 #[derive(Clone, Default)]
@@ -53,22 +55,36 @@ fn start_of(day: NaiveDate) -> DateTime<Utc> {
     day.and_time(NaiveTime::MIN).and_utc()
 }
 
-/// The words of a text query as a `tsquery`: every word must match, the last one as a prefix.
-fn ts_query(text: &str) -> Option<String> {
+/// Each word of a text query as a `tsquery` term (the last as a prefix: search as you type),
+/// with the word itself for typo-tolerant name matching when it is long enough to be reliable.
+fn word_terms(text: &str) -> Vec<(String, Option<String>)> {
     let words: Vec<String> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
-    let last = words.len().checked_sub(1)?;
-    Some(words.iter().enumerate().map(|(i, w)| if i == last { format!("'{w}':*") } else { format!("'{w}'") }).collect::<Vec<_>>().join(" & "))
+    let last = words.len().saturating_sub(1);
+    words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let term = if i == last { format!("'{w}':*") } else { format!("'{w}'") };
+            (term, (w.chars().count() >= MIN_FUZZY_CHARS).then(|| w.clone()))
+        })
+        .collect()
 }
 
 /// Every condition of `query` except the kind (the kind facet is counted without it).
 fn conditions_without_kind(query: &AssetQuery) -> Conditions {
     let mut c = Conditions::default();
     c.push("deleted_at IS NULL".into());
-    if let Some(tsquery) = ts_query(&query.q) {
-        let ts = c.param(tsquery);
-        let typed = c.param(query.q.trim().to_lowercase());
-        // Word similarity finds "sunst" in "sunset_beach.jpg"; the full text finds everything else.
-        c.push(format!("(search @@ to_tsquery('simple', {ts}) OR {typed} <% lower(original_filename))"));
+    // Every word must match: in the full text, or (despite a typo) in the name — word
+    // similarity finds "sunst" in "sunset_beach.jpg".
+    for (term, fuzzy) in word_terms(&query.q) {
+        let ts = c.param(term);
+        match fuzzy {
+            Some(word) => {
+                let word = c.param(word);
+                c.push(format!("(search @@ to_tsquery('simple', {ts}) OR {word} <% lower(original_filename))"));
+            }
+            None => c.push(format!("search @@ to_tsquery('simple', {ts})")),
+        }
     }
     let tags: Vec<String> = query.tag_list().iter().filter_map(|t| super::tags::normalize(t)).collect();
     if !tags.is_empty() {
@@ -226,12 +242,13 @@ async fn facet_rows(db: &DatabaseConnection, statement: Statement) -> Result<Vec
 
 #[cfg(test)]
 mod tests {
-    use super::ts_query;
+    use super::word_terms;
 
     #[test]
-    fn every_word_counts_and_the_last_may_be_unfinished() {
-        assert_eq!(ts_query("Sunset beach").as_deref(), Some("'sunset' & 'beach':*"));
-        assert_eq!(ts_query("  it's   o'clock!").as_deref(), Some("'it' & 's' & 'o' & 'clock':*"));
-        assert_eq!(ts_query(" -- "), None);
+    fn every_word_counts_the_last_may_be_unfinished_and_long_ones_may_be_misspelt() {
+        let terms = word_terms("Sunset  bea");
+        assert_eq!(terms, [("'sunset'".to_owned(), Some("sunset".to_owned())), ("'bea':*".to_owned(), None)]);
+        assert_eq!(word_terms("it's o'clock!").iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>(), ["'it'", "'s'", "'o'", "'clock':*"]);
+        assert!(word_terms(" -- ").is_empty());
     }
 }
