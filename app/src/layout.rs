@@ -29,6 +29,7 @@ pub fn Header() -> impl IntoView {
                                 let trash = policy::allows(user.role, Permission::TrashOwn);
                                 view! {
                                     <a href="/">"Library"</a>
+                                    <a href="/collections">"Collections"</a>
                                     {trash.then(|| view! { <a href="/trash">"Trash"</a> })}
                                     {admin.then(|| view! {
                                         <a href="/admin/users">"Users"</a>

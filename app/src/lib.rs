@@ -58,6 +58,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=gallery::GalleryPage ssr=SsrMode::Async/>
                     <Route path=path!("assets/:id") view=gallery::asset_page::AssetPage ssr=SsrMode::Async/>
                     <Route path=path!("trash") view=gallery::trash_page::TrashPage ssr=SsrMode::Async/>
+                    <Route path=path!("collections") view=gallery::collections_page::CollectionsPage ssr=SsrMode::Async/>
                     <Route path=path!("login") view=account::login::LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("settings") view=account::settings::SettingsPage ssr=SsrMode::Async/>
                     <Route path=path!("admin/users") view=admin::users::UsersPage ssr=SsrMode::Async/>

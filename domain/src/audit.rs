@@ -48,6 +48,9 @@ impl Target {
     pub fn user(id: Uuid) -> Self {
         Target { kind: "user", id: id.to_string() }
     }
+    pub fn collection(id: Uuid) -> Self {
+        Target { kind: "collection", id: id.to_string() }
+    }
     pub fn token(id: Uuid) -> Self {
         Target { kind: "api_token", id: id.to_string() }
     }

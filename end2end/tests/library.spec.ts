@@ -120,3 +120,38 @@ test("an editor tags, titles, bulk-tags, trashes and restores assets", async ({ 
   await expect(cards(page)).toHaveCount(2);
   expect(errors).toEqual([]);
 });
+
+test("assets gathered in a collection are browsed and searched there", async ({ page }) => {
+  const errors = watchForErrors(page);
+  await signIn(page);
+  const stamp = `c${Date.now()}`;
+  await uploadAll(page, [
+    { name: `${stamp}-hero.png`, width: 371, height: 227 },
+    { name: `${stamp}-detail.png`, width: 373, height: 229 },
+  ]);
+
+  await page.goto("/collections");
+  await page.getByTestId("collection-name").fill(`Launch ${stamp}`);
+  await page.getByTestId("create-collection").click();
+  await expect(page.getByTestId("collection-card").filter({ hasText: `Launch ${stamp}` })).toContainText("0 assets");
+
+  await page.goto(`/?q=${stamp}`);
+  await expect(cards(page)).toHaveCount(2);
+  for (const card of await cards(page).all()) {
+    await card.getByTestId("select-asset").check();
+  }
+  await page.getByTestId("collection-choice").selectOption({ label: `Launch ${stamp}` });
+  await page.getByTestId("add-to-collection").click();
+  await expect(page.getByTestId("selection-message")).toHaveText("2 added to the collection");
+
+  await page.goto("/collections");
+  const card = page.getByTestId("collection-card").filter({ hasText: `Launch ${stamp}` });
+  await expect(card.getByTestId("collection-count")).toHaveText("2 assets");
+  await card.getByRole("link").click();
+  await expect(page.getByTestId("collection-header")).toContainText(`Launch ${stamp}`);
+  await expect(cards(page)).toHaveCount(2);
+  await page.getByTestId("search-input").fill("hero");
+  await expect(cards(page)).toHaveCount(1);
+  await expect(page).toHaveURL(/collection=[0-9a-f-]+/);
+  expect(errors).toEqual([]);
+});

@@ -11,6 +11,7 @@ mod m20261128_000006_uploads;
 mod m20261128_000007_signing_key;
 mod m20261128_000008_upload_staging;
 mod m20261128_000009_library;
+mod m20261128_000010_collections;
 
 pub struct Migrator;
 
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000007_signing_key::Migration),
             Box::new(m20261128_000008_upload_staging::Migration),
             Box::new(m20261128_000009_library::Migration),
+            Box::new(m20261128_000010_collections::Migration),
         ]
     }
 }

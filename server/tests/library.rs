@@ -224,3 +224,44 @@ async fn the_trash_hides_restores_and_when_emptied_removes_the_files() {
     assert!(app.stored_files("originals").iter().any(|p| p.to_string_lossy().contains(&assets[0].id.to_string())), "the other asset is untouched");
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn collections_group_assets_and_are_searched_like_the_library() {
+    let app = spawn_app().await;
+    let assets = library(&app, &[("launch-hero.png", png(300, 200)), ("launch-banner.png", png(301, 200)), ("unrelated.png", png(302, 200))]).await;
+    let (hero, banner) = (assets[0].id, assets[1].id);
+
+    let created = app.client.post(app.url("/api/collections")).json(&json!({ "name": "  Spring   launch ", "description": "Everything for April" })).send().await.unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let collection: domain::dto::CollectionView = created.json().await.unwrap();
+    assert_eq!((collection.name.as_str(), collection.asset_count), ("Spring launch", 0));
+    let twice = app.client.post(app.url("/api/collections")).json(&json!({ "name": "spring LAUNCH" })).send().await.unwrap();
+    assert_eq!(twice.status(), StatusCode::CONFLICT);
+    assert!(twice.text().await.unwrap().contains("already a collection"));
+
+    let id = collection.id;
+    let added: serde_json::Value = app.client.post(app.url(&format!("/api/collections/{id}/assets"))).json(&json!({ "assets": [hero, banner, hero] })).send().await.unwrap().json().await.unwrap();
+    assert_eq!(added["added"], 2);
+    let inside = search(&app, &format!("collection={id}")).await;
+    let mut found = names(&inside);
+    found.sort();
+    assert_eq!(found, ["launch-banner.png", "launch-hero.png"]);
+    assert_eq!(names(&search(&app, &format!("collection={id}&q=hero")).await), ["launch-hero.png"], "search works inside a collection");
+    let listed: Vec<domain::dto::CollectionView> = app.client.get(app.url("/api/collections")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(listed[0].asset_count, 2);
+    assert!(listed[0].cover_url.as_deref().is_some_and(|u| u.contains(&banner.to_string()) || u.contains(&hero.to_string())));
+
+    // Trashed assets are not counted; taking one out leaves it in the library.
+    assert_eq!(app.client.delete(app.url(&format!("/api/collections/{id}/assets/{banner}"))).send().await.unwrap().status(), StatusCode::NO_CONTENT);
+    assert_eq!(names(&search(&app, &format!("collection={id}")).await), ["launch-hero.png"]);
+    assert_eq!(search(&app, "").await.total, 3);
+
+    let viewer = bearer_client(&app.token_for(&app.create_user(Role::Viewer).await).await);
+    assert_eq!(viewer.get(app.url("/api/collections")).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(viewer.post(app.url("/api/collections")).json(&json!({ "name": "mine" })).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+
+    assert_eq!(app.client.delete(app.url(&format!("/api/collections/{id}"))).send().await.unwrap().status(), StatusCode::NO_CONTENT);
+    assert_eq!(app.client.get(app.url(&format!("/api/collections/{id}"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(search(&app, "").await.total, 3, "deleting a collection keeps its assets");
+    app.cleanup().await;
+}

@@ -74,3 +74,46 @@ pub async fn empty_trash() -> Result<u64, ServerFnError> {
     let (services, access) = authorize(domain::policy::Permission::DeleteAny).await?;
     domain::library::trash::empty(&services, &access.actor()).await.map_err(fail)
 }
+
+#[server(prefix = "/api/fn", endpoint = "list_collections")]
+pub async fn list_collections() -> Result<Vec<domain::dto::CollectionView>, ServerFnError> {
+    use super::{authorize, fail};
+    let (services, _) = authorize(domain::policy::Permission::Browse).await?;
+    domain::library::collections::list(&services.db).await.map_err(fail)
+}
+
+#[server(prefix = "/api/fn", endpoint = "get_collection")]
+pub async fn get_collection(id: Uuid) -> Result<domain::dto::CollectionView, ServerFnError> {
+    use super::{authorize, fail};
+    let (services, _) = authorize(domain::policy::Permission::Browse).await?;
+    domain::library::collections::get(&services.db, id).await.map_err(fail)
+}
+
+#[server(prefix = "/api/fn", endpoint = "create_collection")]
+pub async fn create_collection(name: String, description: String) -> Result<domain::dto::CollectionView, ServerFnError> {
+    use super::{authorize, fail};
+    let (services, access) = authorize(domain::policy::Permission::EditMetadata).await?;
+    domain::library::collections::create(&services.db, &access.actor(), domain::dto::NewCollection { name, description }).await.map_err(fail)
+}
+
+/// Adds the selected assets to a collection (editors); returns how many were new there.
+#[server(prefix = "/api/fn", endpoint = "add_to_collection")]
+pub async fn add_to_collection(collection: Uuid, assets: Vec<Uuid>) -> Result<u64, ServerFnError> {
+    use super::{authorize, fail};
+    let (services, access) = authorize(domain::policy::Permission::EditMetadata).await?;
+    domain::library::collections::add(&services.db, &access.actor(), collection, &assets).await.map_err(fail)
+}
+
+#[server(prefix = "/api/fn", endpoint = "remove_from_collection")]
+pub async fn remove_from_collection(collection: Uuid, assets: Vec<Uuid>) -> Result<u64, ServerFnError> {
+    use super::{authorize, fail};
+    let (services, access) = authorize(domain::policy::Permission::EditMetadata).await?;
+    domain::library::collections::remove(&services.db, &access.actor(), collection, &assets).await.map_err(fail)
+}
+
+#[server(prefix = "/api/fn", endpoint = "delete_collection")]
+pub async fn delete_collection(id: Uuid) -> Result<(), ServerFnError> {
+    use super::{authorize, fail};
+    let (services, access) = authorize(domain::policy::Permission::EditMetadata).await?;
+    domain::library::collections::delete(&services.db, &access.actor(), id).await.map_err(fail)
+}

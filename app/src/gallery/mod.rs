@@ -3,6 +3,8 @@
 
 mod asset_card;
 mod asset_edit;
+mod collection_header;
+pub mod collections_page;
 pub mod asset_page;
 mod results;
 mod search_form;
@@ -85,9 +87,10 @@ fn Library() -> impl IntoView {
                 <UploadQueue on_uploaded=bump/>
             </Show>
         </section>
+        {move || query.with(|q| q.collection).map(|id| view! { <collection_header::CollectionHeader id/> })}
         <SearchForm query/>
         <Show when=may_edit>
-            <SelectionBar selection on_changed=bump/>
+            <SelectionBar selection collection=Signal::derive(move || query.with(|q| q.collection)) on_changed=bump/>
         </Show>
         <Transition fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {

@@ -66,7 +66,13 @@ pub fn Results(query: AssetQuery, results: SearchResults, more: MorePages, selec
         <p class="mb-3 text-sm text-slate-500" data-testid="result-count">{count}</p>
         {empty.then(|| view! {
             <p class="text-slate-500" data-testid="empty-library">
-                {if filtered { "Nothing matches this search. Try fewer words or filters." } else { "No assets yet. Upload some files to get started." }}
+                {if filtered {
+                    "Nothing matches this search. Try fewer words or filters."
+                } else if query.collection.is_some() {
+                    "Nothing in this collection yet: select assets in the library and add them."
+                } else {
+                    "No assets yet. Upload some files to get started."
+                }}
             </p>
         })}
         <ul class="grid grid-cols-2 gap-4 sm:grid-cols-3 lg:grid-cols-4" data-testid="asset-grid">

@@ -64,6 +64,7 @@ pub fn SearchForm(query: Memo<AssetQuery>) -> impl IntoView {
                 value=field(|q| q.q.clone()) prop:value=field(|q| q.q.clone())
                 on:input=move |_| apply_soon()/>
             <input type="hidden" name="tags" prop:value=field(|q| q.tags.clone()) value=field(|q| q.tags.clone())/>
+            <input type="hidden" name="collection" prop:value=field(collection_text) value=field(collection_text)/>
             <div class="flex flex-wrap items-center gap-2 text-sm">
                 <Choice name="kind" label="Type" choices=KINDS current=field(|q| q.kind.map(|k| k.label().to_owned()).unwrap_or_default())/>
                 <Choice name="orientation" label="Shape" choices=ORIENTATIONS current=field(|q| word(&q.orientation))/>
@@ -76,11 +77,15 @@ pub fn SearchForm(query: Memo<AssetQuery>) -> impl IntoView {
                 <DateRange label="Taken" from="taken_from" to="taken_to" values=move || query.with(|q| (date(q.taken_from), date(q.taken_to)))/>
                 <button type="submit" class="rounded border border-slate-300 px-2 py-1">"Apply"</button>
                 <Show when=move || query.with(AssetQuery::is_filtered)>
-                    <a href="/" class="underline" data-testid="clear-search">"Clear all"</a>
+                    <a href=move || query.with(|q| gallery_href(&AssetQuery { collection: q.collection, ..Default::default() })) class="underline" data-testid="clear-search">"Clear all"</a>
                 </Show>
             </div>
         </form>
     }
+}
+
+fn collection_text(query: &AssetQuery) -> String {
+    query.collection.map(|c| c.to_string()).unwrap_or_default()
 }
 
 /// The URL word of an optional enum value (`Some(Sort::Name)` → `name`).

@@ -1,18 +1,24 @@
-//! Bulk actions on the selected assets (editors): add tags, move to the trash.
+//! Bulk actions on the selected assets (editors): add tags, add to (or, inside one, remove from)
+//! a collection, move to the trash.
 
 use leptos::prelude::*;
 use uuid::Uuid;
 
 use crate::{
-    api::library::{TagAssets, TrashAssets},
+    api::library::{list_collections, AddToCollection, RemoveFromCollection, TagAssets, TrashAssets},
     ui::error_text,
 };
 
 #[component]
-pub fn SelectionBar(selection: RwSignal<Vec<Uuid>>, on_changed: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+pub fn SelectionBar(selection: RwSignal<Vec<Uuid>>, collection: Signal<Option<Uuid>>, on_changed: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
     let tag = ServerAction::<TagAssets>::new();
     let trash = ServerAction::<TrashAssets>::new();
+    let add = ServerAction::<AddToCollection>::new();
+    let take_out = ServerAction::<RemoveFromCollection>::new();
     let tags = RwSignal::new(String::new());
+    let target = RwSignal::new(String::new());
+    let collections = Resource::new(|| (), |_| list_collections());
+    let message = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         if matches!(tag.value().get(), Some(Ok(_))) {
             tags.set(String::new());
@@ -20,14 +26,22 @@ pub fn SelectionBar(selection: RwSignal<Vec<Uuid>>, on_changed: impl Fn() + Copy
         }
     });
     Effect::new(move |_| {
-        if matches!(trash.value().get(), Some(Ok(_))) {
+        if matches!(trash.value().get(), Some(Ok(_))) || matches!(take_out.value().get(), Some(Ok(_))) {
             selection.set(Vec::new());
             on_changed();
         }
     });
+    Effect::new(move |_| {
+        if let Some(Ok(added)) = add.value().get() {
+            message.set(Some(format!("{added} added to the collection")));
+        }
+    });
     let error = move || {
-        let failed = |v: Option<Result<_, ServerFnError>>| v.and_then(Result::err).map(|e| error_text(&e));
-        failed(tag.value().get().map(|r| r.map(|_| ()))).or_else(|| failed(trash.value().get().map(|r| r.map(|_| ()))))
+        let failed = |v: Option<Result<(), ServerFnError>>| v.and_then(Result::err).map(|e| error_text(&e));
+        failed(tag.value().get().map(|r| r.map(|_| ())))
+            .or_else(|| failed(trash.value().get().map(|r| r.map(|_| ()))))
+            .or_else(|| failed(add.value().get().map(|r| r.map(|_| ()))))
+            .or_else(|| failed(take_out.value().get().map(|r| r.map(|_| ()))))
     };
     view! {
         <Show when=move || selection.with(|s| !s.is_empty())>
@@ -41,9 +55,30 @@ pub fn SelectionBar(selection: RwSignal<Vec<Uuid>>, on_changed: impl Fn() + Copy
                         prop:value=tags on:input=move |ev| tags.set(event_target_value(&ev))/>
                     <button type="submit" class="rounded bg-sky-700 px-2 py-1 text-white" data-testid="bulk-tag">"Add tags"</button>
                 </form>
+                <form class="flex gap-1" on:submit=move |ev| {
+                    ev.prevent_default();
+                    if let Ok(id) = target.get_untracked().parse::<Uuid>() {
+                        add.dispatch(AddToCollection { collection: id, assets: selection.get_untracked() });
+                    }
+                }>
+                    <select class="rounded border border-slate-300 px-2 py-1" data-testid="collection-choice" aria-label="Collection"
+                        on:change=move |ev| target.set(event_target_value(&ev))>
+                        <option value="">"Add to collection…"</option>
+                        <Transition>
+                            {move || collections.get().and_then(Result::ok).unwrap_or_default().into_iter()
+                                .map(|c| view! { <option value=c.id.to_string()>{c.name}</option> }).collect_view()}
+                        </Transition>
+                    </select>
+                    <button type="submit" class="rounded border border-slate-300 px-2 py-1" data-testid="add-to-collection">"Add"</button>
+                </form>
+                {move || collection.get().map(|id| view! {
+                    <button class="rounded border border-slate-300 px-2 py-1" data-testid="remove-from-collection"
+                        on:click=move |_| { take_out.dispatch(RemoveFromCollection { collection: id, assets: selection.get_untracked() }); }>"Remove from this collection"</button>
+                })}
                 <button class="rounded border border-red-300 px-2 py-1 text-red-800" data-testid="bulk-trash"
                     on:click=move |_| { trash.dispatch(TrashAssets { assets: selection.get_untracked() }); }>"Move to trash"</button>
                 <button class="underline" on:click=move |_| selection.set(Vec::new())>"Clear selection"</button>
+                {move || message.get().map(|m| view! { <span class="text-emerald-800" data-testid="selection-message">{m}</span> })}
                 {move || error().map(|e| view! { <span class="text-red-700" role="alert">{e}</span> })}
             </div>
         </Show>

@@ -2,10 +2,12 @@
 
 mod accounts;
 mod assets;
+mod collections;
 mod search;
 mod pipeline;
 
 pub use accounts::*;
 pub use assets::*;
+pub use collections::*;
 pub use search::*;
 pub use pipeline::*;

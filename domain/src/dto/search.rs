@@ -76,6 +76,9 @@ pub struct AssetQuery {
     pub q: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<AssetKind>,
+    /// Only assets in this collection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collection: Option<uuid::Uuid>,
     /// Comma-separated; an asset must have all of them.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub tags: String,
@@ -116,6 +119,7 @@ impl AssetQuery {
         AssetQuery {
             q: get("q").unwrap_or_default(),
             kind: word(get("kind")),
+            collection: get("collection").and_then(|c| c.parse().ok()),
             tags: get("tags").unwrap_or_default(),
             uploaded_from: date("uploaded_from"),
             uploaded_to: date("uploaded_to"),
@@ -139,6 +143,9 @@ impl AssetQuery {
         }
         if let Some(kind) = self.kind {
             pairs.push(("kind", kind.label().to_owned()));
+        }
+        if let Some(collection) = self.collection {
+            pairs.push(("collection", collection.to_string()));
         }
         if !self.tags.is_empty() {
             pairs.push(("tags", self.tags.clone()));
@@ -185,7 +192,7 @@ impl AssetQuery {
 
     /// Whether anything narrows the library down (the gallery offers "clear" then).
     pub fn is_filtered(&self) -> bool {
-        let bare = AssetQuery { sort: self.sort, limit: self.limit, after: self.after.clone(), ..Default::default() };
+        let bare = AssetQuery { sort: self.sort, limit: self.limit, after: self.after.clone(), collection: self.collection, ..Default::default() };
         *self != bare
     }
 }

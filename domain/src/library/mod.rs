@@ -1,7 +1,8 @@
 //! The library people work in: search and filters, tags (their own and those processing adds),
-//! titles and descriptions, and the trash.
+//! titles and descriptions, collections, and the trash.
 
 pub mod auto_tags;
+pub mod collections;
 pub mod editing;
 pub mod search;
 pub mod tags;

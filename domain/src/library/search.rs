@@ -18,6 +18,9 @@ use crate::{
 
 /// Above this many matches counts are estimated from the query plan.
 const EXACT_COUNT_LIMIT: i64 = 10_000;
+/// Searches the planner expects to match more than this are tallied from a smaller sample.
+const BROAD_SEARCH: u64 = 30_000;
+const BROAD_SAMPLE: i64 = 2_000;
 const TOP_TAGS: i64 = 12;
 /// Shorter words are matched exactly (or as a prefix): their trigrams match too much.
 const MIN_FUZZY_CHARS: usize = 4;
@@ -70,21 +73,27 @@ fn word_terms(text: &str) -> Vec<(String, Option<String>)> {
         .collect()
 }
 
-/// Every condition of `query` except the kind (the kind facet is counted without it).
-fn conditions_without_kind(query: &AssetQuery) -> Conditions {
+/// Every condition of `query` except the kind (the kind facet is counted without it). With
+/// `fuzzy`, long words may also match names despite typos (the fallback when nothing matches
+/// exactly: or'ing trigram matches into every search would cost selectivity).
+fn conditions_without_kind(query: &AssetQuery, fuzzy: bool) -> Conditions {
     let mut c = Conditions::default();
     c.push("deleted_at IS NULL".into());
     // Every word must match: in the full text, or (despite a typo) in the name — word
     // similarity finds "sunst" in "sunset_beach.jpg".
-    for (term, fuzzy) in word_terms(&query.q) {
+    for (term, word) in word_terms(&query.q) {
         let ts = c.param(term);
-        match fuzzy {
+        match word.filter(|_| fuzzy) {
             Some(word) => {
                 let word = c.param(word);
                 c.push(format!("(search @@ to_tsquery('simple', {ts}) OR {word} <% lower(original_filename))"));
             }
             None => c.push(format!("search @@ to_tsquery('simple', {ts})")),
         }
+    }
+    if let Some(collection) = query.collection {
+        let p = c.param(collection);
+        c.push(format!("EXISTS (SELECT 1 FROM collection_assets ca WHERE ca.collection_id = {p} AND ca.asset_id = assets.id)"));
     }
     let tags: Vec<String> = query.tag_list().iter().filter_map(|t| super::tags::normalize(t)).collect();
     if !tags.is_empty() {
@@ -173,8 +182,12 @@ fn statement(sql: String, values: Vec<Value>) -> Statement {
 
 pub async fn search(db: &DatabaseConnection, query: &AssetQuery) -> Result<SearchResults> {
     let limit = query.limit.unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE);
-    let base = conditions_without_kind(query);
-    let matching = with_kind(base.clone(), query);
+    let mut base = conditions_without_kind(query, false);
+    let mut matching = with_kind(base.clone(), query);
+    if word_terms(&query.q).iter().any(|(_, word)| word.is_some()) && !exists(db, &matching).await? {
+        base = conditions_without_kind(query, true);
+        matching = with_kind(base.clone(), query);
+    }
 
     let mut page = matching.clone();
     if let Some(cursor) = &query.after {
@@ -190,54 +203,64 @@ pub async fn search(db: &DatabaseConnection, query: &AssetQuery) -> Result<Searc
     });
     let items = catalog::with_derivatives(db, rows).await?;
 
-    let (total, estimated) = count(db, &matching).await?;
-    let facets = facets(db, &base, &matching, query.kind.is_some(), (total, estimated)).await?;
-    Ok(SearchResults { items, next, total, estimated, facets })
+    let matched = tally(db, &matching).await?;
+    let kinds = if query.kind.is_some() { tally(db, &base).await?.kinds } else { matched.kinds.clone() };
+    Ok(SearchResults { items, next, total: matched.total, estimated: matched.estimated, facets: Facets { kinds, tags: matched.tags } })
 }
 
-/// Exact up to [`EXACT_COUNT_LIMIT`], else the planner's estimate.
-async fn count(db: &DatabaseConnection, c: &Conditions) -> Result<(u64, bool)> {
-    let sql = format!("SELECT count(*) AS n FROM (SELECT 1 FROM assets WHERE {} LIMIT {}) m", c.clause(), EXACT_COUNT_LIMIT + 1);
-    let exact: i64 = db.query_one(statement(sql, c.values.clone())).await?.map_or(Ok(0), |r| r.try_get("", "n"))?;
-    if exact <= EXACT_COUNT_LIMIT {
-        return Ok((exact as u64, false));
-    }
-    let plan_sql = format!("EXPLAIN (FORMAT JSON) SELECT 1 FROM assets WHERE {}", c.clause());
-    let plan: serde_json::Value = db.query_one(statement(plan_sql, c.values.clone())).await?.map_or(Ok(serde_json::Value::Null), |r| r.try_get("", "QUERY PLAN"))?;
-    let rows = plan[0]["Plan"]["Plan Rows"].as_f64().unwrap_or(exact as f64);
-    Ok((rows.max(exact as f64) as u64, true))
+async fn exists(db: &DatabaseConnection, c: &Conditions) -> Result<bool> {
+    let sql = format!("SELECT EXISTS (SELECT 1 FROM assets WHERE {}) AS found", c.clause());
+    Ok(db.query_one(statement(sql, c.values.clone())).await?.map_or(Ok(false), |r| r.try_get("", "found"))?)
 }
 
-/// Kind counts without the kind filter, top tags with it — counted over at most
-/// EXACT_COUNT_LIMIT + 1 matches and scaled to the estimated total beyond that.
-async fn facets(db: &DatabaseConnection, base: &Conditions, matching: &Conditions, kind_chosen: bool, matching_total: (u64, bool)) -> Result<Facets> {
-    let sample = EXACT_COUNT_LIMIT + 1;
-    let kinds_sql = format!("SELECT kind AS value, count(*) AS n FROM (SELECT kind FROM assets WHERE {} LIMIT {sample}) m GROUP BY kind ORDER BY n DESC", base.clause());
-    let mut kinds = facet_rows(db, statement(kinds_sql, base.values.clone())).await?;
-    let tags_sql = format!(
-        "SELECT tag AS value, count(*) AS n FROM (SELECT tags FROM assets WHERE {} LIMIT {sample}) m, unnest(m.tags) tag GROUP BY tag ORDER BY n DESC, tag LIMIT {TOP_TAGS}",
-        matching.clause()
+/// The planner's estimate of how many assets match (no rows are read).
+async fn estimate(db: &DatabaseConnection, c: &Conditions) -> Result<u64> {
+    let sql = format!("EXPLAIN (FORMAT JSON) SELECT 1 FROM assets WHERE {}", c.clause());
+    let plan: serde_json::Value = db.query_one(statement(sql, c.values.clone())).await?.map_or(Ok(serde_json::Value::Null), |r| r.try_get("", "QUERY PLAN"))?;
+    Ok(plan[0]["Plan"]["Plan Rows"].as_f64().unwrap_or(0.0) as u64)
+}
+
+struct Tally {
+    total: u64,
+    estimated: bool,
+    kinds: Vec<FacetCount>,
+    tags: Vec<FacetCount>,
+}
+
+/// How many assets match, per kind, and their most frequent tags, from one pass over the
+/// matches: all of them when there are at most EXACT_COUNT_LIMIT (exact), else a sample scaled
+/// to the planner's estimate — a smaller one when the estimate says the search is broad.
+async fn tally(db: &DatabaseConnection, c: &Conditions) -> Result<Tally> {
+    let estimated_rows = estimate(db, c).await?;
+    let cap = if estimated_rows > BROAD_SEARCH { BROAD_SAMPLE } else { EXACT_COUNT_LIMIT + 1 };
+    let sql = format!(
+        "WITH m AS MATERIALIZED (SELECT kind, tags FROM assets WHERE {} LIMIT {cap})
+         SELECT 'rows' AS facet, '' AS value, count(*) AS n FROM m
+         UNION ALL (SELECT 'kind', kind, count(*) FROM m GROUP BY kind ORDER BY 3 DESC)
+         UNION ALL (SELECT 'tag', tag, count(*) FROM m, unnest(m.tags) tag GROUP BY tag ORDER BY 3 DESC, 2 LIMIT {TOP_TAGS})",
+        c.clause()
     );
-    let mut tags = facet_rows(db, statement(tags_sql, matching.values.clone())).await?;
-    let base_total = if kind_chosen { count(db, base).await? } else { matching_total };
-    scale(&mut kinds, base_total);
-    scale(&mut tags, matching_total);
-    Ok(Facets { kinds, tags })
-}
-
-/// Counts from a full sample, stretched to the estimated number of matches.
-fn scale(facet: &mut [FacetCount], (total, estimated): (u64, bool)) {
-    if estimated {
-        let factor = total as f64 / (EXACT_COUNT_LIMIT + 1) as f64;
-        for f in facet {
-            f.count = (f.count as f64 * factor).round() as u64;
+    let rows = db.query_all(statement(sql, c.values.clone())).await?;
+    let mut seen = 0u64;
+    let (mut kinds, mut tags) = (Vec::new(), Vec::new());
+    for row in &rows {
+        let facet: String = row.try_get("", "facet")?;
+        let count = FacetCount { value: row.try_get("", "value")?, count: row.try_get::<i64>("", "n")? as u64 };
+        match facet.as_str() {
+            "rows" => seen = count.count,
+            "kind" => kinds.push(count),
+            _ => tags.push(count),
         }
     }
-}
-
-async fn facet_rows(db: &DatabaseConnection, statement: Statement) -> Result<Vec<FacetCount>> {
-    let rows = db.query_all(statement).await?;
-    rows.iter().map(|r| Ok(FacetCount { value: r.try_get("", "value")?, count: r.try_get::<i64>("", "n")? as u64 })).collect()
+    if seen < cap as u64 {
+        return Ok(Tally { total: seen, estimated: false, kinds, tags });
+    }
+    let total = estimated_rows.max(seen);
+    let factor = total as f64 / seen as f64;
+    for f in kinds.iter_mut().chain(tags.iter_mut()) {
+        f.count = (f.count as f64 * factor).round() as u64;
+    }
+    Ok(Tally { total, estimated: true, kinds, tags })
 }
 
 #[cfg(test)]

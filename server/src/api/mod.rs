@@ -4,6 +4,7 @@
 mod assets;
 mod audit;
 mod auth;
+mod collections;
 mod credentials;
 mod direct_uploads;
 mod library;
@@ -16,5 +17,5 @@ use axum::Router;
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(assets::routes()).merge(auth::routes()).merge(users::routes()).merge(credentials::routes()).merge(audit::routes()).merge(queues::routes()).merge(uploads::routes()).merge(direct_uploads::routes()).merge(library::routes())
+    Router::new().merge(assets::routes()).merge(auth::routes()).merge(users::routes()).merge(credentials::routes()).merge(audit::routes()).merge(queues::routes()).merge(uploads::routes()).merge(direct_uploads::routes()).merge(library::routes()).merge(collections::routes())
 }

@@ -1,0 +1,45 @@
+//! Above the library when it is searched inside a collection: which one, and deleting it (its
+//! assets stay in the library).
+
+use domain::policy::Permission;
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use uuid::Uuid;
+
+use crate::{
+    api::library::{get_collection, DeleteCollection},
+    ui::{error_text, may},
+};
+
+#[component]
+pub fn CollectionHeader(id: Uuid) -> impl IntoView {
+    let collection = Resource::new(move || id, get_collection);
+    let delete = ServerAction::<DeleteCollection>::new();
+    let may_edit = may(Permission::EditMetadata);
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if matches!(delete.value().get(), Some(Ok(()))) {
+            navigate("/collections", Default::default());
+        }
+    });
+    view! {
+        <Transition>
+            {move || Suspend::new(async move {
+                match collection.await {
+                    Ok(c) => view! {
+                        <div class="mb-4 rounded border border-slate-200 bg-white p-3" data-testid="collection-header">
+                            <p class="text-xs uppercase text-slate-400"><a href="/collections" class="hover:underline">"Collection"</a></p>
+                            <h2 class="text-xl font-semibold">{c.name.clone()}</h2>
+                            {(!c.description.is_empty()).then(|| view! { <p class="text-sm text-slate-600">{c.description.clone()}</p> })}
+                            <Show when=may_edit>
+                                <button class="mt-2 text-sm text-red-800 underline" data-testid="delete-collection"
+                                    on:click=move |_| { delete.dispatch(DeleteCollection { id }); }>"Delete collection (keeps its assets)"</button>
+                            </Show>
+                        </div>
+                    }.into_any(),
+                    Err(e) => view! { <p class="text-red-700" role="alert">{error_text(&e)}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}

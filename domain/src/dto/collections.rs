@@ -1,0 +1,24 @@
+//! Collections as the API and the pages show them.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CollectionView {
+    pub id: Uuid,
+    pub name: String,
+    pub description: String,
+    pub asset_count: i64,
+    /// The thumbnail of its most recently added asset that has one.
+    pub cover_url: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct NewCollection {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+}
