@@ -19,23 +19,6 @@ fn solid_png(width: u32, height: u32, rgb: [u8; 3]) -> Vec<u8> {
     out.into_inner()
 }
 
-async fn clip() -> Vec<u8> {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("teaser.mp4");
-    let out = path.clone();
-    let status = tokio::task::spawn_blocking(move || {
-        std::process::Command::new("ffmpeg")
-            .args(["-y", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=25:duration=2", "-c:v", "libx264", "-pix_fmt", "yuv420p"])
-            .arg(&out)
-            .status()
-    })
-    .await
-    .unwrap()
-    .expect("ffmpeg is installed (make setup)");
-    assert!(status.success());
-    std::fs::read(path).unwrap()
-}
-
 async fn search(app: &TestApp, query: &str) -> SearchResults {
     let response = app.client.get(app.url(&format!("/api/assets?{query}"))).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK, "{query}");
@@ -69,7 +52,7 @@ async fn search_finds_by_words_prefixes_and_typos_filters_sorts_and_pages() {
             ("Mountain lake.png", png(300, 600)),
             ("square logo.png", png(400, 400)),
             ("sunrise-city.jpg", jpeg(1920, 1080)),
-            ("teaser.mp4", clip().await),
+            ("teaser.mp4", common::test_clip().await),
         ],
     )
     .await;

@@ -112,20 +112,7 @@ async fn assets_on_s3_are_processed_and_served_from_presigned_links() {
     let app = spawn_on_s3(&server, true).await;
 
     let photo = common::jpeg(1600, 1200);
-    let clip_dir = tempfile::tempdir().unwrap();
-    let clip_path = clip_dir.path().join("clip.mp4");
-    let ffmpeg_out = clip_path.clone();
-    let made = tokio::task::spawn_blocking(move || {
-        std::process::Command::new("ffmpeg")
-            .args(["-y", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=25:duration=2", "-c:v", "libx264", "-pix_fmt", "yuv420p"])
-            .arg(&ffmpeg_out)
-            .status()
-    })
-    .await
-    .unwrap()
-    .expect("ffmpeg is installed (make setup)");
-    assert!(made.success());
-    let clip = std::fs::read(&clip_path).unwrap();
+    let clip = common::test_clip().await;
 
     let response = app.upload(&[("photo.jpg", photo.clone()), ("clip.mp4", clip.clone())]).await;
     assert_eq!(response.status(), StatusCode::CREATED);

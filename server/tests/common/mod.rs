@@ -228,6 +228,25 @@ pub fn jpeg(width: u32, height: u32) -> Vec<u8> {
     encode(width, height, ImageFormat::Jpeg)
 }
 
+/// A 2-second 1280×720 H.264 clip made with the ffmpeg command line (off the test's runtime
+/// thread, which may be serving the app).
+pub async fn test_clip() -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("clip.mp4");
+    let out = path.clone();
+    let status = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("ffmpeg")
+            .args(["-y", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=25:duration=2", "-c:v", "libx264", "-pix_fmt", "yuv420p"])
+            .arg(&out)
+            .status()
+    })
+    .await
+    .unwrap()
+    .expect("ffmpeg is installed (make setup)");
+    assert!(status.success());
+    std::fs::read(path).unwrap()
+}
+
 /// A PDF-looking file of `size` bytes (accepted by the content check), the rest pseudo-random.
 pub fn pdf_like(size: usize, seed: u32) -> Vec<u8> {
     let mut bytes = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
