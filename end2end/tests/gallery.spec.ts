@@ -39,6 +39,13 @@ test("an uploaded image appears in the gallery and gets its thumbnail without a 
   await expect(page.getByTestId("asset-title")).toHaveText(name);
   await expect(page.getByTestId("asset-metadata")).toContainText("960 × 640");
   await expect.poll(() => page.getByTestId("asset-preview").evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(960);
+  // Zoom: a click shows the preview at its full size, another fits it again.
+  const preview = page.getByTestId("asset-preview");
+  await preview.click();
+  await expect(preview).toHaveAttribute("data-zoomed", "true");
+  expect(await preview.evaluate((img: HTMLImageElement) => img.getBoundingClientRect().width)).toBe(960);
+  await preview.click();
+  await expect(preview).toHaveAttribute("data-zoomed", "false");
   expect(errors).toEqual([]);
 });
 

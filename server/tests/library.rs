@@ -234,7 +234,7 @@ async fn collections_group_assets_and_are_searched_like_the_library() {
     assert_eq!(listed[0].asset_count, 2);
     assert!(listed[0].cover_url.as_deref().is_some_and(|u| u.contains(&banner.to_string()) || u.contains(&hero.to_string())));
 
-    // Trashed assets are not counted; taking one out leaves it in the library.
+    // Taking one out leaves it in the library.
     assert_eq!(app.client.delete(app.url(&format!("/api/collections/{id}/assets/{banner}"))).send().await.unwrap().status(), StatusCode::NO_CONTENT);
     assert_eq!(names(&search(&app, &format!("collection={id}")).await), ["launch-hero.png"]);
     assert_eq!(search(&app, "").await.total, 3);

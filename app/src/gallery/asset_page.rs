@@ -68,6 +68,21 @@ fn AssetDetail() -> impl IntoView {
     }
 }
 
+/// The preview fitted to the page; a click shows it at full size (scroll to look around), another
+/// click fits it again.
+#[component]
+fn ZoomablePreview(src: String, alt: String) -> impl IntoView {
+    let zoomed = RwSignal::new(false);
+    view! {
+        <div class=move || if zoomed.get() { "max-h-[80vh] w-full overflow-auto" } else { "flex w-full justify-center" }>
+            <img src=src alt=alt data-testid="asset-preview" data-zoomed=move || zoomed.get().to_string()
+                title=move || if zoomed.get() { "Click to fit" } else { "Click to see at full size" }
+                class=move || if zoomed.get() { "max-w-none cursor-zoom-out" } else { "max-h-[70vh] max-w-full cursor-zoom-in object-contain" }
+                on:click=move |_| zoomed.update(|z| *z = !*z)/>
+        </div>
+    }
+}
+
 fn human_size(bytes: i64) -> String {
     let units = ["B", "KB", "MB", "GB", "TB"];
     let mut size = bytes as f64;
@@ -136,7 +151,7 @@ fn Detail(asset: AssetView) -> impl IntoView {
                         </video>
                     }.into_any()
                 } else if let Some(src) = picture {
-                    view! { <img src=src alt=asset.filename.clone() class="max-h-[70vh] max-w-full object-contain" data-testid="asset-preview"/> }.into_any()
+                    view! { <ZoomablePreview src alt=asset.filename.clone()/> }.into_any()
                 } else {
                     view! { <TypeIcon mime=asset.mime.clone() filename=asset.filename.clone()/> }.into_any()
                 }}
