@@ -81,7 +81,7 @@ impl S3Storage {
 
     pub fn begin_write(&self, key: &str) -> Result<S3Writer, StorageError> {
         validate_key(key)?;
-        Ok(S3Writer { bucket: self.bucket.clone(), key: key.to_owned(), buffer: Vec::new(), multipart: None })
+        Ok(S3Writer { bucket: self.bucket.clone(), key: key.to_owned(), buffer: Vec::new(), multipart_id: None, etags: Vec::new() })
     }
 
     pub async fn read(&self, key: &str) -> Result<Vec<u8>, StorageError> {
@@ -153,17 +153,44 @@ pub(super) fn content_type_of(key: &str) -> String {
     mime_guess::from_path(key).first_or_octet_stream().essence_str().to_owned()
 }
 
-/// A multipart upload under way.
-pub(super) struct Multipart {
-    pub upload_id: String,
-    pub parts: Vec<Part>,
+/// Sends part number `etags.len() + 1` of `key`, starting the multipart upload with the first
+/// part, and records its ETag. Shared by object writers and resumable-upload staging.
+pub(super) async fn send_part(bucket: &Bucket, key: &str, multipart_id: &mut Option<String>, etags: &mut Vec<String>, part: Vec<u8>) -> Result<(), StorageError> {
+    let content_type = content_type_of(key);
+    let id = match multipart_id {
+        Some(id) => id.clone(),
+        None => {
+            let started = bucket.initiate_multipart_upload(key, &content_type).await.map_err(s3_err(key))?;
+            multipart_id.insert(started.upload_id).clone()
+        }
+    };
+    let sent = bucket.put_multipart_chunk(part, key, etags.len() as u32 + 1, &id, &content_type).await.map_err(s3_err(key))?;
+    etags.push(sent.etag);
+    Ok(())
+}
+
+/// Makes `key` visible from what was sent: `rest` in one PUT when no part went out, else `rest`
+/// as the last part (it may be short) and the multipart upload completed.
+pub(super) async fn finish(bucket: &Bucket, key: &str, multipart_id: Option<&str>, etags: &[String], rest: &[u8]) -> Result<(), StorageError> {
+    let content_type = content_type_of(key);
+    let Some(id) = multipart_id else {
+        bucket.put_object_with_content_type(key, rest, &content_type).await.map_err(s3_err(key))?;
+        return Ok(());
+    };
+    let mut parts: Vec<Part> = etags.iter().enumerate().map(|(i, etag)| Part { part_number: i as u32 + 1, etag: etag.clone() }).collect();
+    if !rest.is_empty() {
+        parts.push(bucket.put_multipart_chunk(rest.to_vec(), key, parts.len() as u32 + 1, id, &content_type).await.map_err(s3_err(key))?);
+    }
+    bucket.complete_multipart_upload(key, id, parts).await.map_err(s3_err(key))?;
+    Ok(())
 }
 
 pub struct S3Writer {
     bucket: Box<Bucket>,
     key: String,
     buffer: Vec<u8>,
-    multipart: Option<Multipart>,
+    multipart_id: Option<String>,
+    etags: Vec<String>,
 }
 
 impl S3Writer {
@@ -175,51 +202,23 @@ impl S3Writer {
             chunk = later;
             if self.buffer.len() == PART_SIZE {
                 let part = std::mem::replace(&mut self.buffer, Vec::with_capacity(PART_SIZE));
-                self.send_part(part).await?;
+                send_part(&self.bucket, &self.key, &mut self.multipart_id, &mut self.etags, part).await?;
             }
         }
-        Ok(())
-    }
-
-    async fn send_part(&mut self, part: Vec<u8>) -> Result<(), StorageError> {
-        let content_type = content_type_of(&self.key);
-        if self.multipart.is_none() {
-            let started = self.bucket.initiate_multipart_upload(&self.key, &content_type).await.map_err(s3_err(&self.key))?;
-            self.multipart = Some(Multipart { upload_id: started.upload_id, parts: Vec::new() });
-        }
-        let multipart = self.multipart.as_mut().expect("started above");
-        let number = multipart.parts.len() as u32 + 1;
-        let sent = self.bucket.put_multipart_chunk(part, &self.key, number, &multipart.upload_id, &content_type).await.map_err(s3_err(&self.key))?;
-        multipart.parts.push(sent);
         Ok(())
     }
 
     /// Makes the object visible: one PUT for a small object, else the last part and completion.
+    /// On failure the writer is dropped, which aborts its multipart upload.
     pub async fn commit(mut self) -> Result<(), StorageError> {
-        let rest = std::mem::take(&mut self.buffer);
-        match self.multipart.take() {
-            None => {
-                self.bucket.put_object_with_content_type(&self.key, &rest, &content_type_of(&self.key)).await.map_err(s3_err(&self.key))?;
-            }
-            Some(multipart) => {
-                self.multipart = Some(multipart);
-                if !rest.is_empty() {
-                    self.send_part(rest).await?;
-                }
-                let Multipart { upload_id, parts } = self.multipart.take().expect("put back above");
-                let done = self.bucket.complete_multipart_upload(&self.key, &upload_id, parts).await;
-                if let Err(e) = done {
-                    let _ = self.bucket.abort_upload(&self.key, &upload_id).await;
-                    return Err(s3_err(&self.key)(e));
-                }
-            }
-        }
+        finish(&self.bucket, &self.key, self.multipart_id.as_deref(), &self.etags, &self.buffer).await?;
+        self.multipart_id = None;
         Ok(())
     }
 
     pub async fn abort(mut self) {
-        if let Some(Multipart { upload_id, .. }) = self.multipart.take() {
-            let _ = self.bucket.abort_upload(&self.key, &upload_id).await;
+        if let Some(id) = self.multipart_id.take() {
+            let _ = self.bucket.abort_upload(&self.key, &id).await;
         }
     }
 }
@@ -227,10 +226,10 @@ impl S3Writer {
 impl Drop for S3Writer {
     fn drop(&mut self) {
         // An abandoned multipart upload keeps its parts (and their cost) until aborted.
-        if let (Some(Multipart { upload_id, .. }), Ok(runtime)) = (self.multipart.take(), tokio::runtime::Handle::try_current()) {
+        if let (Some(id), Ok(runtime)) = (self.multipart_id.take(), tokio::runtime::Handle::try_current()) {
             let (bucket, key) = (self.bucket.clone(), std::mem::take(&mut self.key));
             runtime.spawn(async move {
-                let _ = bucket.abort_upload(&key, &upload_id).await;
+                let _ = bucket.abort_upload(&key, &id).await;
             });
         }
     }

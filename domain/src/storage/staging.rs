@@ -102,22 +102,7 @@ impl Storage {
             }
             Storage::S3(s3) => {
                 let tail = upload.tail.as_deref().unwrap_or_default();
-                let content_type = super::s3::content_type_of(&key);
-                let bucket = s3.bucket();
-                match &upload.multipart_id {
-                    None => {
-                        bucket.put_object_with_content_type(&key, tail, &content_type).await.map_err(s3_err(&key))?;
-                    }
-                    Some(multipart_id) => {
-                        let mut parts: Vec<::s3::serde_types::Part> =
-                            upload.parts.iter().enumerate().map(|(i, etag)| ::s3::serde_types::Part { part_number: i as u32 + 1, etag: etag.clone() }).collect();
-                        if !tail.is_empty() {
-                            let number = parts.len() as u32 + 1;
-                            parts.push(bucket.put_multipart_chunk(tail.to_vec(), &key, number, multipart_id, &content_type).await.map_err(s3_err(&key))?);
-                        }
-                        bucket.complete_multipart_upload(&key, multipart_id, parts).await.map_err(s3_err(&key))?;
-                    }
-                }
+                super::s3::finish(s3.bucket(), &key, upload.multipart_id.as_deref(), &upload.parts, tail).await?;
             }
         }
         Ok(key)
@@ -195,19 +180,6 @@ impl S3Staged {
         let Some(key) = self.key.as_deref() else {
             return Err(StorageError::InvalidKey("an upload's part before its type is known".into()));
         };
-        let bucket = self.storage.bucket();
-        let content_type = super::s3::content_type_of(key);
-        let multipart_id = match &self.multipart_id {
-            Some(id) => id.clone(),
-            None => {
-                let started = bucket.initiate_multipart_upload(key, &content_type).await.map_err(s3_err(key))?;
-                self.multipart_id = Some(started.upload_id.clone());
-                started.upload_id
-            }
-        };
-        let number = self.parts.len() as u32 + 1;
-        let sent = bucket.put_multipart_chunk(part, key, number, &multipart_id, &content_type).await.map_err(s3_err(key))?;
-        self.parts.push(sent.etag);
-        Ok(())
+        super::s3::send_part(self.storage.bucket(), key, &mut self.multipart_id, &mut self.parts, part).await
     }
 }
