@@ -8,6 +8,7 @@ pub mod gallery;
 #[cfg(feature = "ssr")]
 pub mod http;
 mod layout;
+pub mod sharing;
 pub mod ui;
 pub mod uploads;
 
@@ -59,6 +60,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("assets/:id") view=gallery::asset_page::AssetPage ssr=SsrMode::Async/>
                     <Route path=path!("trash") view=gallery::trash_page::TrashPage ssr=SsrMode::Async/>
                     <Route path=path!("collections") view=gallery::collections_page::CollectionsPage ssr=SsrMode::Async/>
+                    <Route path=path!("s/:token") view=sharing::share_page::SharePage ssr=SsrMode::Async/>
                     <Route path=path!("login") view=account::login::LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("settings") view=account::settings::SettingsPage ssr=SsrMode::Async/>
                     <Route path=path!("admin/users") view=admin::users::UsersPage ssr=SsrMode::Async/>

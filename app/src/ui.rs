@@ -34,6 +34,18 @@ pub fn error_text(error: &ServerFnError) -> String {
     }
 }
 
+/// `1536` → `1.5 KB`.
+pub fn human_size(bytes: i64) -> String {
+    let units = ["B", "KB", "MB", "GB", "TB"];
+    let mut size = bytes as f64;
+    let mut unit = 0;
+    while size >= 1024.0 && unit < units.len() - 1 {
+        size /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 { format!("{bytes} B") } else { format!("{size:.1} {}", units[unit]) }
+}
+
 /// Renders its children only for someone allowed `permission`: others are sent to the sign-in
 /// page, or told they lack the right. (The server checks again on every call.)
 #[component]

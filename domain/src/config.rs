@@ -35,6 +35,9 @@ pub struct Config {
     pub signing_key: Option<String>,
     /// SIGNED_URL_TTL_SECONDS: how long a download or preview link works.
     pub signed_url_ttl_seconds: i64,
+    /// USAGE_FLUSH_SECONDS: how often view and download counts move from Redis to Postgres (also
+    /// at shutdown); a lost Redis loses at most this much counting.
+    pub usage_flush_seconds: u64,
     /// UPLOAD_EXPIRY_HOURS: an unfinished resumable upload untouched this long is deleted.
     pub upload_expiry_hours: u32,
     /// MAX_IMAGE_PIXELS: images with more pixels are refused before decoding (decompression bombs).
@@ -143,6 +146,7 @@ impl Config {
             max_upload_bytes: parse("MAX_UPLOAD_BYTES", text("MAX_UPLOAD_BYTES", "5368709120"))?,
             signing_key: lookup("SIGNING_KEY").filter(|k| !k.is_empty()),
             signed_url_ttl_seconds: parse("SIGNED_URL_TTL_SECONDS", text("SIGNED_URL_TTL_SECONDS", "300"))?,
+            usage_flush_seconds: parse("USAGE_FLUSH_SECONDS", text("USAGE_FLUSH_SECONDS", "10"))?,
             upload_expiry_hours: parse("UPLOAD_EXPIRY_HOURS", text("UPLOAD_EXPIRY_HOURS", "24"))?,
             max_image_pixels: parse("MAX_IMAGE_PIXELS", text("MAX_IMAGE_PIXELS", "200000000"))?,
             image_concurrency: parse("WORKER_IMAGE_CONCURRENCY", text("WORKER_IMAGE_CONCURRENCY", "2"))?,

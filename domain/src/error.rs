@@ -31,6 +31,10 @@ pub enum Error {
     #[error("wrong e-mail or password")]
     InvalidCredentials,
 
+    /// A share link's password, mistyped.
+    #[error("wrong password")]
+    WrongPassword,
+
     #[error("this account is disabled; ask an administrator")]
     AccountDisabled,
 

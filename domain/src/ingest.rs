@@ -124,6 +124,7 @@ pub async fn record(services: &Services, uploader: &Actor, priority: Priority, s
         duration_ms: Set(None),
         deleted_at: Set(None),
         tags: Set(Vec::new()),
+        version: Set(1),
     };
     let asset = match row.insert(&services.db).await {
         Ok(asset) => asset,

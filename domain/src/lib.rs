@@ -10,6 +10,8 @@ pub mod policy;
 #[cfg(feature = "server")]
 pub mod accounts;
 #[cfg(feature = "server")]
+pub mod analytics;
+#[cfg(feature = "server")]
 pub mod audit;
 #[cfg(feature = "server")]
 pub mod catalog;
@@ -29,6 +31,8 @@ pub mod library;
 pub mod pipeline;
 #[cfg(feature = "server")]
 pub mod services;
+#[cfg(feature = "server")]
+pub mod sharing;
 #[cfg(feature = "server")]
 pub mod sniff;
 #[cfg(feature = "server")]

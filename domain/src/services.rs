@@ -9,6 +9,7 @@ use crate::{
     db,
     error::Result,
     accounts::login::LoginLimiter,
+    analytics::UsageCounters,
     pipeline::queue::JobQueue,
     storage::{Storage, UrlSigner},
 };
@@ -22,6 +23,8 @@ pub struct Services {
     pub login_limiter: Arc<LoginLimiter>,
     /// Signs the short-lived links files are served from.
     pub signer: UrlSigner,
+    /// Views and downloads, counted in Redis and flushed to Postgres.
+    pub usage: UsageCounters,
 }
 
 impl Services {
@@ -32,7 +35,9 @@ impl Services {
         let jobs = JobQueue::connect(&config.redis_url, &config.queue_namespace).await?;
         let login_limiter = LoginLimiter::new(config.login_rate_per_ip, config.login_rate_per_account);
         let signer = UrlSigner::load(&db, config.signing_key.as_deref(), config.signed_url_ttl_seconds).await?;
-        Ok(Services { config: Arc::new(config), db, storage, jobs, login_limiter, signer })
+        let (redis, namespace) = jobs.redis();
+        let usage = UsageCounters::new(redis, namespace);
+        Ok(Services { config: Arc::new(config), db, storage, jobs, login_limiter, signer, usage })
     }
 }
 

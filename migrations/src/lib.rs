@@ -12,6 +12,9 @@ mod m20261128_000007_signing_key;
 mod m20261128_000008_upload_staging;
 mod m20261128_000009_library;
 mod m20261128_000010_collections;
+mod m20261128_000011_share_links;
+mod m20261128_000012_usage_daily;
+mod m20261128_000013_file_versions;
 
 pub struct Migrator;
 
@@ -58,6 +61,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000008_upload_staging::Migration),
             Box::new(m20261128_000009_library::Migration),
             Box::new(m20261128_000010_collections::Migration),
+            Box::new(m20261128_000011_share_links::Migration),
+            Box::new(m20261128_000012_usage_daily::Migration),
+            Box::new(m20261128_000013_file_versions::Migration),
         ]
     }
 }

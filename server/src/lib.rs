@@ -5,6 +5,7 @@ pub mod api;
 pub mod events;
 pub mod files;
 pub mod middleware;
+pub mod shared;
 pub mod sso;
 
 use std::{net::SocketAddr, path::Path};
@@ -59,6 +60,7 @@ pub fn router(services: Services) -> Router {
         .merge(sso::routes())
         .route("/healthz", get(|| async { "ok" }))
         .route("/files/{*key}", get(files::serve))
+        .merge(shared::routes())
         .leptos_routes_with_context(&state, routes, page_context.clone(), {
             let options = leptos_options.clone();
             move || app::shell(options.clone())

@@ -11,11 +11,16 @@ pub async fn upload_files(data: MultipartData) -> Result<UploadReport, ServerFnE
     domain::ingest::ingest_multipart(&services, &access.actor(), false, form).await.map_err(fail)
 }
 
+/// One asset. `viewing`: the asset page is opening (not refreshing), which counts as a view.
 #[server(prefix = "/api/fn", endpoint = "get_asset")]
-pub async fn get_asset(id: uuid::Uuid) -> Result<domain::dto::AssetView, ServerFnError> {
+pub async fn get_asset(id: uuid::Uuid, #[server(default)] viewing: bool) -> Result<domain::dto::AssetView, ServerFnError> {
     use super::{authorize, fail};
     let (services, _) = authorize(domain::policy::Permission::Browse).await?;
-    domain::catalog::get_asset(&services.db, id).await.map_err(fail)
+    let asset = domain::catalog::get_asset(&services.db, id).await.map_err(fail)?;
+    if viewing {
+        services.usage.record(id, domain::analytics::UsageEvent::View).await;
+    }
+    Ok(asset)
 }
 
 /// Processes the asset again (editors): a failed one once its cause is fixed, or to regenerate.

@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod assets;
 pub mod library;
+pub mod sharing;
 
 #[cfg(feature = "ssr")]
 mod guard {

@@ -13,7 +13,8 @@ use super::{
 };
 use crate::{
     api::assets::{get_asset, ReprocessAsset},
-    ui::{error_text, may, RequirePermission},
+    sharing::SharePanel,
+    ui::{error_text, human_size, may, RequirePermission},
 };
 
 #[component]
@@ -32,14 +33,16 @@ fn AssetDetail() -> impl IntoView {
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<uuid::Uuid>().ok()));
     let changed = RwSignal::new(0u64);
     let bump = move || changed.update(|n| *n += 1);
-    let asset = Resource::new(move || (id(), reprocess.version().get(), changed.get()), |(id, _, _)| async move {
+    let asset = Resource::new(move || (id(), reprocess.version().get(), changed.get()), |(id, reprocessed, changed)| async move {
         match id {
-            Some(id) => get_asset(id).await,
+            // The first load of the page is a view; reloads after an edit are not.
+            Some(id) => get_asset(id, reprocessed == 0 && changed == 0).await,
             None => Err(ServerFnError::new("this is not an asset address")),
         }
     });
     let may_edit = may(Permission::EditMetadata);
     let may_trash = may(Permission::TrashOwn);
+    let may_share = may(Permission::Share);
     view! {
         <p class="mb-4 text-sm"><a href="/" class="underline">"← Library"</a></p>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
@@ -52,6 +55,7 @@ fn AssetDetail() -> impl IntoView {
                             <Detail asset=asset.clone()/>
                             <TagEditor asset=asset.clone() editable on_changed=bump/>
                             {editable.then(|| view! { <DescribeForm asset=asset.clone() on_saved=bump/> })}
+                            {may_share().then(|| view! { <SharePanel asset_id=id/> })}
                             {may_trash().then(|| view! { <TrashButton asset=asset.clone() on_changed=bump/> })}
                             <Show when=may_edit>
                                 <button class="mt-4 rounded border border-slate-300 px-3 py-1.5 text-sm" on:click=move |_| { reprocess.dispatch(ReprocessAsset { id }); }>
@@ -81,17 +85,6 @@ fn ZoomablePreview(src: String, alt: String) -> impl IntoView {
                 on:click=move |_| zoomed.update(|z| *z = !*z)/>
         </div>
     }
-}
-
-fn human_size(bytes: i64) -> String {
-    let units = ["B", "KB", "MB", "GB", "TB"];
-    let mut size = bytes as f64;
-    let mut unit = 0;
-    while size >= 1024.0 && unit < units.len() - 1 {
-        size /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 { format!("{bytes} B") } else { format!("{size:.1} {}", units[unit]) }
 }
 
 #[component]
@@ -167,7 +160,7 @@ fn Detail(asset: AssetView) -> impl IntoView {
                 <ul class="text-sm">
                     <li><a class="underline" href=asset.original_url.clone() download>"Original"</a></li>
                     {asset.derivatives.iter().map(|d| view! {
-                        <li><a class="underline" href=d.url.clone()>{format!("{:?} {} · {}×{} · {}", d.kind, d.label, d.width, d.height, human_size(d.size))}</a></li>
+                        <li><a class="underline" href=format!("{}&download=true", d.url)>{format!("{:?} {} · {}×{} · {}", d.kind, d.label, d.width, d.height, human_size(d.size))}</a></li>
                     }).collect_view()}
                 </ul>
             </div>

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use crate::{
     api::library::{get_collection, DeleteCollection},
+    sharing::SharePanel,
     ui::{error_text, may},
 };
 
@@ -16,6 +17,7 @@ pub fn CollectionHeader(id: Uuid) -> impl IntoView {
     let collection = Resource::new(move || id, get_collection);
     let delete = ServerAction::<DeleteCollection>::new();
     let may_edit = may(Permission::EditMetadata);
+    let may_share = may(Permission::Share);
     let navigate = use_navigate();
     Effect::new(move |_| {
         if matches!(delete.value().get(), Some(Ok(()))) {
@@ -31,6 +33,14 @@ pub fn CollectionHeader(id: Uuid) -> impl IntoView {
                             <p class="text-xs uppercase text-slate-400"><a href="/collections" class="hover:underline">"Collection"</a></p>
                             <h2 class="text-xl font-semibold">{c.name.clone()}</h2>
                             {(!c.description.is_empty()).then(|| view! { <p class="text-sm text-slate-600">{c.description.clone()}</p> })}
+                            {(c.asset_count > 0).then(|| view! {
+                                <a href=format!("/api/collections/{id}/download.zip") class="mt-2 inline-block text-sm underline" data-testid="collection-zip" download>
+                                    {format!("Download all {} (ZIP)", c.asset_count)}
+                                </a>
+                            })}
+                            <Show when=may_share>
+                                <SharePanel collection_id=id/>
+                            </Show>
                             <Show when=may_edit>
                                 <button class="mt-2 text-sm text-red-800 underline" data-testid="delete-collection"
                                     on:click=move |_| { delete.dispatch(DeleteCollection { id }); }>"Delete collection (keeps its assets)"</button>

@@ -65,7 +65,6 @@ pub fn GalleryPage() -> impl IntoView {
 #[component]
 fn Library() -> impl IntoView {
     let may_upload = may(Permission::Upload);
-    let may_edit = may(Permission::EditMetadata);
     let params = use_query_map();
     let query = Memo::new(move |_| params.with(|p| AssetQuery::from_lookup(|key| p.get(key))));
     let refresh = RwSignal::new(0u64);
@@ -89,14 +88,11 @@ fn Library() -> impl IntoView {
         </section>
         {move || query.with(|q| q.collection).map(|id| view! { <collection_header::CollectionHeader id/> })}
         <SearchForm query/>
-        <Show when=may_edit>
-            <SelectionBar selection collection=Signal::derive(move || query.with(|q| q.collection)) on_changed=bump/>
-        </Show>
+        <SelectionBar selection collection=Signal::derive(move || query.with(|q| q.collection)) on_changed=bump/>
         <Transition fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                let selectable = may_edit().then_some(selection);
                 match first_page.await {
-                    Ok(results) => view! { <Results query=query.get_untracked() results more selection=selectable/> }.into_any(),
+                    Ok(results) => view! { <Results query=query.get_untracked() results more selection=Some(selection)/> }.into_any(),
                     Err(e) => view! { <p class="text-red-700" role="alert">{format!("Could not search the library: {}", error_text(&e))}</p> }.into_any(),
                 }
             })}

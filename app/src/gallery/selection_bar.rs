@@ -1,12 +1,13 @@
-//! Bulk actions on the selected assets (editors): add tags, add to (or, inside one, remove from)
-//! a collection, move to the trash.
+//! Bulk actions on the selected assets: download them as one ZIP; for editors also add tags, add
+//! to (or, inside one, remove from) a collection, move to the trash.
 
+use domain::policy::Permission;
 use leptos::prelude::*;
 use uuid::Uuid;
 
 use crate::{
     api::library::{list_collections, AddToCollection, RemoveFromCollection, TagAssets, TrashAssets},
-    ui::error_text,
+    ui::{error_text, may},
 };
 
 #[component]
@@ -19,6 +20,7 @@ pub fn SelectionBar(selection: RwSignal<Vec<Uuid>>, collection: Signal<Option<Uu
     let target = RwSignal::new(String::new());
     let collections = Resource::new(|| (), |_| list_collections());
     let message = RwSignal::new(None::<String>);
+    let may_edit = may(Permission::EditMetadata);
     Effect::new(move |_| {
         if matches!(tag.value().get(), Some(Ok(_))) {
             tags.set(String::new());
@@ -47,36 +49,43 @@ pub fn SelectionBar(selection: RwSignal<Vec<Uuid>>, collection: Signal<Option<Uu
         <Show when=move || selection.with(|s| !s.is_empty())>
             <div class="sticky top-0 z-10 mb-3 flex flex-wrap items-center gap-2 rounded border border-sky-200 bg-sky-50 p-2 text-sm" data-testid="selection-bar">
                 <span>{move || format!("{} selected", selection.with(Vec::len))}</span>
-                <form class="flex gap-1" on:submit=move |ev| {
-                    ev.prevent_default();
-                    tag.dispatch(TagAssets { assets: selection.get_untracked(), tags: tags.get_untracked() });
-                }>
-                    <input type="text" placeholder="tag, another tag" class="rounded border border-slate-300 px-2 py-1" data-testid="bulk-tag-input"
-                        prop:value=tags on:input=move |ev| tags.set(event_target_value(&ev))/>
-                    <button type="submit" class="rounded bg-sky-700 px-2 py-1 text-white" data-testid="bulk-tag">"Add tags"</button>
+                // A plain form post: the browser saves the streamed ZIP itself, however large.
+                <form method="post" action="/api/downloads/zip">
+                    <input type="hidden" name="ids" prop:value=move || selection.with(|s| s.iter().map(Uuid::to_string).collect::<Vec<_>>().join(","))/>
+                    <button type="submit" class="rounded border border-slate-300 px-2 py-1" data-testid="bulk-download">"Download ZIP"</button>
                 </form>
-                <form class="flex gap-1" on:submit=move |ev| {
-                    ev.prevent_default();
-                    if let Ok(id) = target.get_untracked().parse::<Uuid>() {
-                        add.dispatch(AddToCollection { collection: id, assets: selection.get_untracked() });
-                    }
-                }>
-                    <select class="rounded border border-slate-300 px-2 py-1" data-testid="collection-choice" aria-label="Collection"
-                        on:change=move |ev| target.set(event_target_value(&ev))>
-                        <option value="">"Add to collection…"</option>
-                        <Transition>
-                            {move || collections.get().and_then(Result::ok).unwrap_or_default().into_iter()
-                                .map(|c| view! { <option value=c.id.to_string()>{c.name}</option> }).collect_view()}
-                        </Transition>
-                    </select>
-                    <button type="submit" class="rounded border border-slate-300 px-2 py-1" data-testid="add-to-collection">"Add"</button>
-                </form>
-                {move || collection.get().map(|id| view! {
-                    <button class="rounded border border-slate-300 px-2 py-1" data-testid="remove-from-collection"
-                        on:click=move |_| { take_out.dispatch(RemoveFromCollection { collection: id, assets: selection.get_untracked() }); }>"Remove from this collection"</button>
-                })}
-                <button class="rounded border border-red-300 px-2 py-1 text-red-800" data-testid="bulk-trash"
-                    on:click=move |_| { trash.dispatch(TrashAssets { assets: selection.get_untracked() }); }>"Move to trash"</button>
+                <Show when=may_edit>
+                    <form class="flex gap-1" on:submit=move |ev| {
+                        ev.prevent_default();
+                        tag.dispatch(TagAssets { assets: selection.get_untracked(), tags: tags.get_untracked() });
+                    }>
+                        <input type="text" placeholder="tag, another tag" class="rounded border border-slate-300 px-2 py-1" data-testid="bulk-tag-input"
+                            prop:value=tags on:input=move |ev| tags.set(event_target_value(&ev))/>
+                        <button type="submit" class="rounded bg-sky-700 px-2 py-1 text-white" data-testid="bulk-tag">"Add tags"</button>
+                    </form>
+                    <form class="flex gap-1" on:submit=move |ev| {
+                        ev.prevent_default();
+                        if let Ok(id) = target.get_untracked().parse::<Uuid>() {
+                            add.dispatch(AddToCollection { collection: id, assets: selection.get_untracked() });
+                        }
+                    }>
+                        <select class="rounded border border-slate-300 px-2 py-1" data-testid="collection-choice" aria-label="Collection"
+                            on:change=move |ev| target.set(event_target_value(&ev))>
+                            <option value="">"Add to collection…"</option>
+                            <Transition>
+                                {move || collections.get().and_then(Result::ok).unwrap_or_default().into_iter()
+                                    .map(|c| view! { <option value=c.id.to_string()>{c.name}</option> }).collect_view()}
+                            </Transition>
+                        </select>
+                        <button type="submit" class="rounded border border-slate-300 px-2 py-1" data-testid="add-to-collection">"Add"</button>
+                    </form>
+                    {move || collection.get().map(|id| view! {
+                        <button class="rounded border border-slate-300 px-2 py-1" data-testid="remove-from-collection"
+                            on:click=move |_| { take_out.dispatch(RemoveFromCollection { collection: id, assets: selection.get_untracked() }); }>"Remove from this collection"</button>
+                    })}
+                    <button class="rounded border border-red-300 px-2 py-1 text-red-800" data-testid="bulk-trash"
+                        on:click=move |_| { trash.dispatch(TrashAssets { assets: selection.get_untracked() }); }>"Move to trash"</button>
+                </Show>
                 <button class="underline" on:click=move |_| selection.set(Vec::new())>"Clear selection"</button>
                 {move || message.get().map(|m| view! { <span class="text-emerald-800" data-testid="selection-message">{m}</span> })}
                 {move || error().map(|e| view! { <span class="text-red-700" role="alert">{e}</span> })}

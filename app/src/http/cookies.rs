@@ -18,8 +18,8 @@ pub fn read(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|c| c.value().to_owned())
 }
 
-fn build(name: &'static str, value: String, max_age: Duration, config: &Config) -> HeaderValue {
-    let cookie = Cookie::build((name, value))
+fn build(name: impl Into<String>, value: String, max_age: Duration, config: &Config) -> HeaderValue {
+    let cookie = Cookie::build((name.into(), value))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
@@ -44,4 +44,9 @@ pub fn short_lived(name: &'static str, value: String, config: &Config) -> Header
 
 pub fn clear(name: &'static str, config: &Config) -> HeaderValue {
     build(name, String::new(), Duration::ZERO, config)
+}
+
+/// A share link's password grant (see `domain::sharing::visitors`), one cookie per link.
+pub fn share_grant(name: String, value: String, max_age_seconds: i64, config: &Config) -> HeaderValue {
+    build(name, value, Duration::seconds(max_age_seconds), config)
 }

@@ -24,7 +24,7 @@ pub fn status_of(error: &Error) -> StatusCode {
         Error::NotFound(_) => StatusCode::NOT_FOUND,
         Error::BadRequest(_) => StatusCode::BAD_REQUEST,
         Error::Unauthenticated | Error::InvalidCredentials => StatusCode::UNAUTHORIZED,
-        Error::Forbidden(_) | Error::AccountDisabled | Error::Link(_) => StatusCode::FORBIDDEN,
+        Error::Forbidden(_) | Error::AccountDisabled | Error::Link(_) | Error::WrongPassword => StatusCode::FORBIDDEN,
         Error::Conflict(_) => StatusCode::CONFLICT,
         Error::Gone(_) => StatusCode::GONE,
         Error::Locked(_) => StatusCode::LOCKED,

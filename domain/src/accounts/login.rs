@@ -43,7 +43,7 @@ impl LoginLimiter {
     }
 
     /// Counts one attempt; `Err(RateLimited)` with the wait when a limit is reached.
-    fn check(&self, ip: Option<IpAddr>, account: &str) -> Result<()> {
+    pub(crate) fn check(&self, ip: Option<IpAddr>, account: &str) -> Result<()> {
         if self.by_ip.len() > MAX_TRACKED_KEYS || self.by_account.len() > MAX_TRACKED_KEYS {
             self.by_ip.retain_recent();
             self.by_account.retain_recent();

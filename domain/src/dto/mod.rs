@@ -4,10 +4,12 @@ mod accounts;
 mod assets;
 mod collections;
 mod search;
+mod sharing;
 mod pipeline;
 
 pub use accounts::*;
 pub use assets::*;
 pub use collections::*;
 pub use search::*;
+pub use sharing::*;
 pub use pipeline::*;

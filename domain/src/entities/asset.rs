@@ -45,6 +45,8 @@ pub struct Model {
     /// Visible tag names, kept by a trigger from `asset_tags` (read-only here). The `search`
     /// tsvector beside it is the database's own and not mapped.
     pub tags: Vec<String>,
+    /// Which file version the original is (1 for the first upload; older ones are in `asset_files`).
+    pub version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,10 +2,12 @@
 
 pub mod api_token;
 pub mod asset;
+pub mod asset_file;
 pub mod asset_tag;
 pub mod asset_version;
 pub mod audit_event;
 pub mod session;
+pub mod share_link;
 pub mod tag;
 pub mod upload;
 pub mod usage_stat;

@@ -2,12 +2,13 @@
 //! everyone can browse; the library's search and filters work inside one (`AssetQuery::collection`).
 
 use chrono::Utc;
-use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, QueryResult, Statement, Value};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter, QueryResult, Statement, Value};
 use uuid::Uuid;
 
 use crate::{
     audit::{self, Actor, Target},
     dto::{CollectionView, NewCollection},
+    entities::asset,
     error::{Error, Result},
     library::tags::MAX_BULK,
 };
@@ -135,4 +136,17 @@ pub async fn remove(db: &DatabaseConnection, actor: &Actor, id: Uuid, assets: &[
     db.execute(statement("UPDATE collections SET updated_at = $2 WHERE id = $1", vec![id.into(), Utc::now().into()])).await?;
     audit::record(db, actor, "collection.remove", Some(Target::collection(id)), serde_json::json!({ "assets": assets, "removed": gone })).await?;
     Ok(gone)
+}
+
+/// The collection's assets outside the trash, in the order they were added (at most [`MAX_BULK`]).
+pub async fn assets_of(db: &DatabaseConnection, id: Uuid) -> Result<Vec<asset::Model>> {
+    let sql = format!(
+        "SELECT a.id FROM collection_assets ca JOIN assets a ON a.id = ca.asset_id
+         WHERE ca.collection_id = $1 AND a.deleted_at IS NULL ORDER BY ca.added_at, a.id LIMIT {MAX_BULK}"
+    );
+    let rows = db.query_all(statement(&sql, vec![id.into()])).await?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.try_get("", "id")).collect::<Result<_, _>>()?;
+    let mut assets = asset::Entity::find().filter(asset::Column::Id.is_in(ids.clone())).all(db).await?;
+    assets.sort_by_key(|a| ids.iter().position(|id| *id == a.id));
+    Ok(assets)
 }

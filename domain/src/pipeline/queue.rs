@@ -50,6 +50,11 @@ impl JobQueue {
         Ok(JobQueue { image: queue(QueueName::Image), video: queue(QueueName::Video), document: queue(QueueName::Document), conn, namespace: namespace.to_owned() })
     }
 
+    /// The Redis connection and key namespace, for other counters kept beside the queues.
+    pub fn redis(&self) -> (ConnectionManager, &str) {
+        (self.conn.clone(), &self.namespace)
+    }
+
     /// The apalis backend of one queue, for a worker to consume.
     pub fn backend(&self, name: QueueName) -> ProcessQueue {
         match name {

@@ -94,6 +94,20 @@ impl Storage {
         }
     }
 
+    /// The object's bytes as they arrive, without holding it in memory (ZIP downloads).
+    pub async fn read_stream(&self, key: &str) -> Result<futures::stream::BoxStream<'static, Result<bytes::Bytes, StorageError>>, StorageError> {
+        use futures::StreamExt;
+        match self {
+            Storage::Local(s) => {
+                let path = s.existing_path(key).await?;
+                let owned = key.to_owned();
+                let file = tokio::fs::File::open(&path).await.map_err(|source| StorageError::Io { key: owned.clone(), source })?;
+                Ok(tokio_util::io::ReaderStream::with_capacity(file, 256 * 1024).map(move |chunk| chunk.map_err(|source| StorageError::Io { key: owned.clone(), source })).boxed())
+            }
+            Storage::S3(s) => s.read_stream(key).await,
+        }
+    }
+
     /// A file on this machine holding the object, for tools that read files (FFmpeg, pdftoppm):
     /// the object itself on local storage, a scratch copy (deleted with the handle) on S3.
     pub async fn local_file(&self, key: &str) -> Result<LocalFile, StorageError> {

@@ -89,6 +89,19 @@ impl UrlSigner {
         Ok(download_as)
     }
 
+    /// A cookie value proving `subject` was granted something until `expires` (a share link's
+    /// password was given): `<expires>.<signature>`.
+    pub fn grant(&self, subject: &str, expires: i64) -> String {
+        format!("{expires}.{}", self.signature(&format!("grant:{subject}"), None, expires))
+    }
+
+    /// Whether `value` is an unexpired grant for `subject`.
+    pub fn check_grant(&self, subject: &str, value: &str, now: i64) -> bool {
+        let Some((expires, sig)) = value.split_once('.') else { return false };
+        let (Ok(expires), Ok(given)) = (expires.parse::<i64>(), URL_SAFE_NO_PAD.decode(sig)) else { return false };
+        expires >= now && self.mac(&format!("grant:{subject}"), None, expires).verify_slice(&given).is_ok()
+    }
+
     fn signature(&self, key: &str, download_as: Option<&str>, expires: i64) -> String {
         URL_SAFE_NO_PAD.encode(self.mac(key, download_as, expires).finalize().into_bytes())
     }
@@ -148,5 +161,17 @@ mod tests {
         assert_eq!(signer.verify(&key, expires + 3600, name.as_deref(), &sig, 0), Err(SignatureError::Invalid));
         assert_eq!(signer.verify(&key, expires, None, &sig, 0), Err(SignatureError::Invalid));
         assert_eq!(UrlSigner::new(b"other", 300).verify(&key, expires, name.as_deref(), &sig, 0), Err(SignatureError::Invalid));
+    }
+
+    #[test]
+    fn a_grant_holds_for_its_subject_until_it_expires() {
+        let signer = UrlSigner::new(b"secret", 300);
+        let grant = signer.grant("share:1", 2_000);
+        assert!(signer.check_grant("share:1", &grant, 1_999));
+        assert!(!signer.check_grant("share:1", &grant, 2_001), "expired");
+        assert!(!signer.check_grant("share:2", &grant, 0), "another subject");
+        assert!(!signer.check_grant("share:1", &grant.replace("2000.", "9999."), 0), "extended by hand");
+        assert!(!UrlSigner::new(b"other", 300).check_grant("share:1", &grant, 0), "another key");
+        assert!(!signer.check_grant("share:1", "garbage", 0));
     }
 }

@@ -8,7 +8,7 @@ use axum::{
     Json, Router,
 };
 use app::http::{error::status_of_rejection, Access, ApiError};
-use domain::{catalog, dto::DerivativeKind, entities::asset, ingest, pipeline, policy::Permission, Error, Services};
+use domain::{analytics::UsageEvent, catalog, dto::DerivativeKind, entities::asset, ingest, pipeline, policy::Permission, Error, Services};
 use sea_orm::EntityTrait;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -66,8 +66,11 @@ async fn upload(access: Access, State(services): State<Services>, Query(options)
 
 #[derive(Deserialize)]
 struct FormatQuery {
-    /// `jpg` (default, every client) or `webp`.
+    /// `jpg` (default, every client) or `webp`; for transcodes `1080p`, `720p`…
     format: Option<String>,
+    /// Save it as a file (named after the original) rather than show it; counts as a download.
+    #[serde(default)]
+    download: bool,
 }
 
 async fn thumbnail(access: Access, State(services): State<Services>, Path(id): Path<Uuid>, Query(q): Query<FormatQuery>) -> Result<Response, ApiError> {
@@ -86,19 +89,35 @@ async fn poster(access: Access, State(services): State<Services>, Path(id): Path
 /// byte ranges, so players can seek).
 async fn transcode(access: Access, State(services): State<Services>, Path(id): Path<Uuid>, Query(q): Query<FormatQuery>) -> Result<Response, ApiError> {
     access.require(Permission::Browse)?;
-    let (key, _mime) = catalog::derivative_path(&services.db, id, DerivativeKind::Transcode, q.format.as_deref().unwrap_or("720p")).await?;
-    files::redirect_to(&services, &key, None).await
+    serve_derivative(&services, id, DerivativeKind::Transcode, q.format.as_deref().unwrap_or("720p"), q.download).await
 }
 
 async fn derivative(access: Access, services: Services, id: Uuid, kind: DerivativeKind, q: FormatQuery) -> Result<Response, ApiError> {
     access.require(Permission::Browse)?;
-    let (key, _mime) = catalog::derivative_path(&services.db, id, kind, q.format.as_deref().unwrap_or("jpg")).await?;
-    files::redirect_to(&services, &key, None).await
+    serve_derivative(&services, id, kind, q.format.as_deref().unwrap_or("jpg"), q.download).await
+}
+
+async fn serve_derivative(services: &Services, id: Uuid, kind: DerivativeKind, label: &str, download: bool) -> Result<Response, ApiError> {
+    let (key, _mime) = catalog::derivative_path(&services.db, id, kind, label).await?;
+    if !download {
+        return files::redirect_to(services, &key, None).await;
+    }
+    let asset = asset::Entity::find_by_id(id).one(&services.db).await.map_err(Error::from)?.ok_or(Error::NotFound("asset"))?;
+    services.usage.record(id, UsageEvent::Download).await;
+    files::redirect_to(services, &key, Some(&derivative_file_name(&asset.original_filename, label, &key))).await
+}
+
+/// `beach.mov` + `720p` + `….mp4` → `beach-720p.mp4`.
+fn derivative_file_name(original: &str, label: &str, key: &str) -> String {
+    let stem = original.rsplit_once('.').map_or(original, |(stem, _)| stem);
+    let extension = key.rsplit_once('.').map_or("", |(_, ext)| ext);
+    format!("{stem}-{label}.{extension}")
 }
 
 async fn original(access: Access, State(services): State<Services>, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
     access.require(Permission::Browse)?;
     let asset = asset::Entity::find_by_id(id).one(&services.db).await.map_err(Error::from)?.ok_or(Error::NotFound("asset"))?;
+    services.usage.record(asset.id, UsageEvent::Download).await;
     files::redirect_to(&services, &asset.original_path, Some(&asset.original_filename)).await
 }
 

@@ -7,8 +7,10 @@ mod auth;
 mod collections;
 mod credentials;
 mod direct_uploads;
+pub(crate) mod downloads;
 mod library;
 mod queues;
+mod shares;
 mod uploads;
 mod users;
 
@@ -17,5 +19,5 @@ use axum::Router;
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(assets::routes()).merge(auth::routes()).merge(users::routes()).merge(credentials::routes()).merge(audit::routes()).merge(queues::routes()).merge(uploads::routes()).merge(direct_uploads::routes()).merge(library::routes()).merge(collections::routes())
+    Router::new().merge(assets::routes()).merge(auth::routes()).merge(users::routes()).merge(credentials::routes()).merge(audit::routes()).merge(queues::routes()).merge(uploads::routes()).merge(direct_uploads::routes()).merge(library::routes()).merge(collections::routes()).merge(shares::routes()).merge(downloads::routes())
 }

@@ -282,3 +282,18 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     hex::encode(sha2::Sha256::digest(bytes))
 }
+
+/// The files of a ZIP archive, in order, as Python's `zipfile` (an independent reader) extracts
+/// them after checking every entry's CRC.
+pub async fn unzip(archive: Vec<u8>) -> Vec<(String, Vec<u8>)> {
+    let dir = tempfile::tempdir().unwrap();
+    let zip_path = dir.path().join("archive.zip");
+    std::fs::write(&zip_path, archive).unwrap();
+    let out = dir.path().join("out");
+    const SCRIPT: &str = "import json, sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nbad = z.testzip()\nassert bad is None, bad\nz.extractall(sys.argv[2])\nprint(json.dumps(z.namelist()))";
+    let (zip_arg, out_arg) = (zip_path.clone(), out.clone());
+    let output = tokio::task::spawn_blocking(move || std::process::Command::new("python3").arg("-c").arg(SCRIPT).arg(zip_arg).arg(out_arg).output()).await.unwrap().expect("python3 runs");
+    assert!(output.status.success(), "not a valid ZIP: {}", String::from_utf8_lossy(&output.stderr));
+    let names: Vec<String> = serde_json::from_slice(&output.stdout).unwrap();
+    names.into_iter().map(|name| (name.clone(), std::fs::read(out.join(&name)).unwrap())).collect()
+}

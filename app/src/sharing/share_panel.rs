@@ -1,0 +1,106 @@
+//! Making and revoking share links for one asset or one collection (editors).
+
+use domain::dto::{ShareLinkView, ShareState};
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use crate::{
+    api::sharing::{list_shares, CreateShare, RevokeShare},
+    ui::error_text,
+};
+
+/// How long a new link stays open, in days (the person picks one).
+const LIFETIMES: [(u32, &str); 5] = [(1, "1 day"), (7, "1 week"), (30, "30 days"), (90, "90 days"), (365, "1 year")];
+
+#[component]
+pub fn SharePanel(#[prop(optional)] asset_id: Option<Uuid>, #[prop(optional)] collection_id: Option<Uuid>) -> impl IntoView {
+    let create = ServerAction::<CreateShare>::new();
+    let revoke = ServerAction::<RevokeShare>::new();
+    let links = Resource::new(move || (create.version().get(), revoke.version().get()), move |_| list_shares(asset_id, collection_id));
+    let days = RwSignal::new(30u32);
+    let password = RwSignal::new(String::new());
+    let allow_download = RwSignal::new(true);
+    // The full address needs the browser's location; the server renders the path alone.
+    let origin = RwSignal::new(String::new());
+    Effect::new(move |_| origin.set(window().location().origin().unwrap_or_default()));
+    Effect::new(move |_| {
+        if matches!(create.value().get(), Some(Ok(_))) {
+            password.set(String::new());
+        }
+    });
+    let error = move || {
+        create.value().get().and_then(Result::err).or_else(|| revoke.value().get().and_then(Result::err)).map(|e| error_text(&e))
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let password = Some(password.get_untracked()).filter(|p| !p.is_empty());
+        create.dispatch(CreateShare { asset_id, collection_id, days: days.get_untracked(), password, allow_download: allow_download.get_untracked() });
+    };
+    view! {
+        <details class="mt-4 rounded border border-slate-200 bg-white p-3 text-sm" data-testid="share-panel">
+            <summary class="cursor-pointer font-semibold">"Share links"</summary>
+            <form class="mt-2 flex flex-wrap items-end gap-3" on:submit=submit>
+                <label class="flex flex-col">"Open for"
+                    <select class="rounded border border-slate-300 px-2 py-1" data-testid="share-days"
+                        on:change=move |ev| days.set(event_target_value(&ev).parse().unwrap_or(30))>
+                        {LIFETIMES.iter().map(|(n, label)| view! { <option value=n.to_string() selected=*n == 30>{*label}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label class="flex flex-col">"Password (optional)"
+                    <input type="password" autocomplete="new-password" class="rounded border border-slate-300 px-2 py-1" data-testid="share-password"
+                        prop:value=password on:input=move |ev| password.set(event_target_value(&ev))/>
+                </label>
+                <label class="flex items-center gap-1">
+                    <input type="checkbox" data-testid="share-allow-download" prop:checked=allow_download
+                        on:change=move |ev| allow_download.set(event_target_checked(&ev))/>
+                    "Allow downloads"
+                </label>
+                <button type="submit" class="rounded bg-sky-700 px-3 py-1.5 text-white" data-testid="share-create">"Create link"</button>
+            </form>
+            {move || error().map(|e| view! { <p class="mt-2 text-red-700" role="alert">{e}</p> })}
+            <Transition fallback=|| ()>
+                {move || links.get().map(|found| match found {
+                    Ok(list) if list.is_empty() => view! { <p class="mt-2 text-slate-500">"No links yet."</p> }.into_any(),
+                    Ok(list) => view! {
+                        <ul class="mt-3 divide-y divide-slate-100" data-testid="share-links">
+                            {list.into_iter().map(|link| view! { <LinkRow link origin revoke/> }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(e) => view! { <p class="mt-2 text-red-700" role="alert">{error_text(&e)}</p> }.into_any(),
+                })}
+            </Transition>
+        </details>
+    }
+}
+
+#[component]
+fn LinkRow(link: ShareLinkView, origin: RwSignal<String>, revoke: ServerAction<RevokeShare>) -> impl IntoView {
+    let path = link.path.clone();
+    let href = link.path.clone();
+    let id = link.id;
+    let mut terms = vec![format!("until {}", link.expires_at.format("%Y-%m-%d %H:%M UTC"))];
+    if link.has_password {
+        terms.push("password".into());
+    }
+    terms.push(if link.allow_download { "downloads allowed".into() } else { "view only".into() });
+    terms.push(format!("opened {} times", link.opens));
+    if let Some(by) = &link.created_by {
+        terms.push(format!("by {by}"));
+    }
+    let state_class = match link.state {
+        ShareState::Active => "text-emerald-700",
+        _ => "text-slate-500 line-through",
+    };
+    view! {
+        <li class="flex flex-wrap items-center gap-2 py-2" data-testid="share-link" data-state=link.state.label()>
+            <a href=href class=format!("break-all underline {state_class}") data-testid="share-url" target="_blank" rel="noopener">
+                {move || format!("{}{}", origin.get(), path)}
+            </a>
+            <span class="text-xs text-slate-500">{format!("{} · {}", link.state.label(), terms.join(" · "))}</span>
+            {(link.state == ShareState::Active).then(|| view! {
+                <button class="ml-auto text-red-800 underline" data-testid="share-revoke"
+                    on:click=move |_| { revoke.dispatch(RevokeShare { id }); }>"Turn off"</button>
+            })}
+        </li>
+    }
+}
