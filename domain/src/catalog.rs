@@ -104,6 +104,7 @@ pub fn to_view(asset: asset::Model, versions: Vec<asset_version::Model>) -> Asse
         tags: asset.tags.into_iter().map(|name| TagView { name, auto: false }).collect(),
         duration_ms: asset.duration_ms,
         deleted_at: asset.deleted_at,
+        version: asset.version,
     }
 }
 

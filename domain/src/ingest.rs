@@ -27,6 +27,22 @@ where
     S: Stream<Item = Result<Bytes, E>> + Unpin,
     E: std::fmt::Display,
 {
+    let stored = store_original(services, filename, body).await?;
+    if let Some(existing) = same_content(services, &stored.checksum).await? {
+        services.storage.delete(&stored.key).await?;
+        tracing::info!(asset_id = %existing.id, "upload has the content of an existing asset");
+        return Ok(existing);
+    }
+    record(services, uploader, priority, stored).await
+}
+
+/// Judges the file's type from its first bytes, then streams it to a new original's key while
+/// hashing it. On any error nothing is left in storage.
+pub async fn store_original<S, E>(services: &Services, filename: &str, body: S) -> Result<StoredOriginal>
+where
+    S: Stream<Item = Result<Bytes, E>> + Unpin,
+    E: std::fmt::Display,
+{
     let filename = display_name(filename);
     let mut body = body;
     let interrupted = |e: E| Error::UploadInterrupted { filename: filename.clone(), reason: e.to_string() };
@@ -61,14 +77,7 @@ where
         }
     };
     writer.commit().await?;
-    if let Some(existing) = same_content(services, &checksum).await? {
-        services.storage.delete(&key).await?;
-        tracing::info!(asset_id = %existing.id, "upload has the content of an existing asset");
-        return Ok(existing);
-    }
-
-    let stored = StoredOriginal { id, key, filename, kind: detected.kind, mime: detected.mime.to_owned(), size, checksum };
-    record(services, uploader, priority, stored).await
+    Ok(StoredOriginal { id, key, filename, kind: detected.kind, mime: detected.mime.to_owned(), size, checksum })
 }
 
 /// The asset that already has this content (by SHA-256), if any: uploading it again returns that

@@ -17,6 +17,9 @@ CREATE TABLE asset_files (
     checksum    text NOT NULL,
     uploaded_by uuid REFERENCES users (id) ON DELETE SET NULL,
     uploaded_at timestamptz NOT NULL,
+    -- Who uploaded the version that replaced this one, and when (so the current version's
+    -- uploader is the latest row's replaced_by).
+    replaced_by uuid REFERENCES users (id) ON DELETE SET NULL,
     replaced_at timestamptz NOT NULL DEFAULT now(),
     UNIQUE (asset_id, version)
 );

@@ -30,3 +30,36 @@ pub async fn reprocess_asset(id: uuid::Uuid) -> Result<(), ServerFnError> {
     let (services, access) = authorize(domain::policy::Permission::EditMetadata).await?;
     domain::pipeline::state::request(&services.db, &access.actor(), id, domain::pipeline::Priority::Retry).await.map_err(fail)
 }
+
+/// Every file version of an asset, the current one first.
+#[server(prefix = "/api/fn", endpoint = "list_versions")]
+pub async fn list_versions(id: uuid::Uuid) -> Result<Vec<domain::dto::FileVersionView>, ServerFnError> {
+    use super::{authorize, fail};
+    let (services, _) = authorize(domain::policy::Permission::Browse).await?;
+    domain::library::versions::list(&services.db, id).await.map_err(fail)
+}
+
+/// A new file for an asset (editors): fields `asset` (its id), then the file. The new version's
+/// number, or `None` when the file is the current version already.
+#[server(prefix = "/api/fn", endpoint = "upload_version", input = MultipartFormData)]
+pub async fn upload_version(data: MultipartData) -> Result<Option<i32>, ServerFnError> {
+    use super::{authorize, fail};
+    use domain::library::versions::{self, Replaced};
+    let (services, access) = authorize(domain::policy::Permission::EditMetadata).await?;
+    let mut form = data.into_inner().ok_or_else(|| ServerFnError::new("expected a multipart body"))?;
+    let mut asset = None;
+    while let Some(field) = form.next_field().await.map_err(|e| ServerFnError::new(format!("malformed upload: {e}")))? {
+        let Some(filename) = field.file_name().map(domain::ingest::display_name) else {
+            if field.name() == Some("asset") {
+                asset = field.text().await.ok().and_then(|t| t.trim().parse::<uuid::Uuid>().ok());
+            }
+            continue;
+        };
+        let id = asset.ok_or_else(|| ServerFnError::new("say which asset the new version is for"))?;
+        return match versions::upload(&services, &access.actor(), id, &filename, field).await.map_err(fail)? {
+            Replaced::NewVersion(version) => Ok(Some(version)),
+            Replaced::Unchanged => Ok(None),
+        };
+    }
+    Err(ServerFnError::new("choose a file to upload as the new version"))
+}

@@ -10,6 +10,7 @@ use leptos_router::hooks::use_params_map;
 use super::{
     asset_edit::{DescribeForm, TagEditor, TrashButton},
     type_icon::TypeIcon,
+    versions_panel::VersionsPanel,
 };
 use crate::{
     api::assets::{get_asset, ReprocessAsset},
@@ -55,6 +56,7 @@ fn AssetDetail() -> impl IntoView {
                             <Detail asset=asset.clone()/>
                             <TagEditor asset=asset.clone() editable on_changed=bump/>
                             {editable.then(|| view! { <DescribeForm asset=asset.clone() on_saved=bump/> })}
+                            <VersionsPanel asset_id=id editable on_changed=bump/>
                             {may_share().then(|| view! { <SharePanel asset_id=id/> })}
                             {may_trash().then(|| view! { <TrashButton asset=asset.clone() on_changed=bump/> })}
                             <Show when=may_edit>

@@ -11,6 +11,7 @@ mod search_form;
 mod selection_bar;
 pub mod trash_page;
 mod type_icon;
+mod versions_panel;
 
 use std::time::Duration;
 

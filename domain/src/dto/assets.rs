@@ -125,6 +125,13 @@ pub struct AssetView {
     pub duration_ms: Option<i64>,
     /// Set while the asset is in the trash.
     pub deleted_at: Option<DateTime<Utc>>,
+    /// Which file version the original is (1 until a new file replaces it).
+    #[serde(default = "first_version")]
+    pub version: i32,
+}
+
+fn first_version() -> i32 {
+    1
 }
 
 impl AssetView {
@@ -225,4 +232,18 @@ mod tests {
         assert_eq!(format_label("application/zip", "assets"), "ZIP");
         assert_eq!(format_label("text/csv", "weird.name.with spaces"), "CSV");
     }
+}
+
+/// One file version of an asset: the current original or an earlier one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FileVersionView {
+    pub version: i32,
+    pub filename: String,
+    pub mime: String,
+    pub size: i64,
+    pub checksum: String,
+    pub uploaded_by: Option<String>,
+    pub uploaded_at: DateTime<Utc>,
+    pub current: bool,
+    pub download_url: String,
 }

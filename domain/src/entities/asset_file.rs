@@ -15,6 +15,8 @@ pub struct Model {
     pub checksum: String,
     pub uploaded_by: Option<Uuid>,
     pub uploaded_at: DateTimeUtc,
+    /// Who uploaded the version that replaced this one.
+    pub replaced_by: Option<Uuid>,
     pub replaced_at: DateTimeUtc,
 }
 

@@ -8,3 +8,4 @@ pub mod editing;
 pub mod search;
 pub mod tags;
 pub mod trash;
+pub mod versions;

@@ -10,7 +10,7 @@ use crate::{
     audit::{self, Actor, Target},
     catalog,
     dto::AssetView,
-    entities::{asset, asset_version},
+    entities::{asset, asset_file, asset_version},
     error::{Error, Result},
     library::tags::MAX_BULK,
     services::Services,
@@ -84,15 +84,16 @@ pub async fn empty(services: &Services, actor: &Actor) -> Result<u64> {
         }
         let ids: Vec<Uuid> = batch.iter().map(|a| a.id).collect();
         let versions = asset_version::Entity::find().filter(asset_version::Column::AssetId.is_in(ids.clone())).all(db).await?;
+        let older_files = asset_file::Entity::find().filter(asset_file::Column::AssetId.is_in(ids.clone())).all(db).await?;
         // Rows first: a file without a row is garbage, a row without its file is a broken asset.
         asset::Entity::delete_many().filter(asset::Column::Id.is_in(ids)).exec(db).await?;
         for version in &versions {
             services.storage.delete(&version.path).await?;
         }
-        for asset in &batch {
-            let shared = asset::Entity::find().filter(asset::Column::OriginalPath.eq(&asset.original_path)).one(db).await?.is_some();
-            if !shared {
-                services.storage.delete(&asset.original_path).await?;
+        let originals = batch.iter().map(|a| &a.original_path).chain(older_files.iter().map(|f| &f.path));
+        for path in originals {
+            if !original_in_use(db, path).await? {
+                services.storage.delete(path).await?;
             }
         }
         removed += batch.len() as u64;
@@ -100,4 +101,10 @@ pub async fn empty(services: &Services, actor: &Actor) -> Result<u64> {
     audit::record(db, actor, "trash.empty", None, serde_json::json!({ "assets": removed })).await?;
     tracing::info!(removed, "trash emptied");
     Ok(removed)
+}
+
+/// Whether another asset still has this original, as its current file or an earlier version.
+async fn original_in_use(db: &DatabaseConnection, path: &str) -> Result<bool> {
+    let current = asset::Entity::find().filter(asset::Column::OriginalPath.eq(path)).one(db).await?.is_some();
+    Ok(current || asset_file::Entity::find().filter(asset_file::Column::Path.eq(path)).one(db).await?.is_some())
 }

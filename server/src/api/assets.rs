@@ -45,13 +45,7 @@ async fn show(access: Access, State(services): State<Services>, Path(id): Path<U
 /// per-file details. Refused files leave nothing behind; accepted ones are kept either way.
 async fn upload(access: Access, State(services): State<Services>, Query(options): Query<UploadQuery>, request: Request) -> Result<Response, ApiError> {
     access.require(Permission::Upload)?;
-    let boundary = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|ct| multer::parse_boundary(ct).ok())
-        .ok_or_else(|| Error::BadRequest("expected a multipart/form-data body with one or more files".into()))?;
-    let form = multer::Multipart::new(request.into_body().into_data_stream(), boundary);
+    let form = multipart_of(request)?;
     let report = ingest::ingest_multipart(&services, &access.actor(), options.bulk, form).await?;
     let mut body = serde_json::to_value(&report).map_err(|e| Error::BadRequest(e.to_string()))?;
     let status = match report.rejected.first() {
@@ -62,6 +56,17 @@ async fn upload(access: Access, State(services): State<Services>, Query(options)
         }
     };
     Ok((status, Json(body)).into_response())
+}
+
+/// The request's `multipart/form-data` body, read as it arrives.
+pub(super) fn multipart_of(request: Request) -> Result<multer::Multipart<'static>, Error> {
+    let boundary = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|ct| multer::parse_boundary(ct).ok())
+        .ok_or_else(|| Error::BadRequest("expected a multipart/form-data body with one or more files".into()))?;
+    Ok(multer::Multipart::new(request.into_body().into_data_stream(), boundary))
 }
 
 #[derive(Deserialize)]
