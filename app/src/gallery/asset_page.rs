@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::{
+    live_updates,
     asset_edit::{DescribeForm, TagEditor, TrashButton},
     type_icon::TypeIcon,
     versions_panel::VersionsPanel,
@@ -32,6 +33,7 @@ fn AssetDetail() -> impl IntoView {
     let params = use_params_map();
     let reprocess = ServerAction::<ReprocessAsset>::new();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<uuid::Uuid>().ok()));
+    let id_now = move || params.with_untracked(|p| p.get("id").and_then(|id| id.parse::<uuid::Uuid>().ok()));
     let changed = RwSignal::new(0u64);
     let bump = move || changed.update(|n| *n += 1);
     let asset = Resource::new(move || (id(), reprocess.version().get(), changed.get()), |(id, reprocessed, changed)| async move {
@@ -41,6 +43,10 @@ fn AssetDetail() -> impl IntoView {
             None => Err(ServerFnError::new("this is not an asset address")),
         }
     });
+    // Processing finishing (after a new version, say) shows without reloading the page. Only this
+    // asset's changes: reloading re-renders the page, which would lose what someone is typing.
+    let about_this_asset = move |kind: &str, data: Option<&str>| kind == "asset" && data.zip(id_now()).is_some_and(|(d, id)| d.contains(&id.to_string()));
+    live_updates(about_this_asset, bump);
     let may_edit = may(Permission::EditMetadata);
     let may_trash = may(Permission::TrashOwn);
     let may_share = may(Permission::Share);

@@ -31,21 +31,24 @@ use selection_bar::SelectionBar;
 /// Status changes arriving within this window cause one reload of the list, not one each.
 const COALESCE: Duration = Duration::from_millis(300);
 
-/// Reloads the list when the server announces a status change (server-sent events from
-/// `/api/events`). Effects run in the browser only.
-fn live_updates(reload: impl Fn() + Copy + Send + Sync + 'static) {
+/// Calls `reload` when the server announces something that `concerns` the page, over server-sent
+/// events from `/api/events`: `concerns` gets the event's type (`asset` for a status change, with
+/// its JSON `{"id": …, "status": …}`; `resync` after missed events; `open` on every (re)connect).
+/// Effects run in the browser only.
+pub(crate) fn live_updates(concerns: impl Fn(&str, Option<&str>) -> bool + Send + Sync + 'static, reload: impl Fn() + Copy + Send + Sync + 'static) {
+    let concerns = std::sync::Arc::new(concerns);
     Effect::new(move |_| {
         use leptos::wasm_bindgen::{closure::Closure, JsCast};
         let Ok(source) = web_sys::EventSource::new("/api/events") else { return };
         let scheduled = StoredValue::new(false);
-        let on_change = Closure::<dyn Fn(web_sys::Event)>::new(move |_| {
-            if !scheduled.get_value() {
+        let concerns = concerns.clone();
+        let on_change = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
+            let data = event.dyn_ref::<web_sys::MessageEvent>().and_then(|m| m.data().as_string());
+            if concerns(&event.type_(), data.as_deref()) && !scheduled.get_value() {
                 scheduled.set_value(true);
                 set_timeout(move || { scheduled.set_value(false); reload(); }, COALESCE);
             }
         });
-        // "open" also on reconnects: changes made while the stream was not connected are caught
-        // by reloading once it is.
         for event in ["asset", "resync", "open"] {
             let _ = source.add_event_listener_with_callback(event, on_change.as_ref().unchecked_ref());
         }
@@ -78,7 +81,9 @@ fn Library() -> impl IntoView {
     });
     let selection = RwSignal::new(Vec::<uuid::Uuid>::new());
 
-    live_updates(bump);
+    // Every change may alter the list; changes made while the stream was not connected are
+    // caught by reloading when it (re)opens.
+    live_updates(|_, _| true, bump);
 
     view! {
         <section class="mb-6">

@@ -29,15 +29,21 @@ pub fn gallery_href(query: &AssetQuery) -> String {
 pub fn SearchForm(query: Memo<AssetQuery>) -> impl IntoView {
     let form = NodeRef::<html::Form>::new();
     let navigate = use_navigate();
+    // A search typed just before leaving the page may fire after the form is gone: then it does nothing.
     let apply = move || {
-        let Some(form) = form.get_untracked() else { return };
+        let Some(form) = form.try_get_untracked().flatten() else { return };
         let Ok(data) = web_sys::FormData::new_with_form(&form) else { return };
         let wanted = AssetQuery::from_lookup(|key| data.get(key).as_string().filter(|v| !v.is_empty()));
-        if wanted != query.get_untracked() {
+        if query.try_get_untracked().is_some_and(|current| wanted != current) {
             navigate(&gallery_href(&wanted), NavigateOptions { replace: true, scroll: false, ..Default::default() });
         }
     };
     let pending = StoredValue::new(None::<TimeoutHandle>);
+    on_cleanup(move || {
+        if let Some(handle) = pending.try_get_value().flatten() {
+            handle.clear();
+        }
+    });
     let apply_soon = {
         let apply = apply.clone();
         move || {
