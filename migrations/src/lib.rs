@@ -15,6 +15,7 @@ mod m20261128_000010_collections;
 mod m20261128_000011_share_links;
 mod m20261128_000012_usage_daily;
 mod m20261128_000013_file_versions;
+mod m20261128_000014_search_words;
 
 pub struct Migrator;
 
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000011_share_links::Migration),
             Box::new(m20261128_000012_usage_daily::Migration),
             Box::new(m20261128_000013_file_versions::Migration),
+            Box::new(m20261128_000014_search_words::Migration),
         ]
     }
 }

@@ -82,6 +82,8 @@ async fn search_finds_by_words_prefixes_and_typos_filters_sorts_and_pages() {
     sun.sort();
     assert_eq!(sun, ["Sunset_Beach-2024.png", "sunrise-city.jpg"]);
     assert_eq!(names(&search(&app, "q=sunst").await), ["Sunset_Beach-2024.png"], "a typo in a name still finds it");
+    assert_eq!(names(&search(&app, "q=mountian%20lake").await), ["Mountain lake.png"], "a misspelt word among others");
+    assert!(names(&search(&app, "q=lanscape").await).contains(&"Sunset_Beach-2024.png"), "a misspelt tag");
     assert!(search(&app, "q=volcano").await.items.is_empty());
 
     let videos = search(&app, "kind=video").await;

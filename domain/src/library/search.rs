@@ -1,7 +1,8 @@
 //! Finding assets: full text (Postgres `tsvector`, the last word as a prefix for search as you
-//! type) or'd with typo-tolerant name matching (`pg_trgm` word similarity), filters, a stable
-//! sort with keyset pagination (a cursor, not an offset, so deep pages cost what the first does),
-//! and facet counts for kinds and top tags — exact up to 10 000 matches, estimated above.
+//! type); when nothing matches, misspelt words are corrected to the closest known words
+//! (`pg_trgm` similarity over the `search_words` dictionary) and the search runs again. Filters, a
+//! stable sort with keyset pagination (a cursor, not an offset, so deep pages cost what the first
+//! does), and facet counts for kinds and top tags — exact up to 10 000 matches, estimated above.
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -20,7 +21,7 @@ use crate::{
 const EXACT_COUNT_LIMIT: i64 = 10_000;
 /// Searches the planner expects to match more than this are tallied from a smaller sample.
 const BROAD_SEARCH: u64 = 30_000;
-const BROAD_SAMPLE: i64 = 2_000;
+const BROAD_SAMPLE: i64 = 500;
 const TOP_TAGS: i64 = 12;
 /// Shorter words are matched exactly (or as a prefix): their trigrams match too much.
 const MIN_FUZZY_CHARS: usize = 4;
@@ -58,38 +59,77 @@ fn start_of(day: NaiveDate) -> DateTime<Utc> {
     day.and_time(NaiveTime::MIN).and_utc()
 }
 
-/// Each word of a text query as a `tsquery` term (the last as a prefix: search as you type),
-/// with the word itself for typo-tolerant name matching when it is long enough to be reliable.
-fn word_terms(text: &str) -> Vec<(String, Option<String>)> {
-    let words: Vec<String> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
-    let last = words.len().saturating_sub(1);
-    words
-        .iter()
-        .enumerate()
-        .map(|(i, w)| {
-            let term = if i == last { format!("'{w}':*") } else { format!("'{w}'") };
-            (term, (w.chars().count() >= MIN_FUZZY_CHARS).then(|| w.clone()))
-        })
-        .collect()
+/// One word of a text query; the last one is a prefix (search as you type).
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Word {
+    text: String,
+    prefix: bool,
 }
 
-/// Every condition of `query` except the kind (the kind facet is counted without it). With
-/// `fuzzy`, long words may also match names despite typos (the fallback when nothing matches
-/// exactly: or'ing trigram matches into every search would cost selectivity).
-fn conditions_without_kind(query: &AssetQuery, fuzzy: bool) -> Conditions {
+impl Word {
+    /// Shorter words are never corrected (too many words are spelt close to them), nor numbers.
+    fn correctable(&self) -> bool {
+        self.text.chars().count() >= MIN_FUZZY_CHARS && !self.text.chars().all(|c| c.is_ascii_digit())
+    }
+}
+
+fn words_of(text: &str) -> Vec<Word> {
+    let words: Vec<String> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+    let last = words.len().saturating_sub(1);
+    words.into_iter().enumerate().map(|(i, text)| Word { text, prefix: i == last }).collect()
+}
+
+/// A `tsquery` term matching any of `alternatives` (words of letters and digits only).
+fn term(alternatives: &[String], prefix: bool) -> String {
+    let suffix = if prefix { ":*" } else { "" };
+    let parts: Vec<String> = alternatives.iter().map(|w| format!("'{w}'{suffix}")).collect();
+    if parts.len() == 1 { parts[0].clone() } else { format!("({})", parts.join(" | ")) }
+}
+
+fn terms_of(words: &[Word]) -> Vec<String> {
+    words.iter().map(|w| term(std::slice::from_ref(&w.text), w.prefix)).collect()
+}
+
+/// The terms with every unknown long word (one no asset has; for the last, typed word: that no
+/// known word starts with) replaced by the known words spelt closest to it; `None` when every
+/// word is known. Asking the dictionary, not the assets, keeps this cheap: "does anything match
+/// this misspelt word?" over the assets would read all of them.
+async fn corrected_terms(db: &DatabaseConnection, words: &[Word]) -> Result<Option<Vec<String>>> {
+    const KNOWN: &str = "SELECT EXISTS (SELECT 1 FROM search_words WHERE word = $1) AS known";
+    const KNOWN_PREFIX: &str = "SELECT EXISTS (SELECT 1 FROM search_words WHERE word LIKE $1 || '%') AS known";
+    const CLOSEST: &str = "SELECT word FROM search_words WHERE word % $1 ORDER BY similarity(word, $1) DESC, word LIMIT 3";
+    let mut terms = Vec::with_capacity(words.len());
+    let mut changed = false;
+    for word in words {
+        let mut alternatives = vec![word.text.clone()];
+        if word.correctable() {
+            // Words are letters and digits only, so nothing in them means anything to LIKE.
+            let sql = if word.prefix { KNOWN_PREFIX } else { KNOWN };
+            let known = db.query_one(statement(sql.into(), vec![word.text.clone().into()])).await?.map_or(Ok(false), |r| r.try_get("", "known"))?;
+            if !known {
+                let rows = db.query_all(statement(CLOSEST.into(), vec![word.text.clone().into()])).await?;
+                alternatives = rows.iter().filter_map(|r| r.try_get::<String>("", "word").ok()).filter(|w| w.chars().all(char::is_alphanumeric)).collect();
+                if alternatives.is_empty() {
+                    // Nothing close: the word stays, and the search finds nothing.
+                    alternatives.push(word.text.clone());
+                } else {
+                    changed = true;
+                }
+            }
+        }
+        terms.push(term(&alternatives, word.prefix));
+    }
+    Ok(changed.then_some(terms))
+}
+
+/// Every condition of `query` except the kind (the kind facet is counted without it); `terms`
+/// are its words as `tsquery` terms, each of which must match.
+fn conditions_without_kind(query: &AssetQuery, terms: &[String]) -> Conditions {
     let mut c = Conditions::default();
     c.push("deleted_at IS NULL".into());
-    // Every word must match: in the full text, or (despite a typo) in the name — word
-    // similarity finds "sunst" in "sunset_beach.jpg".
-    for (term, word) in word_terms(&query.q) {
-        let ts = c.param(term);
-        match word.filter(|_| fuzzy) {
-            Some(word) => {
-                let word = c.param(word);
-                c.push(format!("(search @@ to_tsquery('simple', {ts}) OR {word} <% lower(original_filename))"));
-            }
-            None => c.push(format!("search @@ to_tsquery('simple', {ts})")),
-        }
+    for term in terms {
+        let ts = c.param(term.clone());
+        c.push(format!("search @@ to_tsquery('simple', {ts})"));
     }
     if let Some(collection) = query.collection {
         let p = c.param(collection);
@@ -182,12 +222,13 @@ fn statement(sql: String, values: Vec<Value>) -> Statement {
 
 pub async fn search(db: &DatabaseConnection, query: &AssetQuery) -> Result<SearchResults> {
     let limit = query.limit.unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE);
-    let mut base = conditions_without_kind(query, false);
-    let mut matching = with_kind(base.clone(), query);
-    if word_terms(&query.q).iter().any(|(_, word)| word.is_some()) && !exists(db, &matching).await? {
-        base = conditions_without_kind(query, true);
-        matching = with_kind(base.clone(), query);
-    }
+    let words = words_of(&query.q);
+    let terms = match corrected_terms(db, &words).await? {
+        Some(corrected) => corrected,
+        None => terms_of(&words),
+    };
+    let base = conditions_without_kind(query, &terms);
+    let matching = with_kind(base.clone(), query);
 
     let mut page = matching.clone();
     if let Some(cursor) = &query.after {
@@ -206,11 +247,6 @@ pub async fn search(db: &DatabaseConnection, query: &AssetQuery) -> Result<Searc
     let matched = tally(db, &matching).await?;
     let kinds = if query.kind.is_some() { tally(db, &base).await?.kinds } else { matched.kinds.clone() };
     Ok(SearchResults { items, next, total: matched.total, estimated: matched.estimated, facets: Facets { kinds, tags: matched.tags } })
-}
-
-async fn exists(db: &DatabaseConnection, c: &Conditions) -> Result<bool> {
-    let sql = format!("SELECT EXISTS (SELECT 1 FROM assets WHERE {}) AS found", c.clause());
-    Ok(db.query_one(statement(sql, c.values.clone())).await?.map_or(Ok(false), |r| r.try_get("", "found"))?)
 }
 
 /// The planner's estimate of how many assets match (no rows are read).
@@ -265,13 +301,20 @@ async fn tally(db: &DatabaseConnection, c: &Conditions) -> Result<Tally> {
 
 #[cfg(test)]
 mod tests {
-    use super::word_terms;
+    use super::*;
 
     #[test]
-    fn every_word_counts_the_last_may_be_unfinished_and_long_ones_may_be_misspelt() {
-        let terms = word_terms("Sunset  bea");
-        assert_eq!(terms, [("'sunset'".to_owned(), Some("sunset".to_owned())), ("'bea':*".to_owned(), None)]);
-        assert_eq!(word_terms("it's o'clock!").iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>(), ["'it'", "'s'", "'o'", "'clock':*"]);
-        assert!(word_terms(" -- ").is_empty());
+    fn every_word_counts_and_the_last_may_be_unfinished() {
+        let words = words_of("Sunset  bea");
+        assert_eq!(terms_of(&words), ["'sunset'", "'bea':*"]);
+        assert_eq!((words[0].correctable(), words[1].correctable()), (true, false));
+        assert_eq!(terms_of(&words_of("it's o'clock!")), ["'it'", "'s'", "'o'", "'clock':*"]);
+        assert!(words_of(" -- ").is_empty());
+    }
+
+    #[test]
+    fn corrections_become_alternatives() {
+        assert_eq!(term(&["harbour".into(), "harbor".into()], false), "('harbour' | 'harbor')");
+        assert_eq!(term(&["harb".into(), "harbour".into()], true), "('harb':* | 'harbour':*)");
     }
 }
