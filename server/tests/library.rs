@@ -250,3 +250,27 @@ async fn collections_group_assets_and_are_searched_like_the_library() {
     assert_eq!(search(&app, "").await.total, 3, "deleting a collection keeps its assets");
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn name_pages_hold_every_asset_once_whatever_the_letters() {
+    let app = spawn_app().await;
+    let names_in = ["Zebra.png", "Éclair.png", "apple.png", "Øre.png", "İzmir.png", "ÉCLAIR 2.png"];
+    let files: Vec<(&str, Vec<u8>)> = names_in.iter().enumerate().map(|(i, n)| (*n, png(40 + i as u32, 30))).collect();
+    library(&app, &files).await;
+    let mut seen = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let cursor = after.as_deref().map(|a| format!("&after={a}")).unwrap_or_default();
+        let page = search(&app, &format!("sort=name&limit=1{cursor}")).await;
+        seen.extend(page.items.iter().map(|a| a.filename.clone()));
+        match page.next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+        assert!(seen.len() <= names_in.len(), "pages repeat: {seen:?}");
+    }
+    let whole: Vec<String> = search(&app, "sort=name").await.items.iter().map(|a| a.filename.clone()).collect();
+    assert_eq!(whole.len(), names_in.len());
+    assert_eq!(seen, whole);
+    app.cleanup().await;
+}

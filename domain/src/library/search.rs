@@ -6,7 +6,7 @@
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, Statement, Value};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, FromQueryResult, Statement, Value};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -194,6 +194,7 @@ fn order(sort: Sort) -> (&'static str, &'static str, &'static str) {
     }
 }
 
+/// The cursor key of times and sizes (exact in Rust); names take the database's own key.
 fn key_of(asset: &asset::Model, sort: Sort) -> String {
     match sort {
         Sort::Newest | Sort::Oldest => asset.created_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
@@ -234,13 +235,23 @@ pub async fn search(db: &DatabaseConnection, query: &AssetQuery) -> Result<Searc
     if let Some(cursor) = &query.after {
         continue_after(&mut page, query.sort, cursor)?;
     }
-    let (order_by, _, _) = order(query.sort);
-    let sql = format!("SELECT * FROM assets WHERE {} ORDER BY {order_by} LIMIT {}", page.clause(), limit + 1);
-    let mut rows = asset::Entity::find().from_raw_sql(statement(sql, page.values)).all(db).await?;
-    let next = (rows.len() as u64 > limit).then(|| {
-        rows.truncate(limit as usize);
+    let (order_by, key, _) = order(query.sort);
+    // The sort key as the database compares it (its lower() can differ from Rust's for some letters).
+    let sql = format!("SELECT *, ({key})::text AS sort_key FROM assets WHERE {} ORDER BY {order_by} LIMIT {}", page.clause(), limit + 1);
+    let found = db.query_all(statement(sql, page.values)).await?;
+    let mut rows = Vec::with_capacity(found.len());
+    let mut last_key = String::new();
+    for row in found.iter().take(limit as usize) {
+        rows.push(asset::Model::from_query_result(row, "")?);
+        last_key = row.try_get("", "sort_key")?;
+    }
+    let next = (found.len() as u64 > limit).then(|| {
         let last = rows.last().expect("a full page has a last row");
-        URL_SAFE_NO_PAD.encode(serde_json::to_vec(&Cursor { key: key_of(last, query.sort), id: last.id }).expect("a cursor serializes"))
+        let key = match query.sort {
+            Sort::Name => last_key,
+            _ => key_of(last, query.sort),
+        };
+        URL_SAFE_NO_PAD.encode(serde_json::to_vec(&Cursor { key, id: last.id }).expect("a cursor serializes"))
     });
     let items = catalog::with_derivatives(db, rows).await?;
 
