@@ -32,6 +32,7 @@ pub fn Header() -> impl IntoView {
                                     <a href="/collections">"Collections"</a>
                                     {trash.then(|| view! { <a href="/trash">"Trash"</a> })}
                                     {admin.then(|| view! {
+                                        <a href="/admin">"Dashboard"</a>
                                         <a href="/admin/users">"Users"</a>
                                         <a href="/admin/audit">"Audit log"</a>
                                     })}

@@ -63,6 +63,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("s/:token") view=sharing::share_page::SharePage ssr=SsrMode::Async/>
                     <Route path=path!("login") view=account::login::LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("settings") view=account::settings::SettingsPage ssr=SsrMode::Async/>
+                    <Route path=path!("admin") view=admin::dashboard::DashboardPage ssr=SsrMode::Async/>
                     <Route path=path!("admin/users") view=admin::users::UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("admin/audit") view=admin::audit::AuditPage ssr=SsrMode::Async/>
                 </Routes>

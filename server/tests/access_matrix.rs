@@ -75,6 +75,8 @@ async fn cases_for(app: &TestApp, caller: &Caller, asset: uuid::Uuid, target_use
         case("list share links", M::GET, "/api/shares", Body::None, Some(Editor), 200),
         case("create share link", M::POST, "/api/shares", Body::Json(json!({ "asset_id": asset, "expires_at": chrono::Utc::now() + chrono::Duration::days(1) })), Some(Editor), 201),
         case("download a selection", M::POST, "/api/downloads/zip", Body::Form(vec![("ids", asset.to_string())]), Some(Viewer), 200),
+        case("dashboard overview", M::GET, "/api/admin/overview", Body::None, Some(Admin), 200),
+        case("fn dashboard_overview", M::POST, "/api/fn/dashboard_overview", Body::Form(vec![]), Some(Admin), 200),
         case("fn list_shares", M::POST, "/api/fn/list_shares", Body::Form(vec![]), Some(Editor), 200),
         case("start a resumable upload", M::POST, "/api/uploads", Body::TusCreate, Some(Editor), 201),
         case("me", M::GET, "/api/auth/me", Body::None, Some(Viewer), 200),
@@ -105,6 +107,7 @@ async fn cases_for(app: &TestApp, caller: &Caller, asset: uuid::Uuid, target_use
         case("page library", M::GET, "/", Body::None, Some(Viewer), 200),
         case("page settings", M::GET, "/settings", Body::None, Some(Viewer), 200),
         case("page trash", M::GET, "/trash", Body::None, Some(Editor), 200),
+        case("page dashboard", M::GET, "/admin", Body::None, Some(Admin), 200),
         case("page users", M::GET, "/admin/users", Body::None, Some(Admin), 200),
         case("page audit", M::GET, "/admin/audit", Body::None, Some(Admin), 200),
     ]
@@ -162,7 +165,7 @@ async fn every_endpoint_answers_every_role_as_the_policy_says() {
         }
     }
     assert!(failures.is_empty(), "{} of {checked} checks failed:\n{}", failures.len(), failures.join("\n"));
-    assert!(checked >= 4 * 36);
+    assert!(checked >= 4 * 39);
 
     // The sign-in page: shown to nobody-in-particular, skipped for the signed-in.
     for caller in &callers {

@@ -1,4 +1,5 @@
-//! Administration pages (admins only): users and the audit log.
+//! Administration pages (admins only): the dashboard, users and the audit log.
 
 pub mod audit;
+pub mod dashboard;
 pub mod users;

@@ -32,3 +32,11 @@ pub async fn list_audit(filter: AuditFilter) -> Result<AuditPage, ServerFnError>
     let (services, _) = super::authorize(domain::policy::Permission::ViewAuditLog).await?;
     domain::audit::list(&services.db, filter).await.map_err(super::fail)
 }
+
+/// The dashboard's overview: the library by kind, storage, 30 days of use, latest, most
+/// downloaded, failures.
+#[server(prefix = "/api/fn", endpoint = "dashboard_overview")]
+pub async fn dashboard_overview() -> Result<domain::dto::Overview, ServerFnError> {
+    let (services, _) = super::authorize(domain::policy::Permission::ViewDashboard).await?;
+    domain::analytics::overview::overview(&services.db, &services.usage).await.map_err(super::fail)
+}

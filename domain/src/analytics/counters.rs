@@ -86,6 +86,20 @@ impl UsageCounters {
         }
     }
 
+    /// Views and downloads per day still waiting in Redis for the next flush (best effort: empty
+    /// when Redis cannot be asked).
+    pub async fn pending(&self) -> HashMap<NaiveDate, (i64, i64)> {
+        let mut conn = self.conn.clone();
+        let fields: HashMap<String, i64> = redis::cmd("HGETALL").arg(self.live_key()).query_async(&mut conn).await.unwrap_or_default();
+        let mut per_day: HashMap<NaiveDate, (i64, i64)> = HashMap::new();
+        for ((_, day), counts) in aggregate(fields) {
+            let entry = per_day.entry(day).or_default();
+            entry.0 += counts.views;
+            entry.1 += counts.downloads;
+        }
+        per_day
+    }
+
     /// Moves every count from Redis into Postgres; returns how many (asset, day) rows it added to.
     pub async fn flush(&self, db: &DatabaseConnection) -> Result<usize> {
         let mut conn = self.conn.clone();

@@ -3,6 +3,7 @@
 mod accounts;
 mod assets;
 mod collections;
+mod dashboard;
 mod search;
 mod sharing;
 mod pipeline;
@@ -10,6 +11,7 @@ mod pipeline;
 pub use accounts::*;
 pub use assets::*;
 pub use collections::*;
+pub use dashboard::*;
 pub use search::*;
 pub use sharing::*;
 pub use pipeline::*;

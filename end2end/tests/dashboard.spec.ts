@@ -1,0 +1,34 @@
+import { test, expect, type Page } from "@playwright/test";
+import { uploadAll, cards } from "./uploading";
+import { signIn, watchForErrors } from "./session";
+
+/** Today's number on one of the dashboard's day charts. */
+async function today(page: Page, chart: string): Promise<number> {
+  return Number(await page.getByTestId(chart).getAttribute("data-today"));
+}
+
+test("an admin sees upload and download counts change after uploading and downloading", async ({ page }) => {
+  const errors = watchForErrors(page);
+  await signIn(page);
+  await page.getByRole("link", { name: "Dashboard" }).click();
+  await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+  const uploadsBefore = await today(page, "chart-uploads");
+  const downloadsBefore = await today(page, "chart-downloads");
+  // The charts are drawn on the server: one bar per day for 30 days.
+  await expect(page.getByTestId("chart-uploads").locator("svg rect")).toHaveCount(30);
+
+  await page.goto("/");
+  const name = `db${Date.now()}-chart.png`;
+  await uploadAll(page, [{ name, width: 331, height: 223 }]);
+  await page.getByTestId("search-input").fill(name);
+  await expect(cards(page)).toHaveCount(1);
+  await cards(page).first().getByRole("link", { name }).click();
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Original" }).click()]);
+  expect(download.suggestedFilename()).toBe(name);
+
+  await page.goto("/admin");
+  expect(await today(page, "chart-uploads")).toBe(uploadsBefore + 1);
+  expect(await today(page, "chart-downloads")).toBe(downloadsBefore + 1);
+  await expect(page.getByTestId("latest")).toContainText(name);
+  expect(errors).toEqual([]);
+});
