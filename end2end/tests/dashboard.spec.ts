@@ -1,4 +1,5 @@
 import { test, expect, type Page } from "@playwright/test";
+import { gradientPng } from "./png";
 import { uploadAll, cards } from "./uploading";
 import { signIn, watchForErrors } from "./session";
 
@@ -30,5 +31,24 @@ test("an admin sees upload and download counts change after uploading and downlo
   expect(await today(page, "chart-uploads")).toBe(uploadsBefore + 1);
   expect(await today(page, "chart-downloads")).toBe(downloadsBefore + 1);
   await expect(page.getByTestId("latest")).toContainText(name);
+  expect(errors).toEqual([]);
+});
+
+test("an admin sees the queues and workers, and discards a failed asset from the dashboard", async ({ page }) => {
+  const errors = watchForErrors(page);
+  await signIn(page);
+  const name = `broken${Date.now()}.png`;
+  const whole = gradientPng(401, 301);
+  await page.getByTestId("file-input").setInputFiles({ name, mimeType: "image/png", buffer: whole.subarray(0, Math.floor(whole.length / 2)) });
+  await expect(page.getByTestId("asset-card").filter({ hasText: name })).toHaveAttribute("data-status", "failed", { timeout: 30_000 });
+
+  await page.goto("/admin");
+  await expect(page.getByTestId("queue-row").and(page.locator("[data-queue=image]"))).toBeVisible();
+  await expect(page.getByTestId("worker").first()).toContainText("last heartbeat");
+  const failed = page.getByTestId("failed-asset").filter({ hasText: name });
+  // With why it failed.
+  await expect(failed.locator("span")).not.toBeEmpty();
+  await failed.getByTestId("failed-discard").click();
+  await expect(failed).toHaveCount(0);
   expect(errors).toEqual([]);
 });

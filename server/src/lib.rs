@@ -4,6 +4,7 @@
 pub mod api;
 pub mod events;
 pub mod files;
+pub mod metrics;
 pub mod middleware;
 pub mod shared;
 pub mod sso;
@@ -59,6 +60,7 @@ pub fn router(services: Services) -> Router {
         .route("/api/events", get(events::stream))
         .merge(sso::routes())
         .route("/healthz", get(|| async { "ok" }))
+        .route("/metrics", get(metrics::scrape))
         .route("/files/{*key}", get(files::serve))
         .merge(shared::routes())
         .leptos_routes_with_context(&state, routes, page_context.clone(), {

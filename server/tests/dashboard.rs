@@ -1,12 +1,13 @@
 //! The admin dashboard's figures (`GET /api/admin/overview`) follow what happens: uploads,
 //! downloads and views of today (also before Redis is flushed, and not twice after), storage by
-//! originals and derivatives, most downloaded, failures with their reasons.
+//! originals and derivatives, most downloaded, failures with their reasons; the queues' figures
+//! and the same as Prometheus metrics.
 
 mod common;
 
 use common::{jpeg, png, spawn_app};
 use domain::{
-    dto::{AssetStatus, Overview, UploadReport},
+    dto::{AssetStatus, Overview, QueueReport, UploadReport},
     policy::Role,
 };
 use reqwest::StatusCode;
@@ -56,5 +57,30 @@ async fn the_overview_counts_what_happened_today() {
     assert_eq!(flushed.most_downloaded.iter().map(|a| (a.name.as_str(), a.count)).collect::<Vec<_>>(), [("wide.png", 2)]);
 
     assert_eq!(app.client.get(app.url("/api/admin/overview")).send().await.unwrap().status(), StatusCode::FORBIDDEN, "editors do not see it");
+
+    // The queues: what was done, how fast, how long it took.
+    let queues: Vec<QueueReport> = admin.get(app.url("/api/queues")).send().await.unwrap().json().await.unwrap();
+    let image = queues.iter().find(|q| q.queue == "image").unwrap();
+    assert_eq!((image.backlog, image.completed, image.failed), (0, 2, 1));
+    assert!(image.jobs_per_minute > 0.0 && image.median_seconds.is_some_and(|s| s >= 0.0), "{image:?}");
+    assert!(!image.workers.is_empty(), "the test's worker is alive");
+
+    // The same figures for Prometheus, for admins only.
+    let metrics = admin.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(metrics.status(), StatusCode::OK);
+    assert!(metrics.headers()["content-type"].to_str().unwrap().starts_with("text/plain"));
+    let text = metrics.text().await.unwrap();
+    for line in [
+        "dam_queue_backlog{queue=\"image\"} 0.0",
+        "dam_queue_completed{queue=\"image\"} 2.0",
+        "dam_queue_failed{queue=\"image\"} 1.0",
+        "dam_usage_today{event=\"download\"} 2.0",
+        "dam_assets{kind=\"image\"} 3.0",
+    ] {
+        assert!(text.lines().any(|l| l == line), "{line} missing from:\n{text}");
+    }
+    assert!(text.contains("# TYPE dam_queue_backlog gauge"));
+    assert_eq!(app.anonymous.get(app.url("/metrics")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(app.client.get(app.url("/metrics")).send().await.unwrap().status(), StatusCode::FORBIDDEN);
     app.cleanup().await;
 }

@@ -1,6 +1,7 @@
 //! `/admin`: the dashboard — what the library holds, how it is used over the last 30 days
 //! (charts drawn as SVG on the server, so they read without JavaScript), the latest and most
-//! downloaded assets, and failures with their reasons.
+//! downloaded assets, the processing queues and their workers, and failures with their reasons
+//! (retry or discard).
 
 use domain::{
     dto::{DayUsage, Overview},
@@ -8,6 +9,7 @@ use domain::{
 };
 use leptos::prelude::*;
 
+use super::queues::{FailedList, QueuesPanel};
 use crate::{
     api::admin::dashboard_overview,
     ui::{error_text, human_size, RequirePermission},
@@ -24,13 +26,14 @@ pub fn DashboardPage() -> impl IntoView {
 
 #[component]
 fn Dashboard() -> impl IntoView {
-    let overview = Resource::new(|| (), |_| dashboard_overview());
+    let refresh = RwSignal::new(0u64);
+    let overview = Resource::new(move || refresh.get(), |_| dashboard_overview());
     view! {
         <h1 class="mb-4 text-2xl font-semibold">"Dashboard"</h1>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match overview.await {
-                    Ok(o) => view! { <Figures overview=o/> }.into_any(),
+                    Ok(o) => view! { <Figures overview=o refresh/> }.into_any(),
                     Err(e) => view! { <p class="text-red-700" role="alert">{error_text(&e)}</p> }.into_any(),
                 }
             })}
@@ -39,7 +42,7 @@ fn Dashboard() -> impl IntoView {
 }
 
 #[component]
-fn Figures(overview: Overview) -> impl IntoView {
+fn Figures(overview: Overview, refresh: RwSignal<u64>) -> impl IntoView {
     let o = overview;
     let total_assets: i64 = o.kinds.iter().map(|k| k.assets).sum();
     let by_kind = o.kinds.iter().map(|k| format!("{} {}s · {}", k.assets, k.kind, human_size(k.bytes))).collect::<Vec<_>>().join(", ");
@@ -57,6 +60,7 @@ fn Figures(overview: Overview) -> impl IntoView {
             <DayChart title="Downloads" points=series(|d| d.downloads) testid="chart-downloads"/>
             <DayChart title="Views" points=series(|d| d.views) testid="chart-views"/>
         </section>
+        <QueuesPanel refresh/>
         <section class="grid gap-6 md:grid-cols-3">
             <div>
                 <h2 class="mb-2 font-semibold">"Latest"</h2>
@@ -77,12 +81,7 @@ fn Figures(overview: Overview) -> impl IntoView {
             </div>
             <div>
                 <h2 class="mb-2 font-semibold">"Failed"</h2>
-                <ul class="text-sm" data-testid="failed">
-                    {o.failed.into_iter().map(|f| view! {
-                        <li><a class="underline" href=format!("/assets/{}", f.id)>{f.name}</a>
-                            <span class="block text-red-800">{f.reason}</span></li>
-                    }).collect_view()}
-                </ul>
+                <FailedList failed=o.failed on_changed=move || refresh.update(|n| *n += 1)/>
             </div>
         </section>
     }

@@ -2,4 +2,5 @@
 
 pub mod audit;
 pub mod dashboard;
+mod queues;
 pub mod users;

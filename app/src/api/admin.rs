@@ -40,3 +40,10 @@ pub async fn dashboard_overview() -> Result<domain::dto::Overview, ServerFnError
     let (services, _) = super::authorize(domain::policy::Permission::ViewDashboard).await?;
     domain::analytics::overview::overview(&services.db, &services.usage).await.map_err(super::fail)
 }
+
+/// Each processing queue's backlog, rates and live workers.
+#[server(prefix = "/api/fn", endpoint = "queue_reports")]
+pub async fn queue_reports() -> Result<Vec<domain::dto::QueueReport>, ServerFnError> {
+    let (services, _) = super::authorize(domain::policy::Permission::ManageQueues).await?;
+    domain::pipeline::backlog::report(&services).await.map_err(super::fail)
+}

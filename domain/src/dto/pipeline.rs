@@ -19,6 +19,12 @@ pub struct QueueReport {
     /// In Redis, being worked on.
     pub redis_active: u64,
     pub failed: u64,
+    /// Processed, all time.
+    pub completed: u64,
+    /// Jobs finished per minute over the last 10 minutes.
+    pub jobs_per_minute: f64,
+    /// Median time a job took over the last hour (none finished: none).
+    pub median_seconds: Option<f64>,
     pub workers: Vec<WorkerView>,
 }
 

@@ -16,7 +16,13 @@ struct Counts {
     pending: i64,
     delayed: i64,
     failed: i64,
+    completed: i64,
+    recent: i64,
+    median_seconds: Option<f64>,
 }
+
+/// The window over which jobs per minute are measured.
+const RATE_WINDOW_MINUTES: i64 = 10;
 
 #[derive(FromQueryResult)]
 struct Busy {
@@ -39,9 +45,13 @@ pub async fn report(services: &Services) -> Result<Vec<QueueReport>> {
             db.get_database_backend(),
             r#"SELECT count(*) FILTER (WHERE status = 'uploaded' AND dispatched_at IS NULL) AS pending,
                       count(*) FILTER (WHERE status = 'uploaded' AND dispatched_at IS NULL AND available_at > now()) AS delayed,
-                      count(*) FILTER (WHERE status = 'failed') AS failed
+                      count(*) FILTER (WHERE status = 'failed') AS failed,
+                      count(*) FILTER (WHERE status = 'processed') AS completed,
+                      count(*) FILTER (WHERE status = 'processed' AND processed_at > now() - $2 * interval '1 minute') AS recent,
+                      percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM processed_at - processing_started_at)::float8)
+                          FILTER (WHERE status = 'processed' AND processed_at > now() - interval '1 hour' AND processing_started_at IS NOT NULL) AS median_seconds
                FROM assets WHERE kind = $1"#,
-            [queue.as_str().into()],
+            [queue.as_str().into(), RATE_WINDOW_MINUTES.into()],
         ))
         .one(db)
         .await?
@@ -68,6 +78,9 @@ pub async fn report(services: &Services) -> Result<Vec<QueueReport>> {
             redis_waiting: depth.waiting,
             redis_active: depth.active,
             failed: counts.failed as u64,
+            completed: counts.completed as u64,
+            jobs_per_minute: counts.recent as f64 / RATE_WINDOW_MINUTES as f64,
+            median_seconds: counts.median_seconds,
             workers,
         });
     }
