@@ -11,7 +11,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use app::http::{Access, ApiError};
-use domain::{analytics::overview, pipeline::backlog, policy::Permission, Error, Services};
+use domain::{analytics::overview, dto::QueueReport, pipeline::backlog, policy::Permission, Error, Services};
 use prometheus_client::{
     encoding::text::encode,
     metrics::{family::Family, gauge::Gauge},
@@ -20,6 +20,8 @@ use prometheus_client::{
 
 type Labels = Vec<(String, String)>;
 type Figures = Family<Labels, Gauge<f64, AtomicU64>>;
+/// A queue figure: its name, its help text, and how to read it from a report.
+type QueueFigure = (&'static str, &'static str, fn(&QueueReport) -> f64);
 
 fn labels(pairs: &[(&str, &str)]) -> Labels {
     pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
@@ -38,7 +40,7 @@ pub async fn scrape(access: Access, State(services): State<Services>) -> Result<
     let o = overview::overview(&services.db, &services.usage).await?;
 
     let mut registry = Registry::with_prefix("dam");
-    let queue_figures: [(&str, &str, fn(&domain::dto::QueueReport) -> f64); 9] = [
+    let queue_figures: [QueueFigure; 9] = [
         ("queue_backlog", "Work not yet done: pending in Postgres + waiting and active in Redis", |q| q.backlog as f64),
         ("queue_pending", "Waiting in Postgres to be fed to Redis (incl. delayed)", |q| q.pending as f64),
         ("queue_delayed", "Waiting for a retry back-off", |q| q.delayed as f64),
