@@ -245,3 +245,21 @@ async fn views_and_downloads_are_counted_per_asset_per_day() {
     assert!(!left, "the abandoned flush's counts are moved once");
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn counts_still_in_redis_reach_postgres_when_the_server_stops() {
+    let app = spawn_app().await;
+    let photo = &processed(&app, &[("stop.png", png(30, 20))]).await[0];
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    // An interval far longer than the test: only the flush at shutdown can move the count.
+    let flusher = tokio::spawn(app.services.usage.clone().flush_periodically(app.services.db.clone(), std::time::Duration::from_secs(3600), async {
+        let _ = stopped.await;
+    }));
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await; // past the interval's first, immediate tick
+    app.client.get(app.url(&format!("/api/assets/{}/original", photo.id))).send().await.unwrap();
+    assert_eq!(usage(&app, photo.id).await.1, 0);
+    stop.send(()).unwrap();
+    flusher.await.unwrap();
+    assert_eq!(usage(&app, photo.id).await.1, 1, "flushed at shutdown");
+    app.cleanup().await;
+}
