@@ -16,6 +16,7 @@ mod m20261128_000011_share_links;
 mod m20261128_000012_usage_daily;
 mod m20261128_000013_file_versions;
 mod m20261128_000014_search_words;
+mod m20261128_000015_queue_indexes;
 
 pub struct Migrator;
 
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000012_usage_daily::Migration),
             Box::new(m20261128_000013_file_versions::Migration),
             Box::new(m20261128_000014_search_words::Migration),
+            Box::new(m20261128_000015_queue_indexes::Migration),
         ]
     }
 }

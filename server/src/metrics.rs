@@ -47,7 +47,7 @@ pub async fn scrape(access: Access, State(services): State<Services>) -> Result<
         ("queue_waiting", "In Redis, waiting for a worker", |q| q.redis_waiting as f64),
         ("queue_active", "In Redis, being worked on", |q| q.redis_active as f64),
         ("queue_failed", "Assets whose processing failed", |q| q.failed as f64),
-        ("queue_completed", "Assets processed", |q| q.completed as f64),
+        ("queue_completed", "Assets processed in the last 24 hours", |q| q.completed as f64),
         ("queue_jobs_per_minute", "Jobs finished per minute over the last 10 minutes", |q| q.jobs_per_minute),
         ("queue_workers", "Live worker processes consuming the queue", |q| q.workers.len() as f64),
     ];

@@ -41,7 +41,7 @@ fn QueueTable(reports: Vec<QueueReport>) -> impl IntoView {
             <thead class="text-xs uppercase text-slate-500">
                 <tr>
                     <th class="text-left">"Queue"</th><th>"Backlog"</th><th>"Pending"</th><th>"Delayed"</th><th>"Waiting"</th>
-                    <th>"Active"</th><th>"Failed"</th><th>"Completed"</th><th>"Jobs/min"</th><th>"Median"</th>
+                    <th>"Active"</th><th>"Failed"</th><th title="in the last 24 hours">"Done (24 h)"</th><th>"Jobs/min"</th><th>"Median"</th>
                 </tr>
             </thead>
             <tbody>

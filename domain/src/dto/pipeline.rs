@@ -19,7 +19,7 @@ pub struct QueueReport {
     /// In Redis, being worked on.
     pub redis_active: u64,
     pub failed: u64,
-    /// Processed, all time.
+    /// Processed in the last 24 hours.
     pub completed: u64,
     /// Jobs finished per minute over the last 10 minutes.
     pub jobs_per_minute: f64,
