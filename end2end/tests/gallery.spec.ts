@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { gradientPng } from "./png";
-import { signIn, watchForErrors } from "./session";
+import { signIn, waitForHydration, watchForErrors } from "./session";
 
 /** Signs in, lands on the gallery, and marks this page load (a reload would lose the marker). */
 async function openGallery(page: Page): Promise<string[]> {
@@ -99,6 +99,7 @@ test("an upload can be paused and resumed, and continues after the page is reloa
 
   // Leave mid-way; adding the same file again continues where the server stands.
   await page.reload();
+  await waitForHydration(page);
   await page.getByTestId("file-input").setInputFiles(file);
   const again = page.getByTestId("upload-row").filter({ hasText: name });
   await expect.poll(() => percentOf(again)).toBeGreaterThanOrEqual(paused);

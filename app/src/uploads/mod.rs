@@ -238,6 +238,17 @@ pub fn UploadQueue(on_uploaded: impl Fn() + Copy + Send + Sync + 'static) -> imp
             queue.add(files);
         }
     };
+    // Files chosen before the page became interactive stay in the input without a change
+    // handler having seen them: take them as soon as it is.
+    let picker = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(input) = picker.get() {
+            if let Some(files) = input.files().filter(|files| files.length() > 0) {
+                queue.add(files);
+                input.set_value("");
+            }
+        }
+    });
     let on_pick = move |ev: leptos::ev::Event| {
         let Some(input) = ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
         if let Some(files) = input.files() {
@@ -255,7 +266,7 @@ pub fn UploadQueue(on_uploaded: impl Fn() + Copy + Send + Sync + 'static) -> imp
             <p class="text-sm text-slate-600">"Drop photos, videos and documents here, or"</p>
             <label class="cursor-pointer rounded bg-slate-900 px-3 py-1.5 text-sm font-medium text-white">
                 "choose files"
-                <input type="file" name="files" multiple class="sr-only" data-testid="file-input" on:change=on_pick/>
+                <input type="file" name="files" multiple class="sr-only" data-testid="file-input" node_ref=picker on:change=on_pick/>
             </label>
             <noscript><button type="submit" class="rounded border px-3 py-1.5 text-sm">"Upload"</button></noscript>
             <ul class="w-full space-y-2 empty:hidden" data-testid="upload-rows">
