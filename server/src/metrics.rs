@@ -37,7 +37,9 @@ fn family(registry: &mut Registry, name: &str, help: &str) -> Figures {
 pub async fn scrape(access: Access, State(services): State<Services>) -> Result<Response, ApiError> {
     access.require(Permission::ViewDashboard)?;
     let queues = backlog::report(&services).await?;
-    let o = overview::overview(&services.db, &services.usage).await?;
+    // Only the figures it reports: not the dashboard's lists of assets.
+    let held = overview::holdings(&services.db).await?;
+    let days = overview::days(&services.db, &services.usage).await?;
 
     let mut registry = Registry::with_prefix("dam");
     let queue_figures: [QueueFigure; 9] = [
@@ -64,13 +66,13 @@ pub async fn scrape(access: Access, State(services): State<Services>) -> Result<
         }
     }
     let assets = family(&mut registry, "assets", "Assets outside the trash");
-    for k in &o.kinds {
+    for k in &held.kinds {
         assets.get_or_create(&labels(&[("kind", &k.kind)])).set(k.assets as f64);
     }
     let storage = family(&mut registry, "storage_bytes", "Bytes stored");
-    storage.get_or_create(&labels(&[("class", "originals")])).set(o.original_bytes as f64);
-    storage.get_or_create(&labels(&[("class", "derivatives")])).set(o.derivative_bytes as f64);
-    let today = o.days.last();
+    storage.get_or_create(&labels(&[("class", "originals")])).set(held.original_bytes as f64);
+    storage.get_or_create(&labels(&[("class", "derivatives")])).set(held.derivative_bytes as f64);
+    let today = days.last();
     let usage = family(&mut registry, "usage_today", "Uploads, downloads and views today (UTC)");
     usage.get_or_create(&labels(&[("event", "upload")])).set(today.map_or(0.0, |d| d.uploads as f64));
     usage.get_or_create(&labels(&[("event", "download")])).set(today.map_or(0.0, |d| d.downloads as f64));

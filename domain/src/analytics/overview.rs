@@ -25,7 +25,14 @@ async fn scalar(db: &DatabaseConnection, sql: &str) -> Result<i64> {
     Ok(db.query_one(statement(sql)).await?.map_or(Ok(0), |r| r.try_get::<Option<i64>>("", "n").map(Option::unwrap_or_default))?)
 }
 
-pub async fn overview(db: &DatabaseConnection, usage: &UsageCounters) -> Result<Overview> {
+/// What the library holds: assets and bytes per kind, bytes of originals and of derivatives.
+pub struct Holdings {
+    pub kinds: Vec<KindUsage>,
+    pub original_bytes: i64,
+    pub derivative_bytes: i64,
+}
+
+pub async fn holdings(db: &DatabaseConnection) -> Result<Holdings> {
     let kinds = db
         .query_all(statement("SELECT kind, count(*) AS assets, COALESCE(sum(size), 0)::bigint AS bytes FROM assets WHERE deleted_at IS NULL GROUP BY kind ORDER BY kind"))
         .await?
@@ -34,6 +41,12 @@ pub async fn overview(db: &DatabaseConnection, usage: &UsageCounters) -> Result<
         .collect::<Result<Vec<_>>>()?;
     let original_bytes = scalar(db, "SELECT ((SELECT COALESCE(sum(size), 0) FROM assets) + (SELECT COALESCE(sum(size), 0) FROM asset_files))::bigint AS n").await?;
     let derivative_bytes = scalar(db, "SELECT COALESCE(sum(size), 0)::bigint AS n FROM asset_versions").await?;
+    Ok(Holdings { kinds, original_bytes, derivative_bytes })
+}
+
+/// Everything the dashboard shows.
+pub async fn overview(db: &DatabaseConnection, usage: &UsageCounters) -> Result<Overview> {
+    let Holdings { kinds, original_bytes, derivative_bytes } = holdings(db).await?;
     let days = days(db, usage).await?;
     let latest_rows = asset::Entity::find().filter(asset::Column::DeletedAt.is_null()).order_by_desc(asset::Column::CreatedAt).limit(8).all(db).await?;
     let latest = catalog::with_derivatives(db, latest_rows).await?;
@@ -63,7 +76,7 @@ pub async fn overview(db: &DatabaseConnection, usage: &UsageCounters) -> Result<
 
 /// Uploads, downloads and views per day for the last [`DAYS`] days (every day present, zeros
 /// included); today's downloads and views include what Redis has not flushed yet.
-async fn days(db: &DatabaseConnection, usage: &UsageCounters) -> Result<Vec<DayUsage>> {
+pub async fn days(db: &DatabaseConnection, usage: &UsageCounters) -> Result<Vec<DayUsage>> {
     let today = Utc::now().date_naive();
     let first = today - Duration::days(DAYS - 1);
     let sql = format!(

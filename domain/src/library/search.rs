@@ -194,11 +194,12 @@ fn order(sort: Sort) -> (&'static str, &'static str, &'static str) {
     }
 }
 
-/// The cursor key of times and sizes (exact in Rust); names take the database's own key.
-fn key_of(asset: &asset::Model, sort: Sort) -> String {
+/// Where a page ended, by sort: times and sizes are exact in Rust; names take `name_key`, the
+/// database's own lower() of the name (Rust's can differ under some collations).
+fn key_of(asset: &asset::Model, sort: Sort, name_key: String) -> String {
     match sort {
         Sort::Newest | Sort::Oldest => asset.created_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
-        Sort::Name => asset.original_filename.to_lowercase(),
+        Sort::Name => name_key,
         Sort::Size => asset.size.to_string(),
     }
 }
@@ -236,7 +237,6 @@ pub async fn search(db: &DatabaseConnection, query: &AssetQuery) -> Result<Searc
         continue_after(&mut page, query.sort, cursor)?;
     }
     let (order_by, key, _) = order(query.sort);
-    // The sort key as the database compares it (its lower() can differ from Rust's for some letters).
     let sql = format!("SELECT *, ({key})::text AS sort_key FROM assets WHERE {} ORDER BY {order_by} LIMIT {}", page.clause(), limit + 1);
     let found = db.query_all(statement(sql, page.values)).await?;
     let mut rows = Vec::with_capacity(found.len());
@@ -247,11 +247,7 @@ pub async fn search(db: &DatabaseConnection, query: &AssetQuery) -> Result<Searc
     }
     let next = (found.len() as u64 > limit).then(|| {
         let last = rows.last().expect("a full page has a last row");
-        let key = match query.sort {
-            Sort::Name => last_key,
-            _ => key_of(last, query.sort),
-        };
-        URL_SAFE_NO_PAD.encode(serde_json::to_vec(&Cursor { key, id: last.id }).expect("a cursor serializes"))
+        URL_SAFE_NO_PAD.encode(serde_json::to_vec(&Cursor { key: key_of(last, query.sort, last_key), id: last.id }).expect("a cursor serializes"))
     });
     let items = catalog::with_derivatives(db, rows).await?;
 

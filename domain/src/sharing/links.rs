@@ -3,7 +3,7 @@
 //! downloads.
 
 use chrono::{Duration, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryResult, Set, Statement, Value};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, FromQueryResult, QueryResult, Set, Statement, Value};
 use uuid::Uuid;
 
 use super::MAX_DAYS;
@@ -41,25 +41,10 @@ pub fn state_of(link: &share_link::Model, now: chrono::DateTime<Utc>) -> ShareSt
 }
 
 fn view(row: &QueryResult) -> Result<ShareLinkView> {
-    let token: String = row.try_get("", "token")?;
-    let password_hash: Option<String> = row.try_get("", "password_hash")?;
-    let link = share_link::Model {
-        id: row.try_get("", "id")?,
-        token: token.clone(),
-        asset_id: row.try_get("", "asset_id")?,
-        collection_id: row.try_get("", "collection_id")?,
-        created_by: row.try_get("", "created_by")?,
-        created_at: row.try_get("", "created_at")?,
-        expires_at: row.try_get("", "expires_at")?,
-        password_hash,
-        allow_download: row.try_get("", "allow_download")?,
-        revoked_at: row.try_get("", "revoked_at")?,
-        opens: row.try_get("", "opens")?,
-        last_opened_at: row.try_get("", "last_opened_at")?,
-    };
+    let link = share_link::Model::from_query_result(row, "")?;
     Ok(ShareLinkView {
         id: link.id,
-        path: path_of(&token),
+        path: path_of(&link.token),
         asset_id: link.asset_id,
         collection_id: link.collection_id,
         target_name: row.try_get::<Option<String>>("", "target_name")?.unwrap_or_default(),
