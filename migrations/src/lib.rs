@@ -17,6 +17,7 @@ mod m20261128_000012_usage_daily;
 mod m20261128_000013_file_versions;
 mod m20261128_000014_search_words;
 mod m20261128_000015_queue_indexes;
+mod m20261128_000016_search_filters_index;
 
 pub struct Migrator;
 
@@ -68,6 +69,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000013_file_versions::Migration),
             Box::new(m20261128_000014_search_words::Migration),
             Box::new(m20261128_000015_queue_indexes::Migration),
+            Box::new(m20261128_000016_search_filters_index::Migration),
         ]
     }
 }

@@ -10,6 +10,7 @@ use domain::{
 };
 use image::{ImageFormat, Rgb, RgbImage};
 use reqwest::StatusCode;
+use sea_orm::ConnectionTrait;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -81,6 +82,9 @@ async fn search_finds_by_words_prefixes_and_typos_filters_sorts_and_pages() {
     let mut sun = names(&sun_results);
     sun.sort();
     assert_eq!(sun, ["Sunset_Beach-2024.png", "sunrise-city.jpg"]);
+    // Longer prefixes are spelt out into the known words they begin.
+    assert_eq!(names(&search(&app, "q=sunr").await), ["sunrise-city.jpg"]);
+    assert_eq!(names(&search(&app, "q=Mount").await), ["Mountain lake.png"]);
     assert_eq!(names(&search(&app, "q=sunst").await), ["Sunset_Beach-2024.png"], "a typo in a name still finds it");
     assert_eq!(names(&search(&app, "q=mountian%20lake").await), ["Mountain lake.png"], "a misspelt word among others");
     assert!(names(&search(&app, "q=lanscape").await).contains(&"Sunset_Beach-2024.png"), "a misspelt tag");
@@ -272,5 +276,46 @@ async fn name_pages_hold_every_asset_once_whatever_the_letters() {
     let whole: Vec<String> = search(&app, "sort=name").await.items.iter().map(|a| a.filename.clone()).collect();
     assert_eq!(whole.len(), names_in.len());
     assert_eq!(seen, whole);
+    app.cleanup().await;
+}
+
+/// Counts are exact up to 10 000 matches and estimated above (from a sample of the table), for
+/// the total and the facets alike; a narrow search inside a broad one is still counted exactly.
+#[tokio::test]
+async fn counts_are_exact_up_to_ten_thousand_matches_and_estimated_above() {
+    let app = common::spawn_app_without_worker(&[]).await;
+    // 30 000 assets: "harbour" on 18 000 (15 000 images, 3 000 videos), "beach" on the rest.
+    app.services
+        .db
+        .execute_unprepared(
+            r#"INSERT INTO assets (id, original_path, original_filename, status, kind, mime, size, checksum, priority, created_at, width, height, tags)
+               SELECT gen_random_uuid(), 'originals/x', CASE WHEN n <= 18000 THEN 'harbour ' ELSE 'beach ' END || n || '.jpg', 'processed',
+                      CASE WHEN n <= 3000 THEN 'video' ELSE 'image' END, 'image/jpeg', 1000, 'x', 5, now() - n * interval '1 second', 1920, 1080,
+                      CASE WHEN n % 3 = 0 THEN ARRAY['approved'] ELSE ARRAY['draft'] END
+               FROM generate_series(1, 30000) AS n;
+               ANALYZE assets"#,
+        )
+        .await
+        .unwrap();
+
+    let broad = search(&app, "q=harbour").await;
+    assert!(broad.estimated, "18 000 matches are estimated");
+    assert!((15_000..=21_000).contains(&broad.total), "about 18 000, not {}", broad.total);
+    let approved = broad.facets.tags.iter().find(|t| t.value == "approved").map_or(0, |t| t.count);
+    assert!((4_500..=7_500).contains(&approved), "about a third approved, not {approved}");
+
+    let videos = search(&app, "q=harbour&kind=video").await;
+    assert!(!videos.estimated);
+    assert_eq!(videos.total, 3000);
+    let tags: Vec<(&str, u64)> = videos.facets.tags.iter().map(|t| (t.value.as_str(), t.count)).collect();
+    assert_eq!(tags, [("draft", 2000), ("approved", 1000)]);
+    let kinds: Vec<(&str, u64)> = videos.facets.kinds.iter().map(|f| (f.value.as_str(), f.count)).collect();
+    assert_eq!(kinds.iter().find(|k| k.0 == "video"), Some(&("video", 3000)), "the chosen kind's own count: {kinds:?}");
+    let images = kinds.iter().find(|k| k.0 == "image").map_or(0, |k| k.1);
+    assert!((12_000..=18_000).contains(&images), "about 15 000 images beside them, not {images}");
+
+    let exact = search(&app, "q=beach&tags=approved").await;
+    assert!(!exact.estimated);
+    assert_eq!(exact.total, 4000);
     app.cleanup().await;
 }
