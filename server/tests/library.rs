@@ -284,13 +284,13 @@ async fn name_pages_hold_every_asset_once_whatever_the_letters() {
 #[tokio::test]
 async fn counts_are_exact_up_to_ten_thousand_matches_and_estimated_above() {
     let app = common::spawn_app_without_worker(&[]).await;
-    // 30 000 assets: "harbour" on 18 000 (15 000 images, 3 000 videos), "beach" on the rest.
+    // 30 000 assets, interleaved: "harbour" on 18 000 (15 000 images, 3 000 videos), "beach" on the rest.
     app.services
         .db
         .execute_unprepared(
             r#"INSERT INTO assets (id, original_path, original_filename, status, kind, mime, size, checksum, priority, created_at, width, height, tags)
-               SELECT gen_random_uuid(), 'originals/x', CASE WHEN n <= 18000 THEN 'harbour ' ELSE 'beach ' END || n || '.jpg', 'processed',
-                      CASE WHEN n <= 3000 THEN 'video' ELSE 'image' END, 'image/jpeg', 1000, 'x', 5, now() - n * interval '1 second', 1920, 1080,
+               SELECT gen_random_uuid(), 'originals/x', CASE WHEN n % 5 < 3 THEN 'harbour ' ELSE 'beach ' END || n || '.jpg', 'processed',
+                      CASE WHEN n % 10 = 0 THEN 'video' ELSE 'image' END, 'image/jpeg', 1000, 'x', 5, now() - n * interval '1 second', 1920, 1080,
                       CASE WHEN n % 3 = 0 THEN ARRAY['approved'] ELSE ARRAY['draft'] END
                FROM generate_series(1, 30000) AS n;
                ANALYZE assets"#,

@@ -90,8 +90,9 @@ fn scaled(total: u64, seen: u64, mut kinds: Vec<FacetCount>, mut tags: Vec<Facet
 
 /// Tags are tallied only when `with_tags`.
 pub(super) async fn tally(db: &DatabaseConnection, c: &Conditions, with_tags: bool) -> Result<Tally> {
-    let mut expected = planned(db, c).await?;
-    if expected > EXACT_COUNT_LIMIT as u64 {
+    let planned = planned(db, c).await?;
+    let mut sampled = 0;
+    if planned > EXACT_COUNT_LIMIT as u64 {
         let sample = format!("SELECT kind, tags, ({}) AS hit FROM assets TABLESAMPLE SYSTEM_ROWS({SAMPLE_ROWS})", c.clause());
         let sample = pass(db, c, &sample, with_tags).await?;
         if sample.read < SAMPLE_ROWS as u64 {
@@ -102,15 +103,16 @@ pub(super) async fn tally(db: &DatabaseConnection, c: &Conditions, with_tags: bo
         if matches > SAMPLED_BROAD {
             return Ok(scaled(matches.round() as u64, sample.matched, sample.kinds, sample.tags));
         }
-        expected = matches as u64;
+        sampled = matches as u64;
     }
     let cap = EXACT_COUNT_LIMIT + 1;
     let all = pass(db, c, &format!("SELECT kind, tags, TRUE AS hit FROM assets WHERE {} LIMIT {cap}", c.clause()), with_tags).await?;
     if all.matched < cap as u64 {
         return Ok(Tally { total: all.matched, estimated: false, kinds: all.kinds, tags: all.tags });
     }
-    // More than the limit after all: the facets of the first matches, scaled.
-    Ok(scaled(expected.max(all.matched), all.matched, all.kinds, all.tags))
+    // More than the limit after all: the facets of the first matches, scaled to the larger guess
+    // (a block sample of a library uploaded in batches can fall short).
+    Ok(scaled(planned.max(sampled).max(all.matched), all.matched, all.kinds, all.tags))
 }
 
 /// `facet` with `value` counted `count` times (the chosen kind's own, exact count replacing the
