@@ -42,6 +42,9 @@ pub struct Config {
     pub upload_expiry_hours: u32,
     /// MAX_IMAGE_PIXELS: images with more pixels are refused before decoding (decompression bombs).
     pub max_image_pixels: u64,
+    /// WORKER_QUEUES: the queues this worker process consumes, comma-separated (default
+    /// `image,video,document`); a deployment runs separate services for images and videos.
+    pub worker_queues: Vec<crate::pipeline::QueueName>,
     /// WORKER_IMAGE_CONCURRENCY: image jobs one worker process runs at once.
     pub image_concurrency: usize,
     /// WORKER_VIDEO_CONCURRENCY: video jobs one worker process runs at once.
@@ -110,8 +113,35 @@ pub struct OidcConfig {
 }
 
 impl Config {
+    /// Every variable may instead name a file holding its value, as `NAME_FILE` (Docker secrets:
+    /// `DATABASE_URL_FILE=/run/secrets/dam_database_url`); a trailing newline is dropped, and a
+    /// file that cannot be read stops startup.
     pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from_lookup(|name| std::env::var(name).ok())
+        Self::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// `from_lookup` over variables that may name files (`NAME_FILE`).
+    pub fn from_vars(vars: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let unreadable = std::cell::RefCell::new(None);
+        let config = Self::from_lookup(|name| {
+            if let Some(value) = vars(name) {
+                return Some(value);
+            }
+            let key = format!("{name}_FILE");
+            let path = vars(&key)?;
+            match std::fs::read_to_string(&path) {
+                Ok(value) => Some(value.trim_end_matches(['\n', '\r']).to_owned()),
+                Err(e) => {
+                    let error = ConfigError { name: "<NAME>_FILE", value: format!("{key}={path}"), reason: format!("cannot be read: {e}") };
+                    unreadable.borrow_mut().get_or_insert(error);
+                    None
+                }
+            }
+        });
+        match unreadable.into_inner() {
+            Some(error) => Err(error),
+            None => config,
+        }
     }
 
     /// Builds the configuration from any variable source (the environment, or a test's map).
@@ -149,6 +179,7 @@ impl Config {
             usage_flush_seconds: parse("USAGE_FLUSH_SECONDS", text("USAGE_FLUSH_SECONDS", "10"))?,
             upload_expiry_hours: parse("UPLOAD_EXPIRY_HOURS", text("UPLOAD_EXPIRY_HOURS", "24"))?,
             max_image_pixels: parse("MAX_IMAGE_PIXELS", text("MAX_IMAGE_PIXELS", "200000000"))?,
+            worker_queues: queues_of(&text("WORKER_QUEUES", "image,video,document"))?,
             image_concurrency: parse("WORKER_IMAGE_CONCURRENCY", text("WORKER_IMAGE_CONCURRENCY", "2"))?,
             video_concurrency: parse("WORKER_VIDEO_CONCURRENCY", text("WORKER_VIDEO_CONCURRENCY", "1"))?,
             document_concurrency: parse("WORKER_DOCUMENT_CONCURRENCY", text("WORKER_DOCUMENT_CONCURRENCY", "1"))?,
@@ -197,6 +228,21 @@ where
 }
 
 /// `10.0.0.1` or `10.0.0.0/8`.
+fn queues_of(text: &str) -> Result<Vec<crate::pipeline::QueueName>, ConfigError> {
+    let bad = |reason: &str| ConfigError { name: "WORKER_QUEUES", value: text.into(), reason: reason.into() };
+    let mut queues = Vec::new();
+    for name in text.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        let queue = crate::pipeline::QueueName::parse(name).ok_or_else(|| bad("expected queue names among image, video, document"))?;
+        if !queues.contains(&queue) {
+            queues.push(queue);
+        }
+    }
+    if queues.is_empty() {
+        return Err(bad("a worker needs at least one queue"));
+    }
+    Ok(queues)
+}
+
 fn parse_net(text: &str) -> Option<ipnet::IpNet> {
     text.parse().ok().or_else(|| text.parse::<std::net::IpAddr>().ok().map(ipnet::IpNet::from))
 }
@@ -224,6 +270,32 @@ mod tests {
         assert_eq!(config.public_url, "https://dam.example.com");
         assert_eq!(config.trusted_proxies.len(), 2);
         assert!(config.trusted_proxies[1].contains(&"192.168.1.5".parse::<std::net::IpAddr>().unwrap()));
+    }
+
+    #[test]
+    fn secrets_can_come_from_files() {
+        let dir = std::env::temp_dir().join(format!("dam-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let secret = dir.join("database_url");
+        std::fs::write(&secret, "postgres://dam:s3cret@db/dam\n").unwrap();
+        let vars = [("DATABASE_URL_FILE", secret.to_string_lossy().into_owned()), ("SIGNING_KEY_FILE", dir.join("missing").to_string_lossy().into_owned())];
+        let vars = &vars;
+        let lookup = |only: usize| move |n: &str| vars[..only].iter().find(|(k, _)| *k == n).map(|(_, v)| v.clone());
+        assert_eq!(Config::from_vars(lookup(1)).unwrap().database_url, "postgres://dam:s3cret@db/dam");
+        let error = Config::from_vars(lookup(2)).unwrap_err();
+        assert!(error.value.starts_with("SIGNING_KEY_FILE="), "{error:?}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_worker_takes_the_queues_it_is_given() {
+        use crate::pipeline::QueueName;
+        let with = |queues: &'static str| Config::from_lookup(move |n| (n == "WORKER_QUEUES").then(|| queues.into()));
+        assert_eq!(Config::from_lookup(|_| None).unwrap().worker_queues, QueueName::ALL);
+        assert_eq!(with("video").unwrap().worker_queues, [QueueName::Video]);
+        assert_eq!(with(" image, document ,image").unwrap().worker_queues, [QueueName::Image, QueueName::Document]);
+        assert_eq!(with("audio").unwrap_err().name, "WORKER_QUEUES");
+        assert_eq!(with(" , ").unwrap_err().name, "WORKER_QUEUES");
     }
 
     #[test]

@@ -24,6 +24,8 @@ pub mod entities;
 #[cfg(feature = "server")]
 pub mod error;
 #[cfg(feature = "server")]
+pub mod health;
+#[cfg(feature = "server")]
 pub mod ingest;
 #[cfg(feature = "server")]
 pub mod library;

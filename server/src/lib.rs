@@ -60,6 +60,7 @@ pub fn router(services: Services) -> Router {
         .route("/api/events", get(events::stream))
         .merge(sso::routes())
         .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
         .route("/metrics", get(metrics::scrape))
         .route("/files/{*key}", get(files::serve))
         .merge(shared::routes())
@@ -73,6 +74,24 @@ pub fn router(services: Services) -> Router {
         .layer(from_fn(security_headers::layer))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// 200 when Postgres, Redis and storage all answer, else 503 saying which did not. Open to anyone,
+/// like `/healthz` (load balancers and Docker probe it), so the reasons, which can name internal
+/// addresses, go to the log only.
+async fn readyz(axum::extract::State(services): axum::extract::State<Services>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let mut readiness = domain::health::readiness(&services).await;
+    let status = if readiness.ready { axum::http::StatusCode::OK } else { axum::http::StatusCode::SERVICE_UNAVAILABLE };
+    if !readiness.ready {
+        tracing::warn!(postgres = %readiness.postgres, redis = %readiness.redis, storage = %readiness.storage, "not ready");
+    }
+    for check in [&mut readiness.postgres, &mut readiness.redis, &mut readiness.storage] {
+        if check != "ok" {
+            *check = "unavailable".into();
+        }
+    }
+    (status, axum::Json(readiness)).into_response()
 }
 
 /// Serves the router, telling it each connection's peer address (for the client-address logic).

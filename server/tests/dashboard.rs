@@ -84,3 +84,29 @@ async fn the_overview_counts_what_happened_today() {
     assert_eq!(app.client.get(app.url("/metrics")).send().await.unwrap().status(), StatusCode::FORBIDDEN);
     app.cleanup().await;
 }
+
+/// `/healthz` says the process is up; `/readyz` whether it can work — and which dependency is
+/// missing when it cannot (the reason itself goes to the log, not to anonymous callers).
+#[tokio::test]
+async fn readiness_follows_the_dependencies_and_says_which_is_missing() {
+    let app = common::spawn_app_without_worker(&[]).await;
+    let ready = || async {
+        let response = app.anonymous.get(app.url("/readyz")).send().await.unwrap();
+        (response.status(), response.json::<serde_json::Value>().await.unwrap())
+    };
+    let (status, body) = ready().await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, serde_json::json!({"ready": true, "postgres": "ok", "redis": "ok", "storage": "ok"}));
+
+    // The storage directory goes away (an unmounted volume): not ready, alive all the same.
+    let moved = app.storage_dir.with_extension("away");
+    std::fs::rename(&app.storage_dir, &moved).unwrap();
+    let (status, body) = ready().await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(body, serde_json::json!({"ready": false, "postgres": "ok", "redis": "ok", "storage": "unavailable"}));
+    assert_eq!(app.anonymous.get(app.url("/healthz")).send().await.unwrap().status(), StatusCode::OK);
+
+    std::fs::rename(&moved, &app.storage_dir).unwrap();
+    assert_eq!(ready().await.0, StatusCode::OK);
+    app.cleanup().await;
+}

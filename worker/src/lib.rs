@@ -93,7 +93,8 @@ const RESTART_AFTER: Duration = Duration::from_secs(1);
 pub async fn run(services: Services, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
     let host = hostname();
     let worker_id: Arc<str> = format!("{host}-{}-{}", std::process::id(), &uuid::Uuid::new_v4().simple().to_string()[..8]).into();
-    let queues: Vec<&str> = QueueName::ALL.iter().map(|q| q.as_str()).collect();
+    let consumed = services.config.worker_queues.clone();
+    let queues: Vec<&str> = consumed.iter().map(|q| q.as_str()).collect();
     workers::heartbeat(&services.db, &worker_id, &host, &queues).await?;
     let consumers = Arc::new(Consumers::default());
     let ctx = JobContext { services: services.clone(), worker_id: worker_id.clone(), consumers: consumers.clone() };
@@ -101,7 +102,7 @@ pub async fn run(services: Services, shutdown: impl Future<Output = ()> + Send +
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut loops = tokio::task::JoinSet::new();
     {
-        let (db, id, host, mut stop) = (services.db.clone(), worker_id.clone(), host.clone(), stop_rx.clone());
+        let (db, id, host, queues, mut stop) = (services.db.clone(), worker_id.clone(), host.clone(), queues.clone(), stop_rx.clone());
         loops.spawn(async move {
             while !*stop.borrow() {
                 if let Err(e) = workers::heartbeat(&db, &id, &host, &queues).await {
@@ -115,16 +116,19 @@ pub async fn run(services: Services, shutdown: impl Future<Output = ()> + Send +
     let video_concurrency = services.config.video_concurrency.max(1);
     let document_concurrency = services.config.document_concurrency.max(1);
     for (queue, concurrency) in [(QueueName::Image, image_concurrency), (QueueName::Video, video_concurrency), (QueueName::Document, document_concurrency)] {
+        if !consumed.contains(&queue) {
+            continue;
+        }
         loops.spawn(feeder::run(services.clone(), queue, feeder::target_depth(concurrency), consumers.clone(), stop_rx.clone()));
     }
     loops.spawn(reconciler::run(services.clone(), stop_rx.clone()));
 
     let shutdown = shutdown.shared();
-    tracing::info!(worker = %worker_id, image_concurrency, video_concurrency, document_concurrency, "worker started");
-    // One supervised apalis consumer per queue; only the job function differs.
+    tracing::info!(worker = %worker_id, queues = ?queues, image_concurrency, video_concurrency, document_concurrency, "worker started");
+    // One supervised apalis consumer per queue this worker takes; only the job function differs.
     macro_rules! consume {
         ($queue:expr, $concurrency:expr, $job:path) => {
-            supervise(&worker_id, $queue, &consumers, shutdown.clone(), |name| {
+            supervise(&worker_id, $queue, consumed.contains(&$queue), &consumers, shutdown.clone(), |name| {
                 WorkerBuilder::new(name)
                     .backend(services.jobs.backend($queue))
                     .concurrency($concurrency)
@@ -152,11 +156,14 @@ pub async fn run(services: Services, shutdown: impl Future<Output = ()> + Send +
 /// process looks alive; and an idle apalis-redis consumer can stay parked while due jobs wait (it
 /// only promotes scheduled jobs when it fetches), so the feeder may ask for a restart too. Each
 /// restart registers under a new name.
-async fn supervise<F, Fut>(prefix: &str, queue: QueueName, consumers: &Consumers, shutdown: impl Future<Output = ()> + Clone, start: F)
+async fn supervise<F, Fut>(prefix: &str, queue: QueueName, consumed: bool, consumers: &Consumers, shutdown: impl Future<Output = ()> + Clone, start: F)
 where
     F: Fn(String) -> Fut,
     Fut: Future<Output = Result<(), WorkerError>>,
 {
+    if !consumed {
+        return;
+    }
     let base = format!("{prefix}-{}", queue.as_str());
     for generation in 0u64.. {
         let result = tokio::select! {

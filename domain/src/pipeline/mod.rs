@@ -8,6 +8,7 @@
 
 pub mod backlog;
 pub mod queue;
+pub mod scaling;
 pub mod state;
 pub mod workers;
 
@@ -52,6 +53,10 @@ impl QueueName {
 
     pub fn as_str(self) -> &'static str {
         self.kind().label()
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        QueueName::ALL.into_iter().find(|q| q.as_str() == name)
     }
 }
 

@@ -50,6 +50,15 @@ impl Storage {
         })
     }
 
+    /// Whether the backend answers: the storage directory is there (with its scratch space), or a
+    /// one-key listing of the bucket succeeds. For readiness probes; reads no object.
+    pub async fn check(&self) -> Result<(), StorageError> {
+        match self {
+            Storage::Local(local) => local.check().await,
+            Storage::S3(s3) => s3.check().await,
+        }
+    }
+
     /// The largest object the backend can take (S3: 10 000 parts of PART_SIZE).
     pub fn max_object_bytes(&self) -> u64 {
         match self {

@@ -75,6 +75,10 @@ impl S3Storage {
         Ok(S3Storage { bucket, public, scratch })
     }
 
+    pub(super) async fn check(&self) -> Result<(), StorageError> {
+        self.bucket.list_page(String::new(), None, None, None, Some(1)).await.map(|_| ()).map_err(s3_err(""))
+    }
+
     pub(super) fn bucket(&self) -> &Bucket {
         &self.bucket
     }
