@@ -4,13 +4,13 @@ SHELL := /bin/bash
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/dam-target
 export SITE_ROOT ?= $(CURDIR)/target/site
 
-.PHONY: run test setup build front test-rust test-e2e clean-data
+.PHONY: run test setup build front test-rust test-e2e check-deploy clean-data
 
 run: setup build
 	scripts/run.sh
 
 test: setup build
-	$(MAKE) test-rust test-e2e
+	$(MAKE) check-deploy test-rust test-e2e
 
 setup:
 	scripts/setup.sh
@@ -26,6 +26,12 @@ build: front
 
 test-rust:
 	@if command -v cargo-nextest >/dev/null; then cargo nextest run --no-fail-fast; else cargo test --no-fail-fast; fi
+
+# The Swarm stack file is valid (merged and interpolated as `docker stack deploy` would), and the
+# Grafana dashboard it provisions is JSON.
+check-deploy:
+	docker stack config -c deploy/stack.yml >/dev/null
+	python3 -m json.tool deploy/grafana/dashboards/dam.json >/dev/null
 
 test-e2e:
 	cd end2end && npx playwright test
