@@ -10,7 +10,7 @@ use axum::{
     response::sse::{Event, KeepAlive, Sse},
 };
 use domain::{policy::Permission, Services};
-use futures::Stream;
+use futures::{Stream, StreamExt};
 use sea_orm::sqlx::postgres::PgListener;
 use tokio::sync::broadcast;
 
@@ -62,5 +62,9 @@ pub async fn stream(access: Access, State(events): State<AssetEvents>) -> Result
         };
         Some((Ok(event), receiver))
     });
+    // The stream ends when the process is asked to stop: the server then waits for requests in
+    // flight, and an open stream would hold it until it is killed (browsers reconnect, to another
+    // replica, and resync).
+    let stream = stream.take_until(Box::pin(domain::services::shutdown_signal()));
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }

@@ -34,3 +34,40 @@ async fn the_event_stream_announces_uploaded_processing_and_processed() {
     assert!(seen.contains("event: asset"));
     app.cleanup().await;
 }
+
+/// On SIGTERM the server stops at once even with a browser listening to live events: the stream
+/// ends (the browser reconnects, to another replica) instead of holding the process until it is
+/// killed.
+#[tokio::test]
+async fn a_stopping_server_ends_event_streams_and_exits() {
+    let app = common::spawn_app_without_worker(&[]).await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut server = common::start_server(&app, port);
+    common::wait_until_up(port).await;
+    let token = app.token_for(&app.create_user(domain::policy::Role::Viewer).await).await;
+    let client = common::bearer_client(&token);
+    let mut stream = client.get(format!("http://127.0.0.1:{port}/api/events")).send().await.unwrap();
+    assert_eq!(stream.status(), 200);
+
+    let stop = std::process::Command::new("kill").args(["-TERM", &server.id().to_string()]).status().unwrap();
+    assert!(stop.success());
+    let ended = tokio::time::timeout(Duration::from_secs(10), async {
+        while let Ok(Some(_)) = stream.chunk().await {}
+    })
+    .await;
+    assert!(ended.is_ok(), "the event stream ended after SIGTERM");
+    let exited = tokio::task::spawn_blocking(move || {
+        for _ in 0..100 {
+            if let Some(status) = server.try_wait().unwrap() {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        server.kill().unwrap();
+        None
+    })
+    .await
+    .unwrap();
+    assert!(exited.is_some_and(|s| s.success()), "dam-server exited by itself, cleanly: {exited:?}");
+    app.cleanup().await;
+}

@@ -11,7 +11,7 @@ use std::{
     time::Duration,
 };
 
-use common::{sha256_hex, spawn_app_without_worker, TestApp};
+use common::{sha256_hex, spawn_app_without_worker, start_server, wait_until_up, TestApp};
 use domain::{dto::AssetView, policy::Role};
 use reqwest::StatusCode;
 
@@ -86,34 +86,6 @@ async fn tus_js_client_uploads_resumes_after_a_cut_and_identical_content_is_not_
     assert_eq!(page["total"], 1);
     assert_eq!(app.stored_files("originals").len(), 1);
     app.cleanup().await;
-}
-
-/// The `dam-server` binary built beside this test, serving `app`'s database and storage.
-fn start_server(app: &TestApp, port: u16) -> Child {
-    let exe = std::env::current_exe().unwrap();
-    let binary = exe.parent().and_then(|deps| deps.parent()).unwrap().join("dam-server");
-    let config = &app.services.config;
-    Command::new(binary)
-        .env("DATABASE_URL", &config.database_url)
-        .env("QUEUE_NAMESPACE", &config.queue_namespace)
-        .env("STORAGE_DIR", &config.storage_dir)
-        .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
-        .env("ADMIN_PASSWORD", "not used by this test")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("dam-server is built with the tests")
-}
-
-async fn wait_until_up(port: u16) {
-    for _ in 0..200 {
-        if reqwest::get(format!("http://127.0.0.1:{port}/healthz")).await.is_ok_and(|r| r.status().is_success()) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("dam-server did not start");
 }
 
 #[tokio::test]

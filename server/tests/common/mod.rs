@@ -95,6 +95,35 @@ pub struct TestUser {
     pub role: Role,
 }
 
+/// The `dam-server` binary built beside the tests, as its own process serving `app`'s database and
+/// storage on `port`.
+pub fn start_server(app: &TestApp, port: u16) -> std::process::Child {
+    let exe = std::env::current_exe().unwrap();
+    let binary = exe.parent().and_then(|deps| deps.parent()).unwrap().join("dam-server");
+    let config = &app.services.config;
+    std::process::Command::new(binary)
+        .env("DATABASE_URL", &config.database_url)
+        .env("QUEUE_NAMESPACE", &config.queue_namespace)
+        .env("STORAGE_DIR", &config.storage_dir)
+        .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
+        .env("ADMIN_PASSWORD", "not used by this test")
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("dam-server is built with the tests")
+}
+
+pub async fn wait_until_up(port: u16) {
+    for _ in 0..200 {
+        if reqwest::get(format!("http://127.0.0.1:{port}/healthz")).await.is_ok_and(|r| r.status().is_success()) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("dam-server did not start");
+}
+
 pub fn bearer_client(secret: &str) -> reqwest::Client {
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert(reqwest::header::AUTHORIZATION, format!("Bearer {secret}").parse().unwrap());
