@@ -45,6 +45,12 @@ pub struct Config {
     /// WORKER_QUEUES: the queues this worker process consumes, comma-separated (default
     /// `image,video,document`); a deployment runs separate services for images and videos.
     pub worker_queues: Vec<crate::pipeline::QueueName>,
+    /// WORKER_AUTOSCALE: size this worker's concurrency to the backlog, per queue, between 1 and
+    /// WORKER_<QUEUE>_CONCURRENCY (`scaling`), instead of always running that many.
+    pub worker_autoscale: bool,
+    /// The scaling policy's settings (local concurrency and the Swarm autoscaler alike):
+    /// SCALE_JOBS_PER_WORKER, SCALE_DOWN_AFTER_SECONDS, SCALE_COOLDOWN_SECONDS, SCALE_EVERY_SECONDS.
+    pub scaling: ScalingConfig,
     /// WORKER_IMAGE_CONCURRENCY: image jobs one worker process runs at once.
     pub image_concurrency: usize,
     /// WORKER_VIDEO_CONCURRENCY: video jobs one worker process runs at once.
@@ -110,6 +116,19 @@ pub struct OidcConfig {
     pub default_role: crate::policy::Role,
     /// OIDC_BUTTON_LABEL: the sign-in button's text.
     pub button_label: String,
+}
+
+/// How workers follow the queues (see `pipeline::scaling`).
+#[derive(Clone, Debug)]
+pub struct ScalingConfig {
+    /// Waiting jobs one worker (or one job slot) is expected to keep up with.
+    pub jobs_per_worker: u64,
+    /// Fewer must have been enough this long before any go.
+    pub scale_down_after: std::time::Duration,
+    /// No change within this long of the previous one.
+    pub cooldown: std::time::Duration,
+    /// How often the backlog is read.
+    pub every: std::time::Duration,
 }
 
 impl Config {
@@ -180,6 +199,13 @@ impl Config {
             upload_expiry_hours: parse("UPLOAD_EXPIRY_HOURS", text("UPLOAD_EXPIRY_HOURS", "24"))?,
             max_image_pixels: parse("MAX_IMAGE_PIXELS", text("MAX_IMAGE_PIXELS", "200000000"))?,
             worker_queues: queues_of(&text("WORKER_QUEUES", "image,video,document"))?,
+            worker_autoscale: parse("WORKER_AUTOSCALE", text("WORKER_AUTOSCALE", "false"))?,
+            scaling: ScalingConfig {
+                jobs_per_worker: parse("SCALE_JOBS_PER_WORKER", text("SCALE_JOBS_PER_WORKER", "4"))?,
+                scale_down_after: std::time::Duration::from_secs(parse("SCALE_DOWN_AFTER_SECONDS", text("SCALE_DOWN_AFTER_SECONDS", "60"))?),
+                cooldown: std::time::Duration::from_secs(parse("SCALE_COOLDOWN_SECONDS", text("SCALE_COOLDOWN_SECONDS", "20"))?),
+                every: std::time::Duration::from_secs(parse::<u64>("SCALE_EVERY_SECONDS", text("SCALE_EVERY_SECONDS", "5"))?.max(1)),
+            },
             image_concurrency: parse("WORKER_IMAGE_CONCURRENCY", text("WORKER_IMAGE_CONCURRENCY", "2"))?,
             video_concurrency: parse("WORKER_VIDEO_CONCURRENCY", text("WORKER_VIDEO_CONCURRENCY", "1"))?,
             document_concurrency: parse("WORKER_DOCUMENT_CONCURRENCY", text("WORKER_DOCUMENT_CONCURRENCY", "1"))?,

@@ -18,6 +18,7 @@ mod m20261128_000013_file_versions;
 mod m20261128_000014_search_words;
 mod m20261128_000015_queue_indexes;
 mod m20261128_000016_search_filters_index;
+mod m20261128_000017_worker_slots;
 
 pub struct Migrator;
 
@@ -70,6 +71,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000014_search_words::Migration),
             Box::new(m20261128_000015_queue_indexes::Migration),
             Box::new(m20261128_000016_search_filters_index::Migration),
+            Box::new(m20261128_000017_worker_slots::Migration),
         ]
     }
 }

@@ -48,7 +48,7 @@ async fn assets_held_by_a_dead_worker_are_handed_back() {
     let mut app = spawn_app_without_worker(&[]).await;
     let ids = upload_pngs(&app, 2, "").await;
     // A worker that claimed an asset and then died (SIGKILL): its heartbeat stopped.
-    workers::heartbeat(&app.services.db, "dead-worker", "elsewhere", &["image"]).await.unwrap();
+    workers::heartbeat(&app.services.db, "dead-worker", "elsewhere", &[("image", 1)]).await.unwrap();
     let claimed = state::claim(&app.services.db, ids[0], "dead-worker").await.unwrap();
     assert!(claimed.is_some());
     domain::entities::worker::Entity::update_many()
@@ -199,5 +199,65 @@ async fn an_orderly_shutdown_hands_back_what_the_worker_held() {
     state::claim(&app.services.db, ids[0], "stopping-worker").await.unwrap().unwrap();
     assert_eq!(state::release_worker(&app.services.db, "stopping-worker").await.unwrap(), 1);
     assert_eq!(app.asset(ids[0]).await.status, AssetStatus::Uploaded);
+    app.cleanup().await;
+}
+
+/// WORKER_AUTOSCALE: the worker starts with one image slot, takes as many as the backlog calls
+/// for (up to WORKER_IMAGE_CONCURRENCY) and really runs that many jobs at once, then returns to one
+/// after the backlog drains; the queue report shows its slots.
+#[tokio::test]
+async fn an_autoscaling_worker_grows_with_the_backlog_and_shrinks_after_it_drains() {
+    let mut app = spawn_app_without_worker(&[
+        ("WORKER_AUTOSCALE", "true"),
+        ("WORKER_IMAGE_CONCURRENCY", "4"),
+        ("SCALE_JOBS_PER_WORKER", "5"),
+        ("SCALE_COOLDOWN_SECONDS", "0"),
+        ("SCALE_DOWN_AFTER_SECONDS", "2"),
+        ("SCALE_EVERY_SECONDS", "1"),
+    ])
+    .await;
+    // 24 photos waiting, sharing one stored original large enough to take a while each.
+    let original = common::jpeg(1600, 1000);
+    std::fs::create_dir_all(app.storage_dir.join("originals")).unwrap();
+    std::fs::write(app.storage_dir.join("originals/shared.jpg"), &original).unwrap();
+    use sea_orm::ConnectionTrait;
+    app.services
+        .db
+        .execute(sea_orm::Statement::from_sql_and_values(
+            app.services.db.get_database_backend(),
+            r#"INSERT INTO assets (id, original_path, original_filename, status, kind, mime, size, checksum, priority, created_at)
+               SELECT gen_random_uuid(), 'originals/shared.jpg', 'shoot-' || n || '.jpg', 'uploaded', 'image', 'image/jpeg', $1, 'x', 5, now()
+               FROM generate_series(1, 24) AS n"#,
+            [(original.len() as i64).into()],
+        ))
+        .await
+        .unwrap();
+
+    let image = |reports: &[QueueReport]| reports.iter().find(|r| r.queue == "image").cloned().unwrap();
+    let slots = |report: &QueueReport| report.workers.first().and_then(|w| w.queues.iter().position(|q| q == "image").map(|i| w.slots[i]));
+    app.start_worker();
+    let (mut most_slots, mut most_at_once) = (0, 0);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    loop {
+        let report = image(&backlog::report(&app.services).await.unwrap());
+        most_slots = most_slots.max(slots(&report).unwrap_or(0));
+        most_at_once = most_at_once.max(report.workers.first().map_or(0, |w| w.processing.len()));
+        if report.backlog == 0 && most_slots > 1 {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "the backlog drains: {report:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(most_slots, 4, "24 waiting jobs at 5 per slot call for the maximum");
+    assert!(most_at_once >= 2, "more than one job ran at once: {most_at_once}");
+
+    // Idle now: back to one slot once fewer have been enough for the delay.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while slots(&image(&backlog::report(&app.services).await.unwrap())) != Some(1) {
+        assert!(tokio::time::Instant::now() < deadline, "the worker returns to one slot");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let processed = asset::Entity::find().filter(asset::Column::Status.eq(AssetStatus::Processed)).count(&app.services.db).await.unwrap();
+    assert_eq!(processed, 24);
     app.cleanup().await;
 }

@@ -49,9 +49,12 @@ async fn feed(services: &Services, queue: QueueName, target: u64) -> domain::err
     Ok((ids.len(), depth.waiting))
 }
 
-pub async fn run(services: Services, queue: QueueName, target: u64, consumers: Arc<Consumers>, mut stop: watch::Receiver<bool>) {
+/// Feeds `queue` until `stop`, keeping as many jobs waiting as this process's slots for the queue
+/// call for (they follow the backlog under WORKER_AUTOSCALE).
+pub async fn run(services: Services, queue: QueueName, consumers: Arc<Consumers>, mut stop: watch::Receiver<bool>) {
     let mut idle_with_work_since: Option<Instant> = None;
     while !*stop.borrow() {
+        let target = target_depth(consumers.slots(queue).size());
         let pause = match feed(&services, queue, target).await {
             Ok((pushed, waiting)) => {
                 if waiting == 0 || consumers.running(queue) > 0 {

@@ -2,6 +2,7 @@
 //! `jobs/`), a feeder topping Redis up from the Postgres backlog, and, once per process, the
 //! reconciler and the heartbeat that tells others this worker is alive.
 
+pub mod autoscale;
 pub mod feeder;
 pub mod heif;
 pub mod imaging;
@@ -39,14 +40,24 @@ pub struct JobContext {
     pub consumers: Arc<Consumers>,
 }
 
-/// Per queue: jobs running in this process, and a way to restart a stalled consumer.
-#[derive(Default)]
+/// Per queue: jobs running in this process, the slots they run in, and a way to restart a
+/// stalled consumer.
 pub struct Consumers {
     running: [AtomicUsize; 3],
+    slots: [autoscale::Slots; 3],
     restart: [tokio::sync::Notify; 3],
 }
 
 impl Consumers {
+    /// `slots`: jobs each queue may run at once, in the order of `QueueName::ALL`.
+    pub fn new(slots: [usize; 3]) -> Self {
+        Consumers { running: Default::default(), slots: slots.map(autoscale::Slots::new), restart: Default::default() }
+    }
+
+    pub fn slots(&self, queue: QueueName) -> &autoscale::Slots {
+        &self.slots[Self::slot(queue)]
+    }
+
     fn slot(queue: QueueName) -> usize {
         match queue {
             QueueName::Image => 0,
@@ -95,36 +106,44 @@ pub async fn run(services: Services, shutdown: impl Future<Output = ()> + Send +
     let worker_id: Arc<str> = format!("{host}-{}-{}", std::process::id(), &uuid::Uuid::new_v4().simple().to_string()[..8]).into();
     let consumed = services.config.worker_queues.clone();
     let queues: Vec<&str> = consumed.iter().map(|q| q.as_str()).collect();
-    workers::heartbeat(&services.db, &worker_id, &host, &queues).await?;
-    let consumers = Arc::new(Consumers::default());
+    let image_concurrency = services.config.image_concurrency.max(1);
+    let video_concurrency = services.config.video_concurrency.max(1);
+    let document_concurrency = services.config.document_concurrency.max(1);
+    let most = [image_concurrency, video_concurrency, document_concurrency];
+    // Sized to the backlog, a worker starts with one slot per queue and grows.
+    let autoscale = services.config.worker_autoscale;
+    let consumers = Arc::new(Consumers::new(if autoscale { [1; 3] } else { most }));
+    let slots_now = {
+        let (consumers, consumed) = (consumers.clone(), consumed.clone());
+        move || consumed.iter().map(|q| (q.as_str(), consumers.slots(*q).size())).collect::<Vec<_>>()
+    };
+    workers::heartbeat(&services.db, &worker_id, &host, &slots_now()).await?;
     let ctx = JobContext { services: services.clone(), worker_id: worker_id.clone(), consumers: consumers.clone() };
 
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut loops = tokio::task::JoinSet::new();
     {
-        let (db, id, host, queues, mut stop) = (services.db.clone(), worker_id.clone(), host.clone(), queues.clone(), stop_rx.clone());
+        let (db, id, host, slots_now, mut stop) = (services.db.clone(), worker_id.clone(), host.clone(), slots_now.clone(), stop_rx.clone());
         loops.spawn(async move {
             while !*stop.borrow() {
-                if let Err(e) = workers::heartbeat(&db, &id, &host, &queues).await {
+                if let Err(e) = workers::heartbeat(&db, &id, &host, &slots_now()).await {
                     tracing::warn!(error = %e, "heartbeat failed");
                 }
                 let _ = tokio::time::timeout(HEARTBEAT_EVERY, stop.changed()).await;
             }
         });
     }
-    let image_concurrency = services.config.image_concurrency.max(1);
-    let video_concurrency = services.config.video_concurrency.max(1);
-    let document_concurrency = services.config.document_concurrency.max(1);
-    for (queue, concurrency) in [(QueueName::Image, image_concurrency), (QueueName::Video, video_concurrency), (QueueName::Document, document_concurrency)] {
-        if !consumed.contains(&queue) {
-            continue;
-        }
-        loops.spawn(feeder::run(services.clone(), queue, feeder::target_depth(concurrency), consumers.clone(), stop_rx.clone()));
+    for &queue in &consumed {
+        loops.spawn(feeder::run(services.clone(), queue, consumers.clone(), stop_rx.clone()));
     }
     loops.spawn(reconciler::run(services.clone(), stop_rx.clone()));
+    if autoscale {
+        let sized: Vec<(QueueName, usize)> = QueueName::ALL.iter().zip(most).filter(|(q, _)| consumed.contains(q)).map(|(q, most)| (*q, most)).collect();
+        loops.spawn(autoscale::run(services.clone(), consumers.clone(), sized, stop_rx.clone()));
+    }
 
     let shutdown = shutdown.shared();
-    tracing::info!(worker = %worker_id, queues = ?queues, image_concurrency, video_concurrency, document_concurrency, "worker started");
+    tracing::info!(worker = %worker_id, queues = ?queues, autoscale, image_concurrency, video_concurrency, document_concurrency, "worker started");
     // One supervised apalis consumer per queue this worker takes; only the job function differs.
     macro_rules! consume {
         ($queue:expr, $concurrency:expr, $job:path) => {

@@ -36,20 +36,31 @@ impl From<StorageError> for JobError {
     }
 }
 
+/// Well within the reconciler's two minutes before an unclaimed dispatch counts as lost.
+const KEEP_DISPATCHED_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// The result of a successful job.
 pub use state::Outcome as Done;
 
-pub async fn run<F, Fut>(ctx: &JobContext, job: ProcessAsset, work: F) -> Result<(), BoxDynError>
+pub async fn run<F, Fut>(ctx: &JobContext, queue: QueueName, job: ProcessAsset, work: F) -> Result<(), BoxDynError>
 where
     F: FnOnce(asset::Model) -> Fut,
     Fut: Future<Output = Result<Done, JobError>>,
 {
     let db = &ctx.services.db;
+    // A slot first (fewer than the consumer's concurrency while the backlog is small), then the
+    // asset. A long wait keeps the dispatch fresh, or the reconciler would think the job lost.
+    let _slot = loop {
+        tokio::select! {
+            slot = ctx.consumers.slots(queue).take() => break slot,
+            _ = tokio::time::sleep(KEEP_DISPATCHED_EVERY) => state::keep_dispatched(db, job.asset_id).await?,
+        }
+    };
     let Some(asset) = state::claim(db, job.asset_id, &ctx.worker_id).await? else {
         return Ok(()); // done already, deleted, or another worker has it
     };
     // Counted as running until the outcome is recorded (the feeder's stall check reads this).
-    let _running = ctx.consumers.start_job(QueueName::for_kind(asset.kind));
+    let _running = ctx.consumers.start_job(queue);
     let started = std::time::Instant::now();
     match work(asset.clone()).await {
         Ok(done) => {

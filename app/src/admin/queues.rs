@@ -2,7 +2,7 @@
 //! job time; the live workers with their heartbeat and current jobs; failed assets with their
 //! reasons, to process again (retry) or move to the trash (discard).
 
-use domain::dto::{FailedAsset, QueueReport};
+use domain::dto::{FailedAsset, QueueReport, WorkerView};
 use leptos::prelude::*;
 
 use crate::{
@@ -62,12 +62,18 @@ fn QueueTable(reports: Vec<QueueReport>) -> impl IntoView {
             {workers.into_iter().map(|w| view! {
                 <li data-testid="worker">
                     <span class="font-mono">{w.id.clone()}</span>
-                    {format!(" on {} · {} · last heartbeat {} · {}", w.host, w.queues.join(", "), w.heartbeat_at.format("%H:%M:%S UTC"),
+                    {format!(" on {} · {} · last heartbeat {} · {}", w.host, queues_with_slots(&w), w.heartbeat_at.format("%H:%M:%S UTC"),
                         if w.processing.is_empty() { "idle".to_owned() } else { format!("processing {}", w.processing.iter().map(|id| id.to_string()).collect::<Vec<_>>().join(", ")) })}
                 </li>
             }).collect_view()}
         </ul>
     }
+}
+
+/// "image ×2, document ×1": each queue with the jobs the worker may run at once on it.
+fn queues_with_slots(worker: &WorkerView) -> String {
+    let slots = |i: usize| worker.slots.get(i).map(|n| format!(" ×{n}")).unwrap_or_default();
+    worker.queues.iter().enumerate().map(|(i, q)| format!("{q}{}", slots(i))).collect::<Vec<_>>().join(", ")
 }
 
 /// Failed assets with why, each with Retry (process again) and Discard (move to the trash).

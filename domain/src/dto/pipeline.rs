@@ -33,6 +33,9 @@ pub struct WorkerView {
     pub id: String,
     pub host: String,
     pub queues: Vec<String>,
+    /// Jobs it may run at once, per queue, in the order of `queues` (a worker sizing itself to
+    /// the backlog changes them).
+    pub slots: Vec<u32>,
     pub started_at: DateTime<Utc>,
     pub heartbeat_at: DateTime<Utc>,
     /// Assets this worker is processing now.

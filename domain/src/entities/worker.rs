@@ -10,6 +10,8 @@ pub struct Model {
     pub queues: Vec<String>,
     pub started_at: DateTimeUtc,
     pub heartbeat_at: DateTimeUtc,
+    /// Jobs it may run at once, per queue, in the order of `queues`.
+    pub slots: Vec<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -66,6 +66,7 @@ pub async fn report(services: &Services) -> Result<Vec<QueueReport>> {
                 id: w.id.clone(),
                 host: w.host.clone(),
                 queues: w.queues.clone(),
+                slots: w.slots.iter().map(|&n| n.max(0) as u32).collect(),
                 started_at: w.started_at,
                 heartbeat_at: w.heartbeat_at,
                 processing: busy.iter().filter(|b| b.processing_by == w.id).map(|b| b.id).collect(),

@@ -264,6 +264,19 @@ pub async fn release_lost_dispatches(db: &DatabaseConnection, kind: AssetKind, g
 
 /// Dispatched but unclaimed for a long time: whatever happened to its job in Redis, feed it
 /// again (a duplicate job is harmless: only one claim can succeed).
+/// Renews the dispatch of an asset whose job is waiting, in a live worker, for a free slot — so
+/// `release_stale_dispatches` does not take it for lost and dispatch it twice.
+pub async fn keep_dispatched(db: &DatabaseConnection, asset_id: Uuid) -> Result<()> {
+    asset::Entity::update_many()
+        .col_expr(asset::Column::DispatchedAt, Expr::value(Some(Utc::now())))
+        .filter(asset::Column::Id.eq(asset_id))
+        .filter(asset::Column::Status.eq(AssetStatus::Uploaded))
+        .filter(asset::Column::DispatchedAt.is_not_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 pub async fn release_stale_dispatches(db: &DatabaseConnection, older_than: Duration) -> Result<u64> {
     let result = asset::Entity::update_many()
         .col_expr(asset::Column::DispatchedAt, Expr::value(Option::<chrono::DateTime<Utc>>::None))

@@ -7,17 +7,20 @@ use sea_orm::{sea_query::OnConflict, ColumnTrait, DatabaseConnection, EntityTrai
 use super::state::WORKER_DEAD_AFTER;
 use crate::{entities::worker, error::Result};
 
-pub async fn heartbeat(db: &DatabaseConnection, id: &str, host: &str, queues: &[&str]) -> Result<()> {
+/// Registers or refreshes a worker: the queues it consumes and, for each, how many jobs it may run
+/// at once now.
+pub async fn heartbeat(db: &DatabaseConnection, id: &str, host: &str, queues: &[(&str, usize)]) -> Result<()> {
     let now = Utc::now();
     let row = worker::ActiveModel {
         id: Set(id.to_owned()),
         host: Set(host.to_owned()),
-        queues: Set(queues.iter().map(|q| q.to_string()).collect()),
+        queues: Set(queues.iter().map(|(q, _)| q.to_string()).collect()),
         started_at: Set(now),
         heartbeat_at: Set(now),
+        slots: Set(queues.iter().map(|(_, slots)| (*slots).min(i32::MAX as usize) as i32).collect()),
     };
     worker::Entity::insert(row)
-        .on_conflict(OnConflict::column(worker::Column::Id).update_column(worker::Column::HeartbeatAt).to_owned())
+        .on_conflict(OnConflict::column(worker::Column::Id).update_columns([worker::Column::HeartbeatAt, worker::Column::Slots]).to_owned())
         .exec_without_returning(db)
         .await?;
     Ok(())

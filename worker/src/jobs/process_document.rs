@@ -14,7 +14,7 @@ use crate::{
 
 pub async fn process_document(job: ProcessAsset, ctx: Data<JobContext>) -> Result<(), BoxDynError> {
     let ctx: &JobContext = &ctx;
-    runner::run(ctx, job, |asset| async move {
+    runner::run(ctx, domain::pipeline::QueueName::Document, job, |asset| async move {
         let services = &ctx.services;
         let mut extra = serde_json::Map::new();
         if asset.mime != "application/pdf" {

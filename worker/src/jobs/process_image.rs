@@ -13,7 +13,7 @@ use crate::{
 
 pub async fn process_image(job: ProcessAsset, ctx: Data<JobContext>) -> Result<(), BoxDynError> {
     let ctx: &JobContext = &ctx;
-    runner::run(ctx, job, |asset| async move {
+    runner::run(ctx, domain::pipeline::QueueName::Image, job, |asset| async move {
         let services = &ctx.services;
         let original = services.storage.read(&asset.original_path).await?;
         let max_pixels = services.config.max_image_pixels;

@@ -19,7 +19,7 @@ use crate::{
 
 pub async fn process_video(job: ProcessAsset, ctx: Data<JobContext>) -> Result<(), BoxDynError> {
     let ctx: &JobContext = &ctx;
-    runner::run(ctx, job, |asset| async move {
+    runner::run(ctx, domain::pipeline::QueueName::Video, job, |asset| async move {
         let services = &ctx.services;
         let path = services.storage.local_file(&asset.original_path).await?;
         let (max_pixels, preset) = (services.config.max_image_pixels, services.config.video_preset.clone());
