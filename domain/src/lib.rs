@@ -32,6 +32,8 @@ pub mod library;
 #[cfg(feature = "server")]
 pub mod pipeline;
 #[cfg(feature = "server")]
+pub mod rate_limit;
+#[cfg(feature = "server")]
 pub mod services;
 #[cfg(feature = "server")]
 pub mod sharing;

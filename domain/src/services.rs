@@ -11,6 +11,7 @@ use crate::{
     accounts::login::LoginLimiter,
     analytics::UsageCounters,
     pipeline::queue::JobQueue,
+    rate_limit::SharedRateLimit,
     storage::{Storage, UrlSigner},
 };
 
@@ -21,6 +22,8 @@ pub struct Services {
     pub storage: Storage,
     pub jobs: JobQueue,
     pub login_limiter: Arc<LoginLimiter>,
+    /// Request quotas shared by every replica (Redis).
+    pub rate_limit: SharedRateLimit,
     /// Signs the short-lived links files are served from.
     pub signer: UrlSigner,
     /// Views and downloads, counted in Redis and flushed to Postgres.
@@ -33,11 +36,12 @@ impl Services {
         let db = db::connect_and_migrate(&config.database_url).await?;
         let storage = Storage::open(&config).await?;
         let jobs = JobQueue::connect(&config.redis_url, &config.queue_namespace).await?;
-        let login_limiter = LoginLimiter::new(config.login_rate_per_ip, config.login_rate_per_account);
-        let signer = UrlSigner::load(&db, config.signing_key.as_deref(), config.signed_url_ttl_seconds).await?;
         let (redis, namespace) = jobs.redis();
+        let rate_limit = SharedRateLimit::new(redis.clone(), namespace);
+        let login_limiter = LoginLimiter::new(rate_limit.clone(), config.login_rate_per_ip, config.login_rate_per_account);
+        let signer = UrlSigner::load(&db, config.signing_key.as_deref(), config.signed_url_ttl_seconds).await?;
         let usage = UsageCounters::new(redis, namespace);
-        Ok(Services { config: Arc::new(config), db, storage, jobs, login_limiter, signer, usage })
+        Ok(Services { config: Arc::new(config), db, storage, jobs, login_limiter, rate_limit, signer, usage })
     }
 }
 

@@ -52,7 +52,7 @@ pub fn router(services: Services) -> Router {
             }
         }
     };
-    let api_limit = rate_limit::ApiRateLimit::new(services.config.api_rate_per_second, services.config.api_rate_burst);
+    let api_limit = rate_limit::ApiRateLimit::new(services.rate_limit.clone(), services.config.api_rate_per_second, services.config.api_rate_burst);
 
     Router::new()
         .nest("/api", api::routes().layer(from_fn_with_state(api_limit, rate_limit::layer)))

@@ -265,6 +265,33 @@ async fn the_api_is_rate_limited_per_token() {
     app.cleanup().await;
 }
 
+/// Replicas share the limits (Redis): a quota used up on one is used up on the other.
+#[tokio::test]
+async fn replicas_share_the_api_and_sign_in_limits() {
+    let app = spawn_app_with(&[("API_RATE_PER_SECOND", "1"), ("API_RATE_BURST", "3"), ("LOGIN_RATE_PER_ACCOUNT", "2")]).await;
+    let other = app.second_replica().await;
+    let viewer = app.create_user(Role::Viewer).await;
+    let client = common::bearer_client(&app.token_for(&viewer).await);
+    for _ in 0..3 {
+        assert_eq!(client.get(app.url("/api/assets")).send().await.unwrap().status(), 200);
+    }
+    assert_eq!(client.get(format!("{other}/api/assets")).send().await.unwrap().status(), 429, "the other replica counts the same quota");
+
+    let browser = browser_client();
+    for _ in 0..2 {
+        assert_eq!(login(&app, &browser, &viewer.email, "not the password").await.status(), 401);
+    }
+    let elsewhere = browser
+        .post(format!("{other}/api/auth/login"))
+        .header("origin", &other)
+        .json(&json!({ "email": viewer.email, "password": viewer.password }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(elsewhere.status(), StatusCode::TOO_MANY_REQUESTS, "guessing cannot go on at the other replica");
+    app.cleanup().await;
+}
+
 #[tokio::test]
 async fn pages_carry_a_nonce_csp_and_stored_files_never_render_inline() {
     let app = spawn_app().await;

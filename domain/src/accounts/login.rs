@@ -1,11 +1,8 @@
-//! Signing in with a password, rate limited per client address and per account.
-//!
-//! The limits live in this process (`governor`); with several server replicas each keeps its own,
-//! which still bounds guessing to replicas × limit.
+//! Signing in with a password, rate limited per client address and per account — limits kept in
+//! Redis, so every server replica counts the same attempts.
 
-use std::{net::IpAddr, num::NonZeroU32, sync::Arc, time::Duration};
+use std::{net::IpAddr, sync::Arc};
 
-use governor::{clock::Clock, DefaultKeyedRateLimiter, Quota, RateLimiter};
 use serde_json::json;
 
 use super::{passwords, sessions, users};
@@ -13,47 +10,30 @@ use crate::{
     audit::{self, Actor, Target},
     entities::user,
     error::{Error, Result},
+    rate_limit::{Quota, SharedRateLimit},
     services::Services,
 };
 
-/// Above this many tracked keys, forget the ones that have recovered (attackers choose the keys).
-const MAX_TRACKED_KEYS: usize = 50_000;
-
+#[derive(Debug)]
 pub struct LoginLimiter {
-    by_ip: DefaultKeyedRateLimiter<IpAddr>,
-    by_account: DefaultKeyedRateLimiter<String>,
-}
-
-impl std::fmt::Debug for LoginLimiter {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LoginLimiter").finish_non_exhaustive()
-    }
-}
-
-fn per_minute(n: u32) -> Quota {
-    Quota::per_minute(NonZeroU32::new(n.max(1)).expect("at least one"))
+    limit: SharedRateLimit,
+    per_ip: Quota,
+    per_account: Quota,
 }
 
 impl LoginLimiter {
-    pub fn new(per_ip_per_minute: u32, per_account_per_minute: u32) -> Arc<Self> {
-        Arc::new(LoginLimiter {
-            by_ip: RateLimiter::keyed(per_minute(per_ip_per_minute)),
-            by_account: RateLimiter::keyed(per_minute(per_account_per_minute)),
-        })
+    pub fn new(limit: SharedRateLimit, per_ip_per_minute: u32, per_account_per_minute: u32) -> Arc<Self> {
+        Arc::new(LoginLimiter { limit, per_ip: Quota::per_minute(per_ip_per_minute), per_account: Quota::per_minute(per_account_per_minute) })
     }
 
     /// Counts one attempt; `Err(RateLimited)` with the wait when a limit is reached.
-    pub(crate) fn check(&self, ip: Option<IpAddr>, account: &str) -> Result<()> {
-        if self.by_ip.len() > MAX_TRACKED_KEYS || self.by_account.len() > MAX_TRACKED_KEYS {
-            self.by_ip.retain_recent();
-            self.by_account.retain_recent();
-        }
-        let now = governor::clock::DefaultClock::default().now();
-        let wait = |not_until: governor::NotUntil<_>| Error::RateLimited { retry_after: not_until.wait_time_from(now).max(Duration::from_secs(1)) };
+    pub(crate) async fn check(&self, ip: Option<IpAddr>, account: &str) -> Result<()> {
+        let limited = |retry_after| Error::RateLimited { retry_after };
         if let Some(ip) = ip {
-            self.by_ip.check_key(&ip).map_err(wait)?;
+            self.limit.check(&format!("login-ip:{ip}"), self.per_ip).await.map_err(limited)?;
         }
-        self.by_account.check_key(&account.to_owned()).map_err(wait)?;
+        // Hashed: account names are chosen by whoever is guessing.
+        self.limit.check(&format!("login-account:{}", &crate::accounts::secrets::hash(account)[..24]), self.per_account).await.map_err(limited)?;
         Ok(())
     }
 }
@@ -63,7 +43,7 @@ impl LoginLimiter {
 pub async fn with_password(services: &Services, email: &str, password: &str, origin: &sessions::Origin) -> Result<(user::Model, String)> {
     let account = email.trim().to_lowercase();
     let ip: Option<IpAddr> = origin.ip.as_deref().and_then(|ip| ip.parse().ok());
-    services.login_limiter.check(ip, &account)?;
+    services.login_limiter.check(ip, &account).await?;
 
     let db = &services.db;
     let found = users::find_by_email(db, &account).await?;

@@ -57,7 +57,7 @@ pub async fn unlock(services: &Services, token: &str, password: &str, ip: Option
     let Some(hash) = &link.password_hash else {
         return Ok((link.clone(), String::new()));
     };
-    services.login_limiter.check(ip, &grant_subject(&link))?;
+    services.login_limiter.check(ip, &grant_subject(&link)).await?;
     let password = password.to_owned();
     let hash = hash.clone();
     // Argon2 takes a while on purpose; keep it off the async threads.

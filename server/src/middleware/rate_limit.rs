@@ -1,7 +1,5 @@
-//! The API's rate limit, per API token (or per session, or per address for anonymous calls), with
-//! `governor`: 429 with Retry-After past the quota.
-
-use std::{num::NonZeroU32, sync::Arc, time::Duration};
+//! The API's rate limit, per API token (or per session, or per address for anonymous calls),
+//! shared by every replica through Redis (`domain::rate_limit`): 429 with Retry-After past it.
 
 use app::http::{cookies, ApiError, ClientIp};
 use axum::{
@@ -10,19 +8,21 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
-use domain::{accounts::secrets, Error};
-use governor::{clock::Clock, DefaultKeyedRateLimiter, Quota, RateLimiter};
+use domain::{
+    accounts::secrets,
+    rate_limit::{Quota, SharedRateLimit},
+    Error,
+};
 
 #[derive(Clone)]
 pub struct ApiRateLimit {
-    limiter: Arc<DefaultKeyedRateLimiter<String>>,
+    limit: SharedRateLimit,
+    quota: Quota,
 }
 
 impl ApiRateLimit {
-    pub fn new(per_second: u32, burst: u32) -> Self {
-        let quota = Quota::per_second(NonZeroU32::new(per_second.max(1)).expect("non-zero"))
-            .allow_burst(NonZeroU32::new(burst.max(1)).expect("non-zero"));
-        ApiRateLimit { limiter: Arc::new(RateLimiter::keyed(quota)) }
+    pub fn new(limit: SharedRateLimit, per_second: u32, burst: u32) -> Self {
+        ApiRateLimit { limit, quota: Quota::per_second(per_second, burst) }
     }
 }
 
@@ -42,14 +42,8 @@ fn quota_key(request: &Request) -> String {
 }
 
 pub async fn layer(State(limit): State<ApiRateLimit>, request: Request, next: Next) -> Response {
-    if limit.limiter.len() > 100_000 {
-        limit.limiter.retain_recent();
-    }
-    match limit.limiter.check_key(&quota_key(&request)) {
+    match limit.limit.check(&format!("api:{}", quota_key(&request)), limit.quota).await {
         Ok(()) => next.run(request).await,
-        Err(not_until) => {
-            let retry_after = not_until.wait_time_from(governor::clock::DefaultClock::default().now()).max(Duration::from_secs(1));
-            ApiError(Error::RateLimited { retry_after }).into_response()
-        }
+        Err(retry_after) => ApiError(Error::RateLimited { retry_after }).into_response(),
     }
 }

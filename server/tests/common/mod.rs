@@ -181,6 +181,16 @@ impl TestApp {
         self.worker_stop = Some(stop);
     }
 
+    /// Another server process of the same installation (same database, Redis namespace and
+    /// storage, its own in-memory state), as a second replica behind a load balancer; its address.
+    pub async fn second_replica(&self) -> String {
+        let services = Services::start((*self.services.config).clone()).await.expect("services start");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(server::serve(listener, server::router(services)));
+        address
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }
