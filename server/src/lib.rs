@@ -17,7 +17,7 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes, ResponseOptions};
 use tower_http::trace::TraceLayer;
 
-use middleware::{client_ip, rate_limit, same_origin, security_headers};
+use middleware::{client_ip, rate_limit, request_metrics, same_origin, security_headers};
 
 /// State shared by all handlers: the domain services and Leptos' options.
 #[derive(Clone, axum::extract::FromRef)]
@@ -25,6 +25,7 @@ pub struct AppState {
     pub services: Services,
     pub leptos_options: LeptosOptions,
     pub events: events::AssetEvents,
+    pub request_metrics: request_metrics::RequestMetrics,
 }
 
 pub fn leptos_options(config: &Config) -> LeptosOptions {
@@ -38,7 +39,13 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 
 pub fn router(services: Services) -> Router {
     let leptos_options = leptos_options(&services.config);
-    let state = AppState { services: services.clone(), leptos_options: leptos_options.clone(), events: events::AssetEvents::start(&services) };
+    let request_metrics = request_metrics::RequestMetrics::default();
+    let state = AppState {
+        services: services.clone(),
+        leptos_options: leptos_options.clone(),
+        events: events::AssetEvents::start(&services),
+        request_metrics: request_metrics.clone(),
+    };
     let routes = generate_route_list(app::App);
     let page_context = {
         let services = services.clone();
@@ -69,6 +76,8 @@ pub fn router(services: Services) -> Router {
             move || app::shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(page_context, app::shell))
+        // Inside the routing, so each request knows its route.
+        .route_layer(from_fn_with_state(request_metrics, request_metrics::layer))
         .layer(from_fn_with_state(services.clone(), same_origin::layer))
         .layer(from_fn_with_state(services, client_ip::layer))
         .layer(from_fn(security_headers::layer))
