@@ -45,6 +45,9 @@ pub struct Config {
     /// WORKER_QUEUES: the queues this worker process consumes, comma-separated (default
     /// `image,video,document`); a deployment runs separate services for images and videos.
     pub worker_queues: Vec<crate::pipeline::QueueName>,
+    /// WORKER_METRICS_ADDR: where a worker serves /metrics (job outcomes and durations), /healthz
+    /// and /readyz; unset, it serves nothing.
+    pub worker_metrics_addr: Option<SocketAddr>,
     /// WORKER_AUTOSCALE: size this worker's concurrency to the backlog, per queue, between 1 and
     /// WORKER_<QUEUE>_CONCURRENCY (`scaling`), instead of always running that many.
     pub worker_autoscale: bool,
@@ -199,6 +202,7 @@ impl Config {
             upload_expiry_hours: parse("UPLOAD_EXPIRY_HOURS", text("UPLOAD_EXPIRY_HOURS", "24"))?,
             max_image_pixels: parse("MAX_IMAGE_PIXELS", text("MAX_IMAGE_PIXELS", "200000000"))?,
             worker_queues: queues_of(&text("WORKER_QUEUES", "image,video,document"))?,
+            worker_metrics_addr: lookup("WORKER_METRICS_ADDR").filter(|a| !a.is_empty()).map(|a| parse("WORKER_METRICS_ADDR", a)).transpose()?,
             worker_autoscale: parse("WORKER_AUTOSCALE", text("WORKER_AUTOSCALE", "false"))?,
             scaling: ScalingConfig {
                 jobs_per_worker: parse("SCALE_JOBS_PER_WORKER", text("SCALE_JOBS_PER_WORKER", "4"))?,

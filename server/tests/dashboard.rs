@@ -124,3 +124,31 @@ async fn readiness_follows_the_dependencies_and_says_which_is_missing() {
     assert_eq!(ready().await.0, StatusCode::OK);
     app.cleanup().await;
 }
+
+/// A worker serves its own figures (WORKER_METRICS_ADDR): jobs by queue and outcome, and how long
+/// they took; with /healthz and /readyz for the orchestrator.
+#[tokio::test]
+async fn a_worker_reports_its_jobs_for_prometheus() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let addr = format!("127.0.0.1:{port}");
+    let app = common::spawn_app_with(&[("WORKER_METRICS_ADDR", addr.as_str())]).await;
+    let mut broken = jpeg(640, 480);
+    broken.truncate(broken.len() / 3);
+    let report: UploadReport = app.upload(&[("fine.png", png(64, 48)), ("broken.jpg", broken)]).await.json().await.unwrap();
+    for asset in &report.accepted {
+        app.wait_until_settled(asset.id).await;
+    }
+
+    let worker = reqwest::Client::new();
+    let text = worker.get(format!("http://{addr}/metrics")).send().await.unwrap().text().await.unwrap();
+    for line in [
+        "dam_jobs_total{queue=\"image\",outcome=\"processed\"} 1",
+        "dam_jobs_total{queue=\"image\",outcome=\"failed\"} 1",
+        "dam_job_duration_seconds_count{queue=\"image\",outcome=\"processed\"} 1",
+    ] {
+        assert!(text.lines().any(|l| l == line), "{line} missing from:\n{text}");
+    }
+    assert_eq!(worker.get(format!("http://{addr}/healthz")).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(worker.get(format!("http://{addr}/readyz")).send().await.unwrap().status(), StatusCode::OK);
+    app.cleanup().await;
+}

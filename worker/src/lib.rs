@@ -8,6 +8,7 @@ pub mod heif;
 pub mod imaging;
 pub mod jobs;
 pub mod metadata;
+pub mod metrics;
 pub mod pdf;
 pub mod reconciler;
 pub mod runner;
@@ -38,6 +39,7 @@ pub struct JobContext {
     pub services: Services,
     pub worker_id: Arc<str>,
     pub consumers: Arc<Consumers>,
+    pub metrics: metrics::JobMetrics,
 }
 
 /// Per queue: jobs running in this process, the slots they run in, and a way to restart a
@@ -118,7 +120,8 @@ pub async fn run(services: Services, shutdown: impl Future<Output = ()> + Send +
         move || consumed.iter().map(|q| (q.as_str(), consumers.slots(*q).size())).collect::<Vec<_>>()
     };
     workers::heartbeat(&services.db, &worker_id, &host, &slots_now()).await?;
-    let ctx = JobContext { services: services.clone(), worker_id: worker_id.clone(), consumers: consumers.clone() };
+    let job_metrics = metrics::JobMetrics::default();
+    let ctx = JobContext { services: services.clone(), worker_id: worker_id.clone(), consumers: consumers.clone(), metrics: job_metrics.clone() };
 
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut loops = tokio::task::JoinSet::new();
@@ -137,6 +140,9 @@ pub async fn run(services: Services, shutdown: impl Future<Output = ()> + Send +
         loops.spawn(feeder::run(services.clone(), queue, consumers.clone(), stop_rx.clone()));
     }
     loops.spawn(reconciler::run(services.clone(), stop_rx.clone()));
+    if let Some(addr) = services.config.worker_metrics_addr {
+        loops.spawn(metrics::serve(addr, job_metrics, services.clone(), stop_rx.clone()));
+    }
     if autoscale {
         let sized: Vec<(QueueName, usize)> = QueueName::ALL.iter().zip(most).filter(|(q, _)| consumed.contains(q)).map(|(q, most)| (*q, most)).collect();
         loops.spawn(autoscale::run(services.clone(), consumers.clone(), sized, stop_rx.clone()));

@@ -62,16 +62,22 @@ where
     // Counted as running until the outcome is recorded (the feeder's stall check reads this).
     let _running = ctx.consumers.start_job(queue);
     let started = std::time::Instant::now();
-    match work(asset.clone()).await {
+    let outcome = match work(asset.clone()).await {
         Ok(done) => {
             state::complete(db, asset.id, done).await?;
             tracing::info!(asset_id = %asset.id, kind = ?asset.kind, ms = started.elapsed().as_millis() as u64, "processed");
+            "processed"
         }
-        Err(JobError::Permanent(reason)) => state::fail(db, asset.id, &reason).await?,
+        Err(JobError::Permanent(reason)) => {
+            state::fail(db, asset.id, &reason).await?;
+            "failed"
+        }
         Err(JobError::Transient(error)) => {
             state::retry_later(db, &asset, &error).await?;
+            "retried"
         }
-    }
+    };
+    ctx.metrics.record(queue, outcome, started.elapsed().as_secs_f64());
     // Retries are the backlog's business (durable, with back-off), not apalis'.
     Ok(())
 }
