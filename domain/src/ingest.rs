@@ -134,6 +134,7 @@ pub async fn record(services: &Services, uploader: &Actor, priority: Priority, s
         deleted_at: Set(None),
         tags: Set(Vec::new()),
         version: Set(1),
+        request_id: Set(crate::telemetry::request_id()),
     };
     let asset = match row.insert(&services.db).await {
         Ok(asset) => asset,

@@ -19,6 +19,7 @@ mod m20261128_000014_search_words;
 mod m20261128_000015_queue_indexes;
 mod m20261128_000016_search_filters_index;
 mod m20261128_000017_worker_slots;
+mod m20261128_000018_asset_request_id;
 
 pub struct Migrator;
 
@@ -72,6 +73,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000015_queue_indexes::Migration),
             Box::new(m20261128_000016_search_filters_index::Migration),
             Box::new(m20261128_000017_worker_slots::Migration),
+            Box::new(m20261128_000018_asset_request_id::Migration),
         ]
     }
 }

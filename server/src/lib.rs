@@ -17,7 +17,7 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes, ResponseOptions};
 use tower_http::trace::TraceLayer;
 
-use middleware::{client_ip, rate_limit, request_metrics, same_origin, security_headers};
+use middleware::{client_ip, rate_limit, request_id, request_metrics, same_origin, security_headers};
 
 /// State shared by all handlers: the domain services and Leptos' options.
 #[derive(Clone, axum::extract::FromRef)]
@@ -82,6 +82,7 @@ pub fn router(services: Services) -> Router {
         .layer(from_fn_with_state(services, client_ip::layer))
         .layer(from_fn(security_headers::layer))
         .layer(TraceLayer::new_for_http())
+        .layer(from_fn(request_id::layer))
         .with_state(state)
 }
 

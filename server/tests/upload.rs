@@ -4,6 +4,7 @@ mod common;
 
 use common::{jpeg, png, sha256_hex, spawn_app, spawn_app_with, spawn_app_without_worker};
 use domain::dto::{AssetStatus, DerivativeKind, SearchResults, UploadReport};
+use sea_orm::EntityTrait;
 use serde_json::Value;
 
 #[tokio::test]
@@ -173,5 +174,26 @@ async fn waiting_assets_are_requeued_when_the_queue_was_lost() {
     app.start_worker();
     let asset = app.wait_until_settled(report.accepted[0].id).await;
     assert_eq!(asset.status, AssetStatus::Processed);
+    app.cleanup().await;
+}
+
+/// One id follows an upload: the caller's (or a new) request id comes back on the response and
+/// stays with the asset, whose processing logs it.
+#[tokio::test]
+async fn an_upload_keeps_the_id_of_its_request() {
+    let app = spawn_app_without_worker(&[]).await;
+    let traced = app.client.post(app.url("/api/assets")).header("x-request-id", "trace-me-123").multipart(common::form(&[("a.png", png(20, 10))])).send().await.unwrap();
+    assert_eq!(traced.headers()["x-request-id"], "trace-me-123");
+    let traced: UploadReport = traced.json().await.unwrap();
+
+    let fresh = app.client.post(app.url("/api/assets")).header("x-request-id", "not a token!").multipart(common::form(&[("b.png", png(20, 12))])).send().await.unwrap();
+    let given = fresh.headers()["x-request-id"].to_str().unwrap().to_owned();
+    assert!(uuid::Uuid::parse_str(&given).is_ok(), "a new id replaces one that is not a plain token: {given}");
+    let fresh: UploadReport = fresh.json().await.unwrap();
+
+    let db = &app.services.db;
+    let request_id = |id: uuid::Uuid| async move { domain::entities::asset::Entity::find_by_id(id).one(db).await.unwrap().unwrap().request_id };
+    assert_eq!(request_id(traced.accepted[0].id).await.as_deref(), Some("trace-me-123"));
+    assert_eq!(request_id(fresh.accepted[0].id).await, Some(given));
     app.cleanup().await;
 }

@@ -4,6 +4,8 @@
 use std::future::Future;
 
 use apalis::prelude::BoxDynError;
+use tracing::Instrument;
+
 use domain::{
     entities::asset,
     pipeline::{state, ProcessAsset, QueueName},
@@ -61,6 +63,18 @@ where
     };
     // Counted as running until the outcome is recorded (the feeder's stall check reads this).
     let _running = ctx.consumers.start_job(queue);
+    // Every line of the job carries the asset and the id of the request that uploaded it.
+    let span = tracing::info_span!("job", asset_id = %asset.id, request_id = asset.request_id.as_deref().unwrap_or("-"));
+    record_outcome(ctx, queue, asset, work).instrument(span).await
+}
+
+/// Runs the work on a claimed asset and records how it ended.
+async fn record_outcome<F, Fut>(ctx: &JobContext, queue: QueueName, asset: asset::Model, work: F) -> Result<(), BoxDynError>
+where
+    F: FnOnce(asset::Model) -> Fut,
+    Fut: Future<Output = Result<Done, JobError>>,
+{
+    let db = &ctx.services.db;
     let started = std::time::Instant::now();
     let outcome = match work(asset.clone()).await {
         Ok(done) => {

@@ -47,6 +47,8 @@ pub struct Model {
     pub tags: Vec<String>,
     /// Which file version the original is (1 for the first upload; older ones are in `asset_files`).
     pub version: i32,
+    /// The id of the request that uploaded it (logs of its processing carry it too).
+    pub request_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

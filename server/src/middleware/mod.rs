@@ -4,6 +4,7 @@
 
 pub mod client_ip;
 pub mod rate_limit;
+pub mod request_id;
 pub mod request_metrics;
 pub mod same_origin;
 pub mod security_headers;
