@@ -1,7 +1,7 @@
 import { test, expect, type Page } from "@playwright/test";
 import { gradientPng } from "./png";
 import { uploadAll, cards } from "./uploading";
-import { signIn, watchForErrors } from "./session";
+import { signIn, waitForHydration, watchForErrors } from "./session";
 
 /** Today's number on one of the dashboard's day charts. */
 async function today(page: Page, chart: string): Promise<number> {
@@ -43,6 +43,8 @@ test("an admin sees the queues and workers, and discards a failed asset from the
   await expect(page.getByTestId("asset-card").filter({ hasText: name })).toHaveAttribute("data-status", "failed", { timeout: 30_000 });
 
   await page.goto("/admin");
+  // Discard is a button of the interactive page: pressed before hydration it did nothing (seen once in CI).
+  await waitForHydration(page);
   await expect(page.getByTestId("queue-row").and(page.locator("[data-queue=image]"))).toBeVisible();
   await expect(page.getByTestId("worker").first()).toContainText("last heartbeat");
   const failed = page.getByTestId("failed-asset").filter({ hasText: name });
