@@ -153,14 +153,19 @@ pub async fn run(services: Services, shutdown: impl Future<Output = ()> + Send +
     // One supervised apalis consumer per queue this worker takes; only the job function differs.
     macro_rules! consume {
         ($queue:expr, $concurrency:expr, $job:path) => {
-            supervise(&worker_id, $queue, consumed.contains(&$queue), &consumers, shutdown.clone(), |name| {
-                WorkerBuilder::new(name)
-                    .backend(services.jobs.backend($queue))
-                    .concurrency($concurrency)
-                    .data(ctx.clone())
-                    .build($job)
-                    .run_until(shutdown.clone().map(Ok::<(), std::io::Error>))
-            })
+            async {
+                if consumed.contains(&$queue) {
+                    supervise(&worker_id, $queue, &consumers, shutdown.clone(), |name| {
+                        WorkerBuilder::new(name)
+                            .backend(services.jobs.backend($queue))
+                            .concurrency($concurrency)
+                            .data(ctx.clone())
+                            .build($job)
+                            .run_until(shutdown.clone().map(Ok::<(), std::io::Error>))
+                    })
+                    .await
+                }
+            }
         };
     }
     let image = consume!(QueueName::Image, image_concurrency, jobs::process_image::process_image);
@@ -181,14 +186,11 @@ pub async fn run(services: Services, shutdown: impl Future<Output = ()> + Send +
 /// process looks alive; and an idle apalis-redis consumer can stay parked while due jobs wait (it
 /// only promotes scheduled jobs when it fetches), so the feeder may ask for a restart too. Each
 /// restart registers under a new name.
-async fn supervise<F, Fut>(prefix: &str, queue: QueueName, consumed: bool, consumers: &Consumers, shutdown: impl Future<Output = ()> + Clone, start: F)
+async fn supervise<F, Fut>(prefix: &str, queue: QueueName, consumers: &Consumers, shutdown: impl Future<Output = ()> + Clone, start: F)
 where
     F: Fn(String) -> Fut,
     Fut: Future<Output = Result<(), WorkerError>>,
 {
-    if !consumed {
-        return;
-    }
     let base = format!("{prefix}-{}", queue.as_str());
     for generation in 0u64.. {
         let result = tokio::select! {
