@@ -97,8 +97,16 @@ pub fn FailedList(failed: Vec<FailedAsset>, on_changed: impl Fn() + Copy + Send 
                     <li class="mb-1" data-testid="failed-asset">
                         <a class="underline" href=format!("/assets/{id}")>{f.name}</a>
                         <span class="block text-red-800">{f.reason}</span>
-                        <button class="mr-2 underline" data-testid="failed-retry" on:click=move |_| { retry.dispatch(ReprocessAsset { id }); }>"Retry"</button>
-                        <button class="underline" data-testid="failed-discard" on:click=move |_| { discard.dispatch(TrashAssets { assets: vec![id] }); }>"Discard"</button>
+                        // Forms, so a press before the page is interactive (or without
+                        // JavaScript) still posts, and comes back to the dashboard.
+                        <ActionForm action=retry attr:class="inline">
+                            <input type="hidden" name="id" value=id.to_string()/>
+                            <button type="submit" class="mr-2 underline" data-testid="failed-retry">"Retry"</button>
+                        </ActionForm>
+                        <ActionForm action=discard attr:class="inline">
+                            <input type="hidden" name="assets[0]" value=id.to_string()/>
+                            <button type="submit" class="underline" data-testid="failed-discard">"Discard"</button>
+                        </ActionForm>
                     </li>
                 }
             }).collect_view()}

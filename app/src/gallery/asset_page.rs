@@ -31,51 +31,64 @@ pub fn AssetPage() -> impl IntoView {
 #[component]
 fn AssetDetail() -> impl IntoView {
     let params = use_params_map();
-    let reprocess = ServerAction::<ReprocessAsset>::new();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<uuid::Uuid>().ok()));
-    let id_now = move || params.with_untracked(|p| p.get("id").and_then(|id| id.parse::<uuid::Uuid>().ok()));
-    let changed = RwSignal::new(0u64);
-    let bump = move || changed.update(|n| *n += 1);
-    let asset = Resource::new(move || (id(), reprocess.version().get(), changed.get()), |(id, reprocessed, changed)| async move {
+    // Loaded once per asset (and counted as a view); changes afterwards refresh the parts that
+    // show them, not the whole page (see AssetSections).
+    let first = Resource::new(id, |id| async move {
         match id {
-            // The first load of the page is a view; reloads after an edit are not.
-            Some(id) => get_asset(id, reprocessed == 0 && changed == 0).await,
+            Some(id) => get_asset(id, true).await,
             None => Err(ServerFnError::new("this is not an asset address")),
         }
     });
-    // Processing finishing (after a new version, say) shows without reloading the page. Only this
-    // asset's changes: reloading re-renders the page, which would lose what someone is typing.
-    let about_this_asset = move |kind: &str, data: Option<&str>| kind == "asset" && data.zip(id_now()).is_some_and(|(d, id)| d.contains(&id.to_string()));
+    view! {
+        <p class="mb-4 text-sm"><a href="/" class="underline">"← Library"</a></p>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match first.await {
+                    Ok(asset) => view! { <AssetSections initial=asset/> }.into_any(),
+                    Err(e) => view! { <p class="text-red-700" role="alert">{error_text(&e)}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// The page of one asset. What shows the asset's details re-renders when it changes (an edit,
+/// processing ending, a new version); the panels with their own state (a file being chosen, an
+/// upload's outcome, a share link being made) stay, so a change arriving meanwhile loses nothing.
+#[component]
+fn AssetSections(initial: AssetView) -> impl IntoView {
+    let id = initial.id;
+    let reprocess = ServerAction::<ReprocessAsset>::new();
+    let changed = RwSignal::new(0u64);
+    let bump = move || changed.update(|n| *n += 1);
+    let reload = Action::new(move |_: &()| get_asset(id, false));
+    Effect::new(move |first_run: Option<()>| {
+        changed.track();
+        reprocess.version().track();
+        if first_run.is_some() {
+            reload.dispatch(());
+        }
+    });
+    let current = Signal::derive(move || reload.value().get().and_then(Result::ok).unwrap_or_else(|| initial.clone()));
+    // Only this asset's changes: other assets' processing must not reload this page.
+    let about_this_asset = move |kind: &str, data: Option<&str>| kind == "asset" && data.is_some_and(|d| d.contains(&id.to_string()));
     live_updates(about_this_asset, bump);
     let may_edit = may(Permission::EditMetadata);
     let may_trash = may(Permission::TrashOwn);
     let may_share = may(Permission::Share);
     view! {
-        <p class="mb-4 text-sm"><a href="/" class="underline">"← Library"</a></p>
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match asset.await {
-                    Ok(asset) => {
-                        let id = asset.id;
-                        let editable = may_edit();
-                        view! {
-                            <Detail asset=asset.clone()/>
-                            <TagEditor asset=asset.clone() editable on_changed=bump/>
-                            {editable.then(|| view! { <DescribeForm asset=asset.clone() on_saved=bump/> })}
-                            <VersionsPanel asset_id=id editable on_changed=bump/>
-                            {may_share().then(|| view! { <SharePanel asset_id=id/> })}
-                            {may_trash().then(|| view! { <TrashButton asset=asset.clone() on_changed=bump/> })}
-                            <Show when=may_edit>
-                                <button class="mt-4 rounded border border-slate-300 px-3 py-1.5 text-sm" on:click=move |_| { reprocess.dispatch(ReprocessAsset { id }); }>
-                                    "Process again"
-                                </button>
-                            </Show>
-                        }.into_any()
-                    }
-                    Err(e) => view! { <p class="text-red-700" role="alert">{error_text(&e)}</p> }.into_any(),
-                }
-            })}
-        </Transition>
+        {move || view! { <Detail asset=current.get()/> }}
+        {move || view! { <TagEditor asset=current.get() editable=may_edit() on_changed=bump/> }}
+        {move || may_edit().then(|| view! { <DescribeForm asset=current.get() on_saved=bump/> })}
+        {move || view! { <VersionsPanel asset_id=id editable=may_edit() on_changed=bump/> }}
+        {move || may_share().then(|| view! { <SharePanel asset_id=id/> })}
+        {move || may_trash().then(|| view! { <TrashButton asset=current.get() on_changed=bump/> })}
+        <Show when=may_edit>
+            <button class="mt-4 rounded border border-slate-300 px-3 py-1.5 text-sm" on:click=move |_| { reprocess.dispatch(ReprocessAsset { id }); }>
+                "Process again"
+            </button>
+        </Show>
         {move || reprocess.value().get().and_then(Result::err).map(|e| view! { <p class="text-sm text-red-700" role="alert">{error_text(&e)}</p> })}
     }
 }

@@ -1,11 +1,11 @@
 //! An asset's file versions on its page: each one listed with who uploaded it and a download,
 //! and (editors) a form to upload a new file as the next version.
 
-use leptos::{html, prelude::*};
+use leptos::{html, prelude::*, server_fn::ServerFn as _};
 use uuid::Uuid;
 
 use crate::{
-    api::assets::{list_versions, upload_version},
+    api::assets::{list_versions, upload_version, UploadVersion},
     ui::{error_text, human_size},
 };
 
@@ -58,7 +58,9 @@ pub fn VersionsPanel(asset_id: Uuid, editable: bool, on_changed: impl Fn() + Cop
                 })}
             </Transition>
             {editable.then(|| view! {
-                <form node_ref=form_ref class="mt-2 flex flex-wrap items-center gap-2 text-sm" on:submit=submit>
+                // Posts by itself before the page is interactive; the server then sends the browser back here.
+                <form node_ref=form_ref class="mt-2 flex flex-wrap items-center gap-2 text-sm" on:submit=submit
+                    method="post" enctype="multipart/form-data" action=UploadVersion::url()>
                     <input type="hidden" name="asset" value=asset_id.to_string()/>
                     <input type="file" name="file" required data-testid="version-file" aria-label="New version"/>
                     <button type="submit" class="rounded border border-slate-300 px-2 py-1" data-testid="version-upload"
