@@ -30,6 +30,8 @@ pub mod ingest;
 #[cfg(feature = "server")]
 pub mod library;
 #[cfg(feature = "server")]
+pub mod maintenance;
+#[cfg(feature = "server")]
 pub mod pipeline;
 #[cfg(feature = "server")]
 pub mod rate_limit;

@@ -6,6 +6,9 @@
 //!     dam user disable EMAIL | dam user enable EMAIL
 //!     dam user list
 //!     dam reprocess ASSET_ID | --all | --failed
+//!     dam backup DIR | s3://BUCKET[/PREFIX]
+//!     dam restore DIR | s3://BUCKET[/PREFIX] [--replace]
+//!     dam migrate-storage --to s3|local
 //!
 //! Without --password-stdin a password is generated and printed once.
 
@@ -17,8 +20,10 @@ use domain::{
     accounts::{secrets, users},
     audit::Actor,
     dto::{NewUser, UserUpdate},
+    maintenance::{self, BackupLocation},
     pipeline::{state, Priority},
     policy::Role,
+    storage::{LocalStorage, Storage},
     Config,
 };
 use sea_orm::DatabaseConnection;
@@ -44,6 +49,26 @@ enum Command {
         all: bool,
         #[arg(long)]
         failed: bool,
+    },
+    /// Write the database and every object it refers to (with checksums) to a directory, or to a
+    /// bucket of the S3 server the S3_* variables name.
+    Backup {
+        /// A directory, or s3://BUCKET[/PREFIX].
+        target: String,
+    },
+    /// Bring a backup back into this installation (a fresh one, unless --replace).
+    Restore {
+        /// What `dam backup` wrote: a directory, or s3://BUCKET[/PREFIX].
+        source: String,
+        /// Replace an installation that already holds assets.
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Copy every object to the other storage backend (STORAGE_DIR to the S3_* bucket, or back);
+    /// then set STORAGE_BACKEND to it and restart.
+    MigrateStorage {
+        #[arg(long, value_parser = ["s3", "local"])]
+        to: String,
     },
 }
 
@@ -94,6 +119,10 @@ fn read_password() -> anyhow::Result<String> {
 async fn main() -> anyhow::Result<()> {
     let command = Cli::parse().command;
     let config = Config::from_env()?;
+    // Restoring goes into a database that may not have this version's schema yet.
+    if let Command::Restore { source, replace } = &command {
+        return restore(&config, source, *replace).await;
+    }
     let db = domain::db::connect_and_migrate(&config.database_url).await.context("connecting to the database")?;
     let actor = Actor::system("command line");
     match command {
@@ -109,7 +138,51 @@ async fn main() -> anyhow::Result<()> {
             println!("{count} assets will be processed again (after new uploads)");
             Ok(())
         }
+        Command::Backup { target } => {
+            let storage = Storage::open(&config).await.context("opening the storage")?;
+            let target = location(&target).await?;
+            let done = maintenance::backup(&db, &config.database_url, &storage, &target).await?;
+            println!("backed up the database (schema {}) and {} objects ({} bytes) to {}", done.schema, done.objects, done.bytes, target.label);
+            Ok(())
+        }
+        Command::MigrateStorage { to } => {
+            let from = Storage::open(&config).await.context("opening the current storage")?;
+            let destination = Config::from_vars(|name| if name == "STORAGE_BACKEND" { Some(to.clone()) } else { std::env::var(name).ok() })?;
+            if destination.s3.is_some() == config.s3.is_some() {
+                anyhow::bail!("the storage is {to} already (STORAGE_BACKEND)");
+            }
+            let into = Storage::open(&destination).await.context("opening the new storage")?;
+            let done = maintenance::migrate_storage(&db, &from, &into).await?;
+            println!("copied {} objects ({} bytes) to the {to} storage; set STORAGE_BACKEND={to} and restart the servers and workers", done.objects, done.bytes);
+            Ok(())
+        }
+        Command::Restore { .. } => unreachable!("handled before connecting"),
     }
+}
+
+async fn restore(config: &Config, source: &str, replace: bool) -> anyhow::Result<()> {
+    let storage = Storage::open(config).await.context("opening the storage")?;
+    let source = location(source).await?;
+    let (_, done) = maintenance::restore(&config.database_url, &storage, &source, replace).await?;
+    println!("restored {} assets and {} objects ({} bytes) from {} (schema {})", done.assets, done.objects, done.bytes, source.label, done.schema);
+    Ok(())
+}
+
+/// A directory, or `s3://BUCKET[/PREFIX]` on the S3 server the S3_* variables name.
+async fn location(spec: &str) -> anyhow::Result<BackupLocation> {
+    let label = spec.to_owned();
+    if let Some(rest) = spec.strip_prefix("s3://") {
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        let config = Config::from_vars(|name| match name {
+            "STORAGE_BACKEND" => Some("s3".into()),
+            "S3_BUCKET" => Some(bucket.to_owned()),
+            _ => std::env::var(name).ok(),
+        })?;
+        let storage = Storage::open(&config).await.with_context(|| format!("opening {spec}"))?;
+        return Ok(BackupLocation { storage, prefix: prefix.trim_matches('/').to_owned(), label });
+    }
+    let storage = Storage::Local(LocalStorage::open_root(spec).await.with_context(|| format!("opening the directory {spec}"))?);
+    Ok(BackupLocation { storage, prefix: String::new(), label })
 }
 
 async fn find(db: &DatabaseConnection, email: &str) -> anyhow::Result<domain::entities::user::Model> {

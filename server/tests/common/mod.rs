@@ -98,9 +98,13 @@ pub struct TestUser {
 /// The `dam-server` binary built beside the tests, as its own process serving `app`'s database and
 /// storage on `port`.
 pub fn start_server(app: &TestApp, port: u16) -> std::process::Child {
+    start_server_for(&app.services.config, port, &[])
+}
+
+/// `dam-server` for an installation described by `config` (and `extra` variables, e.g. S3's).
+pub fn start_server_for(config: &Config, port: u16, extra: &[(&str, String)]) -> std::process::Child {
     let exe = std::env::current_exe().unwrap();
     let binary = exe.parent().and_then(|deps| deps.parent()).unwrap().join("dam-server");
-    let config = &app.services.config;
     std::process::Command::new(binary)
         .env("DATABASE_URL", &config.database_url)
         .env("QUEUE_NAMESPACE", &config.queue_namespace)
@@ -108,10 +112,16 @@ pub fn start_server(app: &TestApp, port: u16) -> std::process::Child {
         .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
         .env("ADMIN_PASSWORD", "not used by this test")
         .env("RUST_LOG", "warn")
+        .envs(extra.iter().map(|(k, v)| (*k, v.as_str())))
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("dam-server is built with the tests")
+}
+
+/// A port nobody listens on now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 pub async fn wait_until_up(port: u16) {
