@@ -63,6 +63,42 @@ async fn assets_held_by_a_dead_worker_are_handed_back() {
 }
 
 #[tokio::test]
+async fn a_job_lost_inside_a_live_worker_is_handed_back() {
+    // Seen on a Swarm: a queue consumer failed and restarted, dropping the job it had started;
+    // its worker stayed alive, so nobody else would ever take the asset back.
+    let mut app = spawn_app_without_worker(&[]).await;
+    let ids = upload_pngs(&app, 2, "").await;
+    app.start_worker();
+    all_settle(&app, &ids).await;
+    let worker_id = domain::entities::worker::Entity::find().one(&app.services.db).await.unwrap().expect("the worker registered").id;
+    // The live worker's claim on the first asset, a minute old, with no job running for it.
+    let lost = asset::Entity::update_many()
+        .col_expr(asset::Column::Status, sea_orm::sea_query::Expr::value(AssetStatus::Processing))
+        .col_expr(asset::Column::ProcessingBy, sea_orm::sea_query::Expr::value(worker_id.clone()))
+        .col_expr(asset::Column::ProcessingStartedAt, sea_orm::sea_query::Expr::value(chrono::Utc::now() - chrono::Duration::minutes(1)))
+        .filter(asset::Column::Id.eq(ids[0]))
+        .exec(&app.services.db)
+        .await
+        .unwrap();
+    assert_eq!(lost.rows_affected, 1);
+    // A fresh claim of the second (its job may be about to register) is left alone.
+    asset::Entity::update_many()
+        .col_expr(asset::Column::Status, sea_orm::sea_query::Expr::value(AssetStatus::Processing))
+        .col_expr(asset::Column::ProcessingBy, sea_orm::sea_query::Expr::value(worker_id.clone()))
+        .col_expr(asset::Column::ProcessingStartedAt, sea_orm::sea_query::Expr::value(chrono::Utc::now()))
+        .filter(asset::Column::Id.eq(ids[1]))
+        .exec(&app.services.db)
+        .await
+        .unwrap();
+
+    let processed = app.wait_until_settled(ids[0]).await;
+    assert_eq!(processed.status, AssetStatus::Processed, "processed again after being handed back");
+    let fresh = asset::Entity::find_by_id(ids[1]).one(&app.services.db).await.unwrap().unwrap();
+    assert_eq!((fresh.status, fresh.processing_by.as_deref()), (AssetStatus::Processing, Some(worker_id.as_str())));
+    app.cleanup().await;
+}
+
+#[tokio::test]
 async fn transient_storage_errors_are_retried_with_back_off() {
     let mut app = spawn_app_without_worker(&[]).await;
     let ids = upload_pngs(&app, 1, "").await;

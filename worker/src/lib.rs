@@ -12,6 +12,7 @@ pub mod metrics;
 pub mod pdf;
 pub mod reconciler;
 pub mod runner;
+pub mod swarm_scaler;
 pub mod tools;
 pub mod video;
 
@@ -46,6 +47,8 @@ pub struct JobContext {
 /// stalled consumer.
 pub struct Consumers {
     running: [AtomicUsize; 3],
+    /// The assets whose jobs run in this process now.
+    in_hand: std::sync::Mutex<std::collections::HashSet<uuid::Uuid>>,
     slots: [autoscale::Slots; 3],
     restart: [tokio::sync::Notify; 3],
 }
@@ -53,7 +56,7 @@ pub struct Consumers {
 impl Consumers {
     /// `slots`: jobs each queue may run at once, in the order of `QueueName::ALL`.
     pub fn new(slots: [usize; 3]) -> Self {
-        Consumers { running: Default::default(), slots: slots.map(autoscale::Slots::new), restart: Default::default() }
+        Consumers { running: Default::default(), in_hand: Default::default(), slots: slots.map(autoscale::Slots::new), restart: Default::default() }
     }
 
     pub fn slots(&self, queue: QueueName) -> &autoscale::Slots {
@@ -72,10 +75,17 @@ impl Consumers {
         self.running[Self::slot(queue)].load(Ordering::SeqCst)
     }
 
-    /// Counts a job as running until the guard is dropped.
-    pub fn start_job(self: &Arc<Self>, queue: QueueName) -> RunningJob {
+    /// Counts a job on `asset` as running until the guard is dropped (its job ended, or its future
+    /// was dropped with a failed consumer).
+    pub fn start_job(self: &Arc<Self>, queue: QueueName, asset: uuid::Uuid) -> RunningJob {
         self.running[Self::slot(queue)].fetch_add(1, Ordering::SeqCst);
-        RunningJob { consumers: self.clone(), slot: Self::slot(queue) }
+        self.in_hand.lock().expect("never poisoned: no panics while held").insert(asset);
+        RunningJob { consumers: self.clone(), slot: Self::slot(queue), asset }
+    }
+
+    /// The assets whose jobs run in this process now.
+    pub fn in_hand(&self) -> Vec<uuid::Uuid> {
+        self.in_hand.lock().expect("never poisoned: no panics while held").iter().copied().collect()
     }
 
     pub fn request_restart(&self, queue: QueueName) {
@@ -90,15 +100,19 @@ impl Consumers {
 pub struct RunningJob {
     consumers: Arc<Consumers>,
     slot: usize,
+    asset: uuid::Uuid,
 }
 
 impl Drop for RunningJob {
     fn drop(&mut self) {
         self.consumers.running[self.slot].fetch_sub(1, Ordering::SeqCst);
+        self.consumers.in_hand.lock().expect("never poisoned: no panics while held").remove(&self.asset);
     }
 }
 
 const HEARTBEAT_EVERY: Duration = Duration::from_secs(2);
+/// A claim this old with no job running for it in this process was lost here.
+const ABANDONED_AFTER: chrono::Duration = chrono::Duration::seconds(30);
 const RESTART_AFTER: Duration = Duration::from_secs(1);
 
 /// Runs the workers until `shutdown` completes. Jobs in flight finish; anything this process still
@@ -127,10 +141,17 @@ pub async fn run(services: Services, shutdown: impl Future<Output = ()> + Send +
     let mut loops = tokio::task::JoinSet::new();
     {
         let (db, id, host, slots_now, mut stop) = (services.db.clone(), worker_id.clone(), host.clone(), slots_now.clone(), stop_rx.clone());
+        let consumers = consumers.clone();
         loops.spawn(async move {
             while !*stop.borrow() {
                 if let Err(e) = workers::heartbeat(&db, &id, &host, &slots_now()).await {
                     tracing::warn!(error = %e, "heartbeat failed");
+                }
+                // Others trust a live worker with what it claimed; this one checks it still has it.
+                match state::release_abandoned(&db, &id, &consumers.in_hand(), ABANDONED_AFTER).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::warn!(released = n, "jobs lost inside this worker went back to the backlog"),
+                    Err(e) => tracing::warn!(error = %e, "checking this worker's claims failed"),
                 }
                 let _ = tokio::time::timeout(HEARTBEAT_EVERY, stop.changed()).await;
             }

@@ -62,7 +62,7 @@ where
         return Ok(()); // done already, deleted, or another worker has it
     };
     // Counted as running until the outcome is recorded (the feeder's stall check reads this).
-    let _running = ctx.consumers.start_job(queue);
+    let _running = ctx.consumers.start_job(queue, asset.id);
     // Every line of the job carries the asset and the id of the request that uploaded it.
     let span = tracing::info_span!("job", asset_id = %asset.id, request_id = asset.request_id.as_deref().unwrap_or("-"));
     record_outcome(ctx, queue, asset, work).instrument(span).await

@@ -235,6 +235,25 @@ pub async fn release_from_dead_workers(db: &DatabaseConnection) -> Result<u64> {
     Ok(result.rows_affected())
 }
 
+/// Hands back assets a live worker has marked as its own but is not working on: the job was lost
+/// inside the worker (a queue consumer that failed drops the jobs it had started). `in_hand` is
+/// what the worker is running; claims younger than `grace` are left alone, as their job may not
+/// have registered yet.
+pub async fn release_abandoned(db: &DatabaseConnection, worker_id: &str, in_hand: &[Uuid], grace: Duration) -> Result<u64> {
+    let result = asset::Entity::update_many()
+        .col_expr(asset::Column::Status, Expr::value(AssetStatus::Uploaded))
+        .col_expr(asset::Column::DispatchedAt, Expr::value(Option::<chrono::DateTime<Utc>>::None))
+        .col_expr(asset::Column::ProcessingBy, Expr::value(Option::<String>::None))
+        .col_expr(asset::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(asset::Column::Status.eq(AssetStatus::Processing))
+        .filter(asset::Column::ProcessingBy.eq(worker_id))
+        .filter(asset::Column::Id.is_not_in(in_hand.to_vec()))
+        .filter(asset::Column::ProcessingStartedAt.lt(Utc::now() - grace))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}
+
 /// At a worker's orderly shutdown: whatever it still holds goes back to the backlog.
 pub async fn release_worker(db: &DatabaseConnection, worker_id: &str) -> Result<u64> {
     let result = asset::Entity::update_many()
