@@ -52,7 +52,8 @@ pub struct Config {
     /// WORKER_<QUEUE>_CONCURRENCY (`scaling`), instead of always running that many.
     pub worker_autoscale: bool,
     /// The scaling policy's settings (local concurrency and the Swarm autoscaler alike):
-    /// SCALE_JOBS_PER_WORKER, SCALE_DOWN_AFTER_SECONDS, SCALE_COOLDOWN_SECONDS, SCALE_EVERY_SECONDS.
+    /// SCALE_JOBS_PER_WORKER, SCALE_DOWN_AFTER_SECONDS, SCALE_COOLDOWN_SECONDS, SCALE_EVERY_SECONDS,
+    /// SCALE_SERVICES.
     pub scaling: ScalingConfig,
     /// WORKER_IMAGE_CONCURRENCY: image jobs one worker process runs at once.
     pub image_concurrency: usize,
@@ -132,6 +133,9 @@ pub struct ScalingConfig {
     pub cooldown: std::time::Duration,
     /// How often the backlog is read.
     pub every: std::time::Duration,
+    /// SCALE_SERVICES: the Swarm services `dam-autoscaler` sizes, `SERVICE=QUEUE[+QUEUE]:MIN-MAX`
+    /// comma-separated (empty by default: nothing to scale).
+    pub services: Vec<crate::pipeline::scaling::ScaledService>,
 }
 
 impl Config {
@@ -209,6 +213,8 @@ impl Config {
                 scale_down_after: std::time::Duration::from_secs(parse("SCALE_DOWN_AFTER_SECONDS", text("SCALE_DOWN_AFTER_SECONDS", "60"))?),
                 cooldown: std::time::Duration::from_secs(parse("SCALE_COOLDOWN_SECONDS", text("SCALE_COOLDOWN_SECONDS", "20"))?),
                 every: std::time::Duration::from_secs(parse::<u64>("SCALE_EVERY_SECONDS", text("SCALE_EVERY_SECONDS", "5"))?.max(1)),
+                services: crate::pipeline::scaling::parse_scaled_services(&text("SCALE_SERVICES", ""))
+                    .map_err(|reason| ConfigError { name: "SCALE_SERVICES", value: text("SCALE_SERVICES", ""), reason })?,
             },
             image_concurrency: parse("WORKER_IMAGE_CONCURRENCY", text("WORKER_IMAGE_CONCURRENCY", "2"))?,
             video_concurrency: parse("WORKER_VIDEO_CONCURRENCY", text("WORKER_VIDEO_CONCURRENCY", "1"))?,
