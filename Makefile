@@ -4,13 +4,13 @@ SHELL := /bin/bash
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/dam-target
 export SITE_ROOT ?= $(CURDIR)/target/site
 
-.PHONY: run test setup build front test-rust test-e2e check-deploy clean-data
+.PHONY: run test setup build front test-rust test-e2e check-deploy test-swarm images clean-data
 
 run: setup build
 	scripts/run.sh
 
 test: setup build
-	$(MAKE) check-deploy test-rust test-e2e
+	$(MAKE) check-deploy test-rust test-e2e test-swarm
 
 setup:
 	scripts/setup.sh
@@ -31,10 +31,20 @@ test-rust:
 # Grafana dashboard it provisions is JSON.
 check-deploy:
 	docker stack config -c deploy/stack.yml >/dev/null
+	docker stack config -c deploy/stack.yml -c deploy/local/stack.local.yml >/dev/null
 	python3 -m json.tool deploy/grafana/dashboards/dam.json >/dev/null
 
 test-e2e:
 	cd end2end && npx playwright test
+
+# The stack on a one-node Swarm of this machine with locally built images (deploy/local): deploy,
+# process an image and a video, flood the video queue and watch the autoscaler (docs/DEPLOY.md).
+test-swarm: build
+	deploy/local/test-swarm.sh
+
+# The images without a registry: dam-base (debootstrap) and dam:local (release binaries).
+images: front
+	deploy/local/build-images.sh
 
 clean-data:
 	rm -rf data
