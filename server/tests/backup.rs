@@ -53,8 +53,8 @@ fn fingerprint(dir: &Path) -> BTreeMap<String, String> {
 }
 
 /// A library worth backing up: a PNG with a second version (its first file must survive too)
-/// and a JPEG, both processed (thumbnails, previews).
-async fn small_library(app: &TestApp) -> Vec<Uuid> {
+/// and a JPEG, both processed (thumbnails, previews); as the API shows them.
+async fn small_library(app: &TestApp) -> Vec<AssetView> {
     let report: UploadReport = app.upload(&[("harbour.png", png(420, 300)), ("quay.jpg", jpeg(300, 200))]).await.json().await.unwrap();
     let ids: Vec<Uuid> = report.accepted.iter().map(|a| a.id).collect();
     assert_eq!(ids.len(), 2, "{report:?}");
@@ -64,7 +64,11 @@ async fn small_library(app: &TestApp) -> Vec<Uuid> {
     let response = app.client.post(app.url(&format!("/api/assets/{}/versions", ids[0]))).multipart(common::form(&[("harbour-retouched.png", png(421, 301))])).send().await.unwrap();
     assert_eq!(response.status(), 201);
     assert_eq!(app.wait_until_settled(ids[0]).await.status, AssetStatus::Processed);
-    ids
+    let mut library = Vec::new();
+    for id in ids {
+        library.push(app.asset(id).await);
+    }
+    library
 }
 
 /// Checks, through a running server at `base`, that each asset is as it was and that its original,
@@ -116,11 +120,7 @@ fn temp_dir(what: &str) -> PathBuf {
 #[tokio::test]
 async fn a_wiped_installation_comes_back_from_its_backup_file_for_file() {
     let app = spawn_app().await;
-    let ids = small_library(&app).await;
-    let mut before = Vec::new();
-    for id in &ids {
-        before.push(app.asset(*id).await);
-    }
+    let before = small_library(&app).await;
     let files_before = fingerprint(&app.storage_dir);
     let backup_dir = temp_dir("dam-backup");
     let config = (*app.services.config).clone();
@@ -158,6 +158,8 @@ async fn a_wiped_installation_comes_back_from_its_backup_file_for_file() {
     // Restoring over a library that holds assets needs --replace.
     let (ok, _, err) = dam(&config, &["restore", backup_dir.to_str().unwrap()], &[]);
     assert!(!ok && err.contains("already holds 2 assets"), "{err}");
+    let (ok, out, err) = dam(&config, &["restore", "--replace", backup_dir.to_str().unwrap()], &[]);
+    assert!(ok && out.contains("restored 2 assets"), "{out}{err}");
 
     // A damaged object in the backup is named, and stops the restore before the database is
     // touched; a folder that is not a backup is refused.
@@ -186,11 +188,7 @@ async fn a_wiped_installation_comes_back_from_its_backup_file_for_file() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn objects_move_from_local_disk_to_s3_and_backups_go_to_a_bucket() {
     let app = spawn_app().await;
-    let ids = small_library(&app).await;
-    let mut before = Vec::new();
-    for id in &ids {
-        before.push(app.asset(*id).await);
-    }
+    let before = small_library(&app).await;
     let config = (*app.services.config).clone();
     let s3 = S3Server::start().await;
     let s3_vars = s3.config("dam-moved");

@@ -71,25 +71,18 @@ async fn a_job_lost_inside_a_live_worker_is_handed_back() {
     app.start_worker();
     all_settle(&app, &ids).await;
     let worker_id = domain::entities::worker::Entity::find().one(&app.services.db).await.unwrap().expect("the worker registered").id;
-    // The live worker's claim on the first asset, a minute old, with no job running for it.
-    let lost = asset::Entity::update_many()
-        .col_expr(asset::Column::Status, sea_orm::sea_query::Expr::value(AssetStatus::Processing))
-        .col_expr(asset::Column::ProcessingBy, sea_orm::sea_query::Expr::value(worker_id.clone()))
-        .col_expr(asset::Column::ProcessingStartedAt, sea_orm::sea_query::Expr::value(chrono::Utc::now() - chrono::Duration::minutes(1)))
-        .filter(asset::Column::Id.eq(ids[0]))
-        .exec(&app.services.db)
-        .await
-        .unwrap();
-    assert_eq!(lost.rows_affected, 1);
-    // A fresh claim of the second (its job may be about to register) is left alone.
-    asset::Entity::update_many()
-        .col_expr(asset::Column::Status, sea_orm::sea_query::Expr::value(AssetStatus::Processing))
-        .col_expr(asset::Column::ProcessingBy, sea_orm::sea_query::Expr::value(worker_id.clone()))
-        .col_expr(asset::Column::ProcessingStartedAt, sea_orm::sea_query::Expr::value(chrono::Utc::now()))
-        .filter(asset::Column::Id.eq(ids[1]))
-        .exec(&app.services.db)
-        .await
-        .unwrap();
+    // The live worker's claim on the first asset, a minute old, with no job running for it; and
+    // a fresh claim on the second (its job may be about to register), which is left alone.
+    let claim = |id: Uuid, age: chrono::Duration| {
+        asset::Entity::update_many()
+            .col_expr(asset::Column::Status, sea_orm::sea_query::Expr::value(AssetStatus::Processing))
+            .col_expr(asset::Column::ProcessingBy, sea_orm::sea_query::Expr::value(worker_id.clone()))
+            .col_expr(asset::Column::ProcessingStartedAt, sea_orm::sea_query::Expr::value(chrono::Utc::now() - age))
+            .filter(asset::Column::Id.eq(id))
+            .exec(&app.services.db)
+    };
+    assert_eq!(claim(ids[0], chrono::Duration::minutes(1)).await.unwrap().rows_affected, 1);
+    assert_eq!(claim(ids[1], chrono::Duration::zero()).await.unwrap().rows_affected, 1);
 
     let processed = app.wait_until_settled(ids[0]).await;
     assert_eq!(processed.status, AssetStatus::Processed, "processed again after being handed back");
