@@ -7,7 +7,8 @@
 #      processed by the worker services (S3 stand-in storage, Postgres, Redis in the stack);
 #   4. floods the video queue and sees dam-autoscaler raise worker-video's replicas, then lower
 #      them again once the queue has drained;
-#   5. removes the stack, its volumes and secrets (also when a step fails).
+#   5. updates the api replica by replica while requests keep coming, none of which may fail;
+#   6. removes the stack, its volumes and secrets (also when a step fails).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 STACK=damtest
@@ -146,5 +147,18 @@ for _ in $(seq 120); do
 done
 [ "$(replicas)" = 1 ] || fail "worker-video stayed at $(replicas) replicas after the queue drained"
 log "worker-video back to 1 replica after the queue drained"
+# --- A rolling update of the api while a person keeps using it ---------------------------------
+log "rolling update of the api under requests"
+ok=0; failed=0
+( while :; do curl -s -o /dev/null -w '%{http_code}\n' -b "$JAR" "$BASE/api/assets/$IMAGE"; sleep 0.2; done ) > "$WORK/during-update" &
+LOAD=$!
+docker service update --force --quiet "$STACK"_api >/dev/null 2>&1 || fail "the api update did not converge"
+kill "$LOAD"; wait "$LOAD" 2>/dev/null || true
+ok=$(grep -c '^200$' "$WORK/during-update" || true)
+failed=$(grep -vc '^200$' "$WORK/during-update" || true)
+log "during the update: $ok requests answered, $failed failed"
+[ "$failed" = 0 ] || { sort "$WORK/during-update" | uniq -c; fail "requests failed during the rolling update"; }
+[ "$ok" -gt 50 ] || fail "too few requests were made during the update ($ok)"
+
 docker service logs --raw "$STACK"_autoscaler 2>/dev/null | grep -c "replicas follow the backlog" | xargs -I{} echo "   autoscaler decisions logged: {}"
 log "swarm test passed"
