@@ -138,6 +138,13 @@ pub struct ScalingConfig {
     pub services: Vec<crate::pipeline::scaling::ScaledService>,
 }
 
+impl ScalingConfig {
+    /// The scaling policy with these settings, for between `min` and `max` workers (or slots).
+    pub fn policy(&self, min: u32, max: u32) -> crate::pipeline::scaling::ScalePolicy {
+        crate::pipeline::scaling::ScalePolicy { min, max, jobs_per_worker: self.jobs_per_worker, scale_down_delay: self.scale_down_after, cooldown: self.cooldown }
+    }
+}
+
 impl Config {
     /// Every variable may instead name a file holding its value, as `NAME_FILE` (Docker secrets:
     /// `DATABASE_URL_FILE=/run/secrets/dam_database_url`); a trailing newline is dropped, and a

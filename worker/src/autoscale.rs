@@ -65,16 +65,7 @@ pub async fn run(services: Services, consumers: Arc<Consumers>, queues: Vec<(Que
     let started = Instant::now();
     let mut states: Vec<(QueueName, ScalePolicy, ScaleState)> = queues
         .iter()
-        .map(|&(queue, most)| {
-            let policy = ScalePolicy {
-                min: 1,
-                max: most.max(1) as u32,
-                jobs_per_worker: scaling.jobs_per_worker,
-                scale_down_delay: scaling.scale_down_after,
-                cooldown: scaling.cooldown,
-            };
-            (queue, policy, ScaleState::new(consumers.slots(queue).size() as u32))
-        })
+        .map(|&(queue, most)| (queue, scaling.policy(1, most.max(1) as u32), ScaleState::new(consumers.slots(queue).size() as u32)))
         .collect();
     while !*stop.borrow() {
         match backlog::report(&services).await {

@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use bollard::{
-    models::{ServiceSpecMode, ServiceSpecModeReplicated},
+    models::{ServiceSpec, ServiceSpecMode, ServiceSpecModeReplicated},
     query_parameters::UpdateServiceOptionsBuilder,
     Docker,
 };
@@ -39,28 +39,31 @@ impl Swarm {
         Ok(Swarm { docker })
     }
 
-    pub async fn replicas(&self, service: &str) -> Result<u32, ScalerError> {
+    /// The service as it is now: its replicas, and what `scale` needs to change them.
+    pub async fn inspect(&self, service: &str) -> Result<RunningService, ScalerError> {
         let found = self.docker.inspect_service(service, None).await?;
-        found
-            .spec
-            .and_then(|spec| spec.mode)
-            .and_then(|mode| mode.replicated)
-            .and_then(|replicated| replicated.replicas)
-            .map(|n| n.max(0) as u32)
-            .ok_or_else(|| ScalerError::NotReplicated(service.to_owned()))
+        let spec = found.spec.unwrap_or_default();
+        let replicas = spec.mode.as_ref().and_then(|mode| mode.replicated.as_ref()).and_then(|replicated| replicated.replicas).ok_or_else(|| ScalerError::NotReplicated(service.to_owned()))?;
+        Ok(RunningService { name: service.to_owned(), replicas: replicas.max(0) as u32, version: found.version.and_then(|v| v.index).unwrap_or_default(), spec })
     }
 
-    /// Sets the replicas, keeping the rest of the service's spec as it is. The update names the
-    /// version it read, so a concurrent change (a deploy) makes it fail rather than undo that.
-    pub async fn scale(&self, service: &str, replicas: u32) -> Result<(), ScalerError> {
-        let found = self.docker.inspect_service(service, None).await?;
-        let version = found.version.and_then(|v| v.index).unwrap_or_default();
-        let mut spec = found.spec.unwrap_or_default();
+    /// Sets the replicas, keeping the rest of the service's spec as inspected. The update names
+    /// the version inspected, so a concurrent change (a deploy) makes it fail rather than undo that.
+    pub async fn scale(&self, service: RunningService, replicas: u32) -> Result<(), ScalerError> {
+        let mut spec = service.spec;
         spec.mode = Some(ServiceSpecMode { replicated: Some(ServiceSpecModeReplicated { replicas: Some(i64::from(replicas)) }), ..Default::default() });
-        let options = UpdateServiceOptionsBuilder::default().version(version as i32).build();
-        self.docker.update_service(service, spec, options, None).await?;
+        let options = UpdateServiceOptionsBuilder::default().version(service.version as i32).build();
+        self.docker.update_service(&service.name, spec, options, None).await?;
         Ok(())
     }
+}
+
+/// A replicated Swarm service as inspected.
+pub struct RunningService {
+    name: String,
+    pub replicas: u32,
+    version: u64,
+    spec: ServiceSpec,
 }
 
 /// Reads the backlog every SCALE_EVERY_SECONDS and sizes each configured service until `stop`.
@@ -71,10 +74,7 @@ pub async fn run(services: Services, swarm: Swarm, mut stop: watch::Receiver<boo
     let mut scaled: Vec<(ScaledService, ScalePolicy, Option<ScaleState>)> = scaling
         .services
         .iter()
-        .map(|s| {
-            let policy = ScalePolicy { min: s.min, max: s.max, jobs_per_worker: scaling.jobs_per_worker, scale_down_delay: scaling.scale_down_after, cooldown: scaling.cooldown };
-            (s.clone(), policy, None)
-        })
+        .map(|s| (s.clone(), scaling.policy(s.min, s.max), None))
         .collect();
     tracing::info!(services = ?scaling.services.iter().map(|s| &s.service).collect::<Vec<_>>(), "autoscaler started");
     while !*stop.borrow() {
@@ -95,12 +95,13 @@ pub async fn run(services: Services, swarm: Swarm, mut stop: watch::Receiver<boo
 
 async fn step(swarm: &Swarm, service: &ScaledService, policy: &ScalePolicy, state: &mut Option<ScaleState>, backlog: u64, now: Duration) -> Result<(), ScalerError> {
     // What runs now, which an operator may have changed by hand (`docker service scale`).
-    let current = swarm.replicas(&service.service).await?;
+    let running = swarm.inspect(&service.service).await?;
+    let current = running.replicas;
     let state = state.get_or_insert_with(|| ScaleState::new(current));
     state.workers = current;
     if let Some(replicas) = policy.decide(state, backlog, now) {
         tracing::info!(service = %service.service, backlog, from = current, to = replicas, "replicas follow the backlog");
-        swarm.scale(&service.service, replicas).await?;
+        swarm.scale(running, replicas).await?;
     }
     Ok(())
 }
