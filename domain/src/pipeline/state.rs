@@ -240,13 +240,7 @@ pub async fn release_from_dead_workers(db: &DatabaseConnection) -> Result<u64> {
 /// what the worker is running; claims younger than `grace` are left alone, as their job may not
 /// have registered yet.
 pub async fn release_abandoned(db: &DatabaseConnection, worker_id: &str, in_hand: &[Uuid], grace: Duration) -> Result<u64> {
-    let result = asset::Entity::update_many()
-        .col_expr(asset::Column::Status, Expr::value(AssetStatus::Uploaded))
-        .col_expr(asset::Column::DispatchedAt, Expr::value(Option::<chrono::DateTime<Utc>>::None))
-        .col_expr(asset::Column::ProcessingBy, Expr::value(Option::<String>::None))
-        .col_expr(asset::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(asset::Column::Status.eq(AssetStatus::Processing))
-        .filter(asset::Column::ProcessingBy.eq(worker_id))
+    let result = handed_back_by(worker_id)
         .filter(asset::Column::Id.is_not_in(in_hand.to_vec()))
         .filter(asset::Column::ProcessingStartedAt.lt(Utc::now() - grace))
         .exec(db)
@@ -256,15 +250,18 @@ pub async fn release_abandoned(db: &DatabaseConnection, worker_id: &str, in_hand
 
 /// At a worker's orderly shutdown: whatever it still holds goes back to the backlog.
 pub async fn release_worker(db: &DatabaseConnection, worker_id: &str) -> Result<u64> {
-    let result = asset::Entity::update_many()
+    Ok(handed_back_by(worker_id).exec(db).await?.rows_affected)
+}
+
+/// The assets `worker_id` is processing, put back in the backlog (to be narrowed by the caller).
+fn handed_back_by(worker_id: &str) -> sea_orm::UpdateMany<asset::Entity> {
+    asset::Entity::update_many()
         .col_expr(asset::Column::Status, Expr::value(AssetStatus::Uploaded))
         .col_expr(asset::Column::DispatchedAt, Expr::value(Option::<chrono::DateTime<Utc>>::None))
         .col_expr(asset::Column::ProcessingBy, Expr::value(Option::<String>::None))
+        .col_expr(asset::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(asset::Column::Status.eq(AssetStatus::Processing))
         .filter(asset::Column::ProcessingBy.eq(worker_id))
-        .exec(db)
-        .await?;
-    Ok(result.rows_affected)
 }
 
 /// Dispatched assets of a kind that Redis no longer holds (it restarted empty, or a push was lost):
