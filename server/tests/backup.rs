@@ -7,10 +7,9 @@ mod common;
 use std::{
     collections::BTreeMap,
     path::{Path, PathBuf},
-    process::Command,
 };
 
-use common::{free_port, jpeg, png, s3_server::S3Server, sha256_hex, spawn_app, start_server_for, wait_until_up, TestApp};
+use common::{files_under, free_port, fresh_config, jpeg, png, run_dam, s3_server::S3Server, sha256_hex, spawn_app, start_server_for, wait_until_up, TestApp};
 use domain::{
     dto::{AssetStatus, AssetView, FileVersionView, UploadReport},
     Config,
@@ -19,37 +18,23 @@ use uuid::Uuid;
 
 /// Runs the `dam` command line against the installation `config` describes.
 fn dam(config: &Config, args: &[&str], extra: &[(&str, String)]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_dam"))
-        .args(args)
-        .env("DATABASE_URL", &config.database_url)
-        .env("QUEUE_NAMESPACE", &config.queue_namespace)
-        .env("STORAGE_DIR", &config.storage_dir)
-        .env("RUST_LOG", "warn")
-        .envs(extra.iter().map(|(k, v)| (*k, v.as_str())))
-        .output()
-        .expect("run dam");
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    let mut env = vec![
+        ("DATABASE_URL", config.database_url.clone()),
+        ("QUEUE_NAMESPACE", config.queue_namespace.clone()),
+        ("STORAGE_DIR", config.storage_dir.to_string_lossy().into_owned()),
+    ];
+    env.extend(extra.iter().cloned());
+    run_dam(&env, args, None)
 }
 
 /// Every stored file under `dir` (its path there → SHA-256), scratch space left out.
 fn fingerprint(dir: &Path) -> BTreeMap<String, String> {
-    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
-        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            let relative = path.strip_prefix(root).unwrap().to_string_lossy().into_owned();
-            if relative.starts_with(".tmp") {
-                continue;
-            }
-            if path.is_dir() {
-                walk(root, &path, out);
-            } else {
-                out.insert(relative, sha256_hex(&std::fs::read(&path).unwrap()));
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
+    files_under(dir)
+        .into_iter()
+        .map(|path| (path.strip_prefix(dir).unwrap().to_string_lossy().into_owned(), path))
+        .filter(|(relative, _)| !relative.starts_with(".tmp"))
+        .map(|(relative, path)| (relative, sha256_hex(&std::fs::read(path).unwrap())))
+        .collect()
 }
 
 /// A library worth backing up: a PNG with a second version (its first file must survive too)
@@ -98,19 +83,6 @@ async fn assert_library_intact(client: &reqwest::Client, base: &str, before: &[A
 fn stop(mut server: std::process::Child) {
     let _ = server.kill();
     let _ = server.wait();
-}
-
-fn fresh_installation() -> Config {
-    let id = Uuid::new_v4().simple().to_string();
-    let server = std::env::var("TEST_DATABASE_SERVER").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
-    let dir = std::env::temp_dir().join(format!("dam-test-{id}")).to_string_lossy().into_owned();
-    Config::from_lookup(|name| match name {
-        "DATABASE_URL" => Some(format!("{server}/dam_test_{id}")),
-        "QUEUE_NAMESPACE" => Some(format!("dam-test:{id}")),
-        "STORAGE_DIR" => Some(dir.clone()),
-        _ => None,
-    })
-    .unwrap()
 }
 
 fn temp_dir(what: &str) -> PathBuf {
@@ -167,7 +139,7 @@ async fn a_wiped_installation_comes_back_from_its_backup_file_for_file() {
     let mut bytes = std::fs::read(&damaged).unwrap();
     *bytes.last_mut().unwrap() ^= 0xff;
     std::fs::write(&damaged, bytes).unwrap();
-    let fresh = fresh_installation();
+    let fresh = fresh_config(&[]);
     let (ok, _, err) = dam(&fresh, &["restore", backup_dir.to_str().unwrap()], &[]);
     assert!(!ok && err.contains("does not match what was recorded") && err.contains(listed[0]["key"].as_str().unwrap()), "{err}");
     let db = sea_orm::Database::connect(&fresh.database_url).await.unwrap();
@@ -216,7 +188,7 @@ async fn objects_move_from_local_disk_to_s3_and_backups_go_to_a_bucket() {
     assert!(out.contains("to s3://dam-backups/nightly/monday"), "{out}");
     assert!(s3.root.join("dam-backups/nightly/monday/manifest.json").exists());
     stop(server);
-    let fresh = fresh_installation();
+    let fresh = fresh_config(&[]);
     let (ok, out, err) = dam(&fresh, &["restore", "s3://dam-backups/nightly/monday"], &s3_settings);
     assert!(ok, "{err}");
     assert!(out.contains("restored 2 assets"), "{out}");

@@ -2,26 +2,12 @@
 
 mod common;
 
-use std::{io::Write, process::{Command, Stdio}};
-
 use common::spawn_app_without_worker;
 use domain::dto::UserView;
 use serde_json::json;
 
 fn dam(database_url: &str, args: &[&str], stdin: Option<&str>) -> (bool, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dam"))
-        .args(args)
-        .env("DATABASE_URL", database_url)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run dam");
-    if let Some(input) = stdin {
-        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
-    }
-    let out = child.wait_with_output().unwrap();
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    common::run_dam(&[("DATABASE_URL", database_url.to_owned())], args, stdin)
 }
 
 #[tokio::test]

@@ -43,19 +43,18 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
     app
 }
 
-pub async fn spawn_app_without_worker(overrides: &[(&str, &str)]) -> TestApp {
-    let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn").try_init();
+/// An installation of its own for one test: its database, Redis key namespace and storage
+/// directory (nothing made yet), with some settings overridden.
+pub fn fresh_config(overrides: &[(&str, &str)]) -> Config {
     let id = Uuid::new_v4().simple().to_string();
     let server = std::env::var("TEST_DATABASE_SERVER").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
-    let storage_dir = std::env::temp_dir().join(format!("dam-test-{id}"));
-    let namespace = format!("dam-test:{id}");
     let defaults = [
         ("DATABASE_URL", format!("{server}/dam_test_{id}")),
-        ("QUEUE_NAMESPACE", namespace.clone()),
-        ("STORAGE_DIR", storage_dir.to_string_lossy().into_owned()),
+        ("QUEUE_NAMESPACE", format!("dam-test:{id}")),
+        ("STORAGE_DIR", std::env::temp_dir().join(format!("dam-test-{id}")).to_string_lossy().into_owned()),
         ("LISTEN_ADDR", "127.0.0.1:0".into()),
     ];
-    let config = Config::from_lookup(|name| {
+    Config::from_lookup(|name| {
         overrides
             .iter()
             .find(|(k, _)| *k == name)
@@ -63,7 +62,13 @@ pub async fn spawn_app_without_worker(overrides: &[(&str, &str)]) -> TestApp {
             .or_else(|| defaults.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone()))
             .or_else(|| std::env::var(name).ok().filter(|_| name == "REDIS_URL"))
     })
-    .expect("test configuration");
+    .expect("test configuration")
+}
+
+pub async fn spawn_app_without_worker(overrides: &[(&str, &str)]) -> TestApp {
+    let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn").try_init();
+    let config = fresh_config(overrides);
+    let (storage_dir, namespace) = (config.storage_dir.clone(), config.queue_namespace.clone());
     let services = Services::start(config).await.expect("services start");
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -231,14 +236,7 @@ impl TestApp {
 
     /// Objects under a storage prefix such as `originals` (empty when the folder does not exist).
     pub fn stored_files(&self, prefix: &str) -> Vec<PathBuf> {
-        fn walk(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
-            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-                if entry.path().is_dir() { walk(&entry.path(), out) } else { out.push(entry.path()) }
-            }
-        }
-        let mut out = Vec::new();
-        walk(&self.storage_dir.join(prefix), &mut out);
-        out
+        files_under(&self.storage_dir.join(prefix))
     }
 
     /// Empties this test's Redis namespace, as a Redis restart would (it keeps nothing on disk).
@@ -264,6 +262,38 @@ impl TestApp {
         domain::db::drop_database(&self.services.config.database_url).await.expect("drop test database");
         let _ = std::fs::remove_dir_all(&self.storage_dir);
     }
+}
+
+/// Every file under `dir`, at any depth (none when it does not exist).
+pub fn files_under(dir: &std::path::Path) -> Vec<PathBuf> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            if entry.path().is_dir() { walk(&entry.path(), out) } else { out.push(entry.path()) }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, &mut out);
+    out
+}
+
+/// Runs the `dam` command line with `env` (and standard input, when given): whether it succeeded,
+/// its standard output and its standard error.
+pub fn run_dam(env: &[(&str, String)], args: &[&str], stdin: Option<&str>) -> (bool, String, String) {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dam"))
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run dam");
+    if let Some(input) = stdin {
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
 pub fn form(files: &[(&str, Vec<u8>)]) -> reqwest::multipart::Form {
