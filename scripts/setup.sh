@@ -16,8 +16,10 @@ APT_PACKAGES=(chromium mold clang libclang-dev pkg-config cmake nasm ffmpeg
               postgresql-client redis-tools)
 command -v pg_ctlcluster >/dev/null || APT_PACKAGES+=(postgresql)
 command -v redis-server >/dev/null || APT_PACKAGES+=(redis-server)
-# The Docker client checks deploy/stack.yml (`docker stack config`); no engine is started.
-command -v docker >/dev/null || APT_PACKAGES+=(docker.io)
+# Docker: the client checks the stack files (`docker stack config`); the engine (started by
+# deploy/local/test-swarm.sh, not here) runs the Swarm test; debootstrap makes its base image.
+command -v dockerd >/dev/null || APT_PACKAGES+=(docker.io)
+command -v debootstrap >/dev/null || APT_PACKAGES+=(debootstrap)
 missing=()
 for package in "${APT_PACKAGES[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
