@@ -1,6 +1,9 @@
 //! Small pieces shared by the pages: who is signed in, route guards, error text.
 
-use domain::{dto::UserView, policy::{self, Permission}};
+use domain::{
+    dto::UserView,
+    policy::{self, Permission},
+};
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
@@ -43,7 +46,11 @@ pub fn human_size(bytes: i64) -> String {
         size /= 1024.0;
         unit += 1;
     }
-    if unit == 0 { format!("{bytes} B") } else { format!("{size:.1} {}", units[unit]) }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{size:.1} {}", units[unit])
+    }
 }
 
 /// Renders its children only for someone allowed `permission`: others are sent to the sign-in

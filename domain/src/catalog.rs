@@ -2,7 +2,9 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Statement};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Statement,
+};
 use uuid::Uuid;
 
 use crate::{
@@ -17,7 +19,12 @@ pub async fn get_asset(db: &DatabaseConnection, id: Uuid) -> Result<AssetView> {
 }
 
 /// The storage key and type of an asset's derivative (`label` is its format, e.g. `jpg`, `webp`).
-pub async fn derivative_path(db: &DatabaseConnection, id: Uuid, kind: DerivativeKind, label: &str) -> Result<(String, String)> {
+pub async fn derivative_path(
+    db: &DatabaseConnection,
+    id: Uuid,
+    kind: DerivativeKind,
+    label: &str,
+) -> Result<(String, String)> {
     let version = asset_version::Entity::find()
         .filter(asset_version::Column::AssetId.eq(id))
         .filter(asset_version::Column::Kind.eq(kind))
@@ -77,7 +84,10 @@ pub fn to_view(asset: asset::Model, versions: Vec<asset_version::Model>) -> Asse
         })
         .collect();
     // JPEG is the thumbnail every client can show; the WebP one is in `derivatives`.
-    let thumbnail_url = derivatives.iter().find(|d| d.kind == DerivativeKind::Thumbnail && d.mime == "image/jpeg").map(|d| d.url.clone());
+    let thumbnail_url = derivatives
+        .iter()
+        .find(|d| d.kind == DerivativeKind::Thumbnail && d.mime == "image/jpeg")
+        .map(|d| d.url.clone());
     AssetView {
         id: asset.id,
         filename: asset.original_filename,

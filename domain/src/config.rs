@@ -141,7 +141,13 @@ pub struct ScalingConfig {
 impl ScalingConfig {
     /// The scaling policy with these settings, for between `min` and `max` workers (or slots).
     pub fn policy(&self, min: u32, max: u32) -> crate::pipeline::scaling::ScalePolicy {
-        crate::pipeline::scaling::ScalePolicy { min, max, jobs_per_worker: self.jobs_per_worker, scale_down_delay: self.scale_down_after, cooldown: self.cooldown }
+        crate::pipeline::scaling::ScalePolicy {
+            min,
+            max,
+            jobs_per_worker: self.jobs_per_worker,
+            scale_down_delay: self.scale_down_after,
+            cooldown: self.cooldown,
+        }
     }
 }
 
@@ -165,7 +171,11 @@ impl Config {
             match std::fs::read_to_string(&path) {
                 Ok(value) => Some(value.trim_end_matches(['\n', '\r']).to_owned()),
                 Err(e) => {
-                    let error = ConfigError { name: "<NAME>_FILE", value: format!("{key}={path}"), reason: format!("cannot be read: {e}") };
+                    let error = ConfigError {
+                        name: "<NAME>_FILE",
+                        value: format!("{key}={path}"),
+                        reason: format!("cannot be read: {e}"),
+                    };
                     unreadable.borrow_mut().get_or_insert(error);
                     None
                 }
@@ -202,7 +212,13 @@ impl Config {
                     secret_key: text("S3_SECRET_KEY", ""),
                     path_style: parse("S3_PATH_STYLE", text("S3_PATH_STYLE", "true"))?,
                 }),
-                other => return Err(ConfigError { name: "STORAGE_BACKEND", value: other.into(), reason: "expected local or s3".into() }),
+                other => {
+                    return Err(ConfigError {
+                        name: "STORAGE_BACKEND",
+                        value: other.into(),
+                        reason: "expected local or s3".into(),
+                    })
+                }
             },
             listen_addr,
             site_root: PathBuf::from(text("SITE_ROOT", "./target/site")),
@@ -213,15 +229,27 @@ impl Config {
             upload_expiry_hours: parse("UPLOAD_EXPIRY_HOURS", text("UPLOAD_EXPIRY_HOURS", "24"))?,
             max_image_pixels: parse("MAX_IMAGE_PIXELS", text("MAX_IMAGE_PIXELS", "200000000"))?,
             worker_queues: queues_of(&text("WORKER_QUEUES", "image,video,document"))?,
-            worker_metrics_addr: lookup("WORKER_METRICS_ADDR").filter(|a| !a.is_empty()).map(|a| parse("WORKER_METRICS_ADDR", a)).transpose()?,
+            worker_metrics_addr: lookup("WORKER_METRICS_ADDR")
+                .filter(|a| !a.is_empty())
+                .map(|a| parse("WORKER_METRICS_ADDR", a))
+                .transpose()?,
             worker_autoscale: parse("WORKER_AUTOSCALE", text("WORKER_AUTOSCALE", "false"))?,
             scaling: ScalingConfig {
                 jobs_per_worker: parse("SCALE_JOBS_PER_WORKER", text("SCALE_JOBS_PER_WORKER", "4"))?,
-                scale_down_after: std::time::Duration::from_secs(parse("SCALE_DOWN_AFTER_SECONDS", text("SCALE_DOWN_AFTER_SECONDS", "60"))?),
-                cooldown: std::time::Duration::from_secs(parse("SCALE_COOLDOWN_SECONDS", text("SCALE_COOLDOWN_SECONDS", "20"))?),
-                every: std::time::Duration::from_secs(parse::<u64>("SCALE_EVERY_SECONDS", text("SCALE_EVERY_SECONDS", "5"))?.max(1)),
-                services: crate::pipeline::scaling::parse_scaled_services(&text("SCALE_SERVICES", ""))
-                    .map_err(|reason| ConfigError { name: "SCALE_SERVICES", value: text("SCALE_SERVICES", ""), reason })?,
+                scale_down_after: std::time::Duration::from_secs(parse(
+                    "SCALE_DOWN_AFTER_SECONDS",
+                    text("SCALE_DOWN_AFTER_SECONDS", "60"),
+                )?),
+                cooldown: std::time::Duration::from_secs(parse(
+                    "SCALE_COOLDOWN_SECONDS",
+                    text("SCALE_COOLDOWN_SECONDS", "20"),
+                )?),
+                every: std::time::Duration::from_secs(
+                    parse::<u64>("SCALE_EVERY_SECONDS", text("SCALE_EVERY_SECONDS", "5"))?.max(1),
+                ),
+                services: crate::pipeline::scaling::parse_scaled_services(&text("SCALE_SERVICES", "")).map_err(
+                    |reason| ConfigError { name: "SCALE_SERVICES", value: text("SCALE_SERVICES", ""), reason },
+                )?,
             },
             image_concurrency: parse("WORKER_IMAGE_CONCURRENCY", text("WORKER_IMAGE_CONCURRENCY", "2"))?,
             video_concurrency: parse("WORKER_VIDEO_CONCURRENCY", text("WORKER_VIDEO_CONCURRENCY", "1"))?,
@@ -237,7 +265,13 @@ impl Config {
                 .split(',')
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
-                .map(|s| parse_net(s).ok_or_else(|| ConfigError { name: "TRUSTED_PROXIES", value: s.into(), reason: "not an IP address or CIDR range".into() }))
+                .map(|s| {
+                    parse_net(s).ok_or_else(|| ConfigError {
+                        name: "TRUSTED_PROXIES",
+                        value: s.into(),
+                        reason: "not an IP address or CIDR range".into(),
+                    })
+                })
                 .collect::<Result<_, _>>()?,
             admin_email: text("ADMIN_EMAIL", "admin@localhost"),
             admin_password: lookup("ADMIN_PASSWORD").filter(|p| !p.is_empty()),
@@ -253,7 +287,11 @@ impl Config {
                     role_claim: text("OIDC_ROLE_CLAIM", "dam_role"),
                     default_role: {
                         let raw = text("OIDC_DEFAULT_ROLE", "viewer");
-                        crate::policy::Role::parse(&raw).ok_or(ConfigError { name: "OIDC_DEFAULT_ROLE", value: raw, reason: "expected admin, editor or viewer".into() })?
+                        crate::policy::Role::parse(&raw).ok_or(ConfigError {
+                            name: "OIDC_DEFAULT_ROLE",
+                            value: raw,
+                            reason: "expected admin, editor or viewer".into(),
+                        })?
                     },
                     button_label: text("OIDC_BUTTON_LABEL", "Sign in with SSO"),
                 }),
@@ -275,7 +313,8 @@ fn queues_of(text: &str) -> Result<Vec<crate::pipeline::QueueName>, ConfigError>
     let bad = |reason: &str| ConfigError { name: "WORKER_QUEUES", value: text.into(), reason: reason.into() };
     let mut queues = Vec::new();
     for name in text.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-        let queue = crate::pipeline::QueueName::parse(name).ok_or_else(|| bad("expected queue names among image, video, document"))?;
+        let queue = crate::pipeline::QueueName::parse(name)
+            .ok_or_else(|| bad("expected queue names among image, video, document"))?;
         if !queues.contains(&queue) {
             queues.push(queue);
         }
@@ -321,7 +360,10 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let secret = dir.join("database_url");
         std::fs::write(&secret, "postgres://dam:s3cret@db/dam\n").unwrap();
-        let vars = [("DATABASE_URL_FILE", secret.to_string_lossy().into_owned()), ("SIGNING_KEY_FILE", dir.join("missing").to_string_lossy().into_owned())];
+        let vars = [
+            ("DATABASE_URL_FILE", secret.to_string_lossy().into_owned()),
+            ("SIGNING_KEY_FILE", dir.join("missing").to_string_lossy().into_owned()),
+        ];
         let vars = &vars;
         let lookup = |only: usize| move |n: &str| vars[..only].iter().find(|(k, _)| *k == n).map(|(_, v)| v.clone());
         assert_eq!(Config::from_vars(lookup(1)).unwrap().database_url, "postgres://dam:s3cret@db/dam");

@@ -22,7 +22,13 @@ use crate::{
 
 /// Stores one file and queues it, or returns the asset that already has its content. On any error
 /// nothing is left behind: no object, no row.
-pub async fn ingest_file<S, E>(services: &Services, uploader: &Actor, priority: Priority, filename: &str, body: S) -> Result<asset::Model>
+pub async fn ingest_file<S, E>(
+    services: &Services,
+    uploader: &Actor,
+    priority: Priority,
+    filename: &str,
+    body: S,
+) -> Result<asset::Model>
 where
     S: Stream<Item = Result<Bytes, E>> + Unpin,
     E: std::fmt::Display,
@@ -58,7 +64,8 @@ where
     if head.is_empty() {
         return Err(Error::EmptyFile { filename });
     }
-    let detected = sniff::detect(&head, &filename).map_err(|why| Error::UnsupportedType { filename: filename.clone(), why })?;
+    let detected =
+        sniff::detect(&head, &filename).map_err(|why| Error::UnsupportedType { filename: filename.clone(), why })?;
 
     let id = Uuid::now_v7();
     let key = storage::original_key(id, detected.extension);
@@ -99,7 +106,12 @@ pub struct StoredOriginal {
 
 /// Records a stored original as an `uploaded` asset (which puts it in the processing backlog) and
 /// audits the upload. If the row cannot be written the object is deleted: no orphans.
-pub async fn record(services: &Services, uploader: &Actor, priority: Priority, stored: StoredOriginal) -> Result<asset::Model> {
+pub async fn record(
+    services: &Services,
+    uploader: &Actor,
+    priority: Priority,
+    stored: StoredOriginal,
+) -> Result<asset::Model> {
     let now = chrono::Utc::now();
     let key = stored.key.clone();
     let row = asset::ActiveModel {
@@ -158,7 +170,12 @@ pub async fn record(services: &Services, uploader: &Actor, priority: Priority, s
 /// stay stored. Only a failure of the service itself (database, storage) aborts the request.
 /// `bulk` marks a large import, processed after interactive uploads; a request carrying more than
 /// [`BULK_UPLOAD_THRESHOLD`] files becomes bulk from that file on.
-pub async fn ingest_multipart(services: &Services, uploader: &Actor, bulk: bool, mut form: multer::Multipart<'static>) -> Result<UploadReport> {
+pub async fn ingest_multipart(
+    services: &Services,
+    uploader: &Actor,
+    bulk: bool,
+    mut form: multer::Multipart<'static>,
+) -> Result<UploadReport> {
     let mut report = UploadReport::default();
     let mut files = 0usize;
     loop {
@@ -191,7 +208,12 @@ enum CopyFailure {
     Storage(crate::storage::StorageError),
 }
 
-async fn copy_hashing<S, E>(writer: &mut ObjectWriter, head: Bytes, body: &mut S, limit: u64) -> Result<(u64, String), CopyFailure>
+async fn copy_hashing<S, E>(
+    writer: &mut ObjectWriter,
+    head: Bytes,
+    body: &mut S,
+    limit: u64,
+) -> Result<(u64, String), CopyFailure>
 where
     S: Stream<Item = Result<Bytes, E>> + Unpin,
     E: std::fmt::Display,
@@ -221,7 +243,11 @@ where
 pub fn display_name(raw: &str) -> String {
     let last = raw.rsplit(['/', '\\']).next().unwrap_or(raw);
     let cleaned: String = last.chars().filter(|c| !c.is_control()).take(255).collect();
-    if cleaned.trim().is_empty() { "unnamed".to_owned() } else { cleaned }
+    if cleaned.trim().is_empty() {
+        "unnamed".to_owned()
+    } else {
+        cleaned
+    }
 }
 
 #[cfg(test)]

@@ -64,8 +64,13 @@ impl SharedRateLimit {
     pub async fn check(&self, key: &str, quota: Quota) -> Result<(), Duration> {
         let interval_ms = quota.interval.as_millis().max(1) as u64;
         let mut conn = self.conn.clone();
-        let outcome: redis::RedisResult<u64> =
-            self.script.key(format!("{}:{key}", self.prefix)).arg(interval_ms).arg(quota.burst).invoke_async(&mut conn).await;
+        let outcome: redis::RedisResult<u64> = self
+            .script
+            .key(format!("{}:{key}", self.prefix))
+            .arg(interval_ms)
+            .arg(quota.burst)
+            .invoke_async(&mut conn)
+            .await;
         match outcome {
             Ok(0) => Ok(()),
             Ok(wait_ms) => Err(Duration::from_millis(wait_ms).max(Duration::from_secs(1))),

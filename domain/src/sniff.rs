@@ -17,7 +17,14 @@ pub struct Detected {
 const IMAGE_NAMES: &[&str] = &["jpg", "jpeg", "png", "gif", "webp", "tif", "tiff", "bmp", "heic", "heif", "avif"];
 const VIDEO_NAMES: &[&str] = &["mp4", "m4v", "mov", "mkv", "webm", "avi"];
 /// Plain text has no magic number: it is taken only under one of these names.
-const TEXT_NAMES: &[(&str, &str)] = &[("txt", "text/plain"), ("csv", "text/csv"), ("tsv", "text/tab-separated-values"), ("md", "text/markdown"), ("srt", "text/plain"), ("vtt", "text/vtt")];
+const TEXT_NAMES: &[(&str, &str)] = &[
+    ("txt", "text/plain"),
+    ("csv", "text/csv"),
+    ("tsv", "text/tab-separated-values"),
+    ("md", "text/markdown"),
+    ("srt", "text/plain"),
+    ("vtt", "text/vtt"),
+];
 /// Archive-family types a creative team keeps beside its media (the rest — packages, ROMs,
 /// databases, browser extensions, Flash — are refused).
 const ARCHIVES: &[&str] = &["pdf", "zip", "tar", "rar", "gz", "bz2", "7z", "xz", "zst", "rtf", "ps"];
@@ -28,7 +35,9 @@ pub fn detect(head: &[u8], filename: &str) -> Result<Detected, String> {
     let named = filename.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase()).unwrap_or_default();
     let detected = match infer::get(head) {
         Some(found) => classify(&found).ok_or_else(|| refusal(&named, found.mime_type()))?,
-        None if looks_like_markup(head) => return Err(refusal(&named, "SVG/HTML markup, which could run scripts in a browser")),
+        None if looks_like_markup(head) => {
+            return Err(refusal(&named, "SVG/HTML markup, which could run scripts in a browser"))
+        }
         None if looks_like_text(head) => match TEXT_NAMES.iter().find(|(ext, _)| *ext == named) {
             Some((extension, mime)) => Detected { mime, extension, kind: AssetKind::Document },
             None => return Err(refusal(&named, "plain text")),
@@ -36,7 +45,9 @@ pub fn detect(head: &[u8], filename: &str) -> Result<Detected, String> {
         None => return Err(refusal(&named, "unknown binary data")),
     };
     match disguise(&named) {
-        Some(claim) if detected.kind == AssetKind::Document => Err(format!("{claim}: its content looks like {}", detected.mime)),
+        Some(claim) if detected.kind == AssetKind::Document => {
+            Err(format!("{claim}: its content looks like {}", detected.mime))
+        }
         _ => Ok(detected),
     }
 }
@@ -105,14 +116,22 @@ mod tests {
 
     #[test]
     fn documents_dressed_as_media_are_refused_with_what_they_are() {
-        assert_eq!(detect(b"hello, I am not a picture", "notes.jpg").unwrap_err(), "is not an image: its content looks like plain text");
-        assert_eq!(detect(b"%PDF-1.7\n%\xe2\xe3", "b.pdf.jpg").unwrap_err(), "is not an image: its content looks like application/pdf");
+        assert_eq!(
+            detect(b"hello, I am not a picture", "notes.jpg").unwrap_err(),
+            "is not an image: its content looks like plain text"
+        );
+        assert_eq!(
+            detect(b"%PDF-1.7\n%\xe2\xe3", "b.pdf.jpg").unwrap_err(),
+            "is not an image: its content looks like application/pdf"
+        );
         assert!(detect(b"plain words", "notes").unwrap_err().contains("plain text"));
     }
 
     #[test]
     fn markup_and_programs_are_refused() {
-        assert!(detect(b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>", "logo.txt").unwrap_err().contains("markup"));
+        assert!(detect(b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>", "logo.txt")
+            .unwrap_err()
+            .contains("markup"));
         let mut elf = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x02\0".to_vec();
         elf.resize(256, 0);
         assert!(detect(&elf, "tool.pdf").unwrap_err().contains("application/x-executable"));

@@ -22,6 +22,8 @@ pub fn init_logging(default_filter: &str) {
     let default_filter = format!("{default_filter},sqlx=warn");
     tracing_subscriber::fmt()
         .json()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| default_filter.into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| default_filter.into()),
+        )
         .init();
 }

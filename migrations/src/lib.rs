@@ -57,7 +57,8 @@ pub(crate) async fn run_sql(manager: &SchemaManager<'_>, sql: &str) -> Result<()
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         vec![
-            Box::new(m20261128_000001_initial_schema::Migration), Box::new(m20261128_000002_accounts::Migration),
+            Box::new(m20261128_000001_initial_schema::Migration),
+            Box::new(m20261128_000002_accounts::Migration),
             Box::new(m20261128_000003_pipeline::Migration),
             Box::new(m20261128_000004_photo_metadata::Migration),
             Box::new(m20261128_000005_documents::Migration),

@@ -34,7 +34,8 @@ fn setting(name: &str) -> anyhow::Result<String> {
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     std::fs::create_dir_all(&args.root)?;
-    let filesystem = s3s_fs::FileSystem::new(&args.root).map_err(|e| anyhow::anyhow!("{}: {e:?}", args.root.display()))?;
+    let filesystem =
+        s3s_fs::FileSystem::new(&args.root).map_err(|e| anyhow::anyhow!("{}: {e:?}", args.root.display()))?;
     let mut builder = S3ServiceBuilder::new(filesystem);
     builder.set_auth(SimpleAuth::from_single(setting("S3_ACCESS_KEY")?, setting("S3_SECRET_KEY")?));
     let service = builder.build();

@@ -50,7 +50,10 @@ async fn forward(pool: &sea_orm::sqlx::PgPool, sender: &broadcast::Sender<String
 }
 
 /// `GET /api/events`: `asset` events with `{"id": …, "status": …}` for people who may browse.
-pub async fn stream(access: Access, State(events): State<AssetEvents>) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+pub async fn stream(
+    access: Access,
+    State(events): State<AssetEvents>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     access.require(Permission::Browse)?;
     let receiver = events.sender.subscribe();
     let stream = futures::stream::unfold(receiver, |mut receiver| async move {

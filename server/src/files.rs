@@ -2,13 +2,13 @@
 //! `domain::storage::UrlSigner`). No session is needed — the link is the permission — so the app
 //! can check access once and redirect here; byte ranges work for video players.
 
+use app::http::ApiError;
 use axum::{
     body::Body,
     extract::{Path, Query, Request, State},
     http::{header, HeaderValue},
     response::{IntoResponse, Response},
 };
-use app::http::ApiError;
 use domain::{
     storage::{self, Storage},
     Error, Services,
@@ -24,7 +24,12 @@ pub struct SignedQuery {
     sig: String,
 }
 
-pub async fn serve(State(services): State<Services>, Path(key): Path<String>, Query(q): Query<SignedQuery>, request: Request) -> Result<Response, ApiError> {
+pub async fn serve(
+    State(services): State<Services>,
+    Path(key): Path<String>,
+    Query(q): Query<SignedQuery>,
+    request: Request,
+) -> Result<Response, ApiError> {
     let now = chrono::Utc::now().timestamp();
     let download_as = services.signer.verify(&key, q.expires, q.name.as_deref(), &q.sig, now).map_err(Error::from)?;
     let Storage::Local(local) = &services.storage else {

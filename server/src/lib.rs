@@ -59,7 +59,11 @@ pub fn router(services: Services) -> Router {
             }
         }
     };
-    let api_limit = rate_limit::ApiRateLimit::new(services.rate_limit.clone(), services.config.api_rate_per_second, services.config.api_rate_burst);
+    let api_limit = rate_limit::ApiRateLimit::new(
+        services.rate_limit.clone(),
+        services.config.api_rate_per_second,
+        services.config.api_rate_burst,
+    );
 
     Router::new()
         .nest("/api", api::routes().layer(from_fn_with_state(api_limit, rate_limit::layer)))
@@ -115,7 +119,9 @@ pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> std::io
 /// password is printed once, here, and never stored in clear.
 pub async fn ensure_first_admin(services: &Services) -> Result<(), domain::Error> {
     let config = &services.config;
-    let Some(created) = users::bootstrap_admin(&services.db, &config.admin_email, config.admin_password.as_deref()).await? else {
+    let Some(created) =
+        users::bootstrap_admin(&services.db, &config.admin_email, config.admin_password.as_deref()).await?
+    else {
         return Ok(());
     };
     match created.generated_password {

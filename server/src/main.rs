@@ -14,7 +14,11 @@ async fn main() -> anyhow::Result<()> {
     tracing::info!(url = %format!("http://{listen_addr}/"), "DAM server listening");
     // Views and downloads counted in Redis reach Postgres every interval, and once more at exit.
     let interval = std::time::Duration::from_secs(services.config.usage_flush_seconds.max(1));
-    let flushing = tokio::spawn(services.usage.clone().flush_periodically(services.db.clone(), interval, domain::services::shutdown_signal()));
+    let flushing = tokio::spawn(services.usage.clone().flush_periodically(
+        services.db.clone(),
+        interval,
+        domain::services::shutdown_signal(),
+    ));
     server::serve(listener, server::router(services)).await?;
     flushing.await?;
     Ok(())

@@ -5,13 +5,13 @@
 
 use std::sync::atomic::AtomicU64;
 
+use crate::middleware::request_metrics::RequestMetrics;
+use app::http::{Access, ApiError};
 use axum::{
     extract::State,
     http::{header, HeaderValue},
     response::{IntoResponse, Response},
 };
-use app::http::{Access, ApiError};
-use crate::middleware::request_metrics::RequestMetrics;
 use domain::{analytics::overview, dto::QueueReport, pipeline::backlog, policy::Permission, Error, Services};
 use prometheus_client::{
     encoding::text::encode,
@@ -35,7 +35,11 @@ fn family(registry: &mut Registry, name: &str, help: &str) -> Figures {
     figures
 }
 
-pub async fn scrape(access: Access, State(services): State<Services>, State(requests): State<RequestMetrics>) -> Result<Response, ApiError> {
+pub async fn scrape(
+    access: Access,
+    State(services): State<Services>,
+    State(requests): State<RequestMetrics>,
+) -> Result<Response, ApiError> {
     access.require(Permission::ViewDashboard)?;
     let queues = backlog::report(&services).await?;
     // Only the figures it reports: not the dashboard's lists of assets.
@@ -79,11 +83,17 @@ pub async fn scrape(access: Access, State(services): State<Services>, State(requ
     usage.get_or_create(&labels(&[("event", "download")])).set(today.map_or(0.0, |d| d.downloads as f64));
     usage.get_or_create(&labels(&[("event", "view")])).set(today.map_or(0.0, |d| d.views as f64));
 
-    registry.register("http_request_duration_seconds", "Time to answer requests, by method, route and status class (this process)", requests.latency.clone());
+    registry.register(
+        "http_request_duration_seconds",
+        "Time to answer requests, by method, route and status class (this process)",
+        requests.latency.clone(),
+    );
 
     let mut body = String::new();
     encode(&mut body, &registry).map_err(|e| Error::BadRequest(format!("could not encode metrics: {e}")))?;
     let mut response = body.into_response();
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"));
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"));
     Ok(response)
 }

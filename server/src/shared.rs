@@ -4,6 +4,7 @@
 //! the password grant cookie, that the asset belongs to the link, and — for originals and the
 //! ZIP — that the link allows downloads. The page itself is the app's `/s/<token>` route.
 
+use app::http::{cookies, ApiError};
 use axum::{
     extract::{Path, Query, State},
     http::HeaderMap,
@@ -11,14 +12,8 @@ use axum::{
     routing::get,
     Router,
 };
-use app::http::{cookies, ApiError};
 use domain::{
-    analytics::UsageEvent,
-    catalog,
-    dto::DerivativeKind,
-    entities::share_link,
-    sharing::visitors,
-    Error, Services,
+    analytics::UsageEvent, catalog, dto::DerivativeKind, entities::share_link, sharing::visitors, Error, Services,
 };
 use serde::Deserialize;
 use uuid::Uuid;
@@ -52,7 +47,12 @@ struct FileQuery {
     format: Option<String>,
 }
 
-async fn asset_file(State(services): State<Services>, Path((token, id, file)): Path<(String, Uuid, String)>, Query(q): Query<FileQuery>, headers: HeaderMap) -> Result<Response, ApiError> {
+async fn asset_file(
+    State(services): State<Services>,
+    Path((token, id, file)): Path<(String, Uuid, String)>,
+    Query(q): Query<FileQuery>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let link = open_link(&services, &token, &headers).await?;
     let asset = visitors::asset_of(&services.db, &link, id).await?;
     let kind = match file.as_str() {
@@ -69,11 +69,16 @@ async fn asset_file(State(services): State<Services>, Path((token, id, file)): P
         _ => return Err(Error::NotFound("file").into()),
     };
     let default_label = if kind == DerivativeKind::Transcode { "720p" } else { "jpg" };
-    let (key, _mime) = catalog::derivative_path(&services.db, asset.id, kind, q.format.as_deref().unwrap_or(default_label)).await?;
+    let (key, _mime) =
+        catalog::derivative_path(&services.db, asset.id, kind, q.format.as_deref().unwrap_or(default_label)).await?;
     files::redirect_to(&services, &key, None).await
 }
 
-async fn zip(State(services): State<Services>, Path(token): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
+async fn zip(
+    State(services): State<Services>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let link = open_link(&services, &token, &headers).await?;
     require_downloads(&link)?;
     let assets = visitors::assets_of(&services.db, &link).await?;
@@ -82,7 +87,13 @@ async fn zip(State(services): State<Services>, Path(token): Path<String>, header
     }
     let title = match link.collection_id {
         Some(id) => domain::library::collections::get(&services.db, id).await?.name,
-        None => if assets[0].title.is_empty() { assets[0].original_filename.clone() } else { assets[0].title.clone() },
+        None => {
+            if assets[0].title.is_empty() {
+                assets[0].original_filename.clone()
+            } else {
+                assets[0].title.clone()
+            }
+        }
     };
     Ok(zip_response(&services, &title, assets).await)
 }

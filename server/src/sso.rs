@@ -52,14 +52,22 @@ fn http_client() -> Result<openidconnect::reqwest::Client, String> {
 }
 
 /// The provider's metadata (for its userinfo endpoint) and a client configured for this site.
-async fn discover(oidc: &OidcConfig, public_url: &str, http: &openidconnect::reqwest::Client) -> Result<(CoreProviderMetadata, OidcClient), String> {
+async fn discover(
+    oidc: &OidcConfig,
+    public_url: &str,
+    http: &openidconnect::reqwest::Client,
+) -> Result<(CoreProviderMetadata, OidcClient), String> {
     let issuer = IssuerUrl::new(oidc.issuer_url.clone()).map_err(|e| format!("OIDC_ISSUER_URL is not a URL: {e}"))?;
-    let metadata = CoreProviderMetadata::discover_async(issuer, http)
-        .await
-        .map_err(|e| format!("the identity provider at {} could not be reached or described itself wrongly: {e}", oidc.issuer_url))?;
+    let metadata = CoreProviderMetadata::discover_async(issuer, http).await.map_err(|e| {
+        format!("the identity provider at {} could not be reached or described itself wrongly: {e}", oidc.issuer_url)
+    })?;
     let redirect = RedirectUrl::new(format!("{public_url}/auth/oidc/callback")).map_err(|e| e.to_string())?;
-    let client = CoreClient::from_provider_metadata(metadata.clone(), ClientId::new(oidc.client_id.clone()), Some(ClientSecret::new(oidc.client_secret.clone())))
-        .set_redirect_uri(redirect);
+    let client = CoreClient::from_provider_metadata(
+        metadata.clone(),
+        ClientId::new(oidc.client_id.clone()),
+        Some(ClientSecret::new(oidc.client_secret.clone())),
+    )
+    .set_redirect_uri(redirect);
     Ok((metadata, client))
 }
 
@@ -78,7 +86,15 @@ fn to_login_page(message: &str) -> Response {
 }
 
 fn url_escape(text: &str) -> String {
-    text.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 async fn start(State(services): State<Services>) -> Response {
@@ -95,7 +111,8 @@ async fn start(State(services): State<Services>) -> Response {
             .add_scope(Scope::new("profile".into()))
             .set_pkce_challenge(challenge)
             .url();
-        let flow = Flow { state: state.secret().clone(), nonce: nonce.secret().clone(), verifier: verifier.secret().clone() };
+        let flow =
+            Flow { state: state.secret().clone(), nonce: nonce.secret().clone(), verifier: verifier.secret().clone() };
         let value = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&flow).map_err(|e| e.to_string())?);
         Ok::<_, String>((url, value))
     }
@@ -103,7 +120,9 @@ async fn start(State(services): State<Services>) -> Response {
     match result {
         Ok((url, flow)) => {
             let mut response = Redirect::to(url.as_str()).into_response();
-            response.headers_mut().append(header::SET_COOKIE, cookies::short_lived(FLOW_COOKIE, flow, &services.config));
+            response
+                .headers_mut()
+                .append(header::SET_COOKIE, cookies::short_lived(FLOW_COOKIE, flow, &services.config));
             response
         }
         Err(message) => {
@@ -121,7 +140,12 @@ struct CallbackQuery {
     error_description: Option<String>,
 }
 
-async fn callback(access: Access, State(services): State<Services>, headers: HeaderMap, Query(query): Query<CallbackQuery>) -> Response {
+async fn callback(
+    access: Access,
+    State(services): State<Services>,
+    headers: HeaderMap,
+    Query(query): Query<CallbackQuery>,
+) -> Response {
     let Some(oidc) = services.config.oidc.clone() else {
         return (StatusCode::NOT_FOUND, "single sign-on is not configured").into_response();
     };
@@ -136,7 +160,14 @@ async fn callback(access: Access, State(services): State<Services>, headers: Hea
         }
         Err(message) => {
             tracing::warn!(error = %message, "single sign-on failed");
-            let _ = audit::record(&services.db, &access.actor(), "session.login_failed", None, json!({ "method": "sso", "reason": message })).await;
+            let _ = audit::record(
+                &services.db,
+                &access.actor(),
+                "session.login_failed",
+                None,
+                json!({ "method": "sso", "reason": message }),
+            )
+            .await;
             let mut response = to_login_page(&message);
             response.headers_mut().append(header::SET_COOKIE, clear_flow.1);
             response
@@ -144,7 +175,13 @@ async fn callback(access: Access, State(services): State<Services>, headers: Hea
     }
 }
 
-async fn finish(services: &Services, oidc: &OidcConfig, access: &Access, headers: &HeaderMap, query: CallbackQuery) -> Result<axum::http::HeaderValue, String> {
+async fn finish(
+    services: &Services,
+    oidc: &OidcConfig,
+    access: &Access,
+    headers: &HeaderMap,
+    query: CallbackQuery,
+) -> Result<axum::http::HeaderValue, String> {
     if let Some(error) = query.error {
         return Err(format!("the identity provider refused the sign-in: {}", query.error_description.unwrap_or(error)));
     }
@@ -176,7 +213,17 @@ async fn finish(services: &Services, oidc: &OidcConfig, access: &Access, headers
     // from the userinfo endpoint, which many providers use for everything but `sub`.
     let mut extra = verified_payload(&id_token.to_string());
     if let Some(endpoint) = metadata.userinfo_endpoint() {
-        let info: Option<Value> = async { http.get(endpoint.url().as_str()).bearer_auth(tokens.access_token().secret()).send().await.ok()?.json().await.ok() }.await;
+        let info: Option<Value> = async {
+            http.get(endpoint.url().as_str())
+                .bearer_auth(tokens.access_token().secret())
+                .send()
+                .await
+                .ok()?
+                .json()
+                .await
+                .ok()
+        }
+        .await;
         if let (Some(Value::Object(info)), Value::Object(extra)) = (info, &mut extra) {
             if info.get("sub").and_then(Value::as_str) == Some(subject.as_str()) {
                 for (k, v) in info {
@@ -193,12 +240,21 @@ async fn finish(services: &Services, oidc: &OidcConfig, access: &Access, headers
     let name = extra.get("name").and_then(Value::as_str).map(str::to_owned);
     let role = role_from_claim(extra.get(&oidc.role_claim)).unwrap_or(oidc.default_role);
 
-    let user = users::upsert_sso_user(&services.db, &subject, &email, name.as_deref(), role).await.map_err(|e| e.to_string())?;
-    let (session, secret) = sessions::open(services, &user, &access.session_origin()).await.map_err(|e| e.to_string())?;
-    let actor = Actor::user(user.id, &user.email, access.ip.map(|ip| ip.to_string()));
-    audit::record(&services.db, &actor, "session.login", Some(Target::session(session.id)), json!({ "method": "sso", "role": role }))
+    let user = users::upsert_sso_user(&services.db, &subject, &email, name.as_deref(), role)
         .await
         .map_err(|e| e.to_string())?;
+    let (session, secret) =
+        sessions::open(services, &user, &access.session_origin()).await.map_err(|e| e.to_string())?;
+    let actor = Actor::user(user.id, &user.email, access.ip.map(|ip| ip.to_string()));
+    audit::record(
+        &services.db,
+        &actor,
+        "session.login",
+        Some(Target::session(session.id)),
+        json!({ "method": "sso", "role": role }),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     Ok(cookies::session(secret, &services.config))
 }
 

@@ -32,7 +32,14 @@ struct Case {
     success: StatusCode,
 }
 
-fn case(name: &'static str, method: Method, path: impl Into<String>, body: Body, minimum: Option<Role>, success: u16) -> Case {
+fn case(
+    name: &'static str,
+    method: Method,
+    path: impl Into<String>,
+    body: Body,
+    minimum: Option<Role>,
+    success: u16,
+) -> Case {
     Case { name, method, path: path.into(), body, minimum, success: StatusCode::from_u16(success).unwrap() }
 }
 
@@ -51,9 +58,19 @@ async fn cases_for(app: &TestApp, caller: &Caller, asset: uuid::Uuid, target_use
     let (token_id, session_id) = match &caller.user {
         Some(user) => {
             let actor = domain::audit::Actor::user(user.id, &user.email, None);
-            let token = domain::accounts::tokens::create(&app.services.db, &actor, user.id, domain::dto::NewToken { name: "spare".into(), expires_in_days: None }).await.unwrap();
+            let token = domain::accounts::tokens::create(
+                &app.services.db,
+                &actor,
+                user.id,
+                domain::dto::NewToken { name: "spare".into(), expires_in_days: None },
+            )
+            .await
+            .unwrap();
             let user_row = domain::accounts::users::get(&app.services.db, user.id).await.unwrap();
-            let (session, _) = sessions::start(&app.services.db, &user_row, chrono::Duration::hours(1), &Default::default()).await.unwrap();
+            let (session, _) =
+                sessions::start(&app.services.db, &user_row, chrono::Duration::hours(1), &Default::default())
+                    .await
+                    .unwrap();
             (token.token.id, session.id)
         }
         None => (uuid::Uuid::now_v7(), uuid::Uuid::now_v7()),
@@ -67,23 +84,72 @@ async fn cases_for(app: &TestApp, caller: &Caller, asset: uuid::Uuid, target_use
         case("thumbnail", M::GET, format!("/api/assets/{asset}/thumbnail"), Body::None, Some(Viewer), 307),
         case("download original", M::GET, format!("/api/assets/{asset}/original"), Body::None, Some(Viewer), 307),
         case("upload", M::POST, "/api/assets", Body::Upload, Some(Editor), 201),
-        case("describe asset", M::PATCH, format!("/api/assets/{asset}"), Body::Json(json!({ "title": format!("seed {unique}") })), Some(Editor), 200),
-        case("tag asset", M::POST, format!("/api/assets/{asset}/tags"), Body::Json(json!({ "tags": ["matrix"] })), Some(Editor), 200),
+        case(
+            "describe asset",
+            M::PATCH,
+            format!("/api/assets/{asset}"),
+            Body::Json(json!({ "title": format!("seed {unique}") })),
+            Some(Editor),
+            200,
+        ),
+        case(
+            "tag asset",
+            M::POST,
+            format!("/api/assets/{asset}/tags"),
+            Body::Json(json!({ "tags": ["matrix"] })),
+            Some(Editor),
+            200,
+        ),
         case("suggest tags", M::GET, "/api/tags?q=ma", Body::None, Some(Viewer), 200),
         case("list trash", M::GET, "/api/trash", Body::None, Some(Editor), 200),
         case("empty trash", M::DELETE, "/api/trash", Body::None, Some(Admin), 200),
         case("list share links", M::GET, "/api/shares", Body::None, Some(Editor), 200),
-        case("create share link", M::POST, "/api/shares", Body::Json(json!({ "asset_id": asset, "expires_at": chrono::Utc::now() + chrono::Duration::days(1) })), Some(Editor), 201),
-        case("download a selection", M::POST, "/api/downloads/zip", Body::Form(vec![("ids", asset.to_string())]), Some(Viewer), 200),
+        case(
+            "create share link",
+            M::POST,
+            "/api/shares",
+            Body::Json(json!({ "asset_id": asset, "expires_at": chrono::Utc::now() + chrono::Duration::days(1) })),
+            Some(Editor),
+            201,
+        ),
+        case(
+            "download a selection",
+            M::POST,
+            "/api/downloads/zip",
+            Body::Form(vec![("ids", asset.to_string())]),
+            Some(Viewer),
+            200,
+        ),
         case("dashboard overview", M::GET, "/api/admin/overview", Body::None, Some(Admin), 200),
         case("fn dashboard_overview", M::POST, "/api/fn/dashboard_overview", Body::Form(vec![]), Some(Admin), 200),
         case("fn list_shares", M::POST, "/api/fn/list_shares", Body::Form(vec![]), Some(Editor), 200),
         case("start a resumable upload", M::POST, "/api/uploads", Body::TusCreate, Some(Editor), 201),
         case("me", M::GET, "/api/auth/me", Body::None, Some(Viewer), 200),
-        case("change own password", M::POST, "/api/auth/password", Body::Json(json!({ "current_password": password, "new_password": password })), Some(Viewer), 204),
+        case(
+            "change own password",
+            M::POST,
+            "/api/auth/password",
+            Body::Json(json!({ "current_password": password, "new_password": password })),
+            Some(Viewer),
+            204,
+        ),
         case("list users", M::GET, "/api/users", Body::None, Some(Admin), 200),
-        case("create user", M::POST, "/api/users", Body::Json(json!({ "email": format!("new-{unique}@example.test"), "role": "viewer" })), Some(Admin), 201),
-        case("update user", M::PATCH, format!("/api/users/{target_user}"), Body::Json(json!({ "display_name": format!("renamed {unique}") })), Some(Admin), 200),
+        case(
+            "create user",
+            M::POST,
+            "/api/users",
+            Body::Json(json!({ "email": format!("new-{unique}@example.test"), "role": "viewer" })),
+            Some(Admin),
+            201,
+        ),
+        case(
+            "update user",
+            M::PATCH,
+            format!("/api/users/{target_user}"),
+            Body::Json(json!({ "display_name": format!("renamed {unique}") })),
+            Some(Admin),
+            200,
+        ),
         case("list own tokens", M::GET, "/api/tokens", Body::None, Some(Viewer), 200),
         case("create token", M::POST, "/api/tokens", Body::Json(json!({ "name": "script" })), Some(Viewer), 201),
         case("revoke own token", M::DELETE, format!("/api/tokens/{token_id}"), Body::None, Some(Viewer), 204),
@@ -96,13 +162,53 @@ async fn cases_for(app: &TestApp, caller: &Caller, asset: uuid::Uuid, target_use
         case("fn search_assets", M::POST, "/api/fn/search_assets", Body::Form(vec![]), Some(Viewer), 200),
         case("fn upload_files", M::POST, "/api/fn/upload_files", Body::Upload, Some(Editor), 200),
         case("fn my_tokens", M::POST, "/api/fn/my_tokens", Body::Form(vec![]), Some(Viewer), 200),
-        case("fn create_token", M::POST, "/api/fn/create_token", Body::Form(vec![("name", "ui token".into())]), Some(Viewer), 200),
+        case(
+            "fn create_token",
+            M::POST,
+            "/api/fn/create_token",
+            Body::Form(vec![("name", "ui token".into())]),
+            Some(Viewer),
+            200,
+        ),
         case("fn my_sessions", M::POST, "/api/fn/my_sessions", Body::Form(vec![]), Some(Viewer), 200),
-        case("fn change_password", M::POST, "/api/fn/change_password", Body::Form(vec![("current_password", password.clone()), ("new_password", password)]), Some(Viewer), 200),
+        case(
+            "fn change_password",
+            M::POST,
+            "/api/fn/change_password",
+            Body::Form(vec![("current_password", password.clone()), ("new_password", password)]),
+            Some(Viewer),
+            200,
+        ),
         case("fn list_users", M::POST, "/api/fn/list_users", Body::Form(vec![]), Some(Admin), 200),
-        case("fn create_user", M::POST, "/api/fn/create_user", Body::Form(vec![("email", format!("ui-{unique}@example.test")), ("display_name", String::new()), ("role", "viewer".into()), ("password", String::new())]), Some(Admin), 200),
-        case("fn update_user", M::POST, "/api/fn/update_user", Body::Form(vec![("id", target_user.to_string()), ("change[display_name]", format!("ui {unique}"))]), Some(Admin), 200),
-        case("fn list_audit", M::POST, "/api/fn/list_audit", Body::Form(vec![("filter[per_page]", "10".into())]), Some(Admin), 200),
+        case(
+            "fn create_user",
+            M::POST,
+            "/api/fn/create_user",
+            Body::Form(vec![
+                ("email", format!("ui-{unique}@example.test")),
+                ("display_name", String::new()),
+                ("role", "viewer".into()),
+                ("password", String::new()),
+            ]),
+            Some(Admin),
+            200,
+        ),
+        case(
+            "fn update_user",
+            M::POST,
+            "/api/fn/update_user",
+            Body::Form(vec![("id", target_user.to_string()), ("change[display_name]", format!("ui {unique}"))]),
+            Some(Admin),
+            200,
+        ),
+        case(
+            "fn list_audit",
+            M::POST,
+            "/api/fn/list_audit",
+            Body::Form(vec![("filter[per_page]", "10".into())]),
+            Some(Admin),
+            200,
+        ),
         // Pages: 200 when allowed; 302 to the sign-in page for nobody, 403 for too little
         case("page library", M::GET, "/", Body::None, Some(Viewer), 200),
         case("page settings", M::GET, "/settings", Body::None, Some(Viewer), 200),
@@ -122,7 +228,8 @@ async fn every_endpoint_answers_every_role_as_the_policy_says() {
     let target_user = app.create_user(Role::Viewer).await.id;
 
     let no_redirects = || reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
-    let mut callers = vec![Caller { label: "anonymous", role: None, client: no_redirects().build().unwrap(), user: None }];
+    let mut callers =
+        vec![Caller { label: "anonymous", role: None, client: no_redirects().build().unwrap(), user: None }];
     for role in Role::ALL {
         let user = app.create_user(role).await;
         let secret = app.token_for(&user).await;
@@ -144,7 +251,10 @@ async fn every_endpoint_answers_every_role_as_the_policy_says() {
                 Body::Json(v) => request.json(&v),
                 Body::Form(fields) => request.form(&fields),
                 Body::Upload => request.multipart(common::form(&[("m.png", png(40, 30))])),
-                Body::TusCreate => request.header("tus-resumable", "1.0.0").header("upload-length", "100").header("upload-metadata", "filename bS5wbmc="),
+                Body::TusCreate => request
+                    .header("tus-resumable", "1.0.0")
+                    .header("upload-length", "100")
+                    .header("upload-metadata", "filename bS5wbmc="),
             };
             let status = request.send().await.unwrap().status();
             let allowed = match (case.minimum, caller.role) {
@@ -160,7 +270,10 @@ async fn every_endpoint_answers_every_role_as_the_policy_says() {
             };
             checked += 1;
             if status != expected {
-                failures.push(format!("{:<9} {:<22} {} {}: got {status}, expected {expected}", caller.label, case.name, case.method, case.path));
+                failures.push(format!(
+                    "{:<9} {:<22} {} {}: got {status}, expected {expected}",
+                    caller.label, case.name, case.method, case.path
+                ));
             }
         }
     }

@@ -46,7 +46,9 @@ async fn the_first_start_creates_one_admin_with_a_one_time_password() {
     app.cleanup().await;
 
     // With ADMIN_PASSWORD set, that password works.
-    let app = spawn_app_without_worker(&[("ADMIN_EMAIL", "boss@example.test"), ("ADMIN_PASSWORD", "chosen by the operator")]).await;
+    let app =
+        spawn_app_without_worker(&[("ADMIN_EMAIL", "boss@example.test"), ("ADMIN_PASSWORD", "chosen by the operator")])
+            .await;
     domain::entities::user::Entity::delete_many().exec(&app.services.db).await.unwrap();
     server::ensure_first_admin(&app.services).await.unwrap();
     let response = login(&app, &browser_client(), "Boss@Example.test", "chosen by the operator").await;
@@ -70,7 +72,12 @@ async fn a_session_cookie_signs_in_until_sign_out_and_is_stored_only_as_a_hash()
     }
     assert!(!cookie.contains("Secure"), "plain-http installs cannot use Secure cookies");
     let secret = cookie.trim_start_matches("dam_session=").split(';').next().unwrap();
-    let stored = session::Entity::find().filter(session::Column::UserId.eq(user.id)).one(&app.services.db).await.unwrap().unwrap();
+    let stored = session::Entity::find()
+        .filter(session::Column::UserId.eq(user.id))
+        .one(&app.services.db)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.token_hash, secrets::hash(secret));
     assert_ne!(stored.token_hash, secret);
 
@@ -80,7 +87,13 @@ async fn a_session_cookie_signs_in_until_sign_out_and_is_stored_only_as_a_hash()
     let out = client.post(app.url("/api/auth/logout")).header("origin", &app.address).send().await.unwrap();
     assert_eq!(out.status(), 204);
     // The old cookie value is dead even if a client kept it.
-    let replay = app.anonymous.get(app.url("/api/auth/me")).header("cookie", format!("dam_session={secret}")).send().await.unwrap();
+    let replay = app
+        .anonymous
+        .get(app.url("/api/auth/me"))
+        .header("cookie", format!("dam_session={secret}"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(replay.status(), 401);
     app.cleanup().await;
 }
@@ -118,20 +131,48 @@ async fn the_client_address_comes_from_a_trusted_proxy_only() {
     // Not trusted: a forwarded address is ignored (anyone could send one).
     let app = spawn_app_with(&[("LOGIN_RATE_PER_IP", "2")]).await;
     for _ in 0..2 {
-        let r = app.anonymous.post(app.url("/api/auth/login")).header("x-forwarded-for", "198.51.100.1").json(&json!({"email": "x@y.z", "password": "nope"})).send().await.unwrap();
+        let r = app
+            .anonymous
+            .post(app.url("/api/auth/login"))
+            .header("x-forwarded-for", "198.51.100.1")
+            .json(&json!({"email": "x@y.z", "password": "nope"}))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 401);
     }
-    let r = app.anonymous.post(app.url("/api/auth/login")).header("x-forwarded-for", "198.51.100.2").json(&json!({"email": "x@y.z", "password": "nope"})).send().await.unwrap();
+    let r = app
+        .anonymous
+        .post(app.url("/api/auth/login"))
+        .header("x-forwarded-for", "198.51.100.2")
+        .json(&json!({"email": "x@y.z", "password": "nope"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 429, "the socket address is the client, whatever the header says");
     app.cleanup().await;
 
     // Trusted proxy: each forwarded client has its own limit and is recorded.
     let app = spawn_app_with(&[("LOGIN_RATE_PER_IP", "2"), ("TRUSTED_PROXIES", "127.0.0.1/32")]).await;
     for client_ip in ["198.51.100.1", "198.51.100.1", "198.51.100.2"] {
-        let r = app.anonymous.post(app.url("/api/auth/login")).header("x-forwarded-for", client_ip).json(&json!({"email": "x@y.z", "password": "nope"})).send().await.unwrap();
+        let r = app
+            .anonymous
+            .post(app.url("/api/auth/login"))
+            .header("x-forwarded-for", client_ip)
+            .json(&json!({"email": "x@y.z", "password": "nope"}))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 401);
     }
-    let r = app.anonymous.post(app.url("/api/auth/login")).header("x-forwarded-for", "198.51.100.1").json(&json!({"email": "x@y.z", "password": "nope"})).send().await.unwrap();
+    let r = app
+        .anonymous
+        .post(app.url("/api/auth/login"))
+        .header("x-forwarded-for", "198.51.100.1")
+        .json(&json!({"email": "x@y.z", "password": "nope"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 429);
     let failures = audit(&app, "action=session.login_failed").await;
     assert_eq!(failures.items[0].ip.as_deref(), Some("198.51.100.2"));
@@ -144,7 +185,13 @@ async fn api_tokens_work_until_revoked_and_are_stored_hashed() {
     let user = app.create_user(Role::Viewer).await;
     let browser = app.sign_in(&user).await;
 
-    let created = browser.post(app.url("/api/tokens")).header("origin", &app.address).json(&json!({"name": "nightly export"})).send().await.unwrap();
+    let created = browser
+        .post(app.url("/api/tokens"))
+        .header("origin", &app.address)
+        .json(&json!({"name": "nightly export"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(created.status(), 201);
     let created: CreatedToken = created.json().await.unwrap();
     assert!(created.secret.starts_with("dam_pat_"));
@@ -154,9 +201,24 @@ async fn api_tokens_work_until_revoked_and_are_stored_hashed() {
 
     let script = common::bearer_client(&created.secret);
     assert_eq!(script.get(app.url("/api/assets")).send().await.unwrap().status(), 200);
-    assert_eq!(script.post(app.url("/api/assets")).multipart(common::form(&[("x.png", png(10, 10))])).send().await.unwrap().status(), 403, "a token has its owner's role");
+    assert_eq!(
+        script
+            .post(app.url("/api/assets"))
+            .multipart(common::form(&[("x.png", png(10, 10))]))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403,
+        "a token has its owner's role"
+    );
 
-    let revoked = browser.delete(app.url(&format!("/api/tokens/{}", created.token.id))).header("origin", &app.address).send().await.unwrap();
+    let revoked = browser
+        .delete(app.url(&format!("/api/tokens/{}", created.token.id)))
+        .header("origin", &app.address)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(revoked.status(), 204);
     let after = script.get(app.url("/api/assets")).send().await.unwrap();
     assert_eq!(after.status(), 401);
@@ -176,7 +238,12 @@ async fn sessions_expire_and_can_be_revoked_from_another_session() {
     let sessions: Vec<SessionView> = laptop.get(app.url("/api/sessions")).send().await.unwrap().json().await.unwrap();
     assert_eq!(sessions.len(), 2);
     let phone_session = sessions.iter().find(|s| !s.current).unwrap();
-    let r = laptop.delete(app.url(&format!("/api/sessions/{}", phone_session.id))).header("origin", &app.address).send().await.unwrap();
+    let r = laptop
+        .delete(app.url(&format!("/api/sessions/{}", phone_session.id)))
+        .header("origin", &app.address)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 204);
     assert_eq!(phone.get(app.url("/api/auth/me")).send().await.unwrap().status(), 401);
     assert_eq!(laptop.get(app.url("/api/auth/me")).send().await.unwrap().status(), 200);
@@ -184,7 +251,12 @@ async fn sessions_expire_and_can_be_revoked_from_another_session() {
     // Someone else's session cannot be touched (and is not even confirmed to exist).
     let stranger = app.sign_in(&app.create_user(Role::Editor).await).await;
     let laptop_session = sessions.iter().find(|s| s.current).unwrap();
-    let r = stranger.delete(app.url(&format!("/api/sessions/{}", laptop_session.id))).header("origin", &app.address).send().await.unwrap();
+    let r = stranger
+        .delete(app.url(&format!("/api/sessions/{}", laptop_session.id)))
+        .header("origin", &app.address)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 404);
 
     // Expiry: once past expires_at the cookie no longer signs in.
@@ -207,7 +279,12 @@ async fn disabling_a_user_ends_their_access_and_the_last_admin_stays() {
     let editor_session = app.sign_in(&editor).await;
     let editor_token = common::bearer_client(&app.token_for(&editor).await);
 
-    let r = admin_client.patch(app.url(&format!("/api/users/{}", editor.id))).json(&json!({"disabled": true})).send().await.unwrap();
+    let r = admin_client
+        .patch(app.url(&format!("/api/users/{}", editor.id)))
+        .json(&json!({"disabled": true}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(editor_session.get(app.url("/api/auth/me")).send().await.unwrap().status(), 401);
     assert_eq!(editor_token.get(app.url("/api/assets")).send().await.unwrap().status(), 401);
@@ -215,13 +292,26 @@ async fn disabling_a_user_ends_their_access_and_the_last_admin_stays() {
     assert_eq!(r.status(), 403);
     assert_eq!(r.json::<Value>().await.unwrap()["error"], "this account is disabled; ask an administrator");
 
-    let r = admin_client.patch(app.url(&format!("/api/users/{}", admin.id))).json(&json!({"role": "editor"})).send().await.unwrap();
+    let r = admin_client
+        .patch(app.url(&format!("/api/users/{}", admin.id)))
+        .json(&json!({"role": "editor"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 409, "the last admin cannot be demoted");
-    let r = admin_client.post(app.url("/api/users")).json(&json!({"email": editor.email.to_uppercase(), "role": "viewer"})).send().await.unwrap();
+    let r = admin_client
+        .post(app.url("/api/users"))
+        .json(&json!({"email": editor.email.to_uppercase(), "role": "viewer"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 409, "e-mails are unique, case-insensitively");
 
     let changes = audit(&app, &format!("target_type=user&target_id={}", editor.id)).await;
-    assert!(changes.items.iter().any(|e| e.action == "user.update" && e.details["disabled"] == true && e.actor == admin.email));
+    assert!(changes
+        .items
+        .iter()
+        .any(|e| e.action == "user.update" && e.details["disabled"] == true && e.actor == admin.email));
     app.cleanup().await;
 }
 
@@ -232,15 +322,36 @@ async fn cross_site_requests_with_a_session_cookie_are_refused() {
     let browser = app.sign_in(&user).await;
     let new_token = json!({"name": "x"});
 
-    let forged = browser.post(app.url("/api/tokens")).header("origin", "https://evil.example").json(&new_token).send().await.unwrap();
+    let forged = browser
+        .post(app.url("/api/tokens"))
+        .header("origin", "https://evil.example")
+        .json(&new_token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(forged.status(), 403);
-    assert!(forged.json::<Value>().await.unwrap()["error"].as_str().unwrap().contains("cross-site request from https://evil.example refused"));
+    assert!(forged.json::<Value>().await.unwrap()["error"]
+        .as_str()
+        .unwrap()
+        .contains("cross-site request from https://evil.example refused"));
     let no_origin = browser.post(app.url("/api/tokens")).json(&new_token).send().await.unwrap();
     assert_eq!(no_origin.status(), 403);
-    let forged_fn = browser.post(app.url("/api/fn/create_token")).header("origin", "https://evil.example").form(&[("name", "x")]).send().await.unwrap();
+    let forged_fn = browser
+        .post(app.url("/api/fn/create_token"))
+        .header("origin", "https://evil.example")
+        .form(&[("name", "x")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(forged_fn.status(), 403, "server functions too");
 
-    let same_site = browser.post(app.url("/api/tokens")).header("referer", format!("{}/settings", app.address)).json(&new_token).send().await.unwrap();
+    let same_site = browser
+        .post(app.url("/api/tokens"))
+        .header("referer", format!("{}/settings", app.address))
+        .json(&new_token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(same_site.status(), 201);
     app.cleanup().await;
 }
@@ -268,14 +379,19 @@ async fn the_api_is_rate_limited_per_token() {
 /// Replicas share the limits (Redis): a quota used up on one is used up on the other.
 #[tokio::test]
 async fn replicas_share_the_api_and_sign_in_limits() {
-    let app = spawn_app_with(&[("API_RATE_PER_SECOND", "1"), ("API_RATE_BURST", "3"), ("LOGIN_RATE_PER_ACCOUNT", "2")]).await;
+    let app =
+        spawn_app_with(&[("API_RATE_PER_SECOND", "1"), ("API_RATE_BURST", "3"), ("LOGIN_RATE_PER_ACCOUNT", "2")]).await;
     let other = app.second_replica().await;
     let viewer = app.create_user(Role::Viewer).await;
     let client = common::bearer_client(&app.token_for(&viewer).await);
     for _ in 0..3 {
         assert_eq!(client.get(app.url("/api/assets")).send().await.unwrap().status(), 200);
     }
-    assert_eq!(client.get(format!("{other}/api/assets")).send().await.unwrap().status(), 429, "the other replica counts the same quota");
+    assert_eq!(
+        client.get(format!("{other}/api/assets")).send().await.unwrap().status(),
+        429,
+        "the other replica counts the same quota"
+    );
 
     let browser = browser_client();
     for _ in 0..2 {
@@ -301,7 +417,9 @@ async fn pages_carry_a_nonce_csp_and_stored_files_never_render_inline() {
     let html = page.text().await.unwrap();
     let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap();
     assert!(html.contains(&format!("nonce=\"{nonce}\"")), "the hydration script carries the page's nonce");
-    assert!(csp.contains("'wasm-unsafe-eval'") && csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"));
+    assert!(
+        csp.contains("'wasm-unsafe-eval'") && csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline")
+    );
     assert_eq!(headers["x-frame-options"], "DENY");
     assert_eq!(headers["x-content-type-options"], "nosniff");
 
@@ -346,7 +464,10 @@ async fn changing_ones_password_needs_the_current_one_and_ends_other_sessions() 
     let here = app.sign_in(&user).await;
     let elsewhere = app.sign_in(&user).await;
     let change = |current: &str, new: &str| {
-        here.post(app.url("/api/auth/password")).header("origin", &app.address).json(&json!({"current_password": current, "new_password": new})).send()
+        here.post(app.url("/api/auth/password"))
+            .header("origin", &app.address)
+            .json(&json!({"current_password": current, "new_password": new}))
+            .send()
     };
 
     assert_eq!(change("wrong", "a brand new password").await.unwrap().status(), 403);

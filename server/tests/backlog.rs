@@ -15,7 +15,10 @@ async fn count(app: &common::TestApp, status: &str) -> i64 {
     let row = app
         .services
         .db
-        .query_one(Statement::from_string(app.services.db.get_database_backend(), format!("SELECT count(*) AS n FROM assets WHERE status = '{status}'")))
+        .query_one(Statement::from_string(
+            app.services.db.get_database_backend(),
+            format!("SELECT count(*) AS n FROM assets WHERE status = '{status}'"),
+        ))
         .await
         .unwrap()
         .unwrap();

@@ -9,7 +9,10 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use common::{files_under, free_port, fresh_config, jpeg, png, run_dam, s3_server::S3Server, sha256_hex, spawn_app, start_server_for, wait_until_up, TestApp};
+use common::{
+    files_under, free_port, fresh_config, jpeg, png, run_dam, s3_server::S3Server, sha256_hex, spawn_app,
+    start_server_for, wait_until_up, TestApp,
+};
 use domain::{
     dto::{AssetStatus, AssetView, FileVersionView, UploadReport},
     Config,
@@ -40,13 +43,20 @@ fn fingerprint(dir: &Path) -> BTreeMap<String, String> {
 /// A library worth backing up: a PNG with a second version (its first file must survive too)
 /// and a JPEG, both processed (thumbnails, previews); as the API shows them.
 async fn small_library(app: &TestApp) -> Vec<AssetView> {
-    let report: UploadReport = app.upload(&[("harbour.png", png(420, 300)), ("quay.jpg", jpeg(300, 200))]).await.json().await.unwrap();
+    let report: UploadReport =
+        app.upload(&[("harbour.png", png(420, 300)), ("quay.jpg", jpeg(300, 200))]).await.json().await.unwrap();
     let ids: Vec<Uuid> = report.accepted.iter().map(|a| a.id).collect();
     assert_eq!(ids.len(), 2, "{report:?}");
     for id in &ids {
         assert_eq!(app.wait_until_settled(*id).await.status, AssetStatus::Processed);
     }
-    let response = app.client.post(app.url(&format!("/api/assets/{}/versions", ids[0]))).multipart(common::form(&[("harbour-retouched.png", png(421, 301))])).send().await.unwrap();
+    let response = app
+        .client
+        .post(app.url(&format!("/api/assets/{}/versions", ids[0])))
+        .multipart(common::form(&[("harbour-retouched.png", png(421, 301))]))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 201);
     assert_eq!(app.wait_until_settled(ids[0]).await.status, AssetStatus::Processed);
     let mut library = Vec::new();
@@ -60,8 +70,12 @@ async fn small_library(app: &TestApp) -> Vec<AssetView> {
 /// earlier versions and derivatives download with the bytes recorded for them.
 async fn assert_library_intact(client: &reqwest::Client, base: &str, before: &[AssetView]) {
     for asset in before {
-        let now: AssetView = client.get(format!("{base}/api/assets/{}", asset.id)).send().await.unwrap().json().await.unwrap();
-        assert_eq!((now.status, &now.filename, now.version, &now.checksum, &now.tags), (asset.status, &asset.filename, asset.version, &asset.checksum, &asset.tags));
+        let now: AssetView =
+            client.get(format!("{base}/api/assets/{}", asset.id)).send().await.unwrap().json().await.unwrap();
+        assert_eq!(
+            (now.status, &now.filename, now.version, &now.checksum, &now.tags),
+            (asset.status, &asset.filename, asset.version, &asset.checksum, &asset.tags)
+        );
         let original = client.get(format!("{base}{}", now.original_url)).send().await.unwrap();
         assert_eq!(original.status(), 200, "original of {}", asset.filename);
         assert_eq!(sha256_hex(&original.bytes().await.unwrap()), asset.checksum, "original of {}", asset.filename);
@@ -71,11 +85,18 @@ async fn assert_library_intact(client: &reqwest::Client, base: &str, before: &[A
             assert_eq!(response.status(), 200, "{:?} {} of {}", derivative.kind, derivative.label, asset.filename);
             assert_eq!(response.bytes().await.unwrap().len() as i64, derivative.size);
         }
-        let versions: Vec<FileVersionView> = client.get(format!("{base}/api/assets/{}/versions", asset.id)).send().await.unwrap().json().await.unwrap();
+        let versions: Vec<FileVersionView> =
+            client.get(format!("{base}/api/assets/{}/versions", asset.id)).send().await.unwrap().json().await.unwrap();
         assert_eq!(versions.len(), asset.version as usize);
         for version in versions {
             let file = client.get(format!("{base}{}", version.download_url)).send().await.unwrap();
-            assert_eq!(sha256_hex(&file.bytes().await.unwrap()), version.checksum, "version {} of {}", version.version, asset.filename);
+            assert_eq!(
+                sha256_hex(&file.bytes().await.unwrap()),
+                version.checksum,
+                "version {} of {}",
+                version.version,
+                asset.filename
+            );
         }
     }
 }
@@ -100,13 +121,18 @@ async fn a_wiped_installation_comes_back_from_its_backup_file_for_file() {
     let (ok, out, err) = dam(&config, &["backup", backup_dir.to_str().unwrap()], &[]);
     assert!(ok, "{err}");
     assert!(out.contains("objects") && out.contains("backed up the database"), "{out}");
-    let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(backup_dir.join("manifest.json")).unwrap()).unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(backup_dir.join("manifest.json")).unwrap()).unwrap();
     let listed = manifest["objects"].as_array().unwrap();
     // Two current originals, the first file of the PNG, and each asset's derivatives.
     assert!(listed.len() >= 3 + 2, "{manifest}");
     for object in listed {
         let key = object["key"].as_str().unwrap();
-        assert_eq!(Some(object["sha256"].as_str().unwrap()), files_before.get(key).map(String::as_str), "{key} in the manifest as stored");
+        assert_eq!(
+            Some(object["sha256"].as_str().unwrap()),
+            files_before.get(key).map(String::as_str),
+            "{key} in the manifest as stored"
+        );
     }
 
     // Wipe: the database, the queues and every stored file go.
@@ -141,9 +167,20 @@ async fn a_wiped_installation_comes_back_from_its_backup_file_for_file() {
     std::fs::write(&damaged, bytes).unwrap();
     let fresh = fresh_config(&[]);
     let (ok, _, err) = dam(&fresh, &["restore", backup_dir.to_str().unwrap()], &[]);
-    assert!(!ok && err.contains("does not match what was recorded") && err.contains(listed[0]["key"].as_str().unwrap()), "{err}");
+    assert!(
+        !ok && err.contains("does not match what was recorded") && err.contains(listed[0]["key"].as_str().unwrap()),
+        "{err}"
+    );
     let db = sea_orm::Database::connect(&fresh.database_url).await.unwrap();
-    let tables: Vec<_> = sea_orm::ConnectionTrait::query_all(&db, sea_orm::Statement::from_string(sea_orm::DbBackend::Postgres, "SELECT 1 FROM pg_tables WHERE schemaname = 'public'")).await.unwrap();
+    let tables: Vec<_> = sea_orm::ConnectionTrait::query_all(
+        &db,
+        sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT 1 FROM pg_tables WHERE schemaname = 'public'",
+        ),
+    )
+    .await
+    .unwrap();
     assert!(tables.is_empty(), "nothing was restored into the database");
     db.close().await.unwrap();
     let (ok, _, err) = dam(&fresh, &["restore", fresh.storage_dir.to_str().unwrap()], &[]);

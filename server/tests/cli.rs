@@ -19,12 +19,22 @@ async fn users_are_added_given_passwords_and_roles_from_the_command_line() {
         let url = app.url("/api/auth/login");
         let origin = app.address.clone();
         async move {
-            let r = client.post(url).header("origin", origin).json(&json!({"email": email, "password": password})).send().await.unwrap();
+            let r = client
+                .post(url)
+                .header("origin", origin)
+                .json(&json!({"email": email, "password": password}))
+                .send()
+                .await
+                .unwrap();
             (r.status().as_u16(), r.json::<serde_json::Value>().await.unwrap())
         }
     };
 
-    let (ok, out, err) = dam(&db, &["user", "add", "cli@example.test", "--role", "editor", "--password-stdin"], Some("typed on stdin 123\n"));
+    let (ok, out, err) = dam(
+        &db,
+        &["user", "add", "cli@example.test", "--role", "editor", "--password-stdin"],
+        Some("typed on stdin 123\n"),
+    );
     assert!(ok, "{err}");
     assert!(out.contains("added cli@example.test (editor)"), "{out}");
     let (status, me) = sign_in("cli@example.test", "typed on stdin 123".into()).await;
@@ -35,7 +45,8 @@ async fn users_are_added_given_passwords_and_roles_from_the_command_line() {
     assert!(ok && out.contains("is now admin"), "{out}");
     let (ok, out, _) = dam(&db, &["user", "passwd", "cli@example.test"], None);
     assert!(ok);
-    let generated = out.lines().find_map(|l| l.strip_prefix("password: ")).expect("a generated password is printed").to_owned();
+    let generated =
+        out.lines().find_map(|l| l.strip_prefix("password: ")).expect("a generated password is printed").to_owned();
     let (status, me) = sign_in("cli@example.test", generated).await;
     assert_eq!(status, 200);
     assert_eq!(me["role"], "admin");

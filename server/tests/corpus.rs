@@ -39,7 +39,13 @@ fn tagged_photo(dir: &Path) -> Vec<u8> {
 /// 255 = none, so cyan is C=0 and M=Y=K=255).
 fn cmyk_cyan(width: usize, height: usize) -> Vec<u8> {
     let pixels: Vec<u8> = (0..width * height).flat_map(|_| [0u8, 255, 255, 255]).collect();
-    let image = turbojpeg::Image { pixels: pixels.as_slice(), width, pitch: width * 4, height, format: turbojpeg::PixelFormat::CMYK };
+    let image = turbojpeg::Image {
+        pixels: pixels.as_slice(),
+        width,
+        pitch: width * 4,
+        height,
+        format: turbojpeg::PixelFormat::CMYK,
+    };
     let mut compressor = turbojpeg::Compressor::new().unwrap();
     compressor.set_subsamp(turbojpeg::Subsamp::None).unwrap();
     compressor.compress_to_vec(image).unwrap()
@@ -54,7 +60,8 @@ fn heif(dir: &Path, name: &str, avif: bool) -> Vec<u8> {
     if avif {
         command.arg("-A");
     }
-    let status = command.args(["-q", "60", "-o"]).arg(&out).arg(&source).output().expect("heif-enc is installed (make setup)");
+    let status =
+        command.args(["-q", "60", "-o"]).arg(&out).arg(&source).output().expect("heif-enc is installed (make setup)");
     assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
     std::fs::read(out).unwrap()
 }
@@ -82,12 +89,26 @@ fn crc32(bytes: &[u8]) -> u32 {
 
 /// Downloads a derivative and checks what it really is.
 async fn fetch(app: &TestApp, asset: &AssetView, kind: DerivativeKind, label: &str) -> image::DynamicImage {
-    let d = asset.derivatives.iter().find(|d| d.kind == kind && d.label == label).unwrap_or_else(|| panic!("{}: no {kind:?} {label}", asset.filename));
+    let d = asset
+        .derivatives
+        .iter()
+        .find(|d| d.kind == kind && d.label == label)
+        .unwrap_or_else(|| panic!("{}: no {kind:?} {label}", asset.filename));
     let bytes = app.client.get(app.url(&d.url)).send().await.unwrap().bytes().await.unwrap();
     let format = image::guess_format(&bytes).unwrap();
-    assert_eq!(format, if label == "webp" { ImageFormat::WebP } else { ImageFormat::Jpeg }, "{}: {kind:?} {label}", asset.filename);
+    assert_eq!(
+        format,
+        if label == "webp" { ImageFormat::WebP } else { ImageFormat::Jpeg },
+        "{}: {kind:?} {label}",
+        asset.filename
+    );
     let decoded = image::load_from_memory(&bytes).unwrap();
-    assert_eq!((decoded.width() as i32, decoded.height() as i32), (d.width, d.height), "{}: recorded size", asset.filename);
+    assert_eq!(
+        (decoded.width() as i32, decoded.height() as i32),
+        (d.width, d.height),
+        "{}: recorded size",
+        asset.filename
+    );
     decoded
 }
 
@@ -96,12 +117,16 @@ async fn every_format_is_processed_and_every_bad_file_fails_with_a_reason() {
     let app = spawn_app().await;
     let dir = tempfile::tempdir().unwrap();
     let gif = {
-        let frames = [Rgba([255, 0, 0, 255]), Rgba([0, 0, 255, 255])].map(|c| image::Frame::new(RgbaImage::from_pixel(200, 100, c)));
+        let frames = [Rgba([255, 0, 0, 255]), Rgba([0, 0, 255, 255])]
+            .map(|c| image::Frame::new(RgbaImage::from_pixel(200, 100, c)));
         let mut out = Vec::new();
         image::codecs::gif::GifEncoder::new(&mut out).encode_frames(frames).unwrap();
         out
     };
-    let deep_png = encoded(image::ImageBuffer::<Rgba<u16>, _>::from_fn(300, 200, |x, _| Rgba([x as u16 * 200, 30_000, 60_000, 40_000])), ImageFormat::Png);
+    let deep_png = encoded(
+        image::ImageBuffer::<Rgba<u16>, _>::from_fn(300, 200, |x, _| Rgba([x as u16 * 200, 30_000, 60_000, 40_000])),
+        ImageFormat::Png,
+    );
     let mut truncated = jpeg(800, 600);
     truncated.truncate(truncated.len() / 3);
 
@@ -119,8 +144,10 @@ async fn every_format_is_processed_and_every_bad_file_fails_with_a_reason() {
         ("phone.heic", heif(dir.path(), "phone.heic", false), (640, 480), (320, 240)),
         ("modern.avif", heif(dir.path(), "modern.avif", true), (640, 480), (320, 240)),
     ];
-    let bad: Vec<(&str, Vec<u8>, &str)> = vec![("truncated.jpg", truncated, "corrupt or truncated"), ("bomb.png", pixel_bomb(), "megapixels")];
-    let files: Vec<(&str, Vec<u8>)> = good.iter().map(|(n, b, ..)| (*n, b.clone())).chain(bad.iter().map(|(n, b, _)| (*n, b.clone()))).collect();
+    let bad: Vec<(&str, Vec<u8>, &str)> =
+        vec![("truncated.jpg", truncated, "corrupt or truncated"), ("bomb.png", pixel_bomb(), "megapixels")];
+    let files: Vec<(&str, Vec<u8>)> =
+        good.iter().map(|(n, b, ..)| (*n, b.clone())).chain(bad.iter().map(|(n, b, _)| (*n, b.clone()))).collect();
     let report: UploadReport = app.upload(&files).await.json().await.unwrap();
     assert!(report.rejected.is_empty(), "{:?}", report.rejected);
     let id = |name: &str| report.accepted.iter().find(|a| a.filename == name).unwrap().id;
@@ -133,7 +160,11 @@ async fn every_format_is_processed_and_every_bad_file_fails_with_a_reason() {
             let thumb = fetch(&app, &asset, DerivativeKind::Thumbnail, format).await;
             assert_eq!((thumb.width() as i32, thumb.height() as i32), *thumbnail, "{name} {format} thumbnail");
             let preview = fetch(&app, &asset, DerivativeKind::Preview, format).await;
-            assert_eq!((preview.width() as i32, preview.height() as i32), *shown, "{name} {format} preview, never upscaled");
+            assert_eq!(
+                (preview.width() as i32, preview.height() as i32),
+                *shown,
+                "{name} {format} preview, never upscaled"
+            );
         }
     }
 
@@ -146,7 +177,10 @@ async fn every_format_is_processed_and_every_bad_file_fails_with_a_reason() {
     let tagged = app.asset(id("upright.jpg")).await;
     let photo = &tagged.metadata["photo"];
     assert_eq!(photo["keywords"], serde_json::json!(["harbour", "dawn"]));
-    assert_eq!((photo["caption"].as_str(), photo["copyright"].as_str()), (Some("Boats at dawn"), Some("© 2026 Studio Nord")));
+    assert_eq!(
+        (photo["caption"].as_str(), photo["copyright"].as_str()),
+        (Some("Boats at dawn"), Some("© 2026 Studio Nord"))
+    );
     assert_eq!((tagged.camera_make.as_deref(), photo["orientation"].as_u64()), (Some("Fujifilm"), Some(6)));
 
     for (name, _, reason) in &bad {

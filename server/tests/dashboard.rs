@@ -17,7 +17,8 @@ async fn the_overview_counts_what_happened_today() {
     let app = spawn_app().await;
     let admin = app.create_user(Role::Admin).await;
     let admin = common::bearer_client(&app.token_for(&admin).await);
-    let overview = || async { admin.get(app.url("/api/admin/overview")).send().await.unwrap().json::<Overview>().await.unwrap() };
+    let overview =
+        || async { admin.get(app.url("/api/admin/overview")).send().await.unwrap().json::<Overview>().await.unwrap() };
     let empty = overview().await;
     assert_eq!(empty.days.len(), 30);
     assert_eq!((empty.days[29].uploads, empty.days[29].downloads, empty.original_bytes), (0, 0, 0));
@@ -25,7 +26,12 @@ async fn the_overview_counts_what_happened_today() {
     let mut broken = jpeg(800, 600);
     broken.truncate(broken.len() / 3);
     let (wide, tall) = (png(300, 200), png(200, 300));
-    let report: UploadReport = app.upload(&[("wide.png", wide.clone()), ("tall.png", tall.clone()), ("broken.jpg", broken.clone())]).await.json().await.unwrap();
+    let report: UploadReport = app
+        .upload(&[("wide.png", wide.clone()), ("tall.png", tall.clone()), ("broken.jpg", broken.clone())])
+        .await
+        .json()
+        .await
+        .unwrap();
     let ids: Vec<_> = report.accepted.iter().map(|a| a.id).collect();
     for id in &ids {
         app.wait_until_settled(*id).await;
@@ -34,7 +40,13 @@ async fn the_overview_counts_what_happened_today() {
     for _ in 0..2 {
         app.client.get(app.url(&format!("/api/assets/{}/original", ids[0]))).send().await.unwrap();
     }
-    let viewed = app.client.post(app.url("/api/fn/get_asset")).form(&[("id", ids[1].to_string()), ("viewing", "true".into())]).send().await.unwrap();
+    let viewed = app
+        .client
+        .post(app.url("/api/fn/get_asset"))
+        .form(&[("id", ids[1].to_string()), ("viewing", "true".into())])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(viewed.status(), StatusCode::OK);
 
     // Before the counters are flushed, today's figures already include them.
@@ -54,9 +66,16 @@ async fn the_overview_counts_what_happened_today() {
     let flushed = overview().await;
     let today = flushed.days.last().unwrap();
     assert_eq!((today.uploads, today.downloads, today.views), (3, 2, 1));
-    assert_eq!(flushed.most_downloaded.iter().map(|a| (a.name.as_str(), a.count)).collect::<Vec<_>>(), [("wide.png", 2)]);
+    assert_eq!(
+        flushed.most_downloaded.iter().map(|a| (a.name.as_str(), a.count)).collect::<Vec<_>>(),
+        [("wide.png", 2)]
+    );
 
-    assert_eq!(app.client.get(app.url("/api/admin/overview")).send().await.unwrap().status(), StatusCode::FORBIDDEN, "editors do not see it");
+    assert_eq!(
+        app.client.get(app.url("/api/admin/overview")).send().await.unwrap().status(),
+        StatusCode::FORBIDDEN,
+        "editors do not see it"
+    );
 
     // The queues: what was done, how fast, how long it took. (apalis acknowledges a job a moment
     // after its outcome is recorded; until then Redis still counts it as active.)
@@ -90,9 +109,15 @@ async fn the_overview_counts_what_happened_today() {
     assert!(text.contains("# TYPE dam_queue_backlog gauge"));
     // Request times per route pattern (ids do not make new series).
     assert!(text.contains("# TYPE dam_http_request_duration_seconds histogram"), "{text}");
-    let queues_route = text.lines().find(|l| l.starts_with("dam_http_request_duration_seconds_count") && l.contains("route=\"/api/queues\"")).unwrap_or_else(|| panic!("{text}"));
+    let queues_route = text
+        .lines()
+        .find(|l| l.starts_with("dam_http_request_duration_seconds_count") && l.contains("route=\"/api/queues\""))
+        .unwrap_or_else(|| panic!("{text}"));
     assert!(queues_route.contains("method=\"GET\"") && queues_route.contains("status=\"2xx\""), "{queues_route}");
-    let asset_routes: Vec<&str> = text.lines().filter(|l| l.starts_with("dam_http_request_duration_seconds_count") && l.contains("route=\"/api/assets/")).collect();
+    let asset_routes: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("dam_http_request_duration_seconds_count") && l.contains("route=\"/api/assets/"))
+        .collect();
     assert!(!asset_routes.is_empty() && asset_routes.iter().all(|l| l.contains("{id}")), "{asset_routes:?}");
     assert_eq!(app.anonymous.get(app.url("/metrics")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
     assert_eq!(app.client.get(app.url("/metrics")).send().await.unwrap().status(), StatusCode::FORBIDDEN);
@@ -134,7 +159,8 @@ async fn a_worker_reports_its_jobs_for_prometheus() {
     let app = common::spawn_app_with(&[("WORKER_METRICS_ADDR", addr.as_str())]).await;
     let mut broken = jpeg(640, 480);
     broken.truncate(broken.len() / 3);
-    let report: UploadReport = app.upload(&[("fine.png", png(64, 48)), ("broken.jpg", broken)]).await.json().await.unwrap();
+    let report: UploadReport =
+        app.upload(&[("fine.png", png(64, 48)), ("broken.jpg", broken)]).await.json().await.unwrap();
     for asset in &report.accepted {
         app.wait_until_settled(asset.id).await;
     }

@@ -17,7 +17,9 @@ fn pdf(pages: usize, rgb: (f32, f32, f32)) -> Vec<u8> {
         format!("<< /Type /Pages /Kids [{}] /Count {pages} >>", kids.join(" ")),
         format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()),
     ];
-    objects.extend((0..pages).map(|_| "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R >>".to_owned()));
+    objects.extend(
+        (0..pages).map(|_| "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R >>".to_owned()),
+    );
     let mut out = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n".to_vec();
     let mut offsets = Vec::new();
     for (i, body) in objects.iter().enumerate() {
@@ -29,7 +31,9 @@ fn pdf(pages: usize, rgb: (f32, f32, f32)) -> Vec<u8> {
     for offset in offsets {
         out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
     }
-    out.extend_from_slice(format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes());
+    out.extend_from_slice(
+        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
+    );
     out
 }
 
@@ -52,13 +56,26 @@ async fn pdfs_get_a_first_page_picture_and_a_page_count_and_other_documents_are_
     let id = |name: &str| report.accepted.iter().find(|a| a.filename == name).unwrap().id;
 
     let catalogue = app.wait_until_settled(id("catalogue.pdf")).await;
-    assert_eq!((catalogue.kind, catalogue.status), (AssetKind::Document, AssetStatus::Processed), "{:?}", catalogue.failure_reason);
+    assert_eq!(
+        (catalogue.kind, catalogue.status),
+        (AssetKind::Document, AssetStatus::Processed),
+        "{:?}",
+        catalogue.failure_reason
+    );
     assert_eq!(catalogue.metadata["document"]["pages"], 3);
     assert!(catalogue.metadata["document"]["page_size"].as_str().unwrap().contains("A4"), "{}", catalogue.metadata);
     // A4 is portrait: the long side is the height.
     assert_eq!(derivative_size(&catalogue, DerivativeKind::Thumbnail, "jpg"), (226, 320));
     assert_eq!(derivative_size(&catalogue, DerivativeKind::Preview, "webp"), (1131, 1600));
-    let thumbnail = app.client.get(catalogue.thumbnail_url.clone().map(|u| app.url(&u)).unwrap()).send().await.unwrap().bytes().await.unwrap();
+    let thumbnail = app
+        .client
+        .get(catalogue.thumbnail_url.clone().map(|u| app.url(&u)).unwrap())
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
     let page = image::load_from_memory(&thumbnail).unwrap().into_rgb8();
     let centre = page.get_pixel(113, 160).0;
     assert!(centre[2] > 150 && centre[0] < 100, "the page is drawn in its own colour: {centre:?}");
@@ -69,7 +86,11 @@ async fn pdfs_get_a_first_page_picture_and_a_page_count_and_other_documents_are_
 
     for (name, mime) in [("prices.csv", "text/csv"), ("bundle.zip", "application/zip")] {
         let asset = app.wait_until_settled(id(name)).await;
-        assert_eq!((asset.kind, asset.status, asset.mime.as_str()), (AssetKind::Document, AssetStatus::Processed, mime), "{name}");
+        assert_eq!(
+            (asset.kind, asset.status, asset.mime.as_str()),
+            (AssetKind::Document, AssetStatus::Processed, mime),
+            "{name}"
+        );
         assert!(asset.derivatives.is_empty(), "{name} has nothing to draw");
         let original = app.client.get(app.url(&asset.original_url)).send().await.unwrap();
         assert_eq!(original.bytes().await.unwrap().len() as i64, asset.size, "{name} downloads whole");

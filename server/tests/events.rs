@@ -23,7 +23,11 @@ async fn the_event_stream_announces_uploaded_processing_and_processed() {
     let mut seen = String::new();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     while !seen.contains(&format!(r#"{{"id" : "{id}", "status" : "processed"}}"#)) {
-        let chunk = tokio::time::timeout_at(deadline, stream.chunk()).await.expect("processed event in time").unwrap().expect("stream open");
+        let chunk = tokio::time::timeout_at(deadline, stream.chunk())
+            .await
+            .expect("processed event in time")
+            .unwrap()
+            .expect("stream open");
         seen.push_str(&String::from_utf8_lossy(&chunk));
     }
     let order: Vec<&str> = ["uploaded", "processing", "processed"]
@@ -51,10 +55,8 @@ async fn a_stopping_server_ends_event_streams_and_exits() {
 
     let stop = std::process::Command::new("kill").args(["-TERM", &server.id().to_string()]).status().unwrap();
     assert!(stop.success());
-    let ended = tokio::time::timeout(Duration::from_secs(10), async {
-        while let Ok(Some(_)) = stream.chunk().await {}
-    })
-    .await;
+    let ended =
+        tokio::time::timeout(Duration::from_secs(10), async { while let Ok(Some(_)) = stream.chunk().await {} }).await;
     assert!(ended.is_ok(), "the event stream ended after SIGTERM");
     let exited = tokio::task::spawn_blocking(move || {
         for _ in 0..100 {

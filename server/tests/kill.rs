@@ -36,7 +36,21 @@ fn long_clip() -> Vec<u8> {
     let dir = tempfile::tempdir().unwrap();
     let clip = dir.path().join("long.mp4");
     let made = Command::new("ffmpeg")
-        .args(["-y", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=30", "-f", "lavfi", "-i", "sine", "-t", "8"])
+        .args([
+            "-y",
+            "-loglevel",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=1920x1080:rate=30",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine",
+            "-t",
+            "8",
+        ])
         .args(["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest"])
         .arg(&clip)
         .status()
@@ -78,7 +92,12 @@ async fn sigterm_lets_the_transcode_in_flight_finish_before_the_worker_exits() {
     let exit = tokio::task::spawn_blocking(move || child.wait().unwrap()).await.unwrap();
     assert!(exit.success(), "an orderly stop: {exit:?}");
     let asset = app.asset(id).await;
-    assert_eq!(asset.status, AssetStatus::Processed, "the job in flight was finished, not dropped: {:?}", asset.failure_reason);
+    assert_eq!(
+        asset.status,
+        AssetStatus::Processed,
+        "the job in flight was finished, not dropped: {:?}",
+        asset.failure_reason
+    );
     assert_eq!(asset.derivatives.iter().filter(|d| d.kind == DerivativeKind::Transcode).count(), 2);
     app.cleanup().await;
 }
@@ -87,7 +106,12 @@ async fn sigterm_lets_the_transcode_in_flight_finish_before_the_worker_exits() {
 async fn a_transcode_interrupted_by_sigkill_is_finished_by_another_worker() {
     // The poster comes first and takes a fraction of a second; the transcode takes seconds.
     let asset = kill_mid_job("long.mp4", long_clip(), Duration::from_millis(1500)).await;
-    let mut renditions: Vec<_> = asset.derivatives.iter().filter(|d| d.kind == DerivativeKind::Transcode).map(|d| (d.label.as_str(), d.width, d.height)).collect();
+    let mut renditions: Vec<_> = asset
+        .derivatives
+        .iter()
+        .filter(|d| d.kind == DerivativeKind::Transcode)
+        .map(|d| (d.label.as_str(), d.width, d.height))
+        .collect();
     renditions.sort();
     assert_eq!(renditions, [("1080p", 1920, 1080), ("720p", 1280, 720)]);
 }
@@ -109,7 +133,10 @@ async fn kill_mid_job(name: &str, bytes: Vec<u8>, into_job: Duration) -> AssetVi
     tokio::time::sleep(Duration::from_millis(500)).await;
     let killed = app.asset(id).await;
     assert_eq!(killed.status, AssetStatus::Processing, "killed mid-job: nobody finished it");
-    assert!(killed.derivatives.iter().all(|d| d.kind != DerivativeKind::Transcode), "killed before any rendition was stored");
+    assert!(
+        killed.derivatives.iter().all(|d| d.kind != DerivativeKind::Transcode),
+        "killed before any rendition was stored"
+    );
 
     // A new worker finds the orphan once the dead one's heartbeat is old enough.
     app.start_worker();

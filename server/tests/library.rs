@@ -77,7 +77,11 @@ async fn search_finds_by_words_prefixes_and_typos_filters_sorts_and_pages() {
     assert!(all.facets.tags.iter().any(|f| f.value == "image" && f.count == 4));
 
     assert_eq!(names(&search(&app, "q=sunset").await), ["Sunset_Beach-2024.png"]);
-    assert_eq!(names(&search(&app, "q=beach%20sun").await), ["Sunset_Beach-2024.png"], "every word, the last as a prefix");
+    assert_eq!(
+        names(&search(&app, "q=beach%20sun").await),
+        ["Sunset_Beach-2024.png"],
+        "every word, the last as a prefix"
+    );
     let sun_results = search(&app, "q=sun").await;
     let mut sun = names(&sun_results);
     sun.sort();
@@ -92,7 +96,11 @@ async fn search_finds_by_words_prefixes_and_typos_filters_sorts_and_pages() {
 
     let videos = search(&app, "kind=video").await;
     assert_eq!(names(&videos), ["teaser.mp4"]);
-    assert_eq!(videos.facets.kinds.iter().find(|f| f.value == "image").map(|f| f.count), Some(4), "kind counts ignore the chosen kind");
+    assert_eq!(
+        videos.facets.kinds.iter().find(|f| f.value == "image").map(|f| f.count),
+        Some(4),
+        "kind counts ignore the chosen kind"
+    );
     assert_eq!(names(&search(&app, "orientation=portrait").await), ["Mountain lake.png"]);
     assert_eq!(names(&search(&app, "orientation=square").await), ["square logo.png"]);
     assert_eq!(names(&search(&app, "resolution=1080p").await), ["sunrise-city.jpg"]);
@@ -103,7 +111,10 @@ async fn search_finds_by_words_prefixes_and_typos_filters_sorts_and_pages() {
     assert_eq!(search(&app, &format!("uploaded_from={today}&uploaded_to={today}")).await.total, 5);
     assert_eq!(search(&app, &format!("uploaded_from={}", today.succ_opt().unwrap())).await.total, 0);
 
-    assert_eq!(names(&search(&app, "sort=name").await), ["Mountain lake.png", "square logo.png", "sunrise-city.jpg", "Sunset_Beach-2024.png", "teaser.mp4"]);
+    assert_eq!(
+        names(&search(&app, "sort=name").await),
+        ["Mountain lake.png", "square logo.png", "sunrise-city.jpg", "Sunset_Beach-2024.png", "teaser.mp4"]
+    );
     let by_size = search(&app, "sort=size").await;
     assert!(by_size.items.windows(2).all(|w| w[0].size >= w[1].size));
 
@@ -129,40 +140,78 @@ async fn search_finds_by_words_prefixes_and_typos_filters_sorts_and_pages() {
 #[tokio::test]
 async fn people_tag_title_and_describe_assets_and_auto_tags_can_be_removed_for_good() {
     let app = spawn_app().await;
-    let assets = library(&app, &[("IMG_0042.png", solid_png(320, 200, [240, 140, 20])), ("harbour.png", png(500, 300))]).await;
+    let assets =
+        library(&app, &[("IMG_0042.png", solid_png(320, 200, [240, 140, 20])), ("harbour.png", png(500, 300))]).await;
     let (photo, harbour) = (assets[0].id, assets[1].id);
 
-    let tagged = app.client.post(app.url(&format!("/api/assets/{photo}/tags"))).json(&json!({ "tags": ["  Summer   Campaign ", "Q3"] })).send().await.unwrap();
+    let tagged = app
+        .client
+        .post(app.url(&format!("/api/assets/{photo}/tags")))
+        .json(&json!({ "tags": ["  Summer   Campaign ", "Q3"] }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(tagged.status(), StatusCode::OK);
     let view: AssetView = tagged.json().await.unwrap();
     assert!(view.tags.iter().any(|t| t.name == "summer campaign" && !t.auto), "{:?}", view.tags);
     assert_eq!(names(&search(&app, "q=campaign").await), ["IMG_0042.png"], "tags are searched");
     assert_eq!(names(&search(&app, "tags=summer%20campaign").await), ["IMG_0042.png"]);
 
-    let described = app.client.patch(app.url(&format!("/api/assets/{photo}"))).json(&json!({ "title": "Golden  hour", "description": "Shot for the autumn catalogue" })).send().await.unwrap();
+    let described = app
+        .client
+        .patch(app.url(&format!("/api/assets/{photo}")))
+        .json(&json!({ "title": "Golden  hour", "description": "Shot for the autumn catalogue" }))
+        .send()
+        .await
+        .unwrap();
     let view: AssetView = described.json().await.unwrap();
     assert_eq!((view.title.as_str(), view.display_name()), ("Golden hour", "Golden hour"));
     assert_eq!(names(&search(&app, "q=golden").await), ["IMG_0042.png"]);
     assert_eq!(names(&search(&app, "q=catalogue").await), ["IMG_0042.png"]);
-    let too_long = app.client.patch(app.url(&format!("/api/assets/{photo}"))).json(&json!({ "title": "x".repeat(201) })).send().await.unwrap();
+    let too_long = app
+        .client
+        .patch(app.url(&format!("/api/assets/{photo}")))
+        .json(&json!({ "title": "x".repeat(201) }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(too_long.status(), StatusCode::BAD_REQUEST);
 
     // Autocomplete: by prefix first, then close spellings.
-    let suggested: serde_json::Value = app.client.get(app.url("/api/tags?q=sum")).send().await.unwrap().json().await.unwrap();
+    let suggested: serde_json::Value =
+        app.client.get(app.url("/api/tags?q=sum")).send().await.unwrap().json().await.unwrap();
     assert_eq!(suggested[0]["name"], "summer campaign");
 
     // Bulk: one request tags a selection.
-    let bulk = app.client.post(app.url("/api/library/tag")).json(&json!({ "assets": [photo, harbour], "tags": ["press kit"] })).send().await.unwrap();
+    let bulk = app
+        .client
+        .post(app.url("/api/library/tag"))
+        .json(&json!({ "assets": [photo, harbour], "tags": ["press kit"] }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(bulk.status(), StatusCode::OK);
     assert_eq!(search(&app, "tags=press%20kit").await.total, 2);
-    let nobody = app.client.post(app.url("/api/library/tag")).json(&json!({ "assets": [Uuid::now_v7()], "tags": ["x"] })).send().await.unwrap();
+    let nobody = app
+        .client
+        .post(app.url("/api/library/tag"))
+        .json(&json!({ "assets": [Uuid::now_v7()], "tags": ["x"] }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(nobody.status(), StatusCode::NOT_FOUND);
 
     // An auto-tag removed stays removed, even when the asset is processed again.
     assert!(app.asset(photo).await.tags.iter().any(|t| t.name == "orange" && t.auto));
     let removed = app.client.delete(app.url(&format!("/api/assets/{photo}/tags/orange"))).send().await.unwrap();
     assert_eq!(removed.status(), StatusCode::OK);
-    let again = app.client.post(app.url(&format!("/api/assets/{photo}/reprocess"))).header("origin", &app.address).send().await.unwrap();
+    let again = app
+        .client
+        .post(app.url(&format!("/api/assets/{photo}/reprocess")))
+        .header("origin", &app.address)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(again.status(), StatusCode::ACCEPTED);
     let reprocessed = app.wait_until_settled(photo).await;
     assert_eq!(reprocessed.status, AssetStatus::Processed);
@@ -171,10 +220,18 @@ async fn people_tag_title_and_describe_assets_and_auto_tags_can_be_removed_for_g
     // A person's own tag is simply deleted.
     app.client.delete(app.url(&format!("/api/assets/{photo}/tags/q3"))).send().await.unwrap();
     assert!(!app.asset(photo).await.tags.iter().any(|t| t.name == "q3"));
-    assert_eq!(app.client.delete(app.url(&format!("/api/assets/{photo}/tags/q3"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.client.delete(app.url(&format!("/api/assets/{photo}/tags/q3"))).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
 
     let viewer = bearer_client(&app.token_for(&app.create_user(Role::Viewer).await).await);
-    let refused = viewer.post(app.url(&format!("/api/assets/{photo}/tags"))).json(&json!({ "tags": ["mine"] })).send().await.unwrap();
+    let refused = viewer
+        .post(app.url(&format!("/api/assets/{photo}/tags")))
+        .json(&json!({ "tags": ["mine"] }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     app.cleanup().await;
 }
@@ -192,7 +249,8 @@ async fn the_trash_hides_restores_and_when_emptied_removes_the_files() {
     assert_eq!(in_trash.iter().map(|a| a.filename.as_str()).collect::<Vec<_>>(), ["drop.png"]);
     assert!(in_trash[0].deleted_at.is_some());
 
-    let restored: AssetView = app.client.post(app.url(&format!("/api/assets/{drop_id}/restore"))).send().await.unwrap().json().await.unwrap();
+    let restored: AssetView =
+        app.client.post(app.url(&format!("/api/assets/{drop_id}/restore"))).send().await.unwrap().json().await.unwrap();
     assert!(restored.deleted_at.is_none());
     assert_eq!(search(&app, "").await.total, 2);
 
@@ -203,54 +261,107 @@ async fn the_trash_hides_restores_and_when_emptied_removes_the_files() {
 
     app.client.delete(app.url(&format!("/api/assets/{drop_id}"))).send().await.unwrap();
     let files_before = app.stored_files("thumbnails").len();
-    assert_eq!(app.client.delete(app.url("/api/trash")).send().await.unwrap().status(), StatusCode::FORBIDDEN, "emptying is for admins");
+    assert_eq!(
+        app.client.delete(app.url("/api/trash")).send().await.unwrap().status(),
+        StatusCode::FORBIDDEN,
+        "emptying is for admins"
+    );
     let admin = bearer_client(&app.token_for(&app.create_user(Role::Admin).await).await);
     let emptied: serde_json::Value = admin.delete(app.url("/api/trash")).send().await.unwrap().json().await.unwrap();
     assert_eq!(emptied["changed"], 1);
-    assert_eq!(app.client.get(app.url(&format!("/api/assets/{drop_id}"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
-    assert!(!app.stored_files("originals").iter().any(|p| p.to_string_lossy().contains(&drop_id.to_string())), "the original is gone");
+    assert_eq!(
+        app.client.get(app.url(&format!("/api/assets/{drop_id}"))).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    assert!(
+        !app.stored_files("originals").iter().any(|p| p.to_string_lossy().contains(&drop_id.to_string())),
+        "the original is gone"
+    );
     assert!(app.stored_files("thumbnails").len() < files_before, "its derivatives are gone");
-    assert!(app.stored_files("originals").iter().any(|p| p.to_string_lossy().contains(&assets[0].id.to_string())), "the other asset is untouched");
+    assert!(
+        app.stored_files("originals").iter().any(|p| p.to_string_lossy().contains(&assets[0].id.to_string())),
+        "the other asset is untouched"
+    );
     app.cleanup().await;
 }
 
 #[tokio::test]
 async fn collections_group_assets_and_are_searched_like_the_library() {
     let app = spawn_app().await;
-    let assets = library(&app, &[("launch-hero.png", png(300, 200)), ("launch-banner.png", png(301, 200)), ("unrelated.png", png(302, 200))]).await;
+    let assets = library(
+        &app,
+        &[("launch-hero.png", png(300, 200)), ("launch-banner.png", png(301, 200)), ("unrelated.png", png(302, 200))],
+    )
+    .await;
     let (hero, banner) = (assets[0].id, assets[1].id);
 
-    let created = app.client.post(app.url("/api/collections")).json(&json!({ "name": "  Spring   launch ", "description": "Everything for April" })).send().await.unwrap();
+    let created = app
+        .client
+        .post(app.url("/api/collections"))
+        .json(&json!({ "name": "  Spring   launch ", "description": "Everything for April" }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(created.status(), StatusCode::CREATED);
     let collection: domain::dto::CollectionView = created.json().await.unwrap();
     assert_eq!((collection.name.as_str(), collection.asset_count), ("Spring launch", 0));
-    let twice = app.client.post(app.url("/api/collections")).json(&json!({ "name": "spring LAUNCH" })).send().await.unwrap();
+    let twice =
+        app.client.post(app.url("/api/collections")).json(&json!({ "name": "spring LAUNCH" })).send().await.unwrap();
     assert_eq!(twice.status(), StatusCode::CONFLICT);
     assert!(twice.text().await.unwrap().contains("already a collection"));
 
     let id = collection.id;
-    let added: serde_json::Value = app.client.post(app.url(&format!("/api/collections/{id}/assets"))).json(&json!({ "assets": [hero, banner, hero] })).send().await.unwrap().json().await.unwrap();
+    let added: serde_json::Value = app
+        .client
+        .post(app.url(&format!("/api/collections/{id}/assets")))
+        .json(&json!({ "assets": [hero, banner, hero] }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(added["added"], 2);
     let inside = search(&app, &format!("collection={id}")).await;
     let mut found = names(&inside);
     found.sort();
     assert_eq!(found, ["launch-banner.png", "launch-hero.png"]);
-    assert_eq!(names(&search(&app, &format!("collection={id}&q=hero")).await), ["launch-hero.png"], "search works inside a collection");
-    let listed: Vec<domain::dto::CollectionView> = app.client.get(app.url("/api/collections")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(
+        names(&search(&app, &format!("collection={id}&q=hero")).await),
+        ["launch-hero.png"],
+        "search works inside a collection"
+    );
+    let listed: Vec<domain::dto::CollectionView> =
+        app.client.get(app.url("/api/collections")).send().await.unwrap().json().await.unwrap();
     assert_eq!(listed[0].asset_count, 2);
-    assert!(listed[0].cover_url.as_deref().is_some_and(|u| u.contains(&banner.to_string()) || u.contains(&hero.to_string())));
+    assert!(listed[0]
+        .cover_url
+        .as_deref()
+        .is_some_and(|u| u.contains(&banner.to_string()) || u.contains(&hero.to_string())));
 
     // Taking one out leaves it in the library.
-    assert_eq!(app.client.delete(app.url(&format!("/api/collections/{id}/assets/{banner}"))).send().await.unwrap().status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.client.delete(app.url(&format!("/api/collections/{id}/assets/{banner}"))).send().await.unwrap().status(),
+        StatusCode::NO_CONTENT
+    );
     assert_eq!(names(&search(&app, &format!("collection={id}")).await), ["launch-hero.png"]);
     assert_eq!(search(&app, "").await.total, 3);
 
     let viewer = bearer_client(&app.token_for(&app.create_user(Role::Viewer).await).await);
     assert_eq!(viewer.get(app.url("/api/collections")).send().await.unwrap().status(), StatusCode::OK);
-    assert_eq!(viewer.post(app.url("/api/collections")).json(&json!({ "name": "mine" })).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        viewer.post(app.url("/api/collections")).json(&json!({ "name": "mine" })).send().await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
 
-    assert_eq!(app.client.delete(app.url(&format!("/api/collections/{id}"))).send().await.unwrap().status(), StatusCode::NO_CONTENT);
-    assert_eq!(app.client.get(app.url(&format!("/api/collections/{id}"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.client.delete(app.url(&format!("/api/collections/{id}"))).send().await.unwrap().status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        app.client.get(app.url(&format!("/api/collections/{id}"))).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(search(&app, "").await.total, 3, "deleting a collection keeps its assets");
     app.cleanup().await;
 }

@@ -21,17 +21,28 @@ async fn files_open_through_signed_links_that_cannot_be_altered_or_reused_late()
     assert_eq!(redirect.status(), 307);
     let link = redirect.headers()["location"].to_str().unwrap().to_owned();
     assert!(link.starts_with("/files/originals/") && link.contains("sig="), "{link}");
-    assert_eq!(no_redirects.get(app.url(&asset.original_url)).send().await.unwrap().status(), 401, "the app URL still checks who asks");
+    assert_eq!(
+        no_redirects.get(app.url(&asset.original_url)).send().await.unwrap().status(),
+        401,
+        "the app URL still checks who asks"
+    );
 
     // The link alone is enough: no session, no token.
     let download = no_redirects.get(app.url(&link)).send().await.unwrap();
     assert_eq!(download.status(), 200);
     assert_eq!(download.headers()["content-security-policy"], "default-src 'none'; sandbox");
-    assert!(download.headers()["content-disposition"].to_str().unwrap().contains("filename*=UTF-8''%C3%89t%C3%A9%20%C3%A0%20Nice.png"));
+    assert!(download.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("filename*=UTF-8''%C3%89t%C3%A9%20%C3%A0%20Nice.png"));
     assert!(download.bytes().await.unwrap() == original);
 
     // Byte ranges, for players and resumable downloads.
-    let thumbnail = viewer.get(app.url(asset.thumbnail_url.as_deref().unwrap())).send().await.unwrap().headers()["location"].to_str().unwrap().to_owned();
+    let thumbnail = viewer.get(app.url(asset.thumbnail_url.as_deref().unwrap())).send().await.unwrap().headers()
+        ["location"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     let ranged = no_redirects.get(app.url(&thumbnail)).header("range", "bytes=0-9").send().await.unwrap();
     assert_eq!((ranged.status().as_u16(), ranged.bytes().await.unwrap().len()), (206, 10));
 
@@ -42,7 +53,9 @@ async fn files_open_through_signed_links_that_cannot_be_altered_or_reused_late()
         format!("{other_key}?{query}"),
         link.replace("expires=", "expires=9"),
         link.replacen("sig=", "sig=A", 1),
-        link.split("&name=").next().unwrap().to_owned() + "&" + query.split('&').find(|p| p.starts_with("sig=")).unwrap(),
+        link.split("&name=").next().unwrap().to_owned()
+            + "&"
+            + query.split('&').find(|p| p.starts_with("sig=")).unwrap(),
         path.to_owned(),
     ];
     for url in tampered {

@@ -17,7 +17,8 @@ use uuid::Uuid;
 async fn upload_pngs(app: &TestApp, count: usize, query: &str) -> Vec<Uuid> {
     let files: Vec<(String, Vec<u8>)> = (0..count).map(|i| (format!("f{i}.png"), png(24 + i as u32 % 7, 16))).collect();
     let refs: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
-    let response = app.client.post(app.url(&format!("/api/assets{query}"))).multipart(common::form(&refs)).send().await.unwrap();
+    let response =
+        app.client.post(app.url(&format!("/api/assets{query}"))).multipart(common::form(&refs)).send().await.unwrap();
     assert_eq!(response.status(), 201);
     response.json::<UploadReport>().await.unwrap().accepted.into_iter().map(|a| a.id).collect()
 }
@@ -52,7 +53,10 @@ async fn assets_held_by_a_dead_worker_are_handed_back() {
     let claimed = state::claim(&app.services.db, ids[0], "dead-worker").await.unwrap();
     assert!(claimed.is_some());
     domain::entities::worker::Entity::update_many()
-        .col_expr(domain::entities::worker::Column::HeartbeatAt, sea_orm::sea_query::Expr::value(chrono::Utc::now() - chrono::Duration::minutes(1)))
+        .col_expr(
+            domain::entities::worker::Column::HeartbeatAt,
+            sea_orm::sea_query::Expr::value(chrono::Utc::now() - chrono::Duration::minutes(1)),
+        )
         .exec(&app.services.db)
         .await
         .unwrap();
@@ -70,7 +74,12 @@ async fn a_job_lost_inside_a_live_worker_is_handed_back() {
     let ids = upload_pngs(&app, 2, "").await;
     app.start_worker();
     all_settle(&app, &ids).await;
-    let worker_id = domain::entities::worker::Entity::find().one(&app.services.db).await.unwrap().expect("the worker registered").id;
+    let worker_id = domain::entities::worker::Entity::find()
+        .one(&app.services.db)
+        .await
+        .unwrap()
+        .expect("the worker registered")
+        .id;
     // The live worker's claim on the first asset, a minute old, with no job running for it; and
     // a fresh claim on the second (its job may be about to register), which is left alone.
     let claim = |id: Uuid, age: chrono::Duration| {
@@ -136,7 +145,13 @@ async fn a_failed_asset_keeps_its_reason_and_can_be_retried_from_the_api() {
     // The cause is fixed (here: the stored original is replaced), then retried through the API.
     let row = asset::Entity::find_by_id(id).one(&app.services.db).await.unwrap().unwrap();
     std::fs::write(app.storage_dir.join(&row.original_path), png(300, 200)).unwrap();
-    let retry = app.client.post(app.url(&format!("/api/assets/{id}/reprocess"))).header("origin", &app.address).send().await.unwrap();
+    let retry = app
+        .client
+        .post(app.url(&format!("/api/assets/{id}/reprocess")))
+        .header("origin", &app.address)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(retry.status(), 202);
     let fixed = app.wait_until_settled(id).await;
     assert_eq!(fixed.status, AssetStatus::Processed);
@@ -210,11 +225,20 @@ async fn repeated_jobs_and_reprocessing_never_duplicate_derivatives() {
     }
     let admin = app.create_user(domain::policy::Role::Admin).await;
     let admin = common::bearer_client(&app.token_for(&admin).await);
-    let r = admin.post(app.url("/api/queues/reprocess")).json(&serde_json::json!({"selection": "all"})).send().await.unwrap();
+    let r = admin
+        .post(app.url("/api/queues/reprocess"))
+        .json(&serde_json::json!({"selection": "all"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 202);
     tokio::time::sleep(Duration::from_millis(300)).await;
     all_settle(&app, &ids).await;
-    let versions = asset_version::Entity::find().filter(asset_version::Column::AssetId.eq(ids[0])).count(&app.services.db).await.unwrap();
+    let versions = asset_version::Entity::find()
+        .filter(asset_version::Column::AssetId.eq(ids[0]))
+        .count(&app.services.db)
+        .await
+        .unwrap();
     let derivatives = app.asset(ids[0]).await.derivatives.len() as u64;
     assert_eq!(versions, derivatives);
     assert!(versions >= 1);
@@ -263,7 +287,9 @@ async fn an_autoscaling_worker_grows_with_the_backlog_and_shrinks_after_it_drain
         .unwrap();
 
     let image = |reports: &[QueueReport]| reports.iter().find(|r| r.queue == "image").cloned().unwrap();
-    let slots = |report: &QueueReport| report.workers.first().and_then(|w| w.queues.iter().position(|q| q == "image").map(|i| w.slots[i]));
+    let slots = |report: &QueueReport| {
+        report.workers.first().and_then(|w| w.queues.iter().position(|q| q == "image").map(|i| w.slots[i]))
+    };
     app.start_worker();
     let (mut most_slots, mut most_at_once) = (0, 0);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
@@ -286,7 +312,11 @@ async fn an_autoscaling_worker_grows_with_the_backlog_and_shrinks_after_it_drain
         assert!(tokio::time::Instant::now() < deadline, "the worker returns to one slot");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    let processed = asset::Entity::find().filter(asset::Column::Status.eq(AssetStatus::Processed)).count(&app.services.db).await.unwrap();
+    let processed = asset::Entity::find()
+        .filter(asset::Column::Status.eq(AssetStatus::Processed))
+        .count(&app.services.db)
+        .await
+        .unwrap();
     assert_eq!(processed, 24);
     app.cleanup().await;
 }

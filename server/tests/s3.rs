@@ -59,7 +59,10 @@ async fn objects_of_any_size_round_trip_and_unfinished_writes_leave_nothing() {
     for chunk in big.chunks(MIB) {
         writer.write(chunk).await.unwrap();
     }
-    assert!(matches!(storage.read("originals/big.mp4").await, Err(domain::storage::StorageError::NotFound(_))), "not visible before commit");
+    assert!(
+        matches!(storage.read("originals/big.mp4").await, Err(domain::storage::StorageError::NotFound(_))),
+        "not visible before commit"
+    );
     writer.commit().await.unwrap();
     let back = storage.read("originals/big.mp4").await.unwrap();
     assert_eq!((back.len(), sha256_hex(&back)), (big.len(), sha256_hex(&big)));
@@ -95,7 +98,11 @@ async fn spawn_on_s3(server: &S3Server, with_worker: bool) -> TestApp {
     let bucket = format!("dam-{}", &Uuid::new_v4().simple().to_string()[..12]);
     let vars = server.config(&bucket);
     let overrides: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    if with_worker { spawn_app_with(&overrides).await } else { spawn_app_without_worker(&overrides).await }
+    if with_worker {
+        spawn_app_with(&overrides).await
+    } else {
+        spawn_app_without_worker(&overrides).await
+    }
 }
 
 /// The link the app redirects a signed-in viewer to.
@@ -139,7 +146,10 @@ async fn assets_on_s3_are_processed_and_served_from_presigned_links() {
     let fetched = app.anonymous.get(&original).send().await.unwrap();
     assert_eq!(fetched.status(), StatusCode::OK);
     assert_eq!(sha256_hex(&fetched.bytes().await.unwrap()), sha256_hex(&photo));
-    assert_eq!(app.anonymous.get(app.url(&format!("/api/assets/{photo_id}/original"))).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.anonymous.get(app.url(&format!("/api/assets/{photo_id}/original"))).send().await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
 
     // Players seek with byte ranges on the rendition's link.
     let rendition = link_of(&app, &format!("/api/assets/{clip_id}/transcode?format=720p")).await;
@@ -177,7 +187,14 @@ async fn second_replica(app: &TestApp) -> Replica {
     Replica { address }
 }
 
-async fn patch(client: &reqwest::Client, base: &str, upload: &str, offset: usize, bytes: &[u8], checksum: Option<&[u8]>) -> reqwest::Response {
+async fn patch(
+    client: &reqwest::Client,
+    base: &str,
+    upload: &str,
+    offset: usize,
+    bytes: &[u8],
+    checksum: Option<&[u8]>,
+) -> reqwest::Response {
     let mut request = client
         .patch(format!("{base}{upload}"))
         .header("tus-resumable", "1.0.0")
@@ -186,7 +203,8 @@ async fn patch(client: &reqwest::Client, base: &str, upload: &str, offset: usize
         .body(bytes.to_vec());
     if let Some(sum) = checksum {
         use base64::Engine;
-        request = request.header("upload-checksum", format!("sha256 {}", base64::engine::general_purpose::STANDARD.encode(sum)));
+        request = request
+            .header("upload-checksum", format!("sha256 {}", base64::engine::general_purpose::STANDARD.encode(sum)));
     }
     request.send().await.unwrap()
 }
@@ -194,7 +212,15 @@ async fn patch(client: &reqwest::Client, base: &str, upload: &str, offset: usize
 async fn create_upload(app: &TestApp, length: usize, name: &str) -> String {
     use base64::Engine;
     let metadata = format!("filename {}", base64::engine::general_purpose::STANDARD.encode(name));
-    let created = app.client.post(app.url("/api/uploads")).header("tus-resumable", "1.0.0").header("upload-length", length).header("upload-metadata", metadata).send().await.unwrap();
+    let created = app
+        .client
+        .post(app.url("/api/uploads"))
+        .header("tus-resumable", "1.0.0")
+        .header("upload-length", length)
+        .header("upload-metadata", metadata)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(created.status(), StatusCode::CREATED);
     created.headers()["location"].to_str().unwrap().trim_start_matches(&app.address).to_owned()
 }
@@ -223,7 +249,10 @@ async fn resumable_uploads_on_s3_send_whole_parts_and_keep_the_tail_in_the_datab
     assert_eq!(patch(&app.client, &a, &upload, 0, &bytes[..3 * MIB], None).await.status(), StatusCode::NO_CONTENT);
     assert_eq!(staged_row(&app, &upload).await, (0, 3 * MIB, 3 * MIB as i64));
     // On the other replica: 6 MiB more makes one 8 MiB part; 1 MiB stays behind.
-    assert_eq!(patch(&app.client, &b, &upload, 3 * MIB, &bytes[3 * MIB..9 * MIB], None).await.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        patch(&app.client, &b, &upload, 3 * MIB, &bytes[3 * MIB..9 * MIB], None).await.status(),
+        StatusCode::NO_CONTENT
+    );
     assert_eq!(staged_row(&app, &upload).await, (1, MIB, 9 * MIB as i64));
     // A request whose checksum fails sent part 2 on its way, but counts for nothing…
     let failed = patch(&app.client, &a, &upload, 9 * MIB, &bytes[9 * MIB..19 * MIB], Some(&[0u8; 32])).await;
@@ -231,7 +260,10 @@ async fn resumable_uploads_on_s3_send_whole_parts_and_keep_the_tail_in_the_datab
     assert_eq!(staged_row(&app, &upload).await, (1, MIB, 9 * MIB as i64));
     // …and the same bytes sent again (other replica) replace it.
     let chunk = &bytes[9 * MIB..19 * MIB];
-    assert_eq!(patch(&app.client, &b, &upload, 9 * MIB, chunk, Some(&sha256(chunk))).await.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        patch(&app.client, &b, &upload, 9 * MIB, chunk, Some(&sha256(chunk))).await.status(),
+        StatusCode::NO_CONTENT
+    );
     assert_eq!(staged_row(&app, &upload).await, (2, 3 * MIB, 19 * MIB as i64));
     let last = patch(&app.client, &a, &upload, 19 * MIB, &bytes[19 * MIB..], None).await;
     assert_eq!(last.status(), StatusCode::NO_CONTENT);
@@ -278,7 +310,11 @@ async fn a_browser_can_put_straight_to_s3_and_the_api_checks_what_arrived() {
 
     let photo = common::jpeg(1200, 800);
     let ticket = start("launch poster.jpg", photo.len()).await;
-    assert!(ticket.put_url.starts_with(&server.endpoint) && ticket.put_url.contains("X-Amz-Signature="), "{}", ticket.put_url);
+    assert!(
+        ticket.put_url.starts_with(&server.endpoint) && ticket.put_url.contains("X-Amz-Signature="),
+        "{}",
+        ticket.put_url
+    );
     let early = app.client.post(app.url(&ticket.confirm_url)).send().await.unwrap();
     assert_eq!(early.status(), StatusCode::CONFLICT, "nothing was PUT yet");
     // The link is the permission: no token, as from a browser.
@@ -287,13 +323,19 @@ async fn a_browser_can_put_straight_to_s3_and_the_api_checks_what_arrived() {
     let confirmed = app.client.post(app.url(&ticket.confirm_url)).send().await.unwrap();
     assert_eq!(confirmed.status(), StatusCode::OK);
     let asset: AssetView = confirmed.json().await.unwrap();
-    assert_eq!((asset.filename.as_str(), asset.mime.as_str(), asset.size), ("launch poster.jpg", "image/jpeg", photo.len() as i64));
+    assert_eq!(
+        (asset.filename.as_str(), asset.mime.as_str(), asset.size),
+        ("launch poster.jpg", "image/jpeg", photo.len() as i64)
+    );
     let original = std::fs::read(bucket_dir.join(format!("originals/{}.jpg", asset.id))).unwrap();
     assert!(original == photo);
     assert!(!bucket_dir.join(format!("incoming/{}", ticket.id)).exists(), "the incoming copy is removed");
     let again: AssetView = app.client.post(app.url(&ticket.confirm_url)).send().await.unwrap().json().await.unwrap();
     assert_eq!(again.id, asset.id, "confirming twice is the same asset");
-    assert_eq!(app.anonymous.post(app.url(&ticket.confirm_url)).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.anonymous.post(app.url(&ticket.confirm_url)).send().await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
 
     // Content, not the name, decides; a refused file is removed from the store.
     let disguised = b"<html><script>alert(1)</script></html>".to_vec();

@@ -32,9 +32,24 @@ async fn share(app: &TestApp, body: serde_json::Value) -> reqwest::Response {
 }
 
 async fn collection_of(app: &TestApp, name: &str, assets: &[&AssetView]) -> Uuid {
-    let created: CollectionView = app.client.post(app.url("/api/collections")).json(&json!({ "name": name })).send().await.unwrap().json().await.unwrap();
+    let created: CollectionView = app
+        .client
+        .post(app.url("/api/collections"))
+        .json(&json!({ "name": name }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let ids: Vec<Uuid> = assets.iter().map(|a| a.id).collect();
-    let added = app.client.post(app.url(&format!("/api/collections/{}/assets", created.id))).json(&json!({ "assets": ids })).send().await.unwrap();
+    let added = app
+        .client
+        .post(app.url(&format!("/api/collections/{}/assets", created.id)))
+        .json(&json!({ "assets": ids }))
+        .send()
+        .await
+        .unwrap();
     assert!(added.status().is_success());
     created.id
 }
@@ -59,12 +74,21 @@ async fn fetch(client: &reqwest::Client, app: &TestApp, path: &str) -> (StatusCo
 async fn a_share_link_opens_only_its_assets_on_its_terms_until_it_expires_or_is_revoked() {
     let app = spawn_app().await;
     let photo = jpeg(800, 600);
-    let assets = processed(&app, &[("harbour.jpg", photo.clone()), ("secret-plan.png", png(300, 200)), ("logo.png", png(64, 64))]).await;
+    let assets = processed(
+        &app,
+        &[("harbour.jpg", photo.clone()), ("secret-plan.png", png(300, 200)), ("logo.png", png(64, 64))],
+    )
+    .await;
     let (harbour, secret, logo) = (&assets[0], &assets[1], &assets[2]);
     let visitor = browser_client();
 
     // View-only link to one asset: its page and previews open, its original and the ZIP do not.
-    let link: ShareLinkView = share(&app, json!({ "asset_id": harbour.id, "expires_at": Utc::now() + Duration::days(7) })).await.json().await.unwrap();
+    let link: ShareLinkView =
+        share(&app, json!({ "asset_id": harbour.id, "expires_at": Utc::now() + Duration::days(7) }))
+            .await
+            .json()
+            .await
+            .unwrap();
     assert!(link.path.starts_with("/s/") && link.path.len() > 40, "a long random token: {}", link.path);
     let (status, page) = visit(&visitor, &app, &link.path).await;
     assert_eq!(status, StatusCode::OK);
@@ -89,7 +113,11 @@ async fn a_share_link_opens_only_its_assets_on_its_terms_until_it_expires_or_is_
     assert_eq!(fetch(&visitor, &app, &format!("{}/download.zip", protected.path)).await.0, StatusCode::FORBIDDEN);
     let token = protected.path.trim_start_matches("/s/");
     let unlock = |password: &'static str| {
-        visitor.post(app.url("/api/fn/unlock_share")).header("origin", &app.address).form(&[("token", token), ("password", password)]).send()
+        visitor
+            .post(app.url("/api/fn/unlock_share"))
+            .header("origin", &app.address)
+            .form(&[("token", token), ("password", password)])
+            .send()
     };
     assert_eq!(unlock("guess").await.unwrap().status(), StatusCode::FORBIDDEN);
     assert_eq!(unlock("open sesame").await.unwrap().status(), StatusCode::OK);
@@ -104,13 +132,20 @@ async fn a_share_link_opens_only_its_assets_on_its_terms_until_it_expires_or_is_
     let (status, original) = fetch(&visitor, &app, &format!("{}/assets/{}/original", protected.path, logo.id)).await;
     assert_eq!((status, sha256_hex(&original)), (StatusCode::OK, logo.checksum.clone()));
     // Another browser without the password still sees nothing.
-    assert_eq!(fetch(&browser_client(), &app, &format!("{}/download.zip", protected.path)).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        fetch(&browser_client(), &app, &format!("{}/download.zip", protected.path)).await.0,
+        StatusCode::FORBIDDEN
+    );
 
     // Revoked: 410 for the page and every file. Only its maker or an admin may revoke.
     let other_editor = app.create_user(Role::Editor).await;
     let other = common::bearer_client(&app.token_for(&other_editor).await);
-    assert_eq!(other.delete(app.url(&format!("/api/shares/{}", link.id))).send().await.unwrap().status(), StatusCode::FORBIDDEN);
-    let revoked: ShareLinkView = app.client.delete(app.url(&format!("/api/shares/{}", link.id))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(
+        other.delete(app.url(&format!("/api/shares/{}", link.id))).send().await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    let revoked: ShareLinkView =
+        app.client.delete(app.url(&format!("/api/shares/{}", link.id))).send().await.unwrap().json().await.unwrap();
     assert_eq!(revoked.state, domain::dto::ShareState::Revoked);
     let (status, page) = visit(&visitor, &app, &link.path).await;
     assert_eq!(status, StatusCode::GONE);
@@ -118,7 +153,14 @@ async fn a_share_link_opens_only_its_assets_on_its_terms_until_it_expires_or_is_
     assert_eq!(fetch(&visitor, &app, &format!("{files}/thumbnail")).await.0, StatusCode::GONE);
 
     // Expired: 410 too, with the date.
-    app.services.db.execute(Statement::from_string(sea_orm::DatabaseBackend::Postgres, format!("UPDATE share_links SET expires_at = now() - interval '1 hour' WHERE id = '{}'", protected.id))).await.unwrap();
+    app.services
+        .db
+        .execute(Statement::from_string(
+            sea_orm::DatabaseBackend::Postgres,
+            format!("UPDATE share_links SET expires_at = now() - interval '1 hour' WHERE id = '{}'", protected.id),
+        ))
+        .await
+        .unwrap();
     let (status, page) = visit(&visitor, &app, &protected.path).await;
     assert_eq!(status, StatusCode::GONE);
     assert!(page.contains("expired on"));
@@ -126,9 +168,21 @@ async fn a_share_link_opens_only_its_assets_on_its_terms_until_it_expires_or_is_
     assert_eq!(visit(&visitor, &app, "/s/no-such-link").await.0, StatusCode::NOT_FOUND);
 
     // The maker sees how often a link was opened.
-    let listed: Vec<ShareLinkView> = app.client.get(app.url(&format!("/api/shares?collection_id={collection}"))).send().await.unwrap().json().await.unwrap();
+    let listed: Vec<ShareLinkView> = app
+        .client
+        .get(app.url(&format!("/api/shares?collection_id={collection}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(listed.len(), 1);
-    assert_eq!((listed[0].opens, listed[0].state), (1, domain::dto::ShareState::Expired), "opened once after the password");
+    assert_eq!(
+        (listed[0].opens, listed[0].state),
+        (1, domain::dto::ShareState::Expired),
+        "opened once after the password"
+    );
     app.cleanup().await;
 }
 
@@ -148,10 +202,18 @@ async fn share_links_are_refused_with_reasons() {
         let error = response.json::<serde_json::Value>().await.unwrap()["error"].as_str().unwrap().to_owned();
         assert!(error.contains(why), "{error}");
     }
-    assert_eq!(share(&app, json!({ "asset_id": Uuid::now_v7(), "expires_at": soon })).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        share(&app, json!({ "asset_id": Uuid::now_v7(), "expires_at": soon })).await.status(),
+        StatusCode::NOT_FOUND
+    );
     let viewer = app.create_user(Role::Viewer).await;
     let viewer = common::bearer_client(&app.token_for(&viewer).await);
-    let refused = viewer.post(app.url("/api/shares")).json(&json!({ "asset_id": asset.id, "expires_at": soon })).send().await.unwrap();
+    let refused = viewer
+        .post(app.url("/api/shares"))
+        .json(&json!({ "asset_id": asset.id, "expires_at": soon }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     app.cleanup().await;
 }
@@ -160,7 +222,8 @@ async fn share_links_are_refused_with_reasons() {
 async fn a_selection_downloads_as_one_zip_with_unique_names() {
     let app = spawn_app().await;
     let (first, second) = (png(120, 80), png(80, 120));
-    let assets = processed(&app, &[("same.png", first.clone()), ("same.png", second.clone()), ("gone.png", png(10, 10))]).await;
+    let assets =
+        processed(&app, &[("same.png", first.clone()), ("same.png", second.clone()), ("gone.png", png(10, 10))]).await;
     let trashed = app.client.delete(app.url(&format!("/api/assets/{}", assets[2].id))).send().await.unwrap();
     assert!(trashed.status().is_success());
 
@@ -180,10 +243,12 @@ async fn a_selection_downloads_as_one_zip_with_unique_names() {
 
     // A collection, by its own link.
     let collection = collection_of(&app, "Both", &[&assets[1], &assets[0]]).await;
-    let response = app.client.get(app.url(&format!("/api/collections/{collection}/download.zip"))).send().await.unwrap();
+    let response =
+        app.client.get(app.url(&format!("/api/collections/{collection}/download.zip"))).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     assert!(response.headers()["content-disposition"].to_str().unwrap().contains("Both.zip"));
-    let names: Vec<String> = unzip(response.bytes().await.unwrap().to_vec()).await.into_iter().map(|(n, _)| n).collect();
+    let names: Vec<String> =
+        unzip(response.bytes().await.unwrap().to_vec()).await.into_iter().map(|(n, _)| n).collect();
     assert_eq!(names, ["same.png", "same (2).png"]);
     app.cleanup().await;
 }
@@ -195,8 +260,19 @@ async fn usage(app: &TestApp, asset: Uuid) -> (i64, i64, i64, i64) {
                 COALESCE((SELECT views FROM usage_stats WHERE asset_id = '{asset}'), 0) AS tv,
                 COALESCE((SELECT downloads FROM usage_stats WHERE asset_id = '{asset}'), 0) AS td"
     );
-    let row = app.services.db.query_one(Statement::from_string(sea_orm::DatabaseBackend::Postgres, sql)).await.unwrap().unwrap();
-    (row.try_get("", "dv").unwrap(), row.try_get("", "dd").unwrap(), row.try_get("", "tv").unwrap(), row.try_get("", "td").unwrap())
+    let row = app
+        .services
+        .db
+        .query_one(Statement::from_string(sea_orm::DatabaseBackend::Postgres, sql))
+        .await
+        .unwrap()
+        .unwrap();
+    (
+        row.try_get("", "dv").unwrap(),
+        row.try_get("", "dd").unwrap(),
+        row.try_get("", "tv").unwrap(),
+        row.try_get("", "td").unwrap(),
+    )
 }
 
 #[tokio::test]
@@ -212,17 +288,29 @@ async fn views_and_downloads_are_counted_per_asset_per_day() {
     let client = no_redirect.default_headers(reqwest::header::HeaderMap::from_iter(bearer)).build().unwrap();
 
     for _ in 0..2 {
-        assert_eq!(client.get(app.url(&format!("/api/assets/{}/original", photo.id))).send().await.unwrap().status(), StatusCode::TEMPORARY_REDIRECT);
+        assert_eq!(
+            client.get(app.url(&format!("/api/assets/{}/original", photo.id))).send().await.unwrap().status(),
+            StatusCode::TEMPORARY_REDIRECT
+        );
     }
     // Playing a rendition is not a download; saving one is (and is named after the original).
     client.get(app.url(&format!("/api/assets/{}/transcode?format=720p", clip.id))).send().await.unwrap();
-    let saved = client.get(app.url(&format!("/api/assets/{}/transcode?format=720p&download=true", clip.id))).send().await.unwrap();
+    let saved = client
+        .get(app.url(&format!("/api/assets/{}/transcode?format=720p&download=true", clip.id)))
+        .send()
+        .await
+        .unwrap();
     let location = saved.headers()["location"].to_str().unwrap().to_owned();
     let file = client.get(app.url(&location)).send().await.unwrap();
     assert!(file.headers()["content-disposition"].to_str().unwrap().contains("clip-720p.mp4"));
     // Opening the asset page counts a view; the page refreshing itself does not.
     for viewing in ["true", "true", "false"] {
-        let response = client.post(app.url("/api/fn/get_asset")).form(&[("id", photo.id.to_string()), ("viewing", viewing.into())]).send().await.unwrap();
+        let response = client
+            .post(app.url("/api/fn/get_asset"))
+            .form(&[("id", photo.id.to_string()), ("viewing", viewing.into())])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), StatusCode::OK);
     }
     assert_eq!(usage(&app, photo.id).await, (0, 0, 0, 0), "nothing reaches Postgres before a flush");
@@ -237,8 +325,15 @@ async fn views_and_downloads_are_counted_per_asset_per_day() {
     client.get(app.url(&format!("/api/assets/{}/original", photo.id))).send().await.unwrap();
     let redis_url = std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
     let mut conn = redis::Client::open(redis_url).unwrap().get_multiplexed_async_connection().await.unwrap();
-    let abandoned = format!("{}:usage:flushing:{}:dead", app.services.config.queue_namespace, Utc::now().timestamp() - 3600);
-    let _: () = redis::cmd("HSET").arg(&abandoned).arg(format!("{}:{}:v", photo.id, Utc::now().date_naive())).arg(5).query_async(&mut conn).await.unwrap();
+    let abandoned =
+        format!("{}:usage:flushing:{}:dead", app.services.config.queue_namespace, Utc::now().timestamp() - 3600);
+    let _: () = redis::cmd("HSET")
+        .arg(&abandoned)
+        .arg(format!("{}:{}:v", photo.id, Utc::now().date_naive()))
+        .arg(5)
+        .query_async(&mut conn)
+        .await
+        .unwrap();
     app.services.usage.flush(&app.services.db).await.unwrap();
     assert_eq!(usage(&app, photo.id).await, (7, 3, 7, 3));
     let left: bool = redis::cmd("EXISTS").arg(&abandoned).query_async(&mut conn).await.unwrap();
@@ -252,9 +347,13 @@ async fn counts_still_in_redis_reach_postgres_when_the_server_stops() {
     let photo = &processed(&app, &[("stop.png", png(30, 20))]).await[0];
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     // An interval far longer than the test: only the flush at shutdown can move the count.
-    let flusher = tokio::spawn(app.services.usage.clone().flush_periodically(app.services.db.clone(), std::time::Duration::from_secs(3600), async {
-        let _ = stopped.await;
-    }));
+    let flusher = tokio::spawn(app.services.usage.clone().flush_periodically(
+        app.services.db.clone(),
+        std::time::Duration::from_secs(3600),
+        async {
+            let _ = stopped.await;
+        },
+    ));
     tokio::time::sleep(std::time::Duration::from_millis(100)).await; // past the interval's first, immediate tick
     app.client.get(app.url(&format!("/api/assets/{}/original", photo.id))).send().await.unwrap();
     assert_eq!(usage(&app, photo.id).await.1, 0);

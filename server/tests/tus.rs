@@ -35,7 +35,8 @@ async fn run_client(endpoint: &str, token: &str, file: &Path, extra: &[&str]) ->
     let mut command = Command::new("node");
     command.arg(tus_script()).args([endpoint, token]).arg(file).args(extra);
     let out = tokio::task::spawn_blocking(move || command.output().expect("node is installed")).await.unwrap();
-    let events: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout).lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+    let events: Vec<serde_json::Value> =
+        String::from_utf8_lossy(&out.stdout).lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
     assert!(out.status.success(), "tus client failed: {events:?} {}", String::from_utf8_lossy(&out.stderr));
     events
 }
@@ -49,7 +50,12 @@ async fn asset(app: &TestApp, id: &str) -> AssetView {
 }
 
 async fn offset_of(app: &TestApp, token: &str, upload_url: &str) -> u64 {
-    let head = common::bearer_client(token).head(app.url(upload_url.trim_start_matches(&app.address))).header("tus-resumable", "1.0.0").send().await.unwrap();
+    let head = common::bearer_client(token)
+        .head(app.url(upload_url.trim_start_matches(&app.address)))
+        .header("tus-resumable", "1.0.0")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(head.status(), 200);
     head.headers()["upload-offset"].to_str().unwrap().parse().unwrap()
 }
@@ -64,17 +70,29 @@ async fn tus_js_client_uploads_resumes_after_a_cut_and_identical_content_is_not_
     let endpoint = app.url("/api/uploads");
 
     // Stop a third of the way in: the client aborts the request in flight (4 MiB per request).
-    let cut = run_client(&endpoint, &token, &file, &["--chunk-size", &(4 * MIB).to_string(), "--abort-after", &(10 * MIB).to_string()]).await;
+    let cut = run_client(
+        &endpoint,
+        &token,
+        &file,
+        &["--chunk-size", &(4 * MIB).to_string(), "--abort-after", &(10 * MIB).to_string()],
+    )
+    .await;
     let upload_url = last_with(&cut, "aborted")["aborted"].as_str().unwrap().to_owned();
     let kept = offset_of(&app, &token, &upload_url).await;
-    assert!(kept >= 8 * MIB as u64 && kept < bytes.len() as u64, "what was acknowledged before the cut is kept: {kept}");
+    assert!(
+        kept >= 8 * MIB as u64 && kept < bytes.len() as u64,
+        "what was acknowledged before the cut is kept: {kept}"
+    );
 
     // Resume where the server says it stands.
     let resumed = run_client(&endpoint, &token, &file, &["--upload-url", &upload_url]).await;
     let done = last_with(&resumed, "done");
     let id = done["asset"].as_str().expect("the final response names the asset").to_owned();
     let stored = asset(&app, &id).await;
-    assert_eq!((stored.size, stored.checksum.as_str(), stored.filename.as_str()), (bytes.len() as i64, sha256_hex(&bytes).as_str(), "sample-1.pdf"));
+    assert_eq!(
+        (stored.size, stored.checksum.as_str(), stored.filename.as_str()),
+        (bytes.len() as i64, sha256_hex(&bytes).as_str(), "sample-1.pdf")
+    );
     let original = app.client.get(app.url(&stored.original_url)).send().await.unwrap().bytes().await.unwrap();
     assert!(original == bytes, "the stored original is the file, byte for byte");
     assert!(app.stored_files(".uploads").is_empty(), "nothing left in staging");
@@ -122,11 +140,19 @@ async fn an_upload_carries_on_after_the_server_process_is_killed_and_started_aga
     let mut restarted = start_server(&app, port);
     wait_until_up(port).await;
 
-    let events: Vec<serde_json::Value> = tokio::task::spawn_blocking(move || lines.map_while(Result::ok).filter_map(|l| serde_json::from_str(&l).ok()).collect()).await.unwrap();
+    let events: Vec<serde_json::Value> = tokio::task::spawn_blocking(move || {
+        lines.map_while(Result::ok).filter_map(|l| serde_json::from_str(&l).ok()).collect()
+    })
+    .await
+    .unwrap();
     assert!(client.wait().unwrap().success(), "{events:?}");
     let id = last_with(&events, "done")["asset"].as_str().unwrap().to_owned();
     let stored = asset(&app, &id).await;
-    assert_eq!((stored.size, stored.checksum), (bytes.len() as i64, sha256_hex(&bytes)), "the new process hashed the stored prefix and went on");
+    assert_eq!(
+        (stored.size, stored.checksum),
+        (bytes.len() as i64, sha256_hex(&bytes)),
+        "the new process hashed the stored prefix and went on"
+    );
     restarted.kill().unwrap();
     restarted.wait().unwrap();
     app.cleanup().await;
@@ -138,35 +164,72 @@ async fn the_protocol_refuses_what_it_must() {
     let tus = |request: reqwest::RequestBuilder| request.header("tus-resumable", "1.0.0");
     let create = |length: &str, name: &str| {
         let metadata = format!("filename {}", base64_of(name.as_bytes()));
-        tus(app.client.post(app.url("/api/uploads"))).header("upload-length", length).header("upload-metadata", metadata)
+        tus(app.client.post(app.url("/api/uploads")))
+            .header("upload-length", length)
+            .header("upload-metadata", metadata)
     };
     let patch = |url: &str, offset: u64, body: Vec<u8>| {
-        tus(app.client.patch(app.url(url))).header("upload-offset", offset).header("content-type", "application/offset+octet-stream").body(body)
+        tus(app.client.patch(app.url(url)))
+            .header("upload-offset", offset)
+            .header("content-type", "application/offset+octet-stream")
+            .body(body)
     };
 
     let options = app.anonymous.request(reqwest::Method::OPTIONS, app.url("/api/uploads")).send().await.unwrap();
     assert_eq!(options.headers()["tus-version"], "1.0.0");
     assert!(options.headers()["tus-extension"].to_str().unwrap().contains("creation-with-upload"));
-    assert_eq!(app.client.post(app.url("/api/uploads")).header("upload-length", "10").send().await.unwrap().status(), StatusCode::PRECONDITION_FAILED);
+    assert_eq!(
+        app.client.post(app.url("/api/uploads")).header("upload-length", "10").send().await.unwrap().status(),
+        StatusCode::PRECONDITION_FAILED
+    );
     assert_eq!(create("2000000", "big.pdf").send().await.unwrap().status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(create("0", "empty.pdf").send().await.unwrap().status(), StatusCode::BAD_REQUEST);
-    assert_eq!(tus(app.anonymous.post(app.url("/api/uploads"))).header("upload-length", "10").send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        tus(app.anonymous.post(app.url("/api/uploads"))).header("upload-length", "10").send().await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
 
     // Creation with upload: the first bytes come with the POST.
     let (_, bytes) = sample_file(tempfile::tempdir().unwrap().path(), 100_000, 3);
-    let created = create(&bytes.len().to_string(), "doc.pdf").header("content-type", "application/offset+octet-stream").body(bytes[..30_000].to_vec()).send().await.unwrap();
+    let created = create(&bytes.len().to_string(), "doc.pdf")
+        .header("content-type", "application/offset+octet-stream")
+        .body(bytes[..30_000].to_vec())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(created.status(), StatusCode::CREATED);
     assert_eq!(created.headers()["upload-offset"], "30000");
     assert!(created.headers().contains_key("upload-expires"));
     let url = created.headers()["location"].to_str().unwrap().to_owned();
 
-    assert_eq!(patch(&url, 10, bytes[10..20].to_vec()).send().await.unwrap().status(), StatusCode::CONFLICT, "wrong offset");
-    let wrong_type = tus(app.client.patch(app.url(&url))).header("upload-offset", 30_000).header("content-type", "application/json").body("{}").send().await.unwrap();
+    assert_eq!(
+        patch(&url, 10, bytes[10..20].to_vec()).send().await.unwrap().status(),
+        StatusCode::CONFLICT,
+        "wrong offset"
+    );
+    let wrong_type = tus(app.client.patch(app.url(&url)))
+        .header("upload-offset", 30_000)
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(wrong_type.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    let bad_checksum = patch(&url, 30_000, bytes[30_000..40_000].to_vec()).header("upload-checksum", format!("sha256 {}", base64_of(&[0u8; 32]))).send().await.unwrap();
+    let bad_checksum = patch(&url, 30_000, bytes[30_000..40_000].to_vec())
+        .header("upload-checksum", format!("sha256 {}", base64_of(&[0u8; 32])))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(bad_checksum.status().as_u16(), 460, "checksum mismatch");
-    let good_checksum = patch(&url, 30_000, bytes[30_000..40_000].to_vec()).header("upload-checksum", format!("sha256 {}", base64_of(&sha256(&bytes[30_000..40_000])))).send().await.unwrap();
-    assert_eq!((good_checksum.status(), good_checksum.headers()["upload-offset"].to_str().unwrap()), (StatusCode::NO_CONTENT, "40000"));
+    let good_checksum = patch(&url, 30_000, bytes[30_000..40_000].to_vec())
+        .header("upload-checksum", format!("sha256 {}", base64_of(&sha256(&bytes[30_000..40_000]))))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        (good_checksum.status(), good_checksum.headers()["upload-offset"].to_str().unwrap()),
+        (StatusCode::NO_CONTENT, "40000")
+    );
     let past_the_end = patch(&url, 40_000, vec![0u8; 70_000]).send().await.unwrap();
     assert_eq!(past_the_end.status(), StatusCode::BAD_REQUEST);
 
@@ -175,7 +238,12 @@ async fn the_protocol_refuses_what_it_must() {
         use tokio::io::AsyncWriteExt;
         let token = app.token_for(&app.create_user(Role::Editor).await).await;
         let client = common::bearer_client(&token);
-        let created = tus(client.post(app.url("/api/uploads"))).header("upload-length", bytes.len()).header("upload-metadata", format!("filename {}", base64_of(b"cut.pdf"))).send().await.unwrap();
+        let created = tus(client.post(app.url("/api/uploads")))
+            .header("upload-length", bytes.len())
+            .header("upload-metadata", format!("filename {}", base64_of(b"cut.pdf")))
+            .send()
+            .await
+            .unwrap();
         let cut_url = created.headers()["location"].to_str().unwrap().to_owned();
         let mut socket = tokio::net::TcpStream::connect(app.address.trim_start_matches("http://")).await.unwrap();
         let head = format!(
@@ -189,11 +257,17 @@ async fn the_protocol_refuses_what_it_must() {
         drop(socket);
         let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
         loop {
-            let offset = tus(client.head(app.url(&cut_url))).send().await.unwrap().headers()["upload-offset"].to_str().unwrap().to_owned();
+            let offset = tus(client.head(app.url(&cut_url))).send().await.unwrap().headers()["upload-offset"]
+                .to_str()
+                .unwrap()
+                .to_owned();
             if offset == "30000" {
                 break;
             }
-            assert!(tokio::time::Instant::now() < deadline, "the 30 000 bytes before the break were not kept (offset {offset})");
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the 30 000 bytes before the break were not kept (offset {offset})"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         assert_eq!(tus(client.delete(app.url(&cut_url))).send().await.unwrap().status(), StatusCode::NO_CONTENT);
@@ -201,7 +275,10 @@ async fn the_protocol_refuses_what_it_must() {
 
     // Uploads are private to whoever started them.
     let other = common::bearer_client(&app.token_for(&app.create_user(Role::Editor).await).await);
-    assert_eq!(other.head(app.url(&url)).header("tus-resumable", "1.0.0").send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        other.head(app.url(&url)).header("tus-resumable", "1.0.0").send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
 
     // Termination removes it, bytes and all.
     assert_eq!(tus(app.client.delete(app.url(&url))).send().await.unwrap().status(), StatusCode::NO_CONTENT);
@@ -217,9 +294,19 @@ async fn the_protocol_refuses_what_it_must() {
     assert_eq!(tus(app.client.head(app.url(&disguised_url))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
 
     // Expired unfinished uploads answer 410 and are swept away.
-    let stale = create("5000", "old.pdf").header("content-type", "application/offset+octet-stream").body(bytes[..100].to_vec()).send().await.unwrap();
+    let stale = create("5000", "old.pdf")
+        .header("content-type", "application/offset+octet-stream")
+        .body(bytes[..100].to_vec())
+        .send()
+        .await
+        .unwrap();
     let stale_url = stale.headers()["location"].to_str().unwrap().to_owned();
-    sea_orm::ConnectionTrait::execute_unprepared(&app.services.db, "UPDATE uploads SET expires_at = now() - interval '1 minute'").await.unwrap();
+    sea_orm::ConnectionTrait::execute_unprepared(
+        &app.services.db,
+        "UPDATE uploads SET expires_at = now() - interval '1 minute'",
+    )
+    .await
+    .unwrap();
     assert_eq!(tus(app.client.head(app.url(&stale_url))).send().await.unwrap().status(), StatusCode::GONE);
     assert_eq!(domain::uploads::remove_expired(&app.services).await.unwrap(), 1);
     assert!(app.stored_files(".uploads").is_empty());

@@ -35,7 +35,10 @@ async fn uploaded_jpeg_is_processed_into_a_320px_thumbnail() {
     // The original downloads byte for byte, as an attachment.
     let download = app.client.get(app.url(&asset.original_url)).send().await.unwrap();
     assert_eq!(download.status(), 200);
-    assert!(download.headers()["content-disposition"].to_str().unwrap().starts_with("attachment; filename=\"holiday.jpg\""));
+    assert!(download.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment; filename=\"holiday.jpg\""));
     assert_eq!(download.bytes().await.unwrap().as_ref(), original.as_slice());
     app.cleanup().await;
 }
@@ -61,7 +64,13 @@ async fn text_file_named_jpg_is_refused_with_415_and_nothing_is_stored() {
 async fn each_file_of_a_multi_file_upload_is_judged_on_its_own() {
     let app = spawn_app().await;
 
-    let response = app.upload(&[("a.png", png(640, 480)), ("b.pdf.jpg", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3".to_vec()), ("c.jpg", jpeg(300, 900))]).await;
+    let response = app
+        .upload(&[
+            ("a.png", png(640, 480)),
+            ("b.pdf.jpg", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3".to_vec()),
+            ("c.jpg", jpeg(300, 900)),
+        ])
+        .await;
     assert_eq!(response.status(), 415, "a refused file sets the status");
     let report: UploadReport = response.json().await.unwrap();
     assert_eq!(report.accepted.iter().map(|a| a.filename.as_str()).collect::<Vec<_>>(), ["a.png", "c.jpg"]);
@@ -131,7 +140,13 @@ async fn a_request_without_files_is_a_400() {
     let app = spawn_app().await;
     let not_multipart = app.client.post(app.url("/api/assets")).body("hello").send().await.unwrap();
     assert_eq!(not_multipart.status(), 400);
-    let no_files = app.client.post(app.url("/api/assets")).multipart(reqwest::multipart::Form::new().text("title", "x")).send().await.unwrap();
+    let no_files = app
+        .client
+        .post(app.url("/api/assets"))
+        .multipart(reqwest::multipart::Form::new().text("title", "x"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(no_files.status(), 400);
     let body: Value = no_files.json().await.unwrap();
     assert!(body["error"].as_str().unwrap().contains("no files"));
@@ -146,11 +161,20 @@ async fn assets_are_listed_newest_first_in_pages() {
         assert_eq!(app.upload(&[(name, png(width, 32))]).await.status(), 201);
     }
 
-    let page1: SearchResults = app.client.get(app.url("/api/assets?limit=2")).send().await.unwrap().json().await.unwrap();
+    let page1: SearchResults =
+        app.client.get(app.url("/api/assets?limit=2")).send().await.unwrap().json().await.unwrap();
     assert_eq!(page1.total, 3);
     assert_eq!(page1.items.iter().map(|a| a.filename.as_str()).collect::<Vec<_>>(), ["third.png", "second.png"]);
     let next = page1.next.expect("a second page");
-    let page2: SearchResults = app.client.get(app.url(&format!("/api/assets?limit=2&after={next}"))).send().await.unwrap().json().await.unwrap();
+    let page2: SearchResults = app
+        .client
+        .get(app.url(&format!("/api/assets?limit=2&after={next}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(page2.items.iter().map(|a| a.filename.as_str()).collect::<Vec<_>>(), ["first.png"]);
     assert!(page2.next.is_none(), "the last page says so");
     let bad_cursor = app.client.get(app.url("/api/assets?after=not-a-cursor")).send().await.unwrap();
@@ -182,17 +206,33 @@ async fn waiting_assets_are_requeued_when_the_queue_was_lost() {
 #[tokio::test]
 async fn an_upload_keeps_the_id_of_its_request() {
     let app = spawn_app_without_worker(&[]).await;
-    let traced = app.client.post(app.url("/api/assets")).header("x-request-id", "trace-me-123").multipart(common::form(&[("a.png", png(20, 10))])).send().await.unwrap();
+    let traced = app
+        .client
+        .post(app.url("/api/assets"))
+        .header("x-request-id", "trace-me-123")
+        .multipart(common::form(&[("a.png", png(20, 10))]))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(traced.headers()["x-request-id"], "trace-me-123");
     let traced: UploadReport = traced.json().await.unwrap();
 
-    let fresh = app.client.post(app.url("/api/assets")).header("x-request-id", "not a token!").multipart(common::form(&[("b.png", png(20, 12))])).send().await.unwrap();
+    let fresh = app
+        .client
+        .post(app.url("/api/assets"))
+        .header("x-request-id", "not a token!")
+        .multipart(common::form(&[("b.png", png(20, 12))]))
+        .send()
+        .await
+        .unwrap();
     let given = fresh.headers()["x-request-id"].to_str().unwrap().to_owned();
     assert!(uuid::Uuid::parse_str(&given).is_ok(), "a new id replaces one that is not a plain token: {given}");
     let fresh: UploadReport = fresh.json().await.unwrap();
 
     let db = &app.services.db;
-    let request_id = |id: uuid::Uuid| async move { domain::entities::asset::Entity::find_by_id(id).one(db).await.unwrap().unwrap().request_id };
+    let request_id = |id: uuid::Uuid| async move {
+        domain::entities::asset::Entity::find_by_id(id).one(db).await.unwrap().unwrap().request_id
+    };
     assert_eq!(request_id(traced.accepted[0].id).await.as_deref(), Some("trace-me-123"));
     assert_eq!(request_id(fresh.accepted[0].id).await, Some(given));
     app.cleanup().await;

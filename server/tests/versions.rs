@@ -13,8 +13,19 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-async fn upload_version(client: &reqwest::Client, app: &TestApp, id: Uuid, name: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
-    let response = client.post(app.url(&format!("/api/assets/{id}/versions"))).multipart(common::form(&[(name, bytes)])).send().await.unwrap();
+async fn upload_version(
+    client: &reqwest::Client,
+    app: &TestApp,
+    id: Uuid,
+    name: &str,
+    bytes: Vec<u8>,
+) -> (StatusCode, Value) {
+    let response = client
+        .post(app.url(&format!("/api/assets/{id}/versions")))
+        .multipart(common::form(&[(name, bytes)]))
+        .send()
+        .await
+        .unwrap();
     (response.status(), response.json().await.unwrap())
 }
 
@@ -29,7 +40,13 @@ async fn a_new_file_becomes_the_next_version_and_keeps_the_earlier_ones() {
     let report: UploadReport = app.upload(&[("poster.png", first.clone())]).await.json().await.unwrap();
     let id = report.accepted[0].id;
     assert_eq!(app.wait_until_settled(id).await.status, AssetStatus::Processed);
-    let described = app.client.patch(app.url(&format!("/api/assets/{id}"))).json(&json!({ "title": "Spring poster" })).send().await.unwrap();
+    let described = app
+        .client
+        .patch(app.url(&format!("/api/assets/{id}")))
+        .json(&json!({ "title": "Spring poster" }))
+        .send()
+        .await
+        .unwrap();
     assert!(described.status().is_success());
 
     let second = png(100, 200);
@@ -38,7 +55,11 @@ async fn a_new_file_becomes_the_next_version_and_keeps_the_earlier_ones() {
     assert_eq!(body["version"], 2);
     let asset = app.wait_until_settled(id).await;
     assert_eq!(asset.status, AssetStatus::Processed, "processed again");
-    assert_eq!((asset.id, asset.version, asset.width, asset.height), (id, 2, Some(100), Some(200)), "same asset, the new file's size");
+    assert_eq!(
+        (asset.id, asset.version, asset.width, asset.height),
+        (id, 2, Some(100), Some(200)),
+        "same asset, the new file's size"
+    );
     assert_eq!((asset.title.as_str(), asset.filename.as_str()), ("Spring poster", "poster-final.png"));
     assert_eq!(asset.checksum, sha256_hex(&second));
 

@@ -12,7 +12,12 @@ use domain::dto::{AssetStatus, DerivativeKind, UploadReport};
 /// Runs ffmpeg with lavfi sources into `dir/name` and returns the bytes.
 fn clip(dir: &Path, name: &str, args: &[&str]) -> Vec<u8> {
     let out = dir.join(name);
-    let status = Command::new("ffmpeg").args(["-y", "-loglevel", "error"]).args(args).arg(&out).status().expect("ffmpeg is installed (make setup)");
+    let status = Command::new("ffmpeg")
+        .args(["-y", "-loglevel", "error"])
+        .args(args)
+        .arg(&out)
+        .status()
+        .expect("ffmpeg is installed (make setup)");
     assert!(status.success(), "ffmpeg {args:?}");
     std::fs::read(out).unwrap()
 }
@@ -22,19 +27,90 @@ async fn videos_get_probed_and_a_poster_and_broken_ones_fail_with_a_reason() {
     let app = spawn_app().await;
     let dir = tempdir();
     let x264 = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"];
-    let landscape = clip(&dir, "landscape.mp4", &[&["-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-f", "lavfi", "-i", "sine=frequency=440", "-t", "2"][..], &x264, &["-c:a", "aac", "-shortest"]].concat());
+    let landscape = clip(
+        &dir,
+        "landscape.mp4",
+        &[
+            &[
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc2=size=640x360:rate=25",
+                "-f",
+                "lavfi",
+                "-i",
+                "sine=frequency=440",
+                "-t",
+                "2",
+            ][..],
+            &x264,
+            &["-c:a", "aac", "-shortest"],
+        ]
+        .concat(),
+    );
     // A phone held upright records landscape frames plus a display matrix; a stream-copy remux
     // writes the same thing.
-    clip(&dir, "sideways.mp4", &[&["-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30", "-t", "1"][..], &x264].concat());
+    clip(
+        &dir,
+        "sideways.mp4",
+        &[&["-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30", "-t", "1"][..], &x264].concat(),
+    );
     let sideways = dir.join("sideways.mp4").to_string_lossy().into_owned();
     let portrait = clip(&dir, "portrait.mp4", &["-i", &sideways, "-c", "copy", "-metadata:s:v:0", "rotate=90"]);
-    let odd = clip(&dir, "odd.mp4", &[&["-f", "lavfi", "-i", "testsrc2=size=1918x1078:rate=24", "-t", "0.5"][..], &x264].concat());
-    let full_hd = clip(&dir, "full-hd.mp4", &[&["-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=25", "-f", "lavfi", "-i", "sine=frequency=440", "-t", "1"][..], &x264, &["-c:a", "aac", "-shortest"]].concat());
+    let odd = clip(
+        &dir,
+        "odd.mp4",
+        &[&["-f", "lavfi", "-i", "testsrc2=size=1918x1078:rate=24", "-t", "0.5"][..], &x264].concat(),
+    );
+    let full_hd = clip(
+        &dir,
+        "full-hd.mp4",
+        &[
+            &[
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc2=size=1920x1080:rate=25",
+                "-f",
+                "lavfi",
+                "-i",
+                "sine=frequency=440",
+                "-t",
+                "1",
+            ][..],
+            &x264,
+            &["-c:a", "aac", "-shortest"],
+        ]
+        .concat(),
+    );
     // Variable frame rate: frames dropped unevenly, timestamps kept as they are.
-    let vfr = clip(&dir, "vfr.mp4", &[&["-f", "lavfi", "-i", "testsrc2=size=854x480:rate=30", "-t", "2", "-vf", "select='lt(n,10)+not(mod(n,4))'", "-fps_mode", "vfr"][..], &x264].concat());
+    let vfr = clip(
+        &dir,
+        "vfr.mp4",
+        &[
+            &[
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc2=size=854x480:rate=30",
+                "-t",
+                "2",
+                "-vf",
+                "select='lt(n,10)+not(mod(n,4))'",
+                "-fps_mode",
+                "vfr",
+            ][..],
+            &x264,
+        ]
+        .concat(),
+    );
     let mut truncated = landscape.clone();
     truncated.truncate(truncated.len() / 3);
-    let no_video = clip(&dir, "sound-only.mp4", &["-f", "lavfi", "-i", "sine=frequency=300", "-t", "1", "-c:a", "aac", "-f", "mp4", "-brand", "isom"]);
+    let no_video = clip(
+        &dir,
+        "sound-only.mp4",
+        &["-f", "lavfi", "-i", "sine=frequency=300", "-t", "1", "-c:a", "aac", "-f", "mp4", "-brand", "isom"],
+    );
 
     let files = [
         ("landscape.mp4", landscape),
@@ -60,10 +136,12 @@ async fn videos_get_probed_and_a_poster_and_broken_ones_fail_with_a_reason() {
     assert_eq!(probe["fps"].as_f64().unwrap().round(), 25.0);
     assert_eq!(derivative_size(&landscape, DerivativeKind::Thumbnail, "jpg"), (320, 180));
     assert_eq!(derivative_size(&landscape, DerivativeKind::Poster, "webp"), (640, 360));
-    let poster = app.client.get(app.url(&format!("/api/assets/{}/poster?format=jpg", landscape.id))).send().await.unwrap();
+    let poster =
+        app.client.get(app.url(&format!("/api/assets/{}/poster?format=jpg", landscape.id))).send().await.unwrap();
     assert_eq!(poster.status(), 200);
     let image = image::load_from_memory(&poster.bytes().await.unwrap()).unwrap().into_rgb8();
-    let mean: f64 = image.pixels().map(|p| p.0.iter().map(|c| f64::from(*c)).sum::<f64>()).sum::<f64>() / (image.len() as f64);
+    let mean: f64 =
+        image.pixels().map(|p| p.0.iter().map(|c| f64::from(*c)).sum::<f64>()).sum::<f64>() / (image.len() as f64);
     assert!(mean > 30.0, "the poster is not a black frame (mean {mean})");
 
     let portrait = app.wait_until_settled(id("portrait.mp4")).await;
@@ -86,7 +164,12 @@ async fn videos_get_probed_and_a_poster_and_broken_ones_fail_with_a_reason() {
     ] {
         let asset = app.wait_until_settled(id(name)).await;
         assert_eq!(asset.status, AssetStatus::Processed, "{name}: {:?}", asset.failure_reason);
-        let made: Vec<&str> = asset.derivatives.iter().filter(|d| d.kind == DerivativeKind::Transcode).map(|d| d.label.as_str()).collect();
+        let made: Vec<&str> = asset
+            .derivatives
+            .iter()
+            .filter(|d| d.kind == DerivativeKind::Transcode)
+            .map(|d| d.label.as_str())
+            .collect();
         assert_eq!(made.len(), expected.len(), "{name}: {made:?}");
         for &(label, width, height, with_sound) in expected {
             assert_eq!(derivative_size(&asset, DerivativeKind::Transcode, label), (width, height), "{name} {label}");
@@ -96,20 +179,34 @@ async fn videos_get_probed_and_a_poster_and_broken_ones_fail_with_a_reason() {
             std::fs::write(&file, &bytes).unwrap();
             let streams = ffprobe_streams(&file);
             let video = streams.iter().find(|s| s["codec_type"] == "video").expect("a video stream");
-            assert_eq!((video["codec_name"].as_str(), video["width"].as_i64(), video["height"].as_i64()), (Some("h264"), Some(i64::from(width)), Some(i64::from(height))), "{name} {label}");
+            assert_eq!(
+                (video["codec_name"].as_str(), video["width"].as_i64(), video["height"].as_i64()),
+                (Some("h264"), Some(i64::from(width)), Some(i64::from(height))),
+                "{name} {label}"
+            );
             assert!(video.get("side_data_list").is_none(), "{name} {label}: upright pixels, no rotation left to apply");
             let audio = streams.iter().find(|s| s["codec_type"] == "audio").map(|s| s["codec_name"].clone());
             assert_eq!(audio, with_sound.then(|| "aac".into()), "{name} {label}");
-            assert!(box_offset(&bytes, b"moov") < box_offset(&bytes, b"mdat"), "{name} {label}: faststart puts the index first");
+            assert!(
+                box_offset(&bytes, b"moov") < box_offset(&bytes, b"mdat"),
+                "{name} {label}: faststart puts the index first"
+            );
         }
     }
     // Players seek with byte ranges.
     let full_hd = id("full-hd.mp4");
-    let ranged = app.client.get(app.url(&format!("/api/assets/{full_hd}/transcode?format=720p"))).header("Range", "bytes=0-99").send().await.unwrap();
+    let ranged = app
+        .client
+        .get(app.url(&format!("/api/assets/{full_hd}/transcode?format=720p")))
+        .header("Range", "bytes=0-99")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(ranged.status(), 206);
     assert_eq!(ranged.headers()["content-type"], "video/mp4");
     assert_eq!(ranged.bytes().await.unwrap().len(), 100);
-    let missing = app.client.get(app.url(&format!("/api/assets/{full_hd}/transcode?format=4320p"))).send().await.unwrap();
+    let missing =
+        app.client.get(app.url(&format!("/api/assets/{full_hd}/transcode?format=4320p"))).send().await.unwrap();
     assert_eq!(missing.status(), 404);
 
     for (name, expected) in [("truncated.mp4", "corrupt"), ("sound-only.mp4", "no video stream")] {
@@ -123,7 +220,11 @@ async fn videos_get_probed_and_a_poster_and_broken_ones_fail_with_a_reason() {
 }
 
 fn ffprobe_streams(file: &Path) -> Vec<serde_json::Value> {
-    let out = Command::new("ffprobe").args(["-v", "error", "-show_streams", "-of", "json"]).arg(file).output().expect("ffprobe is installed (make setup)");
+    let out = Command::new("ffprobe")
+        .args(["-v", "error", "-show_streams", "-of", "json"])
+        .arg(file)
+        .output()
+        .expect("ffprobe is installed (make setup)");
     assert!(out.status.success(), "ffprobe {}: {}", file.display(), String::from_utf8_lossy(&out.stderr));
     let parsed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     parsed["streams"].as_array().cloned().unwrap_or_default()

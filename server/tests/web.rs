@@ -30,10 +30,15 @@ async fn upload_server_function_stores_and_reports_each_file() {
     let report: UploadReport = response.json().await.unwrap();
     assert_eq!(report.accepted.len(), 1);
     assert_eq!(report.rejected[0].filename, "two.jpg");
-    assert!(report.rejected[0].error.contains("is not an image: its content looks like"), "{}", report.rejected[0].error);
+    assert!(
+        report.rejected[0].error.contains("is not an image: its content looks like"),
+        "{}",
+        report.rejected[0].error
+    );
     assert_eq!(app.wait_until_settled(report.accepted[0].id).await.status, AssetStatus::Processed);
 
-    let listed = app.client.post(app.url("/api/fn/search_assets")).form(&[("query[limit]", "10")]).send().await.unwrap();
+    let listed =
+        app.client.post(app.url("/api/fn/search_assets")).form(&[("query[limit]", "10")]).send().await.unwrap();
     assert_eq!(listed.status(), 200);
     let page: SearchResults = listed.json().await.unwrap();
     assert_eq!(page.total, 1);
@@ -55,7 +60,15 @@ async fn the_asset_page_shows_the_preview_and_metadata() {
     assert!(html.contains(&format!("/api/assets/{id}/preview?format=jpg")), "the 1600 px preview is shown");
     assert!(html.contains("2000 × 1000"));
     assert!(html.contains(&report.accepted[0].checksum));
-    let missing = app.client.get(app.url(&format!("/assets/{}", uuid::Uuid::now_v7()))).send().await.unwrap().text().await.unwrap();
+    let missing = app
+        .client
+        .get(app.url(&format!("/assets/{}", uuid::Uuid::now_v7())))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(missing.contains("asset not found"));
     app.cleanup().await;
 }

@@ -60,12 +60,19 @@ impl Slots {
 }
 
 /// Reads the backlog every SCALE_EVERY_SECONDS and resizes each queue's slots until `stop`.
-pub async fn run(services: Services, consumers: Arc<Consumers>, queues: Vec<(QueueName, usize)>, mut stop: watch::Receiver<bool>) {
+pub async fn run(
+    services: Services,
+    consumers: Arc<Consumers>,
+    queues: Vec<(QueueName, usize)>,
+    mut stop: watch::Receiver<bool>,
+) {
     let scaling = services.config.scaling.clone();
     let started = Instant::now();
     let mut states: Vec<(QueueName, ScalePolicy, ScaleState)> = queues
         .iter()
-        .map(|&(queue, most)| (queue, scaling.policy(1, most.max(1) as u32), ScaleState::new(consumers.slots(queue).size() as u32)))
+        .map(|&(queue, most)| {
+            (queue, scaling.policy(1, most.max(1) as u32), ScaleState::new(consumers.slots(queue).size() as u32))
+        })
         .collect();
     while !*stop.borrow() {
         match backlog::report(&services).await {
@@ -73,7 +80,12 @@ pub async fn run(services: Services, consumers: Arc<Consumers>, queues: Vec<(Que
                 for (queue, policy, state) in &mut states {
                     let Some(report) = reports.iter().find(|r| r.queue == queue.as_str()) else { continue };
                     if let Some(size) = policy.decide(state, report.backlog, started.elapsed()) {
-                        tracing::info!(queue = queue.as_str(), backlog = report.backlog, slots = size, "concurrency follows the backlog");
+                        tracing::info!(
+                            queue = queue.as_str(),
+                            backlog = report.backlog,
+                            slots = size,
+                            "concurrency follows the backlog"
+                        );
                         consumers.slots(*queue).resize(size as usize);
                     }
                 }

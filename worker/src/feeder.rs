@@ -63,7 +63,11 @@ pub async fn run(services: Services, queue: QueueName, consumers: Arc<Consumers>
                     consumers.request_restart(queue);
                     idle_with_work_since = None;
                 }
-                if pushed == 0 { FEED_IDLE } else { FEED_BUSY }
+                if pushed == 0 {
+                    FEED_IDLE
+                } else {
+                    FEED_BUSY
+                }
             }
             Err(e) => {
                 tracing::warn!(queue = queue.as_str(), error = %e, "feeding the queue failed; retrying");

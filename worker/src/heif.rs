@@ -24,7 +24,9 @@ pub enum HeifError {
 fn judged(e: ToolError) -> HeifError {
     match e {
         ToolError::Failed { stderr, .. } => HeifError::Bad(ImageFailure::Corrupt(stderr)),
-        ToolError::TimedOut { seconds, .. } => HeifError::Bad(ImageFailure::Corrupt(format!("decoding took longer than {seconds} s"))),
+        ToolError::TimedOut { seconds, .. } => {
+            HeifError::Bad(ImageFailure::Corrupt(format!("decoding took longer than {seconds} s")))
+        }
         missing @ ToolError::Missing(_) => HeifError::Tool(missing),
     }
 }
@@ -32,7 +34,8 @@ fn judged(e: ToolError) -> HeifError {
 /// The primary image of a HEIF/AVIF file as PNG bytes.
 pub async fn to_png(source: &Path, scratch: &Path, max_pixels: u64) -> Result<Vec<u8>, HeifError> {
     let info = tools::run("heif-info", [source], INFO_LIMIT).await.map_err(judged)?;
-    let (width, height) = primary_size(&String::from_utf8_lossy(&info)).ok_or_else(|| HeifError::Bad(ImageFailure::Corrupt("it has no primary image".into())))?;
+    let (width, height) = primary_size(&String::from_utf8_lossy(&info))
+        .ok_or_else(|| HeifError::Bad(ImageFailure::Corrupt("it has no primary image".into())))?;
     if u64::from(width) * u64::from(height) > max_pixels {
         return Err(ImageFailure::TooManyPixels { width, height, limit_megapixels: max_pixels / 1_000_000 }.into());
     }
@@ -56,7 +59,8 @@ fn primary_size(info: &str) -> Option<(u32, u32)> {
 mod tests {
     #[test]
     fn the_primary_image_size_is_read_from_heif_info() {
-        let info = "MIME type: image/heic\nmain brand: heic\n\nimage: 4032x3024 (id=49), primary\n  thumbnail: 320x240\n";
+        let info =
+            "MIME type: image/heic\nmain brand: heic\n\nimage: 4032x3024 (id=49), primary\n  thumbnail: 320x240\n";
         assert_eq!(super::primary_size(info), Some((4032, 3024)));
         assert_eq!(super::primary_size("MIME type: unknown\n"), None);
     }

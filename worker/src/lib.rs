@@ -56,7 +56,12 @@ pub struct Consumers {
 impl Consumers {
     /// `slots`: jobs each queue may run at once, in the order of `QueueName::ALL`.
     pub fn new(slots: [usize; 3]) -> Self {
-        Consumers { running: Default::default(), in_hand: Default::default(), slots: slots.map(autoscale::Slots::new), restart: Default::default() }
+        Consumers {
+            running: Default::default(),
+            in_hand: Default::default(),
+            slots: slots.map(autoscale::Slots::new),
+            restart: Default::default(),
+        }
     }
 
     pub fn slots(&self, queue: QueueName) -> &autoscale::Slots {
@@ -119,7 +124,8 @@ const RESTART_AFTER: Duration = Duration::from_secs(1);
 /// holds afterwards is handed back to the backlog.
 pub async fn run(services: Services, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
     let host = hostname();
-    let worker_id: Arc<str> = format!("{host}-{}-{}", std::process::id(), &uuid::Uuid::new_v4().simple().to_string()[..8]).into();
+    let worker_id: Arc<str> =
+        format!("{host}-{}-{}", std::process::id(), &uuid::Uuid::new_v4().simple().to_string()[..8]).into();
     let consumed = services.config.worker_queues.clone();
     let queues: Vec<&str> = consumed.iter().map(|q| q.as_str()).collect();
     let image_concurrency = services.config.image_concurrency.max(1);
@@ -135,12 +141,18 @@ pub async fn run(services: Services, shutdown: impl Future<Output = ()> + Send +
     };
     workers::heartbeat(&services.db, &worker_id, &host, &slots_now()).await?;
     let job_metrics = metrics::JobMetrics::default();
-    let ctx = JobContext { services: services.clone(), worker_id: worker_id.clone(), consumers: consumers.clone(), metrics: job_metrics.clone() };
+    let ctx = JobContext {
+        services: services.clone(),
+        worker_id: worker_id.clone(),
+        consumers: consumers.clone(),
+        metrics: job_metrics.clone(),
+    };
 
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut loops = tokio::task::JoinSet::new();
     {
-        let (db, id, host, slots_now, mut stop) = (services.db.clone(), worker_id.clone(), host.clone(), slots_now.clone(), stop_rx.clone());
+        let (db, id, host, slots_now, mut stop) =
+            (services.db.clone(), worker_id.clone(), host.clone(), slots_now.clone(), stop_rx.clone());
         let consumers = consumers.clone();
         loops.spawn(async move {
             while !*stop.borrow() {
@@ -165,7 +177,8 @@ pub async fn run(services: Services, shutdown: impl Future<Output = ()> + Send +
         loops.spawn(metrics::serve(addr, job_metrics, services.clone(), stop_rx.clone()));
     }
     if autoscale {
-        let sized: Vec<(QueueName, usize)> = QueueName::ALL.iter().zip(most).filter(|(q, _)| consumed.contains(q)).map(|(q, most)| (*q, most)).collect();
+        let sized: Vec<(QueueName, usize)> =
+            QueueName::ALL.iter().zip(most).filter(|(q, _)| consumed.contains(q)).map(|(q, most)| (*q, most)).collect();
         loops.spawn(autoscale::run(services.clone(), consumers.clone(), sized, stop_rx.clone()));
     }
 
@@ -207,8 +220,13 @@ pub async fn run(services: Services, shutdown: impl Future<Output = ()> + Send +
 /// process looks alive; and an idle apalis-redis consumer can stay parked while due jobs wait (it
 /// only promotes scheduled jobs when it fetches), so the feeder may ask for a restart too. Each
 /// restart registers under a new name.
-async fn supervise<F, Fut>(prefix: &str, queue: QueueName, consumers: &Consumers, shutdown: impl Future<Output = ()> + Clone, start: F)
-where
+async fn supervise<F, Fut>(
+    prefix: &str,
+    queue: QueueName,
+    consumers: &Consumers,
+    shutdown: impl Future<Output = ()> + Clone,
+    start: F,
+) where
     F: Fn(String) -> Fut,
     Fut: Future<Output = Result<(), WorkerError>>,
 {
@@ -233,5 +251,9 @@ where
 }
 
 fn hostname() -> String {
-    std::fs::read_to_string("/etc/hostname").map(|h| h.trim().to_owned()).ok().filter(|h| !h.is_empty()).unwrap_or_else(|| "localhost".into())
+    std::fs::read_to_string("/etc/hostname")
+        .map(|h| h.trim().to_owned())
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".into())
 }

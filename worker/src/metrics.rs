@@ -53,7 +53,11 @@ impl JobMetrics {
     fn encode(&self) -> Result<String, std::fmt::Error> {
         let mut registry = Registry::with_prefix("dam");
         registry.register("jobs", "Jobs this worker ended, by queue and outcome", self.jobs.clone());
-        registry.register("job_duration_seconds", "Time from claiming an asset to recording the outcome", self.seconds.clone());
+        registry.register(
+            "job_duration_seconds",
+            "Time from claiming an asset to recording the outcome",
+            self.seconds.clone(),
+        );
         let mut body = String::new();
         encode(&mut body, &registry)?;
         Ok(body)

@@ -31,16 +31,21 @@ pub enum PdfError {
 impl From<ToolError> for PdfError {
     fn from(e: ToolError) -> Self {
         match e {
-            ToolError::Failed { stderr, .. } if stderr.contains("Incorrect password") => PdfError::Bad("the PDF is password-protected".into()),
+            ToolError::Failed { stderr, .. } if stderr.contains("Incorrect password") => {
+                PdfError::Bad("the PDF is password-protected".into())
+            }
             ToolError::Failed { stderr, .. } => PdfError::Bad(format!("the PDF is damaged or not a PDF ({stderr})")),
-            ToolError::TimedOut { seconds, .. } => PdfError::Bad(format!("the PDF took longer than {seconds} s to read; it is too complex or hostile")),
+            ToolError::TimedOut { seconds, .. } => {
+                PdfError::Bad(format!("the PDF took longer than {seconds} s to read; it is too complex or hostile"))
+            }
             missing @ ToolError::Missing(_) => PdfError::Tool(missing),
         }
     }
 }
 
 pub async fn info(pdf: &Path) -> Result<PdfInfo, PdfError> {
-    let out = tools::run("pdfinfo", [Path::new("-enc").as_os_str(), "UTF-8".as_ref(), pdf.as_os_str()], INFO_LIMIT).await?;
+    let out =
+        tools::run("pdfinfo", [Path::new("-enc").as_os_str(), "UTF-8".as_ref(), pdf.as_os_str()], INFO_LIMIT).await?;
     let info = parse_info(&String::from_utf8_lossy(&out));
     if info.pages == 0 {
         return Err(PdfError::Bad("the PDF has no pages".into()));
@@ -53,11 +58,21 @@ pub async fn first_page_png(pdf: &Path, scratch: &Path, longest_side: u32) -> Re
     let prefix = scratch.join("page");
     let size = longest_side.to_string();
     let args = [
-        "-f".as_ref(), "1".as_ref(), "-l".as_ref(), "1".as_ref(), "-singlefile".as_ref(), "-png".as_ref(),
-        "-scale-to".as_ref(), size.as_ref(), pdf.as_os_str(), prefix.as_os_str(),
+        "-f".as_ref(),
+        "1".as_ref(),
+        "-l".as_ref(),
+        "1".as_ref(),
+        "-singlefile".as_ref(),
+        "-png".as_ref(),
+        "-scale-to".as_ref(),
+        size.as_ref(),
+        pdf.as_os_str(),
+        prefix.as_os_str(),
     ];
     tools::run("pdftoppm", args, RENDER_LIMIT).await?;
-    tokio::fs::read(prefix.with_extension("png")).await.map_err(|e| PdfError::Bad(format!("the first page could not be drawn ({e})")))
+    tokio::fs::read(prefix.with_extension("png"))
+        .await
+        .map_err(|e| PdfError::Bad(format!("the first page could not be drawn ({e})")))
 }
 
 fn parse_info(text: &str) -> PdfInfo {
@@ -84,6 +99,14 @@ mod tests {
     #[test]
     fn reads_what_pdfinfo_prints() {
         let info = parse_info("Title:           Spring catalogue\nAuthor:          \nPages:           12\nPage size:       595.276 x 841.89 pts (A4)\n");
-        assert_eq!(info, PdfInfo { pages: 12, title: Some("Spring catalogue".into()), author: None, page_size: Some("595.276 x 841.89 pts (A4)".into()) });
+        assert_eq!(
+            info,
+            PdfInfo {
+                pages: 12,
+                title: Some("Spring catalogue".into()),
+                author: None,
+                page_size: Some("595.276 x 841.89 pts (A4)".into())
+            }
+        );
     }
 }

@@ -26,7 +26,9 @@ pub enum JobError {
 impl From<domain::Error> for JobError {
     fn from(e: domain::Error) -> Self {
         match e {
-            domain::Error::Storage(StorageError::NotFound(_)) => JobError::Permanent("The original file is missing from storage".into()),
+            domain::Error::Storage(StorageError::NotFound(_)) => {
+                JobError::Permanent("The original file is missing from storage".into())
+            }
             other => JobError::Transient(other.to_string()),
         }
     }
@@ -64,12 +66,18 @@ where
     // Counted as running until the outcome is recorded (the feeder's stall check reads this).
     let _running = ctx.consumers.start_job(queue, asset.id);
     // Every line of the job carries the asset and the id of the request that uploaded it.
-    let span = tracing::info_span!("job", asset_id = %asset.id, request_id = asset.request_id.as_deref().unwrap_or("-"));
+    let span =
+        tracing::info_span!("job", asset_id = %asset.id, request_id = asset.request_id.as_deref().unwrap_or("-"));
     record_outcome(ctx, queue, asset, work).instrument(span).await
 }
 
 /// Runs the work on a claimed asset and records how it ended.
-async fn record_outcome<F, Fut>(ctx: &JobContext, queue: QueueName, asset: asset::Model, work: F) -> Result<(), BoxDynError>
+async fn record_outcome<F, Fut>(
+    ctx: &JobContext,
+    queue: QueueName,
+    asset: asset::Model,
+    work: F,
+) -> Result<(), BoxDynError>
 where
     F: FnOnce(asset::Model) -> Fut,
     Fut: Future<Output = Result<Done, JobError>>,

@@ -43,15 +43,28 @@ impl Swarm {
     pub async fn inspect(&self, service: &str) -> Result<RunningService, ScalerError> {
         let found = self.docker.inspect_service(service, None).await?;
         let spec = found.spec.unwrap_or_default();
-        let replicas = spec.mode.as_ref().and_then(|mode| mode.replicated.as_ref()).and_then(|replicated| replicated.replicas).ok_or_else(|| ScalerError::NotReplicated(service.to_owned()))?;
-        Ok(RunningService { name: service.to_owned(), replicas: replicas.max(0) as u32, version: found.version.and_then(|v| v.index).unwrap_or_default(), spec })
+        let replicas = spec
+            .mode
+            .as_ref()
+            .and_then(|mode| mode.replicated.as_ref())
+            .and_then(|replicated| replicated.replicas)
+            .ok_or_else(|| ScalerError::NotReplicated(service.to_owned()))?;
+        Ok(RunningService {
+            name: service.to_owned(),
+            replicas: replicas.max(0) as u32,
+            version: found.version.and_then(|v| v.index).unwrap_or_default(),
+            spec,
+        })
     }
 
     /// Sets the replicas, keeping the rest of the service's spec as inspected. The update names
     /// the version inspected, so a concurrent change (a deploy) makes it fail rather than undo that.
     pub async fn scale(&self, service: RunningService, replicas: u32) -> Result<(), ScalerError> {
         let mut spec = service.spec;
-        spec.mode = Some(ServiceSpecMode { replicated: Some(ServiceSpecModeReplicated { replicas: Some(i64::from(replicas)) }), ..Default::default() });
+        spec.mode = Some(ServiceSpecMode {
+            replicated: Some(ServiceSpecModeReplicated { replicas: Some(i64::from(replicas)) }),
+            ..Default::default()
+        });
         let options = UpdateServiceOptionsBuilder::default().version(service.version as i32).build();
         self.docker.update_service(&service.name, spec, options, None).await?;
         Ok(())
@@ -71,17 +84,18 @@ pub struct RunningService {
 pub async fn run(services: Services, swarm: Swarm, mut stop: watch::Receiver<bool>) {
     let scaling = services.config.scaling.clone();
     let started = Instant::now();
-    let mut scaled: Vec<(ScaledService, ScalePolicy, Option<ScaleState>)> = scaling
-        .services
-        .iter()
-        .map(|s| (s.clone(), scaling.policy(s.min, s.max), None))
-        .collect();
+    let mut scaled: Vec<(ScaledService, ScalePolicy, Option<ScaleState>)> =
+        scaling.services.iter().map(|s| (s.clone(), scaling.policy(s.min, s.max), None)).collect();
     tracing::info!(services = ?scaling.services.iter().map(|s| &s.service).collect::<Vec<_>>(), "autoscaler started");
     while !*stop.borrow() {
         match backlog::report(&services).await {
             Ok(reports) => {
                 for (service, policy, state) in &mut scaled {
-                    let waiting: u64 = reports.iter().filter(|r| service.queues.iter().any(|q| q.as_str() == r.queue)).map(|r| r.backlog).sum();
+                    let waiting: u64 = reports
+                        .iter()
+                        .filter(|r| service.queues.iter().any(|q| q.as_str() == r.queue))
+                        .map(|r| r.backlog)
+                        .sum();
                     if let Err(e) = step(&swarm, service, policy, state, waiting, started.elapsed()).await {
                         tracing::warn!(service = %service.service, error = %e, "cannot scale");
                     }
@@ -93,7 +107,14 @@ pub async fn run(services: Services, swarm: Swarm, mut stop: watch::Receiver<boo
     }
 }
 
-async fn step(swarm: &Swarm, service: &ScaledService, policy: &ScalePolicy, state: &mut Option<ScaleState>, backlog: u64, now: Duration) -> Result<(), ScalerError> {
+async fn step(
+    swarm: &Swarm,
+    service: &ScaledService,
+    policy: &ScalePolicy,
+    state: &mut Option<ScaleState>,
+    backlog: u64,
+    now: Duration,
+) -> Result<(), ScalerError> {
     // What runs now, which an operator may have changed by hand (`docker service scale`).
     let running = swarm.inspect(&service.service).await?;
     let current = running.replicas;

@@ -26,7 +26,18 @@ fn build_wasm(release: bool) -> Result<()> {
     let profile = if release { "wasm-release" } else { "dev" };
 
     let status = Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["build", "-p", "app", "--lib", "--target", "wasm32-unknown-unknown", "--features", "hydrate", "--profile", profile])
+        .args([
+            "build",
+            "-p",
+            "app",
+            "--lib",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--features",
+            "hydrate",
+            "--profile",
+            profile,
+        ])
         .arg("--target-dir")
         .arg(&front_dir)
         .status()

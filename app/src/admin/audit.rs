@@ -25,7 +25,9 @@ fn AuditLog() -> impl IntoView {
         query.with(|q| {
             let text = |k: &str| q.get(k).filter(|v| !v.is_empty());
             let day = |k: &str| {
-                text(k).and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()).map(|d| d.and_hms_opt(0, 0, 0).expect("midnight").and_utc())
+                text(k)
+                    .and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+                    .map(|d| d.and_hms_opt(0, 0, 0).expect("midnight").and_utc())
             };
             AuditFilter {
                 actor: text("actor"),

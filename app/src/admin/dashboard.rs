@@ -54,8 +54,15 @@ fn Dashboard() -> impl IntoView {
 fn Figures(overview: Overview) -> impl IntoView {
     let o = overview;
     let total_assets: i64 = o.kinds.iter().map(|k| k.assets).sum();
-    let by_kind = o.kinds.iter().map(|k| format!("{} {}s · {}", k.assets, k.kind, human_size(k.bytes))).collect::<Vec<_>>().join(", ");
-    let series = |pick: fn(&DayUsage) -> i64| o.days.iter().map(|d| (d.day.format("%Y-%m-%d").to_string(), pick(d))).collect::<Vec<_>>();
+    let by_kind = o
+        .kinds
+        .iter()
+        .map(|k| format!("{} {}s · {}", k.assets, k.kind, human_size(k.bytes)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let series = |pick: fn(&DayUsage) -> i64| {
+        o.days.iter().map(|d| (d.day.format("%Y-%m-%d").to_string(), pick(d))).collect::<Vec<_>>()
+    };
     view! {
         <section class="mb-6 grid gap-3 sm:grid-cols-2 md:grid-cols-4">
             <Card label="Assets" value=total_assets.to_string() testid="total-assets"

@@ -30,12 +30,13 @@ pub fn QueuesPanel(refresh: RwSignal<u64>) -> impl IntoView {
 
 #[component]
 fn QueueTable(reports: Vec<QueueReport>) -> impl IntoView {
-    let workers: Vec<_> = reports.iter().flat_map(|r| r.workers.clone()).fold(Vec::new(), |mut seen: Vec<domain::dto::WorkerView>, w| {
-        if !seen.iter().any(|s| s.id == w.id) {
-            seen.push(w);
-        }
-        seen
-    });
+    let workers: Vec<_> =
+        reports.iter().flat_map(|r| r.workers.clone()).fold(Vec::new(), |mut seen: Vec<domain::dto::WorkerView>, w| {
+            if !seen.iter().any(|s| s.id == w.id) {
+                seen.push(w);
+            }
+            seen
+        });
     view! {
         <table class="w-full text-right text-sm">
             <thead class="text-xs uppercase text-slate-500">
@@ -87,7 +88,12 @@ pub fn FailedList(failed: Vec<FailedAsset>, on_changed: impl Fn() + Copy + Send 
         }
     });
     let error = move || {
-        retry.value().get().and_then(Result::err).or_else(|| discard.value().get().and_then(Result::err)).map(|e| error_text(&e))
+        retry
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| discard.value().get().and_then(Result::err))
+            .map(|e| error_text(&e))
     };
     view! {
         <ul class="text-sm" data-testid="failed">

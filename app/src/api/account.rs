@@ -19,7 +19,8 @@ pub async fn login(email: String, password: String) -> Result<UserView, ServerFn
     let (user, secret) = domain::accounts::login::with_password(&services, &email, &password, &access.session_origin())
         .await
         .map_err(super::fail)?;
-    expect_context::<leptos_axum::ResponseOptions>().append_header(SET_COOKIE, cookies::session(secret, &services.config));
+    expect_context::<leptos_axum::ResponseOptions>()
+        .append_header(SET_COOKIE, cookies::session(secret, &services.config));
     Ok(domain::accounts::user_view(&user))
 }
 
@@ -31,7 +32,8 @@ pub async fn logout() -> Result<(), ServerFnError> {
     if let Some(id) = access.session_id() {
         domain::accounts::sessions::revoke(&services.db, &access.actor(), id, false).await.map_err(super::fail)?;
     }
-    expect_context::<leptos_axum::ResponseOptions>().append_header(SET_COOKIE, cookies::clear_session(&services.config));
+    expect_context::<leptos_axum::ResponseOptions>()
+        .append_header(SET_COOKIE, cookies::clear_session(&services.config));
     Ok(())
 }
 
@@ -59,7 +61,9 @@ pub async fn my_tokens() -> Result<Vec<TokenView>, ServerFnError> {
 pub async fn create_token(name: String, expires_in_days: Option<u32>) -> Result<CreatedToken, ServerFnError> {
     let (services, access) = super::authorize(domain::policy::Permission::ManageOwnCredentials).await?;
     let me = access.principal.as_ref().expect("authorized").user.id;
-    domain::accounts::tokens::create(&services.db, &access.actor(), me, domain::dto::NewToken { name, expires_in_days }).await.map_err(super::fail)
+    domain::accounts::tokens::create(&services.db, &access.actor(), me, domain::dto::NewToken { name, expires_in_days })
+        .await
+        .map_err(super::fail)
 }
 
 #[server(prefix = "/api/fn", endpoint = "revoke_token")]
@@ -72,9 +76,16 @@ pub async fn revoke_token(id: Uuid) -> Result<(), ServerFnError> {
 pub async fn change_password(current_password: String, new_password: String) -> Result<(), ServerFnError> {
     let (services, access) = super::authorize(domain::policy::Permission::ManageOwnCredentials).await?;
     let user = access.principal.as_ref().expect("authorized").user.clone();
-    domain::accounts::users::change_own_password(&services.db, &access.actor(), &user, &current_password, &new_password, access.session_id())
-        .await
-        .map_err(super::fail)
+    domain::accounts::users::change_own_password(
+        &services.db,
+        &access.actor(),
+        &user,
+        &current_password,
+        &new_password,
+        access.session_id(),
+    )
+    .await
+    .map_err(super::fail)
 }
 
 /// The single sign-on button's label when SSO is configured.

@@ -13,9 +13,15 @@ pub async fn list_users() -> Result<Vec<UserView>, ServerFnError> {
 
 /// Flat arguments so the web form can post them as they are; an empty password is generated.
 #[server(prefix = "/api/fn", endpoint = "create_user")]
-pub async fn create_user(email: String, display_name: String, role: String, password: String) -> Result<CreatedUser, ServerFnError> {
+pub async fn create_user(
+    email: String,
+    display_name: String,
+    role: String,
+    password: String,
+) -> Result<CreatedUser, ServerFnError> {
     let (services, access) = super::authorize(domain::policy::Permission::ManageUsers).await?;
-    let role = domain::policy::Role::parse(&role).ok_or_else(|| super::fail(domain::Error::BadRequest(format!("unknown role “{role}”"))))?;
+    let role = domain::policy::Role::parse(&role)
+        .ok_or_else(|| super::fail(domain::Error::BadRequest(format!("unknown role “{role}”"))))?;
     let new = domain::dto::NewUser { email, display_name, role, password: Some(password).filter(|p| !p.is_empty()) };
     domain::accounts::users::create(&services.db, &access.actor(), new).await.map_err(super::fail)
 }

@@ -13,7 +13,10 @@ pub async fn upload_files(data: MultipartData) -> Result<UploadReport, ServerFnE
 
 /// One asset. `viewing`: the asset page is opening (not refreshing), which counts as a view.
 #[server(prefix = "/api/fn", endpoint = "get_asset")]
-pub async fn get_asset(id: uuid::Uuid, #[server(default)] viewing: bool) -> Result<domain::dto::AssetView, ServerFnError> {
+pub async fn get_asset(
+    id: uuid::Uuid,
+    #[server(default)] viewing: bool,
+) -> Result<domain::dto::AssetView, ServerFnError> {
     use super::{authorize, fail};
     let (services, _) = authorize(domain::policy::Permission::Browse).await?;
     let asset = domain::catalog::get_asset(&services.db, id).await.map_err(fail)?;
@@ -28,7 +31,9 @@ pub async fn get_asset(id: uuid::Uuid, #[server(default)] viewing: bool) -> Resu
 pub async fn reprocess_asset(id: uuid::Uuid) -> Result<(), ServerFnError> {
     use super::{authorize, fail};
     let (services, access) = authorize(domain::policy::Permission::EditMetadata).await?;
-    domain::pipeline::state::request(&services.db, &access.actor(), id, domain::pipeline::Priority::Retry).await.map_err(fail)
+    domain::pipeline::state::request(&services.db, &access.actor(), id, domain::pipeline::Priority::Retry)
+        .await
+        .map_err(fail)
 }
 
 /// Every file version of an asset, the current one first.

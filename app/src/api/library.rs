@@ -16,7 +16,9 @@ pub async fn search_assets(#[server(default)] query: AssetQuery) -> Result<Searc
 pub async fn describe_asset(id: Uuid, title: String, description: String) -> Result<(), ServerFnError> {
     use super::{authorize, fail};
     let (services, access) = authorize(domain::policy::Permission::EditMetadata).await?;
-    domain::library::editing::describe(&services.db, &access.actor(), id, Some(title), Some(description)).await.map_err(fail)
+    domain::library::editing::describe(&services.db, &access.actor(), id, Some(title), Some(description))
+        .await
+        .map_err(fail)
 }
 
 /// Adds tags (comma-separated in `tags`) to one asset or a selection (editors).
@@ -50,7 +52,9 @@ pub async fn trash_assets(assets: Vec<Uuid>) -> Result<u64, ServerFnError> {
     use super::{authorize, fail};
     use domain::policy::Permission;
     let (services, access) = authorize(Permission::TrashOwn).await?;
-    domain::library::trash::trash(&services.db, &access.actor(), &assets, access.can(Permission::DeleteAny)).await.map_err(fail)
+    domain::library::trash::trash(&services.db, &access.actor(), &assets, access.can(Permission::DeleteAny))
+        .await
+        .map_err(fail)
 }
 
 #[server(prefix = "/api/fn", endpoint = "restore_assets")]
@@ -90,10 +94,19 @@ pub async fn get_collection(id: Uuid) -> Result<domain::dto::CollectionView, Ser
 }
 
 #[server(prefix = "/api/fn", endpoint = "create_collection")]
-pub async fn create_collection(name: String, description: String) -> Result<domain::dto::CollectionView, ServerFnError> {
+pub async fn create_collection(
+    name: String,
+    description: String,
+) -> Result<domain::dto::CollectionView, ServerFnError> {
     use super::{authorize, fail};
     let (services, access) = authorize(domain::policy::Permission::EditMetadata).await?;
-    domain::library::collections::create(&services.db, &access.actor(), domain::dto::NewCollection { name, description }).await.map_err(fail)
+    domain::library::collections::create(
+        &services.db,
+        &access.actor(),
+        domain::dto::NewCollection { name, description },
+    )
+    .await
+    .map_err(fail)
 }
 
 /// Adds the selected assets to a collection (editors); returns how many were new there.

@@ -30,7 +30,8 @@ mod guard {
     pub async fn access() -> Result<(Services, Access), ServerFnError> {
         use axum::extract::FromRequestParts;
         let services = expect_context::<Services>();
-        let mut parts = use_context::<axum::http::request::Parts>().ok_or_else(|| ServerFnError::new("no request context"))?;
+        let mut parts =
+            use_context::<axum::http::request::Parts>().ok_or_else(|| ServerFnError::new("no request context"))?;
         let access = Access::from_request_parts(&mut parts, &services).await.map_err(|e| fail(e.0))?;
         Ok((services, access))
     }

@@ -9,7 +9,13 @@ use uuid::Uuid;
 
 /// A new link open for `days` from now (the JSON API takes an exact expiry instead).
 #[server(prefix = "/api/fn", endpoint = "create_share")]
-pub async fn create_share(asset_id: Option<Uuid>, collection_id: Option<Uuid>, days: u32, password: Option<String>, allow_download: bool) -> Result<ShareLinkView, ServerFnError> {
+pub async fn create_share(
+    asset_id: Option<Uuid>,
+    collection_id: Option<Uuid>,
+    days: u32,
+    password: Option<String>,
+    allow_download: bool,
+) -> Result<ShareLinkView, ServerFnError> {
     use super::{authorize, fail};
     let (services, access) = authorize(domain::policy::Permission::Share).await?;
     let expires_at = chrono::Utc::now() + chrono::Duration::days(days.into());
@@ -19,7 +25,10 @@ pub async fn create_share(asset_id: Option<Uuid>, collection_id: Option<Uuid>, d
 
 /// The links of an asset or a collection, newest first.
 #[server(prefix = "/api/fn", endpoint = "list_shares")]
-pub async fn list_shares(asset_id: Option<Uuid>, collection_id: Option<Uuid>) -> Result<Vec<ShareLinkView>, ServerFnError> {
+pub async fn list_shares(
+    asset_id: Option<Uuid>,
+    collection_id: Option<Uuid>,
+) -> Result<Vec<ShareLinkView>, ServerFnError> {
     use super::{authorize, fail};
     let (services, _) = authorize(domain::policy::Permission::Share).await?;
     domain::sharing::links::list(&services.db, asset_id, collection_id).await.map_err(fail)
@@ -30,7 +39,9 @@ pub async fn revoke_share(id: Uuid) -> Result<ShareLinkView, ServerFnError> {
     use super::{authorize, fail};
     use domain::policy::Permission;
     let (services, access) = authorize(Permission::Share).await?;
-    domain::sharing::links::revoke(&services.db, &access.actor(), id, access.can(Permission::DeleteAny)).await.map_err(fail)
+    domain::sharing::links::revoke(&services.db, &access.actor(), id, access.can(Permission::DeleteAny))
+        .await
+        .map_err(fail)
 }
 
 /// What the link at `/s/<token>` shows this visitor. Needs no account.
@@ -51,7 +62,12 @@ pub async fn unlock_share(token: String, password: String) -> Result<(), ServerF
     let (services, access) = access().await?;
     let (link, grant) = visitors::unlock(&services, &token, &password, access.ip).await.map_err(fail)?;
     if !grant.is_empty() {
-        let cookie = crate::http::cookies::share_grant(visitors::grant_cookie_name(&link), grant, visitors::GRANT_SECONDS, &services.config);
+        let cookie = crate::http::cookies::share_grant(
+            visitors::grant_cookie_name(&link),
+            grant,
+            visitors::GRANT_SECONDS,
+            &services.config,
+        );
         expect_context::<leptos_axum::ResponseOptions>().append_header(axum::http::header::SET_COOKIE, cookie);
     }
     Ok(())

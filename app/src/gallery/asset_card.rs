@@ -29,7 +29,11 @@ pub fn AssetCard(asset: AssetView, selection: Option<RwSignal<Vec<uuid::Uuid>>>)
         AssetStatus::Failed => "bg-red-100 text-red-800",
         _ => "bg-amber-100 text-amber-800",
     };
-    let webp = asset.derivatives.iter().find(|d| d.kind == DerivativeKind::Thumbnail && d.mime == "image/webp").map(|d| d.url.clone());
+    let webp = asset
+        .derivatives
+        .iter()
+        .find(|d| d.kind == DerivativeKind::Thumbnail && d.mime == "image/webp")
+        .map(|d| d.url.clone());
     let preview = match asset.thumbnail_url {
         Some(url) => view! {
             <picture class="h-full w-full">

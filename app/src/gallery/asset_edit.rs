@@ -10,7 +10,9 @@ use crate::{
 };
 
 /// The error of an action's last call, if it failed.
-fn failure<T: Clone + Send + Sync + 'static>(value: impl Get<Value = Option<Result<T, ServerFnError>>>) -> Option<String> {
+fn failure<T: Clone + Send + Sync + 'static>(
+    value: impl Get<Value = Option<Result<T, ServerFnError>>>,
+) -> Option<String> {
     value.get().and_then(Result::err).map(|e| error_text(&e))
 }
 
@@ -46,13 +48,24 @@ pub fn DescribeForm(asset: AssetView, on_saved: impl Fn() + Copy + Send + Sync +
 }
 
 #[component]
-pub fn TagEditor(asset: AssetView, editable: bool, on_changed: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+pub fn TagEditor(
+    asset: AssetView,
+    editable: bool,
+    on_changed: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let add = ServerAction::<TagAssets>::new();
     let remove = ServerAction::<UntagAsset>::new();
     let typed = RwSignal::new(String::new());
-    let suggestions = Resource::new(move || typed.get(), |typed| async move {
-        if typed.trim().is_empty() { Ok(Vec::new()) } else { suggest_tags(typed).await }
-    });
+    let suggestions = Resource::new(
+        move || typed.get(),
+        |typed| async move {
+            if typed.trim().is_empty() {
+                Ok(Vec::new())
+            } else {
+                suggest_tags(typed).await
+            }
+        },
+    );
     Effect::new(move |_| {
         if matches!(add.value().get(), Some(Ok(_))) {
             typed.set(String::new());

@@ -8,8 +8,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::{
-    live_updates,
     asset_edit::{DescribeForm, TagEditor, TrashButton},
+    live_updates,
     type_icon::TypeIcon,
     versions_panel::VersionsPanel,
 };
@@ -72,7 +72,8 @@ fn AssetSections(initial: AssetView) -> impl IntoView {
     });
     let current = Signal::derive(move || reload.value().get().and_then(Result::ok).unwrap_or_else(|| initial.clone()));
     // Only this asset's changes: other assets' processing must not reload this page.
-    let about_this_asset = move |kind: &str, data: Option<&str>| kind == "asset" && data.is_some_and(|d| d.contains(&id.to_string()));
+    let about_this_asset =
+        move |kind: &str, data: Option<&str>| kind == "asset" && data.is_some_and(|d| d.contains(&id.to_string()));
     live_updates(about_this_asset, bump);
     let may_edit = may(Permission::EditMetadata);
     let may_trash = may(Permission::TrashOwn);
@@ -110,10 +111,17 @@ fn ZoomablePreview(src: String, alt: String) -> impl IntoView {
 
 #[component]
 fn Detail(asset: AssetView) -> impl IntoView {
-    let large = |kind| asset.derivatives.iter().find(|d| d.kind == kind && d.mime == "image/jpeg").map(|d| d.url.clone());
-    let picture = large(DerivativeKind::Preview).or_else(|| large(DerivativeKind::Poster)).or(asset.thumbnail_url.clone());
+    let large =
+        |kind| asset.derivatives.iter().find(|d| d.kind == kind && d.mime == "image/jpeg").map(|d| d.url.clone());
+    let picture =
+        large(DerivativeKind::Preview).or_else(|| large(DerivativeKind::Poster)).or(asset.thumbnail_url.clone());
     // The lighter rendition first: it starts sooner, and the browser plays the first it can.
-    let mut playable: Vec<(String, String, i32)> = asset.derivatives.iter().filter(|d| d.kind == DerivativeKind::Transcode).map(|d| (d.url.clone(), d.label.clone(), d.width.min(d.height))).collect();
+    let mut playable: Vec<(String, String, i32)> = asset
+        .derivatives
+        .iter()
+        .filter(|d| d.kind == DerivativeKind::Transcode)
+        .map(|d| (d.url.clone(), d.label.clone(), d.width.min(d.height)))
+        .collect();
     playable.sort_by_key(|(_, _, short_side)| (*short_side - 720).abs());
     let playable: Vec<(String, String)> = playable.into_iter().map(|(url, label, _)| (url, label)).collect();
     let photo = &asset.metadata["photo"];
@@ -134,16 +142,43 @@ fn Detail(asset: AssetView) -> impl IntoView {
         ("SHA-256", Some(asset.checksum.clone())),
         ("Title", text(&photo["title"])),
         ("Caption", text(&photo["caption"])),
-        ("Keywords", photo["keywords"].as_array().filter(|k| !k.is_empty()).map(|k| k.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>().join(", "))),
+        (
+            "Keywords",
+            photo["keywords"]
+                .as_array()
+                .filter(|k| !k.is_empty())
+                .map(|k| k.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>().join(", ")),
+        ),
         ("Creator", text(&photo["creator"])),
         ("Copyright", text(&photo["copyright"])),
-        ("Camera", asset.camera_make.clone().map(|m| format!("{m} {}", asset.camera_model.clone().unwrap_or_default()))),
+        (
+            "Camera",
+            asset.camera_make.clone().map(|m| format!("{m} {}", asset.camera_model.clone().unwrap_or_default())),
+        ),
         ("Lens", text(&photo["lens"])),
         ("Taken", asset.taken_at.map(|t| t.format("%Y-%m-%d %H:%M").to_string())),
-        ("Exposure", text(&photo["exposure_time"]).map(|e| format!("{e} · {} · ISO {}", text(&photo["f_number"]).unwrap_or_default(), text(&photo["iso"]).unwrap_or_default()))),
-        ("Location", photo["gps"].as_array().map(|g| format!("{:.5}, {:.5}", g[0].as_f64().unwrap_or_default(), g[1].as_f64().unwrap_or_default()))),
+        (
+            "Exposure",
+            text(&photo["exposure_time"]).map(|e| {
+                format!(
+                    "{e} · {} · ISO {}",
+                    text(&photo["f_number"]).unwrap_or_default(),
+                    text(&photo["iso"]).unwrap_or_default()
+                )
+            }),
+        ),
+        (
+            "Location",
+            photo["gps"]
+                .as_array()
+                .map(|g| format!("{:.5}, {:.5}", g[0].as_f64().unwrap_or_default(), g[1].as_f64().unwrap_or_default())),
+        ),
         ("Duration", video["duration_ms"].as_i64().map(|ms| format!("{:.1} s", ms as f64 / 1000.0))),
-        ("Codecs", text(&video["video_codec"]).map(|v| format!("{v} / {}", text(&video["audio_codec"]).unwrap_or_else(|| "no audio".into())))),
+        (
+            "Codecs",
+            text(&video["video_codec"])
+                .map(|v| format!("{v} / {}", text(&video["audio_codec"]).unwrap_or_else(|| "no audio".into()))),
+        ),
         ("Frame rate", video["fps"].as_f64().map(|f| format!("{f:.2} fps"))),
         ("Container", text(&video["container"])),
         ("Pages", document["pages"].as_u64().map(|p| p.to_string())),

@@ -1,7 +1,10 @@
 //! `/collections`: the collections, newest changed first, and a form to start one (editors).
 //! A collection's own page is the library searched inside it (`/?collection=<id>`).
 
-use domain::{dto::{AssetQuery, CollectionView}, policy::Permission};
+use domain::{
+    dto::{AssetQuery, CollectionView},
+    policy::Permission,
+};
 use leptos::prelude::*;
 
 use super::search_form::gallery_href;

@@ -3,9 +3,9 @@
 
 mod asset_card;
 mod asset_edit;
+pub mod asset_page;
 mod collection_header;
 pub mod collections_page;
-pub mod asset_page;
 mod results;
 mod search_form;
 mod selection_bar;
@@ -35,7 +35,10 @@ const COALESCE: Duration = Duration::from_millis(300);
 /// events from `/api/events`: `concerns` gets the event's type (`asset` for a status change, with
 /// its JSON `{"id": …, "status": …}`; `resync` after missed events; `open` on every (re)connect).
 /// Effects run in the browser only.
-pub(crate) fn live_updates(concerns: impl Fn(&str, Option<&str>) -> bool + Send + Sync + 'static, reload: impl Fn() + Copy + Send + Sync + 'static) {
+pub(crate) fn live_updates(
+    concerns: impl Fn(&str, Option<&str>) -> bool + Send + Sync + 'static,
+    reload: impl Fn() + Copy + Send + Sync + 'static,
+) {
     let concerns = std::sync::Arc::new(concerns);
     Effect::new(move |_| {
         use leptos::wasm_bindgen::{closure::Closure, JsCast};
@@ -46,7 +49,13 @@ pub(crate) fn live_updates(concerns: impl Fn(&str, Option<&str>) -> bool + Send 
             let data = event.dyn_ref::<web_sys::MessageEvent>().and_then(|m| m.data().as_string());
             if concerns(&event.type_(), data.as_deref()) && !scheduled.get_value() {
                 scheduled.set_value(true);
-                set_timeout(move || { scheduled.set_value(false); reload(); }, COALESCE);
+                set_timeout(
+                    move || {
+                        scheduled.set_value(false);
+                        reload();
+                    },
+                    COALESCE,
+                );
             }
         });
         for event in ["asset", "resync", "open"] {

@@ -20,7 +20,12 @@ pub struct MorePages {
 
 impl MorePages {
     pub fn new() -> Self {
-        MorePages { items: RwSignal::new(Vec::new()), next: RwSignal::new(None), loaded: RwSignal::new(false), error: RwSignal::new(None) }
+        MorePages {
+            items: RwSignal::new(Vec::new()),
+            next: RwSignal::new(None),
+            loaded: RwSignal::new(false),
+            error: RwSignal::new(None),
+        }
     }
 
     pub fn reset(&self) {
@@ -44,12 +49,21 @@ fn kind_label(value: &str) -> &'static str {
 }
 
 #[component]
-pub fn Results(query: AssetQuery, results: SearchResults, more: MorePages, selection: Option<RwSignal<Vec<uuid::Uuid>>>) -> impl IntoView {
+pub fn Results(
+    query: AssetQuery,
+    results: SearchResults,
+    more: MorePages,
+    selection: Option<RwSignal<Vec<uuid::Uuid>>>,
+) -> impl IntoView {
     if !more.loaded.get_untracked() {
         more.next.set(results.next.clone());
     }
     let first_ids: Vec<uuid::Uuid> = results.items.iter().map(|a| a.id).collect();
-    let count = if results.estimated { format!("about {}", plural(results.total, "asset")) } else { plural(results.total, "asset") };
+    let count = if results.estimated {
+        format!("about {}", plural(results.total, "asset"))
+    } else {
+        plural(results.total, "asset")
+    };
     let empty = results.items.is_empty();
     let filtered = query.is_filtered();
     // Later pages, minus anything a reloaded first page now shows itself.
@@ -153,7 +167,8 @@ fn load_more_when_visible(sentinel: NodeRef<html::Div>, query: AssetQuery, more:
         use leptos::wasm_bindgen::{closure::Closure, JsCast};
         let Some(element) = sentinel.get() else { return };
         let on_seen = Closure::<dyn Fn(js_sys::Array)>::new(move |entries: js_sys::Array| {
-            let seen = entries.iter().any(|e| e.unchecked_into::<web_sys::IntersectionObserverEntry>().is_intersecting());
+            let seen =
+                entries.iter().any(|e| e.unchecked_into::<web_sys::IntersectionObserverEntry>().is_intersecting());
             if seen {
                 load();
             }

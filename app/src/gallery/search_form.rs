@@ -14,15 +14,23 @@ const TYPING_PAUSE: Duration = Duration::from_millis(250);
 /// `(value, label)` choices of a select; the first is "any".
 type Choices = &'static [(&'static str, &'static str)];
 const KINDS: Choices = &[("", "Any type"), ("image", "Images"), ("video", "Videos"), ("document", "Documents")];
-const SORTS: Choices = &[("newest", "Newest first"), ("oldest", "Oldest first"), ("name", "Name"), ("size", "Largest first")];
-const ORIENTATIONS: Choices = &[("", "Any shape"), ("landscape", "Landscape"), ("portrait", "Portrait"), ("square", "Square")];
-const RESOLUTIONS: Choices = &[("", "Any resolution"), ("4k", "4K and up"), ("1080p", "1080p and up"), ("720p", "720p and up")];
-const DURATIONS: Choices = &[("", "Any length"), ("short", "Under 30 s"), ("medium", "30 s – 5 min"), ("long", "Over 5 min")];
+const SORTS: Choices =
+    &[("newest", "Newest first"), ("oldest", "Oldest first"), ("name", "Name"), ("size", "Largest first")];
+const ORIENTATIONS: Choices =
+    &[("", "Any shape"), ("landscape", "Landscape"), ("portrait", "Portrait"), ("square", "Square")];
+const RESOLUTIONS: Choices =
+    &[("", "Any resolution"), ("4k", "4K and up"), ("1080p", "1080p and up"), ("720p", "720p and up")];
+const DURATIONS: Choices =
+    &[("", "Any length"), ("short", "Under 30 s"), ("medium", "30 s – 5 min"), ("long", "Over 5 min")];
 
 /// The address of `query` in the gallery.
 pub fn gallery_href(query: &AssetQuery) -> String {
     let text = query.to_query_string();
-    if text.is_empty() { "/".into() } else { format!("/?{text}") }
+    if text.is_empty() {
+        "/".into()
+    } else {
+        format!("/?{text}")
+    }
 }
 
 #[component]
@@ -96,11 +104,20 @@ fn collection_text(query: &AssetQuery) -> String {
 
 /// The URL word of an optional enum value (`Some(Sort::Name)` → `name`).
 fn word<T: serde::Serialize>(value: &Option<T>) -> String {
-    value.as_ref().and_then(|v| serde_json::to_value(v).ok()).and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+    value
+        .as_ref()
+        .and_then(|v| serde_json::to_value(v).ok())
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
 }
 
 #[component]
-fn Choice(name: &'static str, label: &'static str, choices: Choices, current: impl Fn() -> String + Copy + Send + Sync + 'static) -> impl IntoView {
+fn Choice(
+    name: &'static str,
+    label: &'static str,
+    choices: Choices,
+    current: impl Fn() -> String + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     view! {
         <label class="flex items-center gap-1">
             <span class="sr-only">{label}</span>
@@ -112,7 +129,12 @@ fn Choice(name: &'static str, label: &'static str, choices: Choices, current: im
 }
 
 #[component]
-fn DateRange(label: &'static str, from: &'static str, to: &'static str, values: impl Fn() -> (String, String) + Copy + Send + Sync + 'static) -> impl IntoView {
+fn DateRange(
+    label: &'static str,
+    from: &'static str,
+    to: &'static str,
+    values: impl Fn() -> (String, String) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     view! {
         <span>{label}</span>
         <input type="date" name=from aria-label=format!("{label} from") data-testid=format!("filter-{from}") class="rounded border border-slate-300 px-1"

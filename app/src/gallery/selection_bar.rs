@@ -11,7 +11,11 @@ use crate::{
 };
 
 #[component]
-pub fn SelectionBar(selection: RwSignal<Vec<Uuid>>, collection: Signal<Option<Uuid>>, on_changed: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+pub fn SelectionBar(
+    selection: RwSignal<Vec<Uuid>>,
+    collection: Signal<Option<Uuid>>,
+    on_changed: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let tag = ServerAction::<TagAssets>::new();
     let trash = ServerAction::<TrashAssets>::new();
     let add = ServerAction::<AddToCollection>::new();

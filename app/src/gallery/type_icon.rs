@@ -8,8 +8,20 @@ use leptos::prelude::*;
 fn family_colour(mime: &str) -> &'static str {
     match mime {
         "application/pdf" | "application/postscript" => "fill-red-600",
-        m if m.contains("wordprocessing") || m == "application/msword" || m.contains("opendocument.text") || m == "application/rtf" => "fill-blue-600",
-        m if m.contains("spreadsheet") || m == "application/vnd.ms-excel" || m == "text/csv" || m == "text/tab-separated-values" => "fill-emerald-600",
+        m if m.contains("wordprocessing")
+            || m == "application/msword"
+            || m.contains("opendocument.text")
+            || m == "application/rtf" =>
+        {
+            "fill-blue-600"
+        }
+        m if m.contains("spreadsheet")
+            || m == "application/vnd.ms-excel"
+            || m == "text/csv"
+            || m == "text/tab-separated-values" =>
+        {
+            "fill-emerald-600"
+        }
         m if m.contains("presentation") || m == "application/vnd.ms-powerpoint" => "fill-orange-500",
         m if m.starts_with("audio/") => "fill-purple-600",
         m if m.starts_with("font/") || m.contains("font") => "fill-teal-600",

@@ -10,7 +10,11 @@ use crate::{
 };
 
 #[component]
-pub fn VersionsPanel(asset_id: Uuid, editable: bool, on_changed: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+pub fn VersionsPanel(
+    asset_id: Uuid,
+    editable: bool,
+    on_changed: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let uploaded = RwSignal::new(0u32);
     let versions = Resource::new(move || uploaded.get(), move |_| list_versions(asset_id));
     let form_ref = NodeRef::<html::Form>::new();

@@ -117,7 +117,9 @@ where
             let (token, user) = tokens::authenticate(&services.db, secret).await?.ok_or(Error::Unauthenticated)?;
             Some(Principal { user, via: Via::Token(token.id) })
         } else if let Some(secret) = cookies::read(&parts.headers, cookies::SESSION_COOKIE).filter(|s| !s.is_empty()) {
-            sessions::authenticate(&services.db, &secret).await?.map(|(session, user)| Principal { user, via: Via::Session(session.id) })
+            sessions::authenticate(&services.db, &secret)
+                .await?
+                .map(|(session, user)| Principal { user, via: Via::Session(session.id) })
         } else {
             None
         };

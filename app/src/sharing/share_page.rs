@@ -40,7 +40,9 @@ pub fn SharePage() -> impl IntoView {
 /// The page's HTTP status while it is rendered on the server (in the browser there is none to set).
 fn set_status(_code: u16) {
     #[cfg(feature = "ssr")]
-    if let (Some(response), Ok(status)) = (use_context::<leptos_axum::ResponseOptions>(), axum::http::StatusCode::from_u16(_code)) {
+    if let (Some(response), Ok(status)) =
+        (use_context::<leptos_axum::ResponseOptions>(), axum::http::StatusCode::from_u16(_code))
+    {
         response.set_status(status);
     }
 }

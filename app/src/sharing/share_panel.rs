@@ -13,10 +13,16 @@ use crate::{
 const LIFETIMES: [(u32, &str); 5] = [(1, "1 day"), (7, "1 week"), (30, "30 days"), (90, "90 days"), (365, "1 year")];
 
 #[component]
-pub fn SharePanel(#[prop(optional)] asset_id: Option<Uuid>, #[prop(optional)] collection_id: Option<Uuid>) -> impl IntoView {
+pub fn SharePanel(
+    #[prop(optional)] asset_id: Option<Uuid>,
+    #[prop(optional)] collection_id: Option<Uuid>,
+) -> impl IntoView {
     let create = ServerAction::<CreateShare>::new();
     let revoke = ServerAction::<RevokeShare>::new();
-    let links = Resource::new(move || (create.version().get(), revoke.version().get()), move |_| list_shares(asset_id, collection_id));
+    let links = Resource::new(
+        move || (create.version().get(), revoke.version().get()),
+        move |_| list_shares(asset_id, collection_id),
+    );
     let days = RwSignal::new(30u32);
     let password = RwSignal::new(String::new());
     let allow_download = RwSignal::new(true);
@@ -29,12 +35,23 @@ pub fn SharePanel(#[prop(optional)] asset_id: Option<Uuid>, #[prop(optional)] co
         }
     });
     let error = move || {
-        create.value().get().and_then(Result::err).or_else(|| revoke.value().get().and_then(Result::err)).map(|e| error_text(&e))
+        create
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| revoke.value().get().and_then(Result::err))
+            .map(|e| error_text(&e))
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let password = Some(password.get_untracked()).filter(|p| !p.is_empty());
-        create.dispatch(CreateShare { asset_id, collection_id, days: days.get_untracked(), password, allow_download: allow_download.get_untracked() });
+        create.dispatch(CreateShare {
+            asset_id,
+            collection_id,
+            days: days.get_untracked(),
+            password,
+            allow_download: allow_download.get_untracked(),
+        });
     };
     view! {
         <details class="mt-4 rounded border border-slate-200 bg-white p-3 text-sm" data-testid="share-panel">

@@ -84,7 +84,9 @@ impl Queue {
     fn pump(self) {
         let rows = self.rows.get_untracked();
         let running = rows.iter().filter(|r| r.state.get_untracked() == State::Uploading).count();
-        for row in rows.into_iter().filter(|r| r.state.get_untracked() == State::Waiting).take(AT_ONCE.saturating_sub(running)) {
+        for row in
+            rows.into_iter().filter(|r| r.state.get_untracked() == State::Waiting).take(AT_ONCE.saturating_sub(running))
+        {
             row.state.set(State::Uploading);
             spawn_local(async move {
                 let outcome = upload(row).await;
@@ -167,7 +169,8 @@ async fn upload(row: Row) -> Result<(), String> {
         (Some(_), Some(url)) => url,
         _ => {
             let reply = tus_client::create(&row.name.get_value(), row.size, keep).await.map_err(lost)?;
-            let url = reply.location.filter(|_| reply.status == 201).ok_or_else(|| refusal(reply.error, reply.status))?;
+            let url =
+                reply.location.filter(|_| reply.status == 201).ok_or_else(|| refusal(reply.error, reply.status))?;
             if let Some(storage) = local_storage() {
                 let _ = storage.set_item(&remembered_key(row), &url);
             }
@@ -183,7 +186,8 @@ async fn upload(row: Row) -> Result<(), String> {
             return Ok(());
         }
         let end = (offset as f64 + CHUNK).min(row.size);
-        let chunk = file.slice_with_f64_and_f64(offset as f64, end).map_err(|_| "The file could not be read".to_owned())?;
+        let chunk =
+            file.slice_with_f64_and_f64(offset as f64, end).map_err(|_| "The file could not be read".to_owned())?;
         let started = (js_sys::Date::now(), offset as f64);
         let progress = move |loaded: f64| {
             row.sent.set(started.1 + loaded);

@@ -37,9 +37,23 @@ pub async fn status(url: &str, abort: impl Fn(XmlHttpRequest)) -> Result<Reply, 
 }
 
 /// Sends `chunk` at `offset`; `progress` hears the bytes of this chunk sent so far.
-pub async fn append(url: &str, offset: u64, chunk: &Blob, progress: impl FnMut(f64) + 'static, abort: impl Fn(XmlHttpRequest)) -> Result<Reply, Failure> {
+pub async fn append(
+    url: &str,
+    offset: u64,
+    chunk: &Blob,
+    progress: impl FnMut(f64) + 'static,
+    abort: impl Fn(XmlHttpRequest),
+) -> Result<Reply, Failure> {
     let offset = offset.to_string();
-    send("PATCH", url, &[("Upload-Offset", &offset), ("Content-Type", "application/offset+octet-stream")], Some(chunk), progress, abort).await
+    send(
+        "PATCH",
+        url,
+        &[("Upload-Offset", &offset), ("Content-Type", "application/offset+octet-stream")],
+        Some(chunk),
+        progress,
+        abort,
+    )
+    .await
 }
 
 pub async fn cancel(url: &str) {
@@ -47,7 +61,14 @@ pub async fn cancel(url: &str) {
 }
 
 /// One request as a future. `abort` receives the request so its owner can cancel it (pause).
-async fn send(method: &str, url: &str, headers: &[(&str, &str)], body: Option<&Blob>, mut progress: impl FnMut(f64) + 'static, abort: impl Fn(XmlHttpRequest)) -> Result<Reply, Failure> {
+async fn send(
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Option<&Blob>,
+    mut progress: impl FnMut(f64) + 'static,
+    abort: impl Fn(XmlHttpRequest),
+) -> Result<Reply, Failure> {
     let xhr = XmlHttpRequest::new().map_err(|_| Failure::Network)?;
     xhr.open(method, url).map_err(|_| Failure::Network)?;
     let _ = xhr.set_request_header("Tus-Resumable", "1.0.0");

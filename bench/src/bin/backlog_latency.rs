@@ -24,7 +24,9 @@ async fn main() -> Result<()> {
         ("QUEUE_NAMESPACE", format!("dam-bench:{id}")),
         ("STORAGE_DIR", storage.to_string_lossy().into_owned()),
     ];
-    let config = Config::from_lookup(|name| std::env::var(name).ok().or_else(|| defaults.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone())))?;
+    let config = Config::from_lookup(|name| {
+        std::env::var(name).ok().or_else(|| defaults.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone()))
+    })?;
     let services = Services::start(config).await?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let worker = tokio::spawn(worker::run(services.clone(), async {
@@ -59,7 +61,10 @@ async fn main() -> Result<()> {
     println!("| new upload, time to thumbnail (median of {samples}) | ms | ratio |");
     println!("|---|---:|---:|");
     println!("| idle queue (reference) | {idle:.0} | 1.00 |");
-    println!("| during a {backlog}-asset bulk backlog ({waiting} still waiting at the end) | {busy:.0} | {:.2} |", busy / idle);
+    println!(
+        "| during a {backlog}-asset bulk backlog ({waiting} still waiting at the end) | {busy:.0} | {:.2} |",
+        busy / idle
+    );
     Ok(())
 }
 
@@ -70,13 +75,24 @@ async fn time_to_thumbnail(services: &Services, samples: usize) -> Result<f64> {
         let bytes = png(1200, 800);
         let body = futures::stream::once(async move { Ok::<_, std::io::Error>(bytes::Bytes::from(bytes)) });
         let start = Instant::now();
-        let stored = ingest::ingest_file(services, &Actor::system("bench"), Priority::Interactive, &format!("new-{i}.png"), Box::pin(body)).await?;
+        let stored = ingest::ingest_file(
+            services,
+            &Actor::system("bench"),
+            Priority::Interactive,
+            &format!("new-{i}.png"),
+            Box::pin(body),
+        )
+        .await?;
         loop {
             let row = asset::Entity::find_by_id(stored.id).one(&services.db).await?.context("asset vanished")?;
             if row.status == AssetStatus::Processed {
                 break;
             }
-            anyhow::ensure!(row.status != AssetStatus::Failed && start.elapsed() < Duration::from_secs(120), "upload {i} did not finish: {:?}", row.status);
+            anyhow::ensure!(
+                row.status != AssetStatus::Failed && start.elapsed() < Duration::from_secs(120),
+                "upload {i} did not finish: {:?}",
+                row.status
+            );
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
         times.push(start.elapsed().as_secs_f64() * 1000.0);
@@ -88,7 +104,10 @@ async fn time_to_thumbnail(services: &Services, samples: usize) -> Result<f64> {
 async fn pending(services: &Services) -> Result<i64> {
     let row = services
         .db
-        .query_one(Statement::from_string(services.db.get_database_backend(), "SELECT count(*) AS n FROM assets WHERE status = 'uploaded'"))
+        .query_one(Statement::from_string(
+            services.db.get_database_backend(),
+            "SELECT count(*) AS n FROM assets WHERE status = 'uploaded'",
+        ))
         .await?
         .context("count")?;
     Ok(row.try_get("", "n")?)

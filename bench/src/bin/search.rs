@@ -16,14 +16,91 @@ use domain::{
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 
 const WORDS: &[&str] = &[
-    "sunset", "beach", "harbour", "mountain", "city", "skyline", "portrait", "team", "office", "product", "launch", "campaign", "summer", "winter",
-    "autumn", "spring", "festival", "concert", "studio", "kitchen", "garden", "forest", "river", "bridge", "street", "market", "coffee", "bottle",
-    "shoe", "jacket", "watch", "phone", "laptop", "banner", "poster", "flyer", "logo", "icon", "hero", "header", "background", "texture", "pattern",
-    "interview", "keynote", "webinar", "tutorial", "teaser", "trailer", "behind", "scenes", "aerial", "drone", "night", "morning", "golden", "hour",
+    "sunset",
+    "beach",
+    "harbour",
+    "mountain",
+    "city",
+    "skyline",
+    "portrait",
+    "team",
+    "office",
+    "product",
+    "launch",
+    "campaign",
+    "summer",
+    "winter",
+    "autumn",
+    "spring",
+    "festival",
+    "concert",
+    "studio",
+    "kitchen",
+    "garden",
+    "forest",
+    "river",
+    "bridge",
+    "street",
+    "market",
+    "coffee",
+    "bottle",
+    "shoe",
+    "jacket",
+    "watch",
+    "phone",
+    "laptop",
+    "banner",
+    "poster",
+    "flyer",
+    "logo",
+    "icon",
+    "hero",
+    "header",
+    "background",
+    "texture",
+    "pattern",
+    "interview",
+    "keynote",
+    "webinar",
+    "tutorial",
+    "teaser",
+    "trailer",
+    "behind",
+    "scenes",
+    "aerial",
+    "drone",
+    "night",
+    "morning",
+    "golden",
+    "hour",
 ];
 const TAGS: &[&str] = &[
-    "summer campaign", "press kit", "social", "instagram", "print", "web", "approved", "draft", "brand", "product shot", "lifestyle", "event",
-    "q1", "q2", "q3", "q4", "europe", "asia", "americas", "retail", "b2b", "hero image", "archive", "licensed", "stock", "internal",
+    "summer campaign",
+    "press kit",
+    "social",
+    "instagram",
+    "print",
+    "web",
+    "approved",
+    "draft",
+    "brand",
+    "product shot",
+    "lifestyle",
+    "event",
+    "q1",
+    "q2",
+    "q3",
+    "q4",
+    "europe",
+    "asia",
+    "americas",
+    "retail",
+    "b2b",
+    "hero image",
+    "archive",
+    "licensed",
+    "stock",
+    "internal",
 ];
 
 async fn exec(db: &DatabaseConnection, sql: &str) -> anyhow::Result<()> {
@@ -32,7 +109,10 @@ async fn exec(db: &DatabaseConnection, sql: &str) -> anyhow::Result<()> {
 }
 
 async fn count(db: &DatabaseConnection) -> anyhow::Result<i64> {
-    let row = db.query_one(Statement::from_string(db.get_database_backend(), "SELECT count(*) AS n FROM assets")).await?.context("count")?;
+    let row = db
+        .query_one(Statement::from_string(db.get_database_backend(), "SELECT count(*) AS n FROM assets"))
+        .await?
+        .context("count")?;
     Ok(row.try_get("", "n")?)
 }
 
@@ -78,7 +158,11 @@ async fn seed(db: &DatabaseConnection, rows: i64) -> anyhow::Result<()> {
         start = end;
         println!("seeded {end} rows");
     }
-    exec(db, "INSERT INTO tags (id, name) SELECT gen_random_uuid(), t FROM (SELECT DISTINCT unnest(tags) t FROM assets) x").await?;
+    exec(
+        db,
+        "INSERT INTO tags (id, name) SELECT gen_random_uuid(), t FROM (SELECT DISTINCT unnest(tags) t FROM assets) x",
+    )
+    .await?;
     exec(db, "INSERT INTO asset_tags (asset_id, tag_id, source) SELECT a.id, t.id, 'user' FROM assets a, unnest(a.tags) n JOIN tags t ON t.name = n").await?;
     exec(db, "ALTER TABLE asset_tags ENABLE TRIGGER asset_tags_changed").await?;
     for table in ["assets", "asset_tags", "tags"] {
@@ -98,16 +182,45 @@ fn queries(round: usize) -> Vec<(&'static str, AssetQuery)> {
     let prefix = |k: usize| &w(k)[..w(k).len().min(4)];
     vec![
         ("word + kind", AssetQuery { q: w(0).into(), kind: Some(AssetKind::Image), ..Default::default() }),
-        ("two words + tag", AssetQuery { q: format!("{} {}", w(1), w(2)), tags: TAGS[round % 6].into(), ..Default::default() }),
-        ("prefix + orientation", AssetQuery { q: prefix(3).into(), orientation: Some(Orientation::Landscape), ..Default::default() }),
-        ("typo + kind + resolution", AssetQuery { q: format!("{}x", &w(4)[..w(4).len() - 1]), kind: Some(AssetKind::Image), resolution: Some(Resolution::FullHd), ..Default::default() }),
-        ("word + video + sort by name", AssetQuery { q: w(5).into(), kind: Some(AssetKind::Video), sort: Sort::Name, ..Default::default() }),
-        ("word + upload date range", AssetQuery { q: w(6).into(), uploaded_from: Some(chrono::Utc::now().date_naive() - chrono::Days::new(180)), ..Default::default() }),
+        (
+            "two words + tag",
+            AssetQuery { q: format!("{} {}", w(1), w(2)), tags: TAGS[round % 6].into(), ..Default::default() },
+        ),
+        (
+            "prefix + orientation",
+            AssetQuery { q: prefix(3).into(), orientation: Some(Orientation::Landscape), ..Default::default() },
+        ),
+        (
+            "typo + kind + resolution",
+            AssetQuery {
+                q: format!("{}x", &w(4)[..w(4).len() - 1]),
+                kind: Some(AssetKind::Image),
+                resolution: Some(Resolution::FullHd),
+                ..Default::default()
+            },
+        ),
+        (
+            "word + video + sort by name",
+            AssetQuery { q: w(5).into(), kind: Some(AssetKind::Video), sort: Sort::Name, ..Default::default() },
+        ),
+        (
+            "word + upload date range",
+            AssetQuery {
+                q: w(6).into(),
+                uploaded_from: Some(chrono::Utc::now().date_naive() - chrono::Days::new(180)),
+                ..Default::default()
+            },
+        ),
     ]
 }
 
 async fn explain(db: &DatabaseConnection, sql: &str) -> anyhow::Result<String> {
-    let rows = db.query_all(Statement::from_string(db.get_database_backend(), format!("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {sql}"))).await?;
+    let rows = db
+        .query_all(Statement::from_string(
+            db.get_database_backend(),
+            format!("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {sql}"),
+        ))
+        .await?;
     Ok(rows.iter().filter_map(|r| r.try_get::<String>("", "QUERY PLAN").ok()).collect::<Vec<_>>().join("\n"))
 }
 
@@ -146,10 +259,21 @@ async fn main() -> anyhow::Result<()> {
         db.query_all(Statement::from_string(db.get_database_backend(), sql)).await?;
         naive.push(started.elapsed().as_secs_f64() * 1000.0);
     }
-    let shared_buffers = db.query_one(Statement::from_string(db.get_database_backend(), "SHOW shared_buffers")).await?.context("shared_buffers")?;
-    println!("{rows} assets, {} searches ({estimated} with estimated counts), Postgres shared_buffers {}", ours.len(), shared_buffers.try_get::<String>("", "shared_buffers")?);
+    let shared_buffers = db
+        .query_one(Statement::from_string(db.get_database_backend(), "SHOW shared_buffers"))
+        .await?
+        .context("shared_buffers")?;
+    println!(
+        "{rows} assets, {} searches ({estimated} with estimated counts), Postgres shared_buffers {}",
+        ours.len(),
+        shared_buffers.try_get::<String>("", "shared_buffers")?
+    );
     for (name, samples) in &by_kind {
-        println!("  {name:<30} p50 {:>6.1} ms  p95 {:>6.1} ms", percentile(samples.clone(), 0.5), percentile(samples.clone(), 0.95));
+        println!(
+            "  {name:<30} p50 {:>6.1} ms  p95 {:>6.1} ms",
+            percentile(samples.clone(), 0.5),
+            percentile(samples.clone(), 0.95)
+        );
     }
     let (p50, p95) = (percentile(ours.clone(), 0.5), percentile(ours, 0.95));
     let (n50, n95) = (percentile(naive.clone(), 0.5), percentile(naive, 0.95));
@@ -159,7 +283,11 @@ async fn main() -> anyhow::Result<()> {
 
     let word_kind = "deleted_at IS NULL AND search @@ to_tsquery('simple', '''harbour''') AND kind = 'video'";
     println!("\n-- plan: word + video, first page");
-    println!("{}", explain(&db, &format!("SELECT * FROM assets WHERE {word_kind} ORDER BY created_at DESC, id DESC LIMIT 49")).await?);
+    println!(
+        "{}",
+        explain(&db, &format!("SELECT * FROM assets WHERE {word_kind} ORDER BY created_at DESC, id DESC LIMIT 49"))
+            .await?
+    );
     println!("\n-- plan: two words + tag, first page");
     println!("{}", explain(&db, "SELECT * FROM assets WHERE deleted_at IS NULL AND search @@ to_tsquery('simple', 'sunset & beach') AND tags @> ARRAY['press kit'] ORDER BY created_at DESC, id DESC LIMIT 49").await?);
     println!("\n-- plan: word + video + 1080p and up, total and facets in one pass (exact: under 10 000)");

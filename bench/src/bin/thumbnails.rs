@@ -44,13 +44,15 @@ fn main() -> Result<()> {
     }
 
     let ours = per_image(rounds, &photos, |p| {
-        let t = worker::imaging::make_thumbnail_jpeg(&std::fs::read(p)?, MAX_PIXELS).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let t =
+            worker::imaging::make_thumbnail_jpeg(&std::fs::read(p)?, MAX_PIXELS).map_err(|e| anyhow::anyhow!("{e}"))?;
         ensure!(t.width == 320, "unexpected thumbnail width {}", t.width);
         Ok(())
     })?;
     let floor = per_image(rounds, &photos, |p| bare_scaled_decode(&std::fs::read(p)?))?;
     let full = per_image(rounds, &photos, |p| {
-        let made = worker::imaging::make_derivatives(&std::fs::read(p)?, MAX_PIXELS).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let made =
+            worker::imaging::make_derivatives(&std::fs::read(p)?, MAX_PIXELS).map_err(|e| anyhow::anyhow!("{e}"))?;
         ensure!(made.renditions.len() == 4);
         Ok(())
     })?;
@@ -62,7 +64,10 @@ fn main() -> Result<()> {
     println!("| path (per 24 MP JPEG, median of {rounds} rounds × {files} files) | ms | ratio |");
     println!("|---|---:|---:|");
     println!("| vipsthumbnail, one process for all files, default threads (reference) | {vips:.1} | 1.00 |");
-    println!("| vipsthumbnail, one process, VIPS_CONCURRENCY=1 | {vips_one_thread:.1} | {:.2} |", vips_one_thread / vips);
+    println!(
+        "| vipsthumbnail, one process, VIPS_CONCURRENCY=1 | {vips_one_thread:.1} | {:.2} |",
+        vips_one_thread / vips
+    );
     println!("| **ours: decode + 320 px JPEG thumbnail** (one thread) | {ours:.1} | **{:.2}** |", ours / vips);
     println!("| floor: bare libjpeg-turbo decode at the same DCT scale | {floor:.1} | {:.2} |", floor / vips);
     println!("| ours ÷ floor | | **{:.2}** |", ours / floor);
@@ -71,7 +76,10 @@ fn main() -> Result<()> {
     println!("| throughput on 2 cores (wall time per file) | ms | ratio |");
     println!("|---|---:|---:|");
     println!("| vipsthumbnail, two processes, half the files each (reference) | {vips_two_processes:.1} | 1.00 |");
-    println!("| **ours, two threads, half the files each** | {ours_two_cores:.1} | **{:.2}** |", ours_two_cores / vips_two_processes);
+    println!(
+        "| **ours, two threads, half the files each** | {ours_two_cores:.1} | **{:.2}** |",
+        ours_two_cores / vips_two_processes
+    );
     Ok(())
 }
 
@@ -85,7 +93,8 @@ fn per_image_on_two_cores(rounds: usize, photos: &[PathBuf]) -> Result<f64> {
             let halves = [first, second].map(|half| {
                 scope.spawn(move || -> Result<()> {
                     for p in half {
-                        worker::imaging::make_thumbnail_jpeg(&std::fs::read(p)?, MAX_PIXELS).map_err(|e| anyhow::anyhow!("{e}"))?;
+                        worker::imaging::make_thumbnail_jpeg(&std::fs::read(p)?, MAX_PIXELS)
+                            .map_err(|e| anyhow::anyhow!("{e}"))?;
                     }
                     Ok(())
                 })
@@ -105,10 +114,20 @@ fn vipsthumbnail_two_processes(rounds: usize, photos: &[PathBuf], out: &Path) ->
     let mut samples = Vec::new();
     for _ in 0..rounds {
         let start = Instant::now();
-        let children = [first, second]
-            .map(|half| Command::new("vipsthumbnail").arg("--size").arg("320").arg("-o").arg(format!("{}/%s.jpg[Q=82]", out.display())).args(half).spawn());
+        let children = [first, second].map(|half| {
+            Command::new("vipsthumbnail")
+                .arg("--size")
+                .arg("320")
+                .arg("-o")
+                .arg(format!("{}/%s.jpg[Q=82]", out.display()))
+                .args(half)
+                .spawn()
+        });
         for child in children {
-            ensure!(child.context("running vipsthumbnail (apt install libvips-tools)")?.wait()?.success(), "vipsthumbnail failed");
+            ensure!(
+                child.context("running vipsthumbnail (apt install libvips-tools)")?.wait()?.success(),
+                "vipsthumbnail failed"
+            );
         }
         samples.push(start.elapsed().as_secs_f64() * 1000.0 / photos.len() as f64);
     }
@@ -149,7 +168,13 @@ fn bare_scaled_decode(bytes: &[u8]) -> Result<()> {
     let header = d.read_header(bytes)?;
     d.set_scaling_factor(ScalingFactor::ONE_EIGHTH)?;
     let scaled = header.scaled(ScalingFactor::ONE_EIGHTH);
-    let mut image = turbojpeg::Image { pixels: vec![0u8; 3 * scaled.width * scaled.height], width: scaled.width, pitch: 3 * scaled.width, height: scaled.height, format: PixelFormat::RGB };
+    let mut image = turbojpeg::Image {
+        pixels: vec![0u8; 3 * scaled.width * scaled.height],
+        width: scaled.width,
+        pitch: 3 * scaled.width,
+        height: scaled.height,
+        format: PixelFormat::RGB,
+    };
     d.decompress(bytes, image.as_deref_mut())?;
     Ok(())
 }
@@ -170,7 +195,8 @@ fn corpus(dir: &Path, count: usize) -> Result<Vec<PathBuf>> {
                         seed ^= seed >> 17;
                         seed ^= seed << 5;
                         let noise = (seed % 24) as i32 - 12;
-                        let base = [(x * 255 / WIDTH) as i32, (y * 255 / HEIGHT) as i32, ((x + y + i * 400) % 512 / 2) as i32];
+                        let base =
+                            [(x * 255 / WIDTH) as i32, (y * 255 / HEIGHT) as i32, ((x + y + i * 400) % 512 / 2) as i32];
                         for c in 0..3 {
                             pixels[(y * WIDTH + x) * 3 + c] = (base[c] + noise).clamp(0, 255) as u8;
                         }
@@ -179,7 +205,13 @@ fn corpus(dir: &Path, count: usize) -> Result<Vec<PathBuf>> {
                 let mut compressor = Compressor::new()?;
                 compressor.set_quality(90)?;
                 compressor.set_subsamp(Subsamp::Sub2x2)?;
-                let jpeg = compressor.compress_to_vec(turbojpeg::Image { pixels: pixels.as_slice(), width: WIDTH, pitch: WIDTH * 3, height: HEIGHT, format: PixelFormat::RGB })?;
+                let jpeg = compressor.compress_to_vec(turbojpeg::Image {
+                    pixels: pixels.as_slice(),
+                    width: WIDTH,
+                    pitch: WIDTH * 3,
+                    height: HEIGHT,
+                    format: PixelFormat::RGB,
+                })?;
                 std::fs::write(&path, jpeg)?;
             }
             Ok(path)

@@ -25,7 +25,9 @@ fn main() -> Result<()> {
     let mut args = std::env::args().skip(1);
     let seconds: u32 = args.next().map(|a| a.parse()).transpose()?.unwrap_or(10);
     let rounds: usize = args.next().map(|a| a.parse()).transpose()?.unwrap_or(3);
-    let dir = PathBuf::from(std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into())).join("bench-data").join("video");
+    let dir = PathBuf::from(std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into()))
+        .join("bench-data")
+        .join("video");
     std::fs::create_dir_all(&dir)?;
     let clip = source_clip(&dir, seconds)?;
     let out = dir.join("out");
@@ -47,7 +49,9 @@ fn main() -> Result<()> {
             ffmpeg(&cli_single(&clip, &out.join("cli-1080p.mp4"), 1920, 1080))?;
             ffmpeg(&cli_single(&clip, &out.join("cli-720p.mp4"), 1280, 720))
         })?);
-        samples[3].push(timed(|| ffmpeg(&["-i".into(), clip.display().to_string(), "-f".into(), "null".into(), "-".into()]))?);
+        samples[3].push(timed(|| {
+            ffmpeg(&["-i".into(), clip.display().to_string(), "-f".into(), "null".into(), "-".into()])
+        })?);
     }
     let [ours, split, separate, decode] = samples.map(median);
     println!("| path ({seconds} s 1080p30 clip → 1080p + 720p, median of {rounds}) | s | ratio |");
@@ -68,10 +72,29 @@ fn source_clip(dir: &Path, seconds: u32) -> Result<PathBuf> {
     if !path.exists() {
         let duration = seconds.to_string();
         let args: Vec<String> = [
-            "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=30,noise=alls=12:allf=t+u",
-            "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000,aformat=channel_layouts=stereo",
-            "-t", &duration, "-c:v", "libx264", "-preset", "fast", "-crf", "18", "-pix_fmt", "yuv420p",
-            "-c:a", "aac", "-b:a", "192k", "-shortest",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=1920x1080:rate=30,noise=alls=12:allf=t+u",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:sample_rate=48000,aformat=channel_layouts=stereo",
+            "-t",
+            &duration,
+            "-c:v",
+            "libx264",
+            "-preset",
+            "fast",
+            "-crf",
+            "18",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "192k",
+            "-shortest",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -83,11 +106,26 @@ fn source_clip(dir: &Path, seconds: u32) -> Result<PathBuf> {
 }
 
 fn encoding_args(out: &Path) -> Vec<String> {
-    ["-c:v", "libx264", "-preset", PRESET, "-crf", "23", "-c:a", "aac", "-b:a", "128k", "-ar", "48000", "-movflags", "+faststart"]
-        .iter()
-        .map(|s| s.to_string())
-        .chain([out.display().to_string()])
-        .collect()
+    [
+        "-c:v",
+        "libx264",
+        "-preset",
+        PRESET,
+        "-crf",
+        "23",
+        "-c:a",
+        "aac",
+        "-b:a",
+        "128k",
+        "-ar",
+        "48000",
+        "-movflags",
+        "+faststart",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .chain([out.display().to_string()])
+    .collect()
 }
 
 fn cli_split(clip: &Path, out: &Path) -> Vec<String> {
@@ -105,13 +143,22 @@ fn cli_split(clip: &Path, out: &Path) -> Vec<String> {
 }
 
 fn cli_single(clip: &Path, out: &Path, width: u32, height: u32) -> Vec<String> {
-    let mut args: Vec<String> = vec!["-i".into(), clip.display().to_string(), "-vf".into(), format!("scale={width}:{height}:flags=bicubic,setsar=1,format=yuv420p")];
+    let mut args: Vec<String> = vec![
+        "-i".into(),
+        clip.display().to_string(),
+        "-vf".into(),
+        format!("scale={width}:{height}:flags=bicubic,setsar=1,format=yuv420p"),
+    ];
     args.extend(encoding_args(out));
     args
 }
 
 fn ffmpeg(args: &[String]) -> Result<()> {
-    let status = Command::new("ffmpeg").args(["-y", "-loglevel", "error", "-nostdin"]).args(args).status().context("ffmpeg is installed")?;
+    let status = Command::new("ffmpeg")
+        .args(["-y", "-loglevel", "error", "-nostdin"])
+        .args(args)
+        .status()
+        .context("ffmpeg is installed")?;
     ensure!(status.success(), "ffmpeg {args:?} failed");
     Ok(())
 }

@@ -37,11 +37,29 @@ async fn main() -> Result<()> {
     let storage = work.join("storage");
     std::fs::create_dir_all(&storage)?;
     let database_url = format!("postgres://postgres@127.0.0.1:5432/dam_bench_{id}");
-    let defaults = [("DATABASE_URL", database_url.clone()), ("QUEUE_NAMESPACE", format!("dam-bench:{id}")), ("STORAGE_DIR", storage.to_string_lossy().into_owned())];
-    let config = Config::from_lookup(|name| std::env::var(name).ok().or_else(|| defaults.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone())))?;
+    let defaults = [
+        ("DATABASE_URL", database_url.clone()),
+        ("QUEUE_NAMESPACE", format!("dam-bench:{id}")),
+        ("STORAGE_DIR", storage.to_string_lossy().into_owned()),
+    ];
+    let config = Config::from_lookup(|name| {
+        std::env::var(name).ok().or_else(|| defaults.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone()))
+    })?;
     let services = Services::start(config).await?;
-    let user = users::create(&services.db, &Actor::system("bench"), NewUser { email: "bench@example.test".into(), display_name: String::new(), role: Role::Editor, password: None }).await?;
-    let token = tokens::create(&services.db, &Actor::system("bench"), user.user.id, NewToken { name: "bench".into(), expires_in_days: None }).await?.secret;
+    let user = users::create(
+        &services.db,
+        &Actor::system("bench"),
+        NewUser { email: "bench@example.test".into(), display_name: String::new(), role: Role::Editor, password: None },
+    )
+    .await?;
+    let token = tokens::create(
+        &services.db,
+        &Actor::system("bench"),
+        user.user.id,
+        NewToken { name: "bench".into(), expires_in_days: None },
+    )
+    .await?
+    .secret;
 
     let size = gib << 30;
     let source = work.join("big.pdf");
@@ -70,7 +88,11 @@ async fn main() -> Result<()> {
         file.write_all(format!("round {round} {id}").as_bytes())?;
         drop(file);
         dd.push(timed(|| {
-            let status = Command::new("dd").arg(format!("if={}", source.display())).arg(format!("of={}", storage.join("dd-copy").display())).args(["bs=8M", "conv=fsync", "status=none"]).status()?;
+            let status = Command::new("dd")
+                .arg(format!("if={}", source.display()))
+                .arg(format!("of={}", storage.join("dd-copy").display()))
+                .args(["bs=8M", "conv=fsync", "status=none"])
+                .status()?;
             ensure!(status.success(), "dd failed");
             Ok(())
         })?);
@@ -89,9 +111,18 @@ async fn main() -> Result<()> {
     println!("| {gib} GiB, median of {rounds} | s | MiB/s | ratio of throughput |");
     println!("|---|---:|---:|---:|");
     println!("| `dd bs=8M conv=fsync` to the same disk (reference) | {dd:.2} | {:.0} | 1.00 |", mib / dd);
-    println!("| **ours: one tus PATCH over loopback (curl -T)** | {ours:.2} | {:.0} | **{:.2}** |", mib / ours, dd / ours);
+    println!(
+        "| **ours: one tus PATCH over loopback (curl -T)** | {ours:.2} | {:.0} | **{:.2}** |",
+        mib / ours,
+        dd / ours
+    );
     println!();
-    println!("server resident memory: {:.0} MiB before, peak {:.0} MiB: **growth {:.0} MiB**", rss_before as f64 / 1024.0, rss_peak as f64 / 1024.0, (rss_peak - rss_before) as f64 / 1024.0);
+    println!(
+        "server resident memory: {:.0} MiB before, peak {:.0} MiB: **growth {:.0} MiB**",
+        rss_before as f64 / 1024.0,
+        rss_peak as f64 / 1024.0,
+        (rss_peak - rss_before) as f64 / 1024.0
+    );
     Ok(())
 }
 
@@ -103,12 +134,27 @@ fn upload(endpoint: &str, token: &str, file: &Path, size: u64) -> Result<()> {
         .args(["-H", &format!("Upload-Length: {size}"), "-H", "Upload-Metadata: filename YmlnLnBkZg==", endpoint])
         .output()?;
     let headers = String::from_utf8_lossy(&created.stdout);
-    let location = headers.lines().find_map(|l| l.strip_prefix("location: ").or_else(|| l.strip_prefix("Location: "))).context("no Location in the creation response")?.trim();
+    let location = headers
+        .lines()
+        .find_map(|l| l.strip_prefix("location: ").or_else(|| l.strip_prefix("Location: ")))
+        .context("no Location in the creation response")?
+        .trim();
     let url = format!("{}{}", endpoint.trim_end_matches("/api/uploads"), location);
     let patched = Command::new("curl")
         .args(["-sS", "-X", "PATCH", "-T"])
         .arg(file)
-        .args(["-H", &auth, "-H", "Tus-Resumable: 1.0.0", "-H", "Upload-Offset: 0", "-H", "Content-Type: application/offset+octet-stream", "-H", "Expect:"])
+        .args([
+            "-H",
+            &auth,
+            "-H",
+            "Tus-Resumable: 1.0.0",
+            "-H",
+            "Upload-Offset: 0",
+            "-H",
+            "Content-Type: application/offset+octet-stream",
+            "-H",
+            "Expect:",
+        ])
         .args(["-o", "/dev/null", "-w", "%{http_code}", &url])
         .output()?;
     let code = String::from_utf8_lossy(&patched.stdout);
@@ -150,7 +196,11 @@ fn status_kib(pid: u32, field: &str) -> Result<u64> {
 
 async fn wait_until_up(port: u16) -> Result<()> {
     for _ in 0..400 {
-        if Command::new("curl").args(["-sf", "-o", "/dev/null", &format!("http://127.0.0.1:{port}/healthz")]).status()?.success() {
+        if Command::new("curl")
+            .args(["-sf", "-o", "/dev/null", &format!("http://127.0.0.1:{port}/healthz")])
+            .status()?
+            .success()
+        {
             return Ok(());
         }
         tokio::time::sleep(Duration::from_millis(50)).await;

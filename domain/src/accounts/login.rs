@@ -23,7 +23,11 @@ pub struct LoginLimiter {
 
 impl LoginLimiter {
     pub fn new(limit: SharedRateLimit, per_ip_per_minute: u32, per_account_per_minute: u32) -> Arc<Self> {
-        Arc::new(LoginLimiter { limit, per_ip: Quota::per_minute(per_ip_per_minute), per_account: Quota::per_minute(per_account_per_minute) })
+        Arc::new(LoginLimiter {
+            limit,
+            per_ip: Quota::per_minute(per_ip_per_minute),
+            per_account: Quota::per_minute(per_account_per_minute),
+        })
     }
 
     /// Counts one attempt; `Err(RateLimited)` with the wait when a limit is reached.
@@ -33,14 +37,22 @@ impl LoginLimiter {
             self.limit.check(&format!("login-ip:{ip}"), self.per_ip).await.map_err(limited)?;
         }
         // Hashed: account names are chosen by whoever is guessing.
-        self.limit.check(&format!("login-account:{}", &crate::accounts::secrets::hash(account)[..24]), self.per_account).await.map_err(limited)?;
+        self.limit
+            .check(&format!("login-account:{}", &crate::accounts::secrets::hash(account)[..24]), self.per_account)
+            .await
+            .map_err(limited)?;
         Ok(())
     }
 }
 
 /// Checks the password and opens a session; returns the user and the session cookie value.
 /// Every attempt is audited, failures included.
-pub async fn with_password(services: &Services, email: &str, password: &str, origin: &sessions::Origin) -> Result<(user::Model, String)> {
+pub async fn with_password(
+    services: &Services,
+    email: &str,
+    password: &str,
+    origin: &sessions::Origin,
+) -> Result<(user::Model, String)> {
     let account = email.trim().to_lowercase();
     let ip: Option<IpAddr> = origin.ip.as_deref().and_then(|ip| ip.parse().ok());
     services.login_limiter.check(ip, &account).await?;
@@ -58,16 +70,31 @@ pub async fn with_password(services: &Services, email: &str, password: &str, ori
     let user = match found {
         Some(user) if verified && !user.disabled => user,
         Some(user) if verified => {
-            audit::record(db, &anonymous, "session.login_failed", Some(Target::user(user.id)), json!({ "email": account, "reason": "disabled" })).await?;
+            audit::record(
+                db,
+                &anonymous,
+                "session.login_failed",
+                Some(Target::user(user.id)),
+                json!({ "email": account, "reason": "disabled" }),
+            )
+            .await?;
             return Err(Error::AccountDisabled);
         }
         _ => {
-            audit::record(db, &anonymous, "session.login_failed", None, json!({ "email": account, "reason": "bad credentials" })).await?;
+            audit::record(
+                db,
+                &anonymous,
+                "session.login_failed",
+                None,
+                json!({ "email": account, "reason": "bad credentials" }),
+            )
+            .await?;
             return Err(Error::InvalidCredentials);
         }
     };
     let (session, secret) = sessions::open(services, &user, origin).await?;
     let actor = Actor::user(user.id, &user.email, origin.ip.clone());
-    audit::record(db, &actor, "session.login", Some(Target::session(session.id)), json!({ "method": "password" })).await?;
+    audit::record(db, &actor, "session.login", Some(Target::session(session.id)), json!({ "method": "password" }))
+        .await?;
     Ok((user, secret))
 }

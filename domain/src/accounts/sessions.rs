@@ -24,7 +24,12 @@ pub struct Origin {
 }
 
 /// Opens a session and returns it with the cookie value (the only copy of the secret).
-pub async fn start(db: &DatabaseConnection, user: &user::Model, ttl: Duration, origin: &Origin) -> Result<(session::Model, String)> {
+pub async fn start(
+    db: &DatabaseConnection,
+    user: &user::Model,
+    ttl: Duration,
+    origin: &Origin,
+) -> Result<(session::Model, String)> {
     let secret = secrets::new_secret("");
     let now = Utc::now();
     let session = session::ActiveModel {

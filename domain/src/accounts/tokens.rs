@@ -1,7 +1,9 @@
 //! API tokens (bearer) for scripts: created and revoked by their owner, stored as hashes.
 
 use chrono::{Duration, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 use uuid::Uuid;
 
 use super::secrets;
@@ -16,7 +18,14 @@ pub const SECRET_PREFIX: &str = "dam_pat_";
 const TOUCH_EVERY: Duration = Duration::seconds(60);
 
 fn view(t: api_token::Model) -> TokenView {
-    TokenView { id: t.id, name: t.name, prefix: t.prefix, created_at: t.created_at, expires_at: t.expires_at, last_used_at: t.last_used_at }
+    TokenView {
+        id: t.id,
+        name: t.name,
+        prefix: t.prefix,
+        created_at: t.created_at,
+        expires_at: t.expires_at,
+        last_used_at: t.last_used_at,
+    }
 }
 
 pub async fn create(db: &DatabaseConnection, actor: &Actor, user_id: Uuid, new: NewToken) -> Result<CreatedToken> {
@@ -39,7 +48,8 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, user_id: Uuid, new: 
     }
     .insert(db)
     .await?;
-    audit::record(db, actor, "token.create", Some(Target::token(token.id)), serde_json::json!({ "name": token.name })).await?;
+    audit::record(db, actor, "token.create", Some(Target::token(token.id)), serde_json::json!({ "name": token.name }))
+        .await?;
     Ok(CreatedToken { token: view(token), secret })
 }
 

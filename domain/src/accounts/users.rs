@@ -23,7 +23,11 @@ pub fn normalize_email(raw: &str) -> Result<String> {
     let valid = email.len() <= 254
         && !email.chars().any(char::is_whitespace)
         && email.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && !domain.is_empty());
-    if valid { Ok(email) } else { Err(Error::BadRequest(format!("“{}” is not an e-mail address", raw.trim()))) }
+    if valid {
+        Ok(email)
+    } else {
+        Err(Error::BadRequest(format!("“{}” is not an e-mail address", raw.trim())))
+    }
 }
 
 pub async fn find_by_email(db: &impl ConnectionTrait, email: &str) -> Result<Option<user::Model>> {
@@ -72,7 +76,14 @@ pub async fn create(db: &impl ConnectionTrait, actor: &Actor, new: NewUser) -> R
     }
     .insert(db)
     .await?;
-    audit::record(db, actor, "user.create", Some(Target::user(created.id)), json!({ "email": created.email, "role": created.role })).await?;
+    audit::record(
+        db,
+        actor,
+        "user.create",
+        Some(Target::user(created.id)),
+        json!({ "email": created.email, "role": created.role }),
+    )
+    .await?;
     Ok(CreatedUser { user: user_view(&created), generated_password: generated })
 }
 
@@ -95,7 +106,9 @@ pub async fn update(db: &DatabaseConnection, actor: &Actor, id: Uuid, change: Us
         details.insert("disabled".into(), json!(disabled));
         row.disabled = Set(disabled);
     }
-    if let Some(name) = change.display_name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty() && *n != current.display_name) {
+    if let Some(name) =
+        change.display_name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty() && *n != current.display_name)
+    {
         details.insert("display_name".into(), json!(name));
         row.display_name = Set(name);
     }
@@ -154,13 +167,22 @@ async fn other_enabled_admins(db: &DatabaseConnection, except: Uuid) -> Result<u
 
 /// On the very first start (no users at all) creates an admin, with the given password or a
 /// generated one that is returned so it can be shown once. Safe when several servers start at once.
-pub async fn bootstrap_admin(db: &DatabaseConnection, email: &str, password: Option<&str>) -> Result<Option<CreatedUser>> {
+pub async fn bootstrap_admin(
+    db: &DatabaseConnection,
+    email: &str,
+    password: Option<&str>,
+) -> Result<Option<CreatedUser>> {
     let txn = db.begin().await?;
     txn.execute(Statement::from_string(db.get_database_backend(), "SELECT pg_advisory_xact_lock(218103809)")).await?;
     if user::Entity::find().count(&txn).await? > 0 {
         return Ok(None);
     }
-    let new = NewUser { email: email.to_owned(), display_name: "Administrator".into(), role: Role::Admin, password: password.map(str::to_owned) };
+    let new = NewUser {
+        email: email.to_owned(),
+        display_name: "Administrator".into(),
+        role: Role::Admin,
+        password: password.map(str::to_owned),
+    };
     let created = create(&txn, &Actor::system("first start"), new).await?;
     txn.commit().await?;
     Ok(Some(created))
@@ -168,7 +190,13 @@ pub async fn bootstrap_admin(db: &DatabaseConnection, email: &str, password: Opt
 
 /// Signs in a person coming from single sign-on: matched by the provider's subject, or linked by
 /// e-mail the first time; the role follows the provider's claim at every sign-in.
-pub async fn upsert_sso_user(db: &DatabaseConnection, subject: &str, email: &str, name: Option<&str>, role: Role) -> Result<user::Model> {
+pub async fn upsert_sso_user(
+    db: &DatabaseConnection,
+    subject: &str,
+    email: &str,
+    name: Option<&str>,
+    role: Role,
+) -> Result<user::Model> {
     let email = normalize_email(email)?;
     let existing = match user::Entity::find().filter(user::Column::OidcSubject.eq(subject)).one(db).await? {
         Some(u) => Some(u),
@@ -186,7 +214,14 @@ pub async fn upsert_sso_user(db: &DatabaseConnection, subject: &str, email: &str
             row.updated_at = Set(now);
             let updated = row.update(db).await?;
             if changed_role {
-                audit::record(db, &actor, "user.update", Some(Target::user(u.id)), json!({ "role": { "from": u.role, "to": role }, "source": "sso" })).await?;
+                audit::record(
+                    db,
+                    &actor,
+                    "user.update",
+                    Some(Target::user(u.id)),
+                    json!({ "role": { "from": u.role, "to": role }, "source": "sso" }),
+                )
+                .await?;
             }
             Ok(updated)
         }
@@ -205,7 +240,14 @@ pub async fn upsert_sso_user(db: &DatabaseConnection, subject: &str, email: &str
             }
             .insert(db)
             .await?;
-            audit::record(db, &actor, "user.create", Some(Target::user(created.id)), json!({ "email": email, "role": role, "source": "sso" })).await?;
+            audit::record(
+                db,
+                &actor,
+                "user.create",
+                Some(Target::user(created.id)),
+                json!({ "email": email, "role": role, "source": "sso" }),
+            )
+            .await?;
             Ok(created)
         }
     }

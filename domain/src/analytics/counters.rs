@@ -90,7 +90,8 @@ impl UsageCounters {
     /// when Redis cannot be asked).
     pub async fn pending(&self) -> HashMap<NaiveDate, (i64, i64)> {
         let mut conn = self.conn.clone();
-        let fields: HashMap<String, i64> = redis::cmd("HGETALL").arg(self.live_key()).query_async(&mut conn).await.unwrap_or_default();
+        let fields: HashMap<String, i64> =
+            redis::cmd("HGETALL").arg(self.live_key()).query_async(&mut conn).await.unwrap_or_default();
         let mut per_day: HashMap<NaiveDate, (i64, i64)> = HashMap::new();
         for ((_, day), counts) in aggregate(fields) {
             let entry = per_day.entry(day).or_default();
@@ -105,17 +106,20 @@ impl UsageCounters {
         let mut conn = self.conn.clone();
         let now = Utc::now().timestamp();
         let mine = format!("{}{now}:{}", self.flushing_prefix(), Uuid::new_v4().simple());
-        let _: i32 = redis::Script::new("if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('RENAME', KEYS[1], KEYS[2]) return 1 end return 0")
-            .key(self.live_key())
-            .key(&mine)
-            .invoke_async(&mut conn)
-            .await
-            .map_err(redis_error)?;
+        let _: i32 = redis::Script::new(
+            "if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('RENAME', KEYS[1], KEYS[2]) return 1 end return 0",
+        )
+        .key(self.live_key())
+        .key(&mine)
+        .invoke_async(&mut conn)
+        .await
+        .map_err(redis_error)?;
         let mut keys = vec![mine];
         keys.extend(self.abandoned_flushes(&mut conn, now).await?);
         let mut rows = 0;
         for key in keys {
-            let fields: HashMap<String, i64> = redis::cmd("HGETALL").arg(&key).query_async(&mut conn).await.map_err(redis_error)?;
+            let fields: HashMap<String, i64> =
+                redis::cmd("HGETALL").arg(&key).query_async(&mut conn).await.map_err(redis_error)?;
             if !fields.is_empty() {
                 rows += add_to_database(db, aggregate(fields)).await?;
             }
@@ -130,8 +134,15 @@ impl UsageCounters {
         let mut found = Vec::new();
         let mut cursor = 0u64;
         loop {
-            let (next, keys): (u64, Vec<String>) =
-                redis::cmd("SCAN").arg(cursor).arg("MATCH").arg(format!("{prefix}*")).arg("COUNT").arg(1000).query_async(conn).await.map_err(redis_error)?;
+            let (next, keys): (u64, Vec<String>) = redis::cmd("SCAN")
+                .arg(cursor)
+                .arg("MATCH")
+                .arg(format!("{prefix}*"))
+                .arg("COUNT")
+                .arg(1000)
+                .query_async(conn)
+                .await
+                .map_err(redis_error)?;
             found.extend(keys.into_iter().filter(|key| {
                 let started = key[prefix.len()..].split(':').next().and_then(|t| t.parse::<i64>().ok());
                 started.is_some_and(|t| now - t > ABANDONED_AFTER_SECONDS)
@@ -144,7 +155,12 @@ impl UsageCounters {
     }
 
     /// Flushes every `interval` until `shutdown` resolves, then once more.
-    pub async fn flush_periodically(self, db: DatabaseConnection, interval: std::time::Duration, shutdown: impl std::future::Future<Output = ()>) {
+    pub async fn flush_periodically(
+        self,
+        db: DatabaseConnection,
+        interval: std::time::Duration,
+        shutdown: impl std::future::Future<Output = ()>,
+    ) {
         let mut ticks = tokio::time::interval(interval);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         tokio::pin!(shutdown);
@@ -207,7 +223,11 @@ async fn add_to_database(db: &DatabaseConnection, counts: HashMap<(Uuid, NaiveDa
         views.push(c.views);
         downloads.push(c.downloads);
     }
-    let statement = Statement::from_sql_and_values(DatabaseBackend::Postgres, SQL, [ids.into(), days.into(), views.into(), downloads.into()]);
+    let statement = Statement::from_sql_and_values(
+        DatabaseBackend::Postgres,
+        SQL,
+        [ids.into(), days.into(), views.into(), downloads.into()],
+    );
     let row = db.query_one(statement).await?;
     let rows: i64 = match row {
         Some(row) => row.try_get("", "rows")?,

@@ -4,7 +4,10 @@
 use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDate, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Statement,
+};
 
 use super::UsageCounters;
 use crate::{
@@ -22,7 +25,10 @@ fn statement(sql: &str) -> Statement {
 }
 
 async fn scalar(db: &DatabaseConnection, sql: &str) -> Result<i64> {
-    Ok(db.query_one(statement(sql)).await?.map_or(Ok(0), |r| r.try_get::<Option<i64>>("", "n").map(Option::unwrap_or_default))?)
+    Ok(db
+        .query_one(statement(sql))
+        .await?
+        .map_or(Ok(0), |r| r.try_get::<Option<i64>>("", "n").map(Option::unwrap_or_default))?)
 }
 
 /// What the library holds: assets and bytes per kind, bytes of originals and of derivatives.
@@ -48,7 +54,12 @@ pub async fn holdings(db: &DatabaseConnection) -> Result<Holdings> {
 pub async fn overview(db: &DatabaseConnection, usage: &UsageCounters) -> Result<Overview> {
     let Holdings { kinds, original_bytes, derivative_bytes } = holdings(db).await?;
     let days = days(db, usage).await?;
-    let latest_rows = asset::Entity::find().filter(asset::Column::DeletedAt.is_null()).order_by_desc(asset::Column::CreatedAt).limit(8).all(db).await?;
+    let latest_rows = asset::Entity::find()
+        .filter(asset::Column::DeletedAt.is_null())
+        .order_by_desc(asset::Column::CreatedAt)
+        .limit(8)
+        .all(db)
+        .await?;
     let latest = catalog::with_derivatives(db, latest_rows).await?;
     let most_downloaded = db
         .query_all(statement(
@@ -58,9 +69,13 @@ pub async fn overview(db: &DatabaseConnection, usage: &UsageCounters) -> Result<
         ))
         .await?
         .iter()
-        .map(|r| Ok(AssetCount { id: r.try_get("", "id")?, name: r.try_get("", "name")?, count: r.try_get("", "count")? }))
+        .map(|r| {
+            Ok(AssetCount { id: r.try_get("", "id")?, name: r.try_get("", "name")?, count: r.try_get("", "count")? })
+        })
         .collect::<Result<Vec<_>>>()?;
-    let failed_filter = asset::Entity::find().filter(asset::Column::Status.eq(AssetStatus::Failed)).filter(asset::Column::DeletedAt.is_null());
+    let failed_filter = asset::Entity::find()
+        .filter(asset::Column::Status.eq(AssetStatus::Failed))
+        .filter(asset::Column::DeletedAt.is_null());
     let failed = failed_filter
         .clone()
         .order_by_desc(asset::Column::UpdatedAt)
@@ -68,9 +83,15 @@ pub async fn overview(db: &DatabaseConnection, usage: &UsageCounters) -> Result<
         .all(db)
         .await?
         .into_iter()
-        .map(|a| FailedAsset { id: a.id, name: a.original_filename, reason: a.failure_reason.unwrap_or_default(), at: a.updated_at })
+        .map(|a| FailedAsset {
+            id: a.id,
+            name: a.original_filename,
+            reason: a.failure_reason.unwrap_or_default(),
+            at: a.updated_at,
+        })
         .collect();
-    let failed_total = scalar(db, "SELECT count(*) AS n FROM assets WHERE status = 'failed' AND deleted_at IS NULL").await?;
+    let failed_total =
+        scalar(db, "SELECT count(*) AS n FROM assets WHERE status = 'failed' AND deleted_at IS NULL").await?;
     Ok(Overview { kinds, original_bytes, derivative_bytes, days, latest, most_downloaded, failed, failed_total })
 }
 
@@ -90,7 +111,14 @@ pub async fn days(db: &DatabaseConnection, usage: &UsageCounters) -> Result<Vec<
         .query_all(statement(&sql))
         .await?
         .iter()
-        .map(|r| Ok(DayUsage { day: r.try_get("", "day")?, uploads: r.try_get("", "uploads")?, downloads: r.try_get("", "downloads")?, views: r.try_get("", "views")? }))
+        .map(|r| {
+            Ok(DayUsage {
+                day: r.try_get("", "day")?,
+                uploads: r.try_get("", "uploads")?,
+                downloads: r.try_get("", "downloads")?,
+                views: r.try_get("", "views")?,
+            })
+        })
         .collect::<Result<Vec<_>>>()?;
     let pending: HashMap<NaiveDate, (i64, i64)> = usage.pending().await;
     for day in &mut days {

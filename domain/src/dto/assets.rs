@@ -63,7 +63,10 @@ impl AssetKind {
 
 /// A file's format in a few capitals (PDF, DOCX, ZIP): its own extension, else the MIME subtype.
 pub fn format_label(mime: &str, filename: &str) -> String {
-    let from_name = filename.rsplit_once('.').map(|(_, ext)| ext).filter(|ext| (1..=5).contains(&ext.len()) && ext.chars().all(|c| c.is_ascii_alphanumeric()));
+    let from_name = filename
+        .rsplit_once('.')
+        .map(|(_, ext)| ext)
+        .filter(|ext| (1..=5).contains(&ext.len()) && ext.chars().all(|c| c.is_ascii_alphanumeric()));
     from_name.unwrap_or_else(|| mime.rsplit('/').next().unwrap_or("file")).to_ascii_uppercase()
 }
 
@@ -137,7 +140,11 @@ fn first_version() -> i32 {
 impl AssetView {
     /// What to call it: the title people gave it, else the file name.
     pub fn display_name(&self) -> &str {
-        if self.title.is_empty() { &self.filename } else { &self.title }
+        if self.title.is_empty() {
+            &self.filename
+        } else {
+            &self.title
+        }
     }
 }
 

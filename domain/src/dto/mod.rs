@@ -4,14 +4,14 @@ mod accounts;
 mod assets;
 mod collections;
 mod dashboard;
+mod pipeline;
 mod search;
 mod sharing;
-mod pipeline;
 
 pub use accounts::*;
 pub use assets::*;
 pub use collections::*;
 pub use dashboard::*;
+pub use pipeline::*;
 pub use search::*;
 pub use sharing::*;
-pub use pipeline::*;

@@ -150,7 +150,12 @@ impl AssetQuery {
         if !self.tags.is_empty() {
             pairs.push(("tags", self.tags.clone()));
         }
-        for (key, date) in [("uploaded_from", self.uploaded_from), ("uploaded_to", self.uploaded_to), ("taken_from", self.taken_from), ("taken_to", self.taken_to)] {
+        for (key, date) in [
+            ("uploaded_from", self.uploaded_from),
+            ("uploaded_to", self.uploaded_to),
+            ("taken_from", self.taken_from),
+            ("taken_to", self.taken_to),
+        ] {
             if let Some(date) = date {
                 pairs.push((key, date.to_string()));
             }
@@ -192,7 +197,13 @@ impl AssetQuery {
 
     /// Whether anything narrows the library down (the gallery offers "clear" then).
     pub fn is_filtered(&self) -> bool {
-        let bare = AssetQuery { sort: self.sort, limit: self.limit, after: self.after.clone(), collection: self.collection, ..Default::default() };
+        let bare = AssetQuery {
+            sort: self.sort,
+            limit: self.limit,
+            after: self.after.clone(),
+            collection: self.collection,
+            ..Default::default()
+        };
         *self != bare
     }
 }
@@ -214,7 +225,15 @@ mod erased {
 
 /// Percent-encodes everything but RFC 3986's unreserved characters.
 pub fn percent_encode(text: &str) -> String {
-    text.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -248,7 +267,14 @@ mod tests {
 
     #[test]
     fn a_query_survives_the_url_and_only_says_what_is_set() {
-        let query = AssetQuery { q: "sunset".into(), kind: Some(AssetKind::Image), tags: "beach,summer".into(), resolution: Some(Resolution::FullHd), sort: Sort::Name, ..Default::default() };
+        let query = AssetQuery {
+            q: "sunset".into(),
+            kind: Some(AssetKind::Image),
+            tags: "beach,summer".into(),
+            resolution: Some(Resolution::FullHd),
+            sort: Sort::Name,
+            ..Default::default()
+        };
         let encoded = serde_urlencoded::to_string(&query).unwrap();
         assert_eq!(encoded, "q=sunset&kind=image&tags=beach%2Csummer&resolution=1080p&sort=name");
         assert_eq!(serde_urlencoded::from_str::<AssetQuery>(&encoded).unwrap(), query);
@@ -260,6 +286,10 @@ mod tests {
         let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&encoded).unwrap();
         let read = AssetQuery::from_lookup(|k| pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()));
         assert_eq!(read, query);
-        assert_eq!(AssetQuery::from_lookup(|k| (k == "kind").then(|| "spreadsheet".into())), AssetQuery::default(), "unknown values are ignored");
+        assert_eq!(
+            AssetQuery::from_lookup(|k| (k == "kind").then(|| "spreadsheet".into())),
+            AssetQuery::default(),
+            "unknown values are ignored"
+        );
     }
 }

@@ -61,7 +61,10 @@ pub fn archive_name(title: &str) -> String {
 /// The ZIP's bytes. A failure half-way (an object missing from storage, the store unreachable)
 /// ends the stream with an error, so the HTTP response is cut off rather than finishing as a
 /// valid-looking archive with files missing.
-pub fn stream(storage: Storage, entries: Vec<ArchiveEntry>) -> impl Stream<Item = std::io::Result<Bytes>> + Send + 'static {
+pub fn stream(
+    storage: Storage,
+    entries: Vec<ArchiveEntry>,
+) -> impl Stream<Item = std::io::Result<Bytes>> + Send + 'static {
     let (reader, writer) = tokio::io::duplex(256 * 1024);
     let writing = tokio::spawn(write_archive(storage, entries, writer));
     let outcome = futures::stream::once(async move {
@@ -75,11 +78,17 @@ pub fn stream(storage: Storage, entries: Vec<ArchiveEntry>) -> impl Stream<Item 
     tokio_util::io::ReaderStream::with_capacity(reader, 256 * 1024).chain(outcome)
 }
 
-async fn write_archive(storage: Storage, entries: Vec<ArchiveEntry>, writer: tokio::io::DuplexStream) -> Result<(), String> {
+async fn write_archive(
+    storage: Storage,
+    entries: Vec<ArchiveEntry>,
+    writer: tokio::io::DuplexStream,
+) -> Result<(), String> {
     let mut zip = ZipFileWriter::with_tokio(writer);
     for entry in entries {
         let mut source = storage.read_stream(&entry.key).await.map_err(|e| e.to_string())?;
-        let header = ZipEntryBuilder::new(entry.name.clone().into(), Compression::Stored).last_modification_date(ZipDateTime::from_chrono(&entry.modified)).unix_permissions(0o644);
+        let header = ZipEntryBuilder::new(entry.name.clone().into(), Compression::Stored)
+            .last_modification_date(ZipDateTime::from_chrono(&entry.modified))
+            .unix_permissions(0o644);
         let mut file = zip.write_entry_stream(header).await.map_err(|e| e.to_string())?;
         while let Some(chunk) = source.next().await {
             let chunk = chunk.map_err(|e| e.to_string())?;
@@ -99,7 +108,10 @@ mod tests {
     #[test]
     fn names_stay_unique_inside_the_archive() {
         let mut taken = HashSet::new();
-        let names: Vec<String> = ["a.jpg", "a.jpg", "A.JPG", "b", "b", "../x.png", ".env"].iter().map(|n| unique_name(n, &mut taken)).collect();
+        let names: Vec<String> = ["a.jpg", "a.jpg", "A.JPG", "b", "b", "../x.png", ".env"]
+            .iter()
+            .map(|n| unique_name(n, &mut taken))
+            .collect();
         assert_eq!(names, ["a.jpg", "a (2).jpg", "A (3).JPG", "b", "b (2)", ".._x.png", ".env"]);
     }
 

@@ -22,7 +22,10 @@ pub struct Facts<'a> {
 }
 
 /// Camera and app prefixes that say nothing about the picture.
-const NOISE_WORDS: &[&str] = &["img", "dsc", "dscn", "dscf", "pxl", "mvimg", "vid", "mov", "image", "photo", "copy", "final", "edit", "untitled", "scan"];
+const NOISE_WORDS: &[&str] = &[
+    "img", "dsc", "dscn", "dscf", "pxl", "mvimg", "vid", "mov", "image", "photo", "copy", "final", "edit", "untitled",
+    "scan",
+];
 
 pub fn auto_tags(facts: &Facts) -> Vec<String> {
     let mut tags: Vec<String> = Vec::new();
@@ -39,7 +42,13 @@ pub fn auto_tags(facts: &Facts) -> Vec<String> {
     add(facts.kind.label());
     add(facts.format);
     if let (Some(w), Some(h)) = (facts.width, facts.height) {
-        add(if w > h { "landscape" } else if h > w { "portrait" } else { "square" });
+        add(if w > h {
+            "landscape"
+        } else if h > w {
+            "portrait"
+        } else {
+            "square"
+        });
         if facts.kind != AssetKind::Document {
             add(resolution_class(w, h));
         }
@@ -85,7 +94,9 @@ fn name_words(filename: &str) -> Vec<String> {
     let stem = filename.rsplit_once('.').map_or(filename, |(stem, _)| stem);
     stem.split(|c: char| !c.is_alphanumeric())
         .map(str::to_lowercase)
-        .filter(|w| w.chars().count() >= 3 && !w.chars().all(|c| c.is_ascii_digit()) && !NOISE_WORDS.contains(&w.as_str()))
+        .filter(|w| {
+            w.chars().count() >= 3 && !w.chars().all(|c| c.is_ascii_digit()) && !NOISE_WORDS.contains(&w.as_str())
+        })
         .take(8)
         .collect()
 }
@@ -95,7 +106,16 @@ mod tests {
     use super::*;
 
     fn facts<'a>(filename: &'a str, photo: &'a PhotoMetadata, colours: &'a [String]) -> Facts<'a> {
-        Facts { filename, format: "jpg", kind: AssetKind::Image, width: Some(6000), height: Some(4000), photo, duration_ms: None, colours }
+        Facts {
+            filename,
+            format: "jpg",
+            kind: AssetKind::Image,
+            width: Some(6000),
+            height: Some(4000),
+            photo,
+            duration_ms: None,
+            colours,
+        }
     }
 
     #[test]
@@ -109,15 +129,50 @@ mod tests {
         };
         let colours = vec!["blue".to_owned(), "orange".to_owned()];
         let tags = auto_tags(&facts("IMG_0042 Sunset-Beach_2024.JPG", &photo, &colours));
-        assert_eq!(tags, ["sunset", "beach", "image", "jpg", "landscape", "4k", "canon", "canon eos r5", "2024", "2024-06", "blue", "orange", "summer campaign"]);
+        assert_eq!(
+            tags,
+            [
+                "sunset",
+                "beach",
+                "image",
+                "jpg",
+                "landscape",
+                "4k",
+                "canon",
+                "canon eos r5",
+                "2024",
+                "2024-06",
+                "blue",
+                "orange",
+                "summer campaign"
+            ]
+        );
     }
 
     #[test]
     fn videos_get_a_duration_class_and_documents_no_resolution() {
         let photo = PhotoMetadata::default();
-        let clip = Facts { filename: "teaser.mp4", format: "mp4", kind: AssetKind::Video, width: Some(720), height: Some(1280), photo: &photo, duration_ms: Some(45_000), colours: &[] };
+        let clip = Facts {
+            filename: "teaser.mp4",
+            format: "mp4",
+            kind: AssetKind::Video,
+            width: Some(720),
+            height: Some(1280),
+            photo: &photo,
+            duration_ms: Some(45_000),
+            colours: &[],
+        };
         assert_eq!(auto_tags(&clip), ["teaser", "video", "mp4", "portrait", "720p", "medium clip"]);
-        let pdf = Facts { filename: "Q3 report.pdf", format: "pdf", kind: AssetKind::Document, width: Some(595), height: Some(842), photo: &photo, duration_ms: None, colours: &[] };
+        let pdf = Facts {
+            filename: "Q3 report.pdf",
+            format: "pdf",
+            kind: AssetKind::Document,
+            width: Some(595),
+            height: Some(842),
+            photo: &photo,
+            duration_ms: None,
+            colours: &[],
+        };
         assert_eq!(auto_tags(&pdf), ["report", "document", "pdf", "portrait"]);
         assert_eq!(resolution_class(1280, 720), "720p");
         assert_eq!(resolution_class(640, 480), "sd");

@@ -2,7 +2,10 @@
 //! everyone can browse; the library's search and filters work inside one (`AssetQuery::collection`).
 
 use chrono::Utc;
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter, QueryResult, Statement, Value};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter, QueryResult,
+    Statement, Value,
+};
 use uuid::Uuid;
 
 use crate::{
@@ -64,7 +67,10 @@ pub async fn list(db: &DatabaseConnection) -> Result<Vec<CollectionView>> {
 }
 
 pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<CollectionView> {
-    let row = db.query_one(statement(&format!("{VIEW_SQL} WHERE c.id = $1"), vec![id.into()])).await?.ok_or(Error::NotFound("collection"))?;
+    let row = db
+        .query_one(statement(&format!("{VIEW_SQL} WHERE c.id = $1"), vec![id.into()]))
+        .await?
+        .ok_or(Error::NotFound("collection"))?;
     view(&row)
 }
 
@@ -77,7 +83,14 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewCollection) 
     ))
     .await
     .map_err(|e| name_taken(e, &new.name))?;
-    audit::record(db, actor, "collection.create", Some(Target::collection(id)), serde_json::json!({ "name": new.name })).await?;
+    audit::record(
+        db,
+        actor,
+        "collection.create",
+        Some(Target::collection(id)),
+        serde_json::json!({ "name": new.name }),
+    )
+    .await?;
     get(db, id).await
 }
 
@@ -93,7 +106,14 @@ pub async fn update(db: &DatabaseConnection, actor: &Actor, id: Uuid, new: NewCo
     if changed.rows_affected() == 0 {
         return Err(Error::NotFound("collection"));
     }
-    audit::record(db, actor, "collection.update", Some(Target::collection(id)), serde_json::json!({ "name": new.name })).await?;
+    audit::record(
+        db,
+        actor,
+        "collection.update",
+        Some(Target::collection(id)),
+        serde_json::json!({ "name": new.name }),
+    )
+    .await?;
     get(db, id).await
 }
 
@@ -122,19 +142,41 @@ pub async fn add(db: &DatabaseConnection, actor: &Actor, id: Uuid, assets: &[Uui
         ))
         .await?
         .rows_affected();
-    db.execute(statement("UPDATE collections SET updated_at = $2 WHERE id = $1", vec![id.into(), Utc::now().into()])).await?;
-    audit::record(db, actor, "collection.add", Some(Target::collection(id)), serde_json::json!({ "assets": assets.len(), "added": added })).await?;
+    db.execute(statement("UPDATE collections SET updated_at = $2 WHERE id = $1", vec![id.into(), Utc::now().into()]))
+        .await?;
+    audit::record(
+        db,
+        actor,
+        "collection.add",
+        Some(Target::collection(id)),
+        serde_json::json!({ "assets": assets.len(), "added": added }),
+    )
+    .await?;
     Ok(added)
 }
 
 /// Takes assets out of the collection (not out of the library).
 pub async fn remove(db: &DatabaseConnection, actor: &Actor, id: Uuid, assets: &[Uuid]) -> Result<u64> {
-    let gone = db.execute(statement("DELETE FROM collection_assets WHERE collection_id = $1 AND asset_id = ANY($2)", vec![id.into(), assets.to_vec().into()])).await?.rows_affected();
+    let gone = db
+        .execute(statement(
+            "DELETE FROM collection_assets WHERE collection_id = $1 AND asset_id = ANY($2)",
+            vec![id.into(), assets.to_vec().into()],
+        ))
+        .await?
+        .rows_affected();
     if gone == 0 {
         return Err(Error::NotFound("asset in this collection"));
     }
-    db.execute(statement("UPDATE collections SET updated_at = $2 WHERE id = $1", vec![id.into(), Utc::now().into()])).await?;
-    audit::record(db, actor, "collection.remove", Some(Target::collection(id)), serde_json::json!({ "assets": assets, "removed": gone })).await?;
+    db.execute(statement("UPDATE collections SET updated_at = $2 WHERE id = $1", vec![id.into(), Utc::now().into()]))
+        .await?;
+    audit::record(
+        db,
+        actor,
+        "collection.remove",
+        Some(Target::collection(id)),
+        serde_json::json!({ "assets": assets, "removed": gone }),
+    )
+    .await?;
     Ok(gone)
 }
 

@@ -14,7 +14,13 @@ pub const MAX_TITLE_CHARS: usize = 200;
 pub const MAX_DESCRIPTION_CHARS: usize = 5000;
 
 /// Sets the fields given; `None` leaves a field as it is, an empty text clears it.
-pub async fn describe(db: &DatabaseConnection, actor: &Actor, id: Uuid, title: Option<String>, description: Option<String>) -> Result<()> {
+pub async fn describe(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+    title: Option<String>,
+    description: Option<String>,
+) -> Result<()> {
     let mut update = asset::Entity::update_many().col_expr(asset::Column::UpdatedAt, Expr::value(Utc::now()));
     if let Some(title) = &title {
         let title = single_line(title);
@@ -24,7 +30,8 @@ pub async fn describe(db: &DatabaseConnection, actor: &Actor, id: Uuid, title: O
         update = update.col_expr(asset::Column::Title, Expr::value(title));
     }
     if let Some(description) = &description {
-        let description: String = description.chars().filter(|c| !c.is_control() || *c == '\n').collect::<String>().trim().to_owned();
+        let description: String =
+            description.chars().filter(|c| !c.is_control() || *c == '\n').collect::<String>().trim().to_owned();
         if description.chars().count() > MAX_DESCRIPTION_CHARS {
             return Err(Error::BadRequest(format!("a description has at most {MAX_DESCRIPTION_CHARS} characters")));
         }
@@ -34,7 +41,14 @@ pub async fn describe(db: &DatabaseConnection, actor: &Actor, id: Uuid, title: O
     if changed == 0 {
         return Err(Error::NotFound("asset"));
     }
-    audit::record(db, actor, "asset.describe", Some(Target::asset(id)), serde_json::json!({ "title": title.is_some(), "description": description.is_some() })).await?;
+    audit::record(
+        db,
+        actor,
+        "asset.describe",
+        Some(Target::asset(id)),
+        serde_json::json!({ "title": title.is_some(), "description": description.is_some() }),
+    )
+    .await?;
     Ok(())
 }
 

@@ -18,7 +18,11 @@ pub const MAX_BULK: usize = 1000;
 
 /// The stored form of a tag: trimmed, single spaces, lower case, no control characters.
 pub fn normalize(raw: &str) -> Option<String> {
-    let words: Vec<String> = raw.split_whitespace().map(|w| w.chars().filter(|c| !c.is_control()).collect::<String>().to_lowercase()).filter(|w| !w.is_empty()).collect();
+    let words: Vec<String> = raw
+        .split_whitespace()
+        .map(|w| w.chars().filter(|c| !c.is_control()).collect::<String>().to_lowercase())
+        .filter(|w| !w.is_empty())
+        .collect();
     let tag = words.join(" ");
     (!tag.is_empty()).then(|| tag.chars().take(MAX_TAG_CHARS).collect::<String>().trim_end().to_owned())
 }
@@ -38,7 +42,8 @@ async fn ensure(db: &impl ConnectionTrait, names: &[String]) -> Result<Vec<Uuid>
         vec![fresh.into(), names.to_vec().into()],
     ))
     .await?;
-    let rows = db.query_all(statement("SELECT id FROM tags WHERE lower(name) = ANY($1)", vec![names.to_vec().into()])).await?;
+    let rows =
+        db.query_all(statement("SELECT id FROM tags WHERE lower(name) = ANY($1)", vec![names.to_vec().into()])).await?;
     rows.iter().map(|r| r.try_get::<Uuid>("", "id").map_err(Error::from)).collect()
 }
 
@@ -46,7 +51,11 @@ async fn ensure(db: &impl ConnectionTrait, names: &[String]) -> Result<Vec<Uuid>
 /// Runs in the caller's transaction (the one that marks the asset processed).
 pub async fn set_auto(db: &impl ConnectionTrait, asset: Uuid, names: &[String]) -> Result<()> {
     let ids = ensure(db, names).await?;
-    db.execute(statement("DELETE FROM asset_tags WHERE asset_id = $1 AND source = 'auto' AND NOT removed AND NOT (tag_id = ANY($2))", vec![asset.into(), ids.clone().into()])).await?;
+    db.execute(statement(
+        "DELETE FROM asset_tags WHERE asset_id = $1 AND source = 'auto' AND NOT removed AND NOT (tag_id = ANY($2))",
+        vec![asset.into(), ids.clone().into()],
+    ))
+    .await?;
     db.execute(statement(
         "INSERT INTO asset_tags (asset_id, tag_id, source) SELECT $1, unnest($2::uuid[]), 'auto' ON CONFLICT (asset_id, tag_id) DO NOTHING",
         vec![asset.into(), ids.into()],
@@ -73,7 +82,10 @@ pub async fn add(db: &DatabaseConnection, actor: &Actor, assets: &[Uuid], raw: &
     let names = normalized(raw)?;
     let txn = db.begin().await?;
     let ids = ensure(&txn, &names).await?;
-    let found = txn.query_one(statement("SELECT count(*) AS n FROM assets WHERE id = ANY($1)", vec![assets.to_vec().into()])).await?.map_or(0, |r| r.try_get::<i64>("", "n").unwrap_or(0));
+    let found = txn
+        .query_one(statement("SELECT count(*) AS n FROM assets WHERE id = ANY($1)", vec![assets.to_vec().into()]))
+        .await?
+        .map_or(0, |r| r.try_get::<i64>("", "n").unwrap_or(0));
     if found as usize != assets.len() {
         return Err(Error::NotFound("asset"));
     }
@@ -84,7 +96,11 @@ pub async fn add(db: &DatabaseConnection, actor: &Actor, assets: &[Uuid], raw: &
         vec![assets.to_vec().into(), ids.into()],
     ))
     .await?;
-    txn.execute(statement("UPDATE assets SET updated_at = $2 WHERE id = ANY($1)", vec![assets.to_vec().into(), Utc::now().into()])).await?;
+    txn.execute(statement(
+        "UPDATE assets SET updated_at = $2 WHERE id = ANY($1)",
+        vec![assets.to_vec().into(), Utc::now().into()],
+    ))
+    .await?;
     txn.commit().await?;
     let target = (assets.len() == 1).then(|| Target::asset(assets[0]));
     audit::record(db, actor, "asset.tag", target, serde_json::json!({ "assets": assets.len(), "tags": names })).await?;
@@ -110,7 +126,8 @@ pub async fn remove(db: &DatabaseConnection, actor: &Actor, asset: Uuid, raw: &s
     if hidden + deleted == 0 {
         return Err(Error::NotFound("tag"));
     }
-    txn.execute(statement("UPDATE assets SET updated_at = $2 WHERE id = $1", vec![asset.into(), Utc::now().into()])).await?;
+    txn.execute(statement("UPDATE assets SET updated_at = $2 WHERE id = $1", vec![asset.into(), Utc::now().into()]))
+        .await?;
     txn.commit().await?;
     audit::record(db, actor, "asset.untag", Some(Target::asset(asset)), serde_json::json!({ "tag": name })).await?;
     Ok(())

@@ -63,13 +63,19 @@ pub async fn restore(db: &DatabaseConnection, actor: &Actor, ids: &[Uuid]) -> Re
         .await?
         .rows_affected;
     let target = (ids.len() == 1).then(|| Target::asset(ids[0]));
-    audit::record(db, actor, "asset.restore", target, serde_json::json!({ "assets": ids, "restored": restored })).await?;
+    audit::record(db, actor, "asset.restore", target, serde_json::json!({ "assets": ids, "restored": restored }))
+        .await?;
     Ok(restored)
 }
 
 /// What is in the trash, most recently deleted first.
 pub async fn list(db: &DatabaseConnection) -> Result<Vec<AssetView>> {
-    let rows = asset::Entity::find().filter(asset::Column::DeletedAt.is_not_null()).order_by_desc(asset::Column::DeletedAt).limit(500).all(db).await?;
+    let rows = asset::Entity::find()
+        .filter(asset::Column::DeletedAt.is_not_null())
+        .order_by_desc(asset::Column::DeletedAt)
+        .limit(500)
+        .all(db)
+        .await?;
     catalog::with_derivatives(db, rows).await
 }
 
@@ -83,8 +89,10 @@ pub async fn empty(services: &Services, actor: &Actor) -> Result<u64> {
             break;
         }
         let ids: Vec<Uuid> = batch.iter().map(|a| a.id).collect();
-        let versions = asset_version::Entity::find().filter(asset_version::Column::AssetId.is_in(ids.clone())).all(db).await?;
-        let older_files = asset_file::Entity::find().filter(asset_file::Column::AssetId.is_in(ids.clone())).all(db).await?;
+        let versions =
+            asset_version::Entity::find().filter(asset_version::Column::AssetId.is_in(ids.clone())).all(db).await?;
+        let older_files =
+            asset_file::Entity::find().filter(asset_file::Column::AssetId.is_in(ids.clone())).all(db).await?;
         // Rows first: a file without a row is garbage, a row without its file is a broken asset.
         asset::Entity::delete_many().filter(asset::Column::Id.is_in(ids)).exec(db).await?;
         for version in &versions {

@@ -7,8 +7,8 @@ use bytes::Bytes;
 use chrono::Utc;
 use futures::Stream;
 use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set, Statement,
-    TransactionTrait,
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait,
+    QueryFilter, QueryOrder, Set, Statement, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -32,7 +32,13 @@ pub enum Replaced {
 }
 
 /// Makes the uploaded file the asset's current original. On any refusal nothing is stored.
-pub async fn upload<S, E>(services: &Services, actor: &Actor, asset_id: Uuid, filename: &str, body: S) -> Result<Replaced>
+pub async fn upload<S, E>(
+    services: &Services,
+    actor: &Actor,
+    asset_id: Uuid,
+    filename: &str,
+    body: S,
+) -> Result<Replaced>
 where
     S: Stream<Item = Result<Bytes, E>> + Unpin,
     E: std::fmt::Display,
@@ -55,18 +61,31 @@ async fn live_asset(db: &DatabaseConnection, id: Uuid) -> Result<asset::Model> {
     Ok(asset)
 }
 
-async fn replace(services: &Services, actor: &Actor, current: &asset::Model, stored: &StoredOriginal) -> Result<Replaced> {
+async fn replace(
+    services: &Services,
+    actor: &Actor,
+    current: &asset::Model,
+    stored: &StoredOriginal,
+) -> Result<Replaced> {
     if stored.checksum == current.checksum {
         return Ok(Replaced::Unchanged);
     }
     if stored.kind != current.kind {
-        let why = format!("is {}, and a new version of {} must be one too", article(stored.kind.label()), article(current.kind.label()));
+        let why = format!(
+            "is {}, and a new version of {} must be one too",
+            article(stored.kind.label()),
+            article(current.kind.label())
+        );
         return Err(Error::UnsupportedType { filename: stored.filename.clone(), why });
     }
     let db = &services.db;
     let txn = db.begin().await?;
     // The current file's uploader: the one who replaced the previous version, or the asset's.
-    let previous = asset_file::Entity::find().filter(asset_file::Column::AssetId.eq(current.id)).order_by_desc(asset_file::Column::Version).one(&txn).await?;
+    let previous = asset_file::Entity::find()
+        .filter(asset_file::Column::AssetId.eq(current.id))
+        .order_by_desc(asset_file::Column::Version)
+        .one(&txn)
+        .await?;
     let (uploaded_by, uploaded_at) = match &previous {
         Some(p) => (p.replaced_by, p.replaced_at),
         None => (current.uploaded_by, current.created_at),
@@ -113,7 +132,8 @@ async fn replace(services: &Services, actor: &Actor, current: &asset::Model, sto
         return Err(Error::Conflict("the asset is being processed or changed right now; try again in a moment".into()));
     }
     // The old file's derivatives go; processing makes the new file's.
-    let derivatives = asset_version::Entity::find().filter(asset_version::Column::AssetId.eq(current.id)).all(&txn).await?;
+    let derivatives =
+        asset_version::Entity::find().filter(asset_version::Column::AssetId.eq(current.id)).all(&txn).await?;
     asset_version::Entity::delete_many().filter(asset_version::Column::AssetId.eq(current.id)).exec(&txn).await?;
     let details = serde_json::json!({ "version": version, "filename": stored.filename, "size": stored.size, "replaced_checksum": current.checksum });
     audit::record(&txn, actor, "asset.new_version", Some(Target::asset(current.id)), details).await?;
@@ -135,7 +155,11 @@ fn article(label: &str) -> String {
 /// Every version, newest (current) first.
 pub async fn list(db: &DatabaseConnection, asset_id: Uuid) -> Result<Vec<FileVersionView>> {
     let asset = asset::Entity::find_by_id(asset_id).one(db).await?.ok_or(Error::NotFound("asset"))?;
-    let older = asset_file::Entity::find().filter(asset_file::Column::AssetId.eq(asset_id)).order_by_desc(asset_file::Column::Version).all(db).await?;
+    let older = asset_file::Entity::find()
+        .filter(asset_file::Column::AssetId.eq(asset_id))
+        .order_by_desc(asset_file::Column::Version)
+        .all(db)
+        .await?;
     let mut people: Vec<Uuid> = older.iter().flat_map(|f| [f.uploaded_by, f.replaced_by]).flatten().collect();
     people.extend(asset.uploaded_by);
     let emails = emails_of(db, people).await?;
@@ -174,7 +198,13 @@ async fn emails_of(db: &DatabaseConnection, ids: Vec<Uuid>) -> Result<Vec<(Uuid,
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let rows = db.query_all(Statement::from_sql_and_values(DatabaseBackend::Postgres, "SELECT id, email FROM users WHERE id = ANY($1)", [ids.into()])).await?;
+    let rows = db
+        .query_all(Statement::from_sql_and_values(
+            DatabaseBackend::Postgres,
+            "SELECT id, email FROM users WHERE id = ANY($1)",
+            [ids.into()],
+        ))
+        .await?;
     rows.iter().map(|r| Ok((r.try_get("", "id")?, r.try_get("", "email")?))).collect()
 }
 

@@ -21,7 +21,12 @@ pub struct BackupSummary {
 /// one snapshot, and objects are never changed in place, so the backup is what the library was
 /// at that instant. Every copied object's size and SHA-256 are checked against the database
 /// (originals) and recorded in the manifest.
-pub async fn backup(db: &DatabaseConnection, database_url: &str, storage: &Storage, target: &BackupLocation) -> Result<BackupSummary, MaintenanceError> {
+pub async fn backup(
+    db: &DatabaseConnection,
+    database_url: &str,
+    storage: &Storage,
+    target: &BackupLocation,
+) -> Result<BackupSummary, MaintenanceError> {
     let backend = db.get_database_backend();
     let txn = db.begin_with_config(Some(IsolationLevel::RepeatableRead), Some(AccessMode::ReadOnly)).await?;
     let snapshot: String = txn
@@ -43,20 +48,41 @@ pub async fn backup(db: &DatabaseConnection, database_url: &str, storage: &Stora
     stored?;
 
     let entries = copy_all(objects, |object| async move {
-        let copy = copy_verified(storage, &object.key, &target.storage, &target.object_key(&object.key), Some(object.size as u64), object.checksum.as_deref()).await?;
+        let copy = copy_verified(
+            storage,
+            &object.key,
+            &target.storage,
+            &target.object_key(&object.key),
+            Some(object.size as u64),
+            object.checksum.as_deref(),
+        )
+        .await?;
         Ok(ObjectEntry { key: object.key, ..copy })
     })
     .await?;
-    let summary = BackupSummary { objects: entries.len(), bytes: entries.iter().map(|e| e.size).sum(), schema: schema.clone() };
-    let manifest = Manifest { format: 1, created_at: chrono::Utc::now(), schema, database: DATABASE_DUMP.to_owned(), objects: entries };
-    let text = serde_json::to_vec_pretty(&manifest).map_err(|e| MaintenanceError::Tool { tool: "manifest", message: e.to_string() })?;
+    let summary =
+        BackupSummary { objects: entries.len(), bytes: entries.iter().map(|e| e.size).sum(), schema: schema.clone() };
+    let manifest = Manifest {
+        format: 1,
+        created_at: chrono::Utc::now(),
+        schema,
+        database: DATABASE_DUMP.to_owned(),
+        objects: entries,
+    };
+    let text = serde_json::to_vec_pretty(&manifest)
+        .map_err(|e| MaintenanceError::Tool { tool: "manifest", message: e.to_string() })?;
     // Last: its presence marks the backup complete.
     target.storage.put(&target.key(MANIFEST), &text).await?;
     Ok(summary)
 }
 
 async fn last_migration(db: &impl ConnectionTrait) -> Result<String, MaintenanceError> {
-    let row = db.query_one(Statement::from_string(db.get_database_backend(), "SELECT max(version) AS version FROM seaql_migrations")).await?;
+    let row = db
+        .query_one(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT max(version) AS version FROM seaql_migrations",
+        ))
+        .await?;
     Ok(row.and_then(|r| r.try_get::<Option<String>>("", "version").ok().flatten()).unwrap_or_default())
 }
 

@@ -12,7 +12,11 @@ use super::MaintenanceError;
 /// still open) the dump sees exactly what that transaction sees.
 pub async fn dump(database_url: &str, snapshot: Option<&str>, file: &Path) -> Result<(), MaintenanceError> {
     let mut command = Command::new("pg_dump");
-    command.args(["--format=custom", "--no-owner", "--no-acl"]).arg(format!("--dbname={database_url}")).arg("--file").arg(file);
+    command
+        .args(["--format=custom", "--no-owner", "--no-acl"])
+        .arg(format!("--dbname={database_url}"))
+        .arg("--file")
+        .arg(file);
     if let Some(snapshot) = snapshot {
         command.arg(format!("--snapshot={snapshot}"));
     }
@@ -23,7 +27,10 @@ pub async fn dump(database_url: &str, snapshot: Option<&str>, file: &Path) -> Re
 /// transaction: it all arrives or nothing changes.
 pub async fn load(database_url: &str, file: &Path) -> Result<(), MaintenanceError> {
     let mut command = Command::new("pg_restore");
-    command.args(["--clean", "--if-exists", "--no-owner", "--no-acl", "--single-transaction", "--exit-on-error"]).arg(format!("--dbname={database_url}")).arg(file);
+    command
+        .args(["--clean", "--if-exists", "--no-owner", "--no-acl", "--single-transaction", "--exit-on-error"])
+        .arg(format!("--dbname={database_url}"))
+        .arg(file);
     run("pg_restore", command).await
 }
 

@@ -38,7 +38,9 @@ pub enum MaintenanceError {
     Corrupt { key: String, expected: String, found: String },
     #[error("{0} is not a complete backup (it has no readable manifest.json): {1}")]
     NotABackup(String, String),
-    #[error("the database already holds {0} assets; restore goes into a fresh installation (or pass --force to replace it)")]
+    #[error(
+        "the database already holds {0} assets; restore goes into a fresh installation (or pass --force to replace it)"
+    )]
     NotEmpty(i64),
     #[error("{failed} of {total} objects could not be copied; first: {first}")]
     Incomplete { failed: usize, total: usize, first: String },
@@ -67,7 +69,11 @@ pub struct BackupLocation {
 
 impl BackupLocation {
     pub fn key(&self, name: &str) -> String {
-        if self.prefix.is_empty() { name.to_owned() } else { format!("{}/{name}", self.prefix.trim_end_matches('/')) }
+        if self.prefix.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{}/{name}", self.prefix.trim_end_matches('/'))
+        }
     }
 
     pub fn object_key(&self, key: &str) -> String {

@@ -41,7 +41,14 @@ pub async fn referenced_objects(db: &impl ConnectionTrait) -> Result<Vec<StoredO
 /// Copies `from_key` of `from` to `to_key` of `to`, hashing on the way. The copy is committed
 /// only when its size and SHA-256 match what was expected (when known); otherwise it is dropped,
 /// so a bad copy never becomes an object.
-pub async fn copy_verified(from: &Storage, from_key: &str, to: &Storage, to_key: &str, expected_size: Option<u64>, expected_sha256: Option<&str>) -> Result<ObjectEntry, MaintenanceError> {
+pub async fn copy_verified(
+    from: &Storage,
+    from_key: &str,
+    to: &Storage,
+    to_key: &str,
+    expected_size: Option<u64>,
+    expected_sha256: Option<&str>,
+) -> Result<ObjectEntry, MaintenanceError> {
     let mut source = from.read_stream(from_key).await?;
     let mut writer = to.begin_write(to_key).await?;
     let mut hasher = Sha256::new();
@@ -68,7 +75,11 @@ pub async fn copy_verified(from: &Storage, from_key: &str, to: &Storage, to_key:
         writer.abort().await;
         return Err(MaintenanceError::Corrupt {
             key: from_key.to_owned(),
-            expected: format!("{} bytes, sha256 {}", expected_size.map_or("?".into(), |s| s.to_string()), expected_sha256.unwrap_or("?")),
+            expected: format!(
+                "{} bytes, sha256 {}",
+                expected_size.map_or("?".into(), |s| s.to_string()),
+                expected_sha256.unwrap_or("?")
+            ),
             found: format!("{size} bytes, sha256 {sha256}"),
         });
     }

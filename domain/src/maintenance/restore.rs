@@ -22,7 +22,12 @@ pub struct RestoreSummary {
 /// a backup with a damaged object stops before the database is touched; then the dump is loaded
 /// in one transaction and migrated forward to this version. An installation that already holds
 /// assets is refused unless `replace` is set.
-pub async fn restore(database_url: &str, storage: &Storage, source: &BackupLocation, replace: bool) -> Result<(DatabaseConnection, RestoreSummary), MaintenanceError> {
+pub async fn restore(
+    database_url: &str,
+    storage: &Storage,
+    source: &BackupLocation,
+    replace: bool,
+) -> Result<(DatabaseConnection, RestoreSummary), MaintenanceError> {
     let manifest = read_manifest(source).await?;
     crate::db::ensure_database(database_url).await?;
     let db = Database::connect(database_url).await?;
@@ -32,7 +37,15 @@ pub async fn restore(database_url: &str, storage: &Storage, source: &BackupLocat
     }
 
     let entries = copy_all(manifest.objects, |entry| async move {
-        copy_verified(&source.storage, &source.object_key(&entry.key), storage, &entry.key, Some(entry.size), Some(&entry.sha256)).await
+        copy_verified(
+            &source.storage,
+            &source.object_key(&entry.key),
+            storage,
+            &entry.key,
+            Some(entry.size),
+            Some(&entry.sha256),
+        )
+        .await
     })
     .await?;
 
@@ -41,7 +54,15 @@ pub async fn restore(database_url: &str, storage: &Storage, source: &BackupLocat
     drop(dump);
     crate::db::migrate(&db).await?;
     let assets = count_assets(&db).await?;
-    Ok((db, RestoreSummary { objects: entries.len(), bytes: entries.iter().map(|e| e.size).sum(), schema: manifest.schema, assets }))
+    Ok((
+        db,
+        RestoreSummary {
+            objects: entries.len(),
+            bytes: entries.iter().map(|e| e.size).sum(),
+            schema: manifest.schema,
+            assets,
+        },
+    ))
 }
 
 async fn read_manifest(source: &BackupLocation) -> Result<Manifest, MaintenanceError> {
@@ -60,7 +81,10 @@ async fn read_manifest(source: &BackupLocation) -> Result<Manifest, MaintenanceE
 /// Assets in the database; 0 when it has no schema yet.
 async fn count_assets(db: &DatabaseConnection) -> Result<i64, MaintenanceError> {
     let backend = db.get_database_backend();
-    let has_schema = db.query_one(Statement::from_string(backend, "SELECT to_regclass('public.assets') IS NOT NULL AS found")).await?.and_then(|r| r.try_get::<bool>("", "found").ok());
+    let has_schema = db
+        .query_one(Statement::from_string(backend, "SELECT to_regclass('public.assets') IS NOT NULL AS found"))
+        .await?
+        .and_then(|r| r.try_get::<bool>("", "found").ok());
     if has_schema != Some(true) {
         return Ok(0);
     }

@@ -20,7 +20,11 @@ pub struct MoveSummary {
 /// has succeeded, and removes the old copies when satisfied. Run it again after a failure, or
 /// just before switching, for objects added meanwhile; copies are whole and identical, so a
 /// second run only rewrites them.
-pub async fn migrate_storage(db: &DatabaseConnection, from: &Storage, to: &Storage) -> Result<MoveSummary, MaintenanceError> {
+pub async fn migrate_storage(
+    db: &DatabaseConnection,
+    from: &Storage,
+    to: &Storage,
+) -> Result<MoveSummary, MaintenanceError> {
     let objects = referenced_objects(db).await?;
     let copied = copy_all(objects, |object| async move {
         copy_verified(from, &object.key, to, &object.key, Some(object.size as u64), object.checksum.as_deref()).await

@@ -44,10 +44,17 @@ impl JobQueue {
             .await
             .map_err(|e| Error::Queue(format!("cannot connect to Redis at {redis_url}: {e}")))?;
         let queue = |name: QueueName| {
-            let config = apalis_redis::Config::default().queue(queue_key(namespace, name)).heartbeat_interval(POLL_INTERVAL);
+            let config =
+                apalis_redis::Config::default().queue(queue_key(namespace, name)).heartbeat_interval(POLL_INTERVAL);
             RedisStorage::new(conn.clone()).with_config(config)
         };
-        Ok(JobQueue { image: queue(QueueName::Image), video: queue(QueueName::Video), document: queue(QueueName::Document), conn, namespace: namespace.to_owned() })
+        Ok(JobQueue {
+            image: queue(QueueName::Image),
+            video: queue(QueueName::Video),
+            document: queue(QueueName::Document),
+            conn,
+            namespace: namespace.to_owned(),
+        })
     }
 
     /// The Redis connection and key namespace, for other counters kept beside the queues.
@@ -72,7 +79,8 @@ impl JobQueue {
     pub async fn depth(&self, name: QueueName) -> Result<RedisDepth> {
         let key = queue_key(&self.namespace, name);
         let mut conn = self.conn.clone();
-        let workers: Vec<String> = redis_cmd(&mut conn, redis::cmd("ZRANGE").arg(format!("{key}:workers")).arg(0).arg(-1)).await?;
+        let workers: Vec<String> =
+            redis_cmd(&mut conn, redis::cmd("ZRANGE").arg(format!("{key}:workers")).arg(0).arg(-1)).await?;
         let mut pipe = redis::pipe();
         pipe.cmd("LLEN").arg(format!("{key}:active")).cmd("ZCARD").arg(format!("{key}:scheduled"));
         for worker in &workers {

@@ -75,18 +75,28 @@ pub struct ScaledService {
 /// Parses SCALE_SERVICES: `SERVICE=QUEUE[+QUEUE]:MIN-MAX`, comma-separated, e.g.
 /// `dam_worker-video=video:1-4,dam_worker-image=image+document:1-3`.
 pub fn parse_scaled_services(text: &str) -> Result<Vec<ScaledService>, String> {
-    text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(|entry| {
-        let bad = |why: &str| format!("{entry:?}: {why} (expected SERVICE=QUEUE[+QUEUE]:MIN-MAX)");
-        let (service, rest) = entry.split_once('=').ok_or_else(|| bad("no ="))?;
-        let (queues, bounds) = rest.split_once(':').ok_or_else(|| bad("no :MIN-MAX"))?;
-        let (min, max) = bounds.split_once('-').ok_or_else(|| bad("bounds are MIN-MAX"))?;
-        let (min, max): (u32, u32) = (min.trim().parse().map_err(|_| bad("MIN is not a number"))?, max.trim().parse().map_err(|_| bad("MAX is not a number"))?);
-        let queues = queues.split('+').map(|q| super::QueueName::parse(q.trim()).ok_or_else(|| bad("queues are image, video, document"))).collect::<Result<Vec<_>, _>>()?;
-        if service.trim().is_empty() || max == 0 || min > max {
-            return Err(bad("needs a service name and 0 ≤ MIN ≤ MAX, MAX ≥ 1"));
-        }
-        Ok(ScaledService { service: service.trim().to_owned(), queues, min, max })
-    }).collect()
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|entry| {
+            let bad = |why: &str| format!("{entry:?}: {why} (expected SERVICE=QUEUE[+QUEUE]:MIN-MAX)");
+            let (service, rest) = entry.split_once('=').ok_or_else(|| bad("no ="))?;
+            let (queues, bounds) = rest.split_once(':').ok_or_else(|| bad("no :MIN-MAX"))?;
+            let (min, max) = bounds.split_once('-').ok_or_else(|| bad("bounds are MIN-MAX"))?;
+            let (min, max): (u32, u32) = (
+                min.trim().parse().map_err(|_| bad("MIN is not a number"))?,
+                max.trim().parse().map_err(|_| bad("MAX is not a number"))?,
+            );
+            let queues = queues
+                .split('+')
+                .map(|q| super::QueueName::parse(q.trim()).ok_or_else(|| bad("queues are image, video, document")))
+                .collect::<Result<Vec<_>, _>>()?;
+            if service.trim().is_empty() || max == 0 || min > max {
+                return Err(bad("needs a service name and 0 ≤ MIN ≤ MAX, MAX ≥ 1"));
+            }
+            Ok(ScaledService { service: service.trim().to_owned(), queues, min, max })
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -94,7 +104,13 @@ mod tests {
     use super::*;
 
     fn policy() -> ScalePolicy {
-        ScalePolicy { min: 1, max: 6, jobs_per_worker: 10, scale_down_delay: Duration::from_secs(60), cooldown: Duration::from_secs(20) }
+        ScalePolicy {
+            min: 1,
+            max: 6,
+            jobs_per_worker: 10,
+            scale_down_delay: Duration::from_secs(60),
+            cooldown: Duration::from_secs(20),
+        }
     }
 
     /// Replays backlog readings taken every `step` seconds; returns the workers after each.
@@ -188,10 +204,18 @@ mod tests {
     fn scaled_services_are_read_from_one_setting() {
         use super::super::QueueName;
         let parsed = parse_scaled_services("dam_worker-video=video:1-4, dam_worker-image=image+document:0-3").unwrap();
-        assert_eq!(parsed, [
-            ScaledService { service: "dam_worker-video".into(), queues: vec![QueueName::Video], min: 1, max: 4 },
-            ScaledService { service: "dam_worker-image".into(), queues: vec![QueueName::Image, QueueName::Document], min: 0, max: 3 },
-        ]);
+        assert_eq!(
+            parsed,
+            [
+                ScaledService { service: "dam_worker-video".into(), queues: vec![QueueName::Video], min: 1, max: 4 },
+                ScaledService {
+                    service: "dam_worker-image".into(),
+                    queues: vec![QueueName::Image, QueueName::Document],
+                    min: 0,
+                    max: 3
+                },
+            ]
+        );
         assert_eq!(parse_scaled_services("").unwrap(), []);
         for bad in ["worker=video", "worker=audio:1-2", "worker=video:3-1", "=video:1-2", "worker=video:1-x"] {
             assert!(parse_scaled_services(bad).is_err(), "{bad} is refused");

@@ -6,7 +6,8 @@ use chrono::{Duration, Utc};
 use sea_orm::{
     sea_query::{Expr, OnConflict},
     ActiveValue::NotSet,
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter, Set, Statement, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter, Set, Statement,
+    TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -104,7 +105,16 @@ pub async fn complete(db: &DatabaseConnection, asset_id: Uuid, outcome: Outcome)
     let photo = photo.unwrap_or_default();
     let Some(asset) = asset::Entity::find_by_id(asset_id).one(db).await? else { return Ok(()) };
     let format = asset.original_path.rsplit_once('.').map_or("", |(_, ext)| ext);
-    let facts = auto_tags::Facts { filename: &asset.original_filename, format, kind: asset.kind, width, height, photo: &photo, duration_ms, colours: &colours };
+    let facts = auto_tags::Facts {
+        filename: &asset.original_filename,
+        format,
+        kind: asset.kind,
+        width,
+        height,
+        photo: &photo,
+        duration_ms,
+        colours: &colours,
+    };
     let tags = auto_tags::auto_tags(&facts);
     extra.insert("photo".into(), serde_json::to_value(&photo).unwrap_or_default());
     let metadata = serde_json::Value::Object(extra);
@@ -193,7 +203,8 @@ pub async fn request(db: &DatabaseConnection, actor: &Actor, asset_id: Uuid, pri
             Some(_) => Err(Error::Conflict("the asset is being processed right now".into())),
         };
     }
-    audit::record(db, actor, "asset.reprocess", Some(Target::asset(asset_id)), json!({ "priority": priority as i16 })).await
+    audit::record(db, actor, "asset.reprocess", Some(Target::asset(asset_id)), json!({ "priority": priority as i16 }))
+        .await
 }
 
 /// Which assets a bulk reprocessing covers.
@@ -216,7 +227,14 @@ pub async fn request_many(db: &DatabaseConnection, actor: &Actor, selection: Sel
         update = update.filter(asset::Column::Status.eq(AssetStatus::Failed));
     }
     let count = update.exec(db).await?.rows_affected;
-    audit::record(db, actor, "asset.reprocess_many", None, json!({ "selection": format!("{selection:?}"), "count": count })).await?;
+    audit::record(
+        db,
+        actor,
+        "asset.reprocess_many",
+        None,
+        json!({ "selection": format!("{selection:?}"), "count": count }),
+    )
+    .await?;
     Ok(count)
 }
 
@@ -239,7 +257,12 @@ pub async fn release_from_dead_workers(db: &DatabaseConnection) -> Result<u64> {
 /// inside the worker (a queue consumer that failed drops the jobs it had started). `in_hand` is
 /// what the worker is running; claims younger than `grace` are left alone, as their job may not
 /// have registered yet.
-pub async fn release_abandoned(db: &DatabaseConnection, worker_id: &str, in_hand: &[Uuid], grace: Duration) -> Result<u64> {
+pub async fn release_abandoned(
+    db: &DatabaseConnection,
+    worker_id: &str,
+    in_hand: &[Uuid],
+    grace: Duration,
+) -> Result<u64> {
     let result = handed_back_by(worker_id)
         .filter(asset::Column::Id.is_not_in(in_hand.to_vec()))
         .filter(asset::Column::ProcessingStartedAt.lt(Utc::now() - grace))
@@ -331,16 +354,20 @@ pub async fn record_derivative(db: &DatabaseConnection, asset_id: Uuid, d: NewDe
         metadata: Set(d.metadata),
         created_at: NotSet,
     };
-    let upsert = OnConflict::columns([asset_version::Column::AssetId, asset_version::Column::Kind, asset_version::Column::Label])
-        .update_columns([
-            asset_version::Column::Path,
-            asset_version::Column::Mime,
-            asset_version::Column::Width,
-            asset_version::Column::Height,
-            asset_version::Column::Size,
-            asset_version::Column::Metadata,
-        ])
-        .to_owned();
+    let upsert = OnConflict::columns([
+        asset_version::Column::AssetId,
+        asset_version::Column::Kind,
+        asset_version::Column::Label,
+    ])
+    .update_columns([
+        asset_version::Column::Path,
+        asset_version::Column::Mime,
+        asset_version::Column::Width,
+        asset_version::Column::Height,
+        asset_version::Column::Size,
+        asset_version::Column::Metadata,
+    ])
+    .to_owned();
     asset_version::Entity::insert(row).on_conflict(upsert).exec_without_returning(db).await?;
     Ok(())
 }

@@ -20,7 +20,11 @@ pub async fn heartbeat(db: &DatabaseConnection, id: &str, host: &str, queues: &[
         slots: Set(queues.iter().map(|(_, slots)| (*slots).min(i32::MAX as usize) as i32).collect()),
     };
     worker::Entity::insert(row)
-        .on_conflict(OnConflict::column(worker::Column::Id).update_columns([worker::Column::HeartbeatAt, worker::Column::Slots]).to_owned())
+        .on_conflict(
+            OnConflict::column(worker::Column::Id)
+                .update_columns([worker::Column::HeartbeatAt, worker::Column::Slots])
+                .to_owned(),
+        )
         .exec_without_returning(db)
         .await?;
     Ok(())

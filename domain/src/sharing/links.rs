@@ -3,7 +3,10 @@
 //! downloads.
 
 use chrono::{Duration, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, FromQueryResult, QueryResult, Set, Statement, Value};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, FromQueryResult, QueryResult,
+    Set, Statement, Value,
+};
 use uuid::Uuid;
 
 use super::MAX_DAYS;
@@ -62,7 +65,11 @@ fn view(row: &QueryResult) -> Result<ShareLinkView> {
 
 async fn views(db: &DatabaseConnection, filter: &str, values: Vec<Value>) -> Result<Vec<ShareLinkView>> {
     let sql = format!("{VIEW_SQL} WHERE {filter} ORDER BY s.created_at DESC LIMIT 500");
-    db.query_all(Statement::from_sql_and_values(DatabaseBackend::Postgres, sql, values)).await?.iter().map(view).collect()
+    db.query_all(Statement::from_sql_and_values(DatabaseBackend::Postgres, sql, values))
+        .await?
+        .iter()
+        .map(view)
+        .collect()
 }
 
 pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<ShareLinkView> {
@@ -70,7 +77,11 @@ pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<ShareLinkView> {
 }
 
 /// The links of one asset or collection (newest first), or — with neither — every link.
-pub async fn list(db: &DatabaseConnection, asset_id: Option<Uuid>, collection_id: Option<Uuid>) -> Result<Vec<ShareLinkView>> {
+pub async fn list(
+    db: &DatabaseConnection,
+    asset_id: Option<Uuid>,
+    collection_id: Option<Uuid>,
+) -> Result<Vec<ShareLinkView>> {
     match (asset_id, collection_id) {
         (Some(id), _) => views(db, "s.asset_id = $1", vec![id.into()]).await,
         (None, Some(id)) => views(db, "s.collection_id = $1", vec![id.into()]).await,
@@ -94,7 +105,13 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewShareLink) -
             }
         }
         (None, Some(id)) => {
-            let exists = db.query_one(Statement::from_sql_and_values(DatabaseBackend::Postgres, "SELECT 1 AS one FROM collections WHERE id = $1", [id.into()])).await?;
+            let exists = db
+                .query_one(Statement::from_sql_and_values(
+                    DatabaseBackend::Postgres,
+                    "SELECT 1 AS one FROM collections WHERE id = $1",
+                    [id.into()],
+                ))
+                .await?;
             exists.ok_or(Error::NotFound("collection"))?;
         }
         _ => return Err(Error::BadRequest("a link shares either one asset or one collection".into())),

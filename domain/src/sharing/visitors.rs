@@ -2,7 +2,10 @@
 //! visitor needs to see), the password gate, and the checks behind every file the page links to.
 
 use chrono::Utc;
-use sea_orm::{sea_query::Expr, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter, Statement};
+use sea_orm::{
+    sea_query::Expr, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter,
+    Statement,
+};
 use uuid::Uuid;
 
 use super::links::state_of;
@@ -36,10 +39,16 @@ pub async fn find_open(db: &DatabaseConnection, token: &str) -> Result<share_lin
     if token.is_empty() || token.len() > 128 {
         return Err(Error::NotFound("share link"));
     }
-    let link = share_link::Entity::find().filter(share_link::Column::Token.eq(token)).one(db).await?.ok_or(Error::NotFound("share link"))?;
+    let link = share_link::Entity::find()
+        .filter(share_link::Column::Token.eq(token))
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound("share link"))?;
     match state_of(&link, Utc::now()) {
         ShareState::Active => Ok(link),
-        ShareState::Expired => Err(Error::Gone(format!("this link expired on {}", link.expires_at.format("%-d %B %Y at %H:%M UTC")))),
+        ShareState::Expired => {
+            Err(Error::Gone(format!("this link expired on {}", link.expires_at.format("%-d %B %Y at %H:%M UTC"))))
+        }
         ShareState::Revoked => Err(Error::Gone("this link was turned off by the person who shared it".into())),
     }
 }
@@ -47,12 +56,18 @@ pub async fn find_open(db: &DatabaseConnection, token: &str) -> Result<share_lin
 /// Whether this visitor may see what the link holds: always without a password, otherwise with a
 /// grant from [`unlock`].
 pub fn unlocked(signer: &UrlSigner, link: &share_link::Model, grant: Option<&str>) -> bool {
-    link.password_hash.is_none() || grant.is_some_and(|g| signer.check_grant(&grant_subject(link), g, Utc::now().timestamp()))
+    link.password_hash.is_none()
+        || grant.is_some_and(|g| signer.check_grant(&grant_subject(link), g, Utc::now().timestamp()))
 }
 
 /// Checks a visitor's password (rate limited per address and per link, like signing in) and
 /// returns the link and the grant to keep in its cookie for [`GRANT_SECONDS`].
-pub async fn unlock(services: &Services, token: &str, password: &str, ip: Option<std::net::IpAddr>) -> Result<(share_link::Model, String)> {
+pub async fn unlock(
+    services: &Services,
+    token: &str,
+    password: &str,
+    ip: Option<std::net::IpAddr>,
+) -> Result<(share_link::Model, String)> {
     let link = find_open(&services.db, token).await?;
     let Some(hash) = &link.password_hash else {
         return Ok((link.clone(), String::new()));
@@ -82,12 +97,22 @@ pub async fn assets_of(db: &DatabaseConnection, link: &share_link::Model) -> Res
 /// One asset the link shows (404 for any other, so a link cannot be used to probe the library).
 pub async fn asset_of(db: &DatabaseConnection, link: &share_link::Model, asset_id: Uuid) -> Result<asset::Model> {
     let not_shared = Error::NotFound("asset");
-    let asset = asset::Entity::find_by_id(asset_id).one(db).await?.filter(|a| a.deleted_at.is_none()).ok_or(Error::NotFound("asset"))?;
+    let asset = asset::Entity::find_by_id(asset_id)
+        .one(db)
+        .await?
+        .filter(|a| a.deleted_at.is_none())
+        .ok_or(Error::NotFound("asset"))?;
     match (link.asset_id, link.collection_id) {
         (Some(id), _) if id == asset_id => Ok(asset),
         (None, Some(collection)) => {
             let sql = "SELECT 1 AS one FROM collection_assets WHERE collection_id = $1 AND asset_id = $2";
-            let member = db.query_one(Statement::from_sql_and_values(DatabaseBackend::Postgres, sql, [collection.into(), asset_id.into()])).await?;
+            let member = db
+                .query_one(Statement::from_sql_and_values(
+                    DatabaseBackend::Postgres,
+                    sql,
+                    [collection.into(), asset_id.into()],
+                ))
+                .await?;
             member.map(|_| asset).ok_or(not_shared)
         }
         _ => Err(not_shared),
@@ -125,7 +150,10 @@ async fn page(services: &Services, link: &share_link::Model) -> Result<SharedPag
         (Some(_), Some(asset)) => (asset.display_name().to_owned(), asset.description.clone()),
         _ => {
             let sql = "SELECT name, description FROM collections WHERE id = $1";
-            let row = db.query_one(Statement::from_sql_and_values(DatabaseBackend::Postgres, sql, [link.collection_id.into()])).await?.ok_or(Error::NotFound("collection"))?;
+            let row = db
+                .query_one(Statement::from_sql_and_values(DatabaseBackend::Postgres, sql, [link.collection_id.into()]))
+                .await?
+                .ok_or(Error::NotFound("collection"))?;
             (row.try_get("", "name")?, row.try_get("", "description")?)
         }
     };
@@ -143,10 +171,17 @@ async fn page(services: &Services, link: &share_link::Model) -> Result<SharedPag
 /// An asset as a visitor sees it, its files served under the link (`<base>/assets/<id>/…`).
 fn shared_asset(base: &str, allow_download: bool, asset: AssetView) -> SharedAsset {
     let files = format!("{base}/assets/{}", asset.id);
-    let url = |kind: DerivativeKind, label: &str| format!("{files}/{}?format={label}", catalog::derivative_segment(kind));
-    let jpeg = |kind: DerivativeKind| asset.derivatives.iter().find(|d| d.kind == kind && d.mime == "image/jpeg").map(|d| url(kind, &d.label));
-    let mut videos: Vec<(String, String, i32)> =
-        asset.derivatives.iter().filter(|d| d.kind == DerivativeKind::Transcode).map(|d| (url(d.kind, &d.label), d.label.clone(), d.width.min(d.height))).collect();
+    let url =
+        |kind: DerivativeKind, label: &str| format!("{files}/{}?format={label}", catalog::derivative_segment(kind));
+    let jpeg = |kind: DerivativeKind| {
+        asset.derivatives.iter().find(|d| d.kind == kind && d.mime == "image/jpeg").map(|d| url(kind, &d.label))
+    };
+    let mut videos: Vec<(String, String, i32)> = asset
+        .derivatives
+        .iter()
+        .filter(|d| d.kind == DerivativeKind::Transcode)
+        .map(|d| (url(d.kind, &d.label), d.label.clone(), d.width.min(d.height)))
+        .collect();
     videos.sort_by_key(|(_, _, short_side)| *short_side);
     SharedAsset {
         id: asset.id,

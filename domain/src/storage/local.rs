@@ -38,7 +38,14 @@ impl LocalStorage {
 
     pub(super) async fn check(&self) -> Result<(), StorageError> {
         let scratch = fs::metadata(self.root.join(".tmp")).await.map_err(io_err(".tmp"))?;
-        if scratch.is_dir() { Ok(()) } else { Err(StorageError::Backend { key: ".tmp".into(), message: "the storage directory's scratch space is not a directory".into() }) }
+        if scratch.is_dir() {
+            Ok(())
+        } else {
+            Err(StorageError::Backend {
+                key: ".tmp".into(),
+                message: "the storage directory's scratch space is not a directory".into(),
+            })
+        }
     }
 
     pub fn root(&self) -> &Path {

@@ -83,11 +83,13 @@ impl Storage {
     /// Stores a file made on this machine (a transcode) without holding it in memory.
     pub async fn put_file(&self, key: &str, path: &std::path::Path) -> Result<(), StorageError> {
         use tokio::io::AsyncReadExt;
-        let mut file = tokio::fs::File::open(path).await.map_err(|source| StorageError::Io { key: key.to_owned(), source })?;
+        let mut file =
+            tokio::fs::File::open(path).await.map_err(|source| StorageError::Io { key: key.to_owned(), source })?;
         let mut writer = self.begin_write(key).await?;
         let mut buffer = vec![0u8; 1 << 20];
         loop {
-            let read = file.read(&mut buffer).await.map_err(|source| StorageError::Io { key: key.to_owned(), source })?;
+            let read =
+                file.read(&mut buffer).await.map_err(|source| StorageError::Io { key: key.to_owned(), source })?;
             if read == 0 {
                 break;
             }
@@ -104,14 +106,21 @@ impl Storage {
     }
 
     /// The object's bytes as they arrive, without holding it in memory (ZIP downloads).
-    pub async fn read_stream(&self, key: &str) -> Result<futures::stream::BoxStream<'static, Result<bytes::Bytes, StorageError>>, StorageError> {
+    pub async fn read_stream(
+        &self,
+        key: &str,
+    ) -> Result<futures::stream::BoxStream<'static, Result<bytes::Bytes, StorageError>>, StorageError> {
         use futures::StreamExt;
         match self {
             Storage::Local(s) => {
                 let path = s.existing_path(key).await?;
                 let owned = key.to_owned();
-                let file = tokio::fs::File::open(&path).await.map_err(|source| StorageError::Io { key: owned.clone(), source })?;
-                Ok(tokio_util::io::ReaderStream::with_capacity(file, 256 * 1024).map(move |chunk| chunk.map_err(|source| StorageError::Io { key: owned.clone(), source })).boxed())
+                let file = tokio::fs::File::open(&path)
+                    .await
+                    .map_err(|source| StorageError::Io { key: owned.clone(), source })?;
+                Ok(tokio_util::io::ReaderStream::with_capacity(file, 256 * 1024)
+                    .map(move |chunk| chunk.map_err(|source| StorageError::Io { key: owned.clone(), source }))
+                    .boxed())
             }
             Storage::S3(s) => s.read_stream(key).await,
         }
@@ -135,7 +144,12 @@ impl Storage {
 
     /// A short-lived link to the object: HMAC-signed `/files/…` on local storage (served by the
     /// app), a presigned URL on S3 (served by the store itself).
-    pub async fn download_url(&self, signer: &UrlSigner, key: &str, download_as: Option<&str>) -> Result<String, StorageError> {
+    pub async fn download_url(
+        &self,
+        signer: &UrlSigner,
+        key: &str,
+        download_as: Option<&str>,
+    ) -> Result<String, StorageError> {
         match self {
             Storage::Local(_) => Ok(signer.url(key, download_as, chrono::Utc::now().timestamp())),
             Storage::S3(s) => s.presigned_get(key, download_as, signer.ttl_seconds()).await,
@@ -175,7 +189,11 @@ pub(crate) fn validate_key(key: &str) -> Result<(), StorageError> {
         && key.split('/').all(|part| !part.is_empty() && part != "." && part != ".." && !part.starts_with(".tmp"))
         && !key.contains('\\')
         && !key.contains('\0');
-    if ok { Ok(()) } else { Err(StorageError::InvalidKey(key.to_owned())) }
+    if ok {
+        Ok(())
+    } else {
+        Err(StorageError::InvalidKey(key.to_owned()))
+    }
 }
 
 pub fn original_key(asset_id: uuid::Uuid, extension: &str) -> String {

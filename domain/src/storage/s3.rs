@@ -37,12 +37,18 @@ pub(super) fn s3_err(key: &str) -> impl FnOnce(S3Error) -> StorageError + '_ {
 }
 
 fn bucket_at(config: &S3Config, endpoint: Option<&str>) -> Result<Box<Bucket>, StorageError> {
-    let fail = |e: &dyn std::fmt::Display| StorageError::Backend { key: String::new(), message: format!("S3 bucket {}: {e}", config.bucket) };
+    let fail = |e: &dyn std::fmt::Display| StorageError::Backend {
+        key: String::new(),
+        message: format!("S3 bucket {}: {e}", config.bucket),
+    };
     let region = match endpoint {
-        Some(endpoint) => Region::Custom { region: config.region.clone(), endpoint: endpoint.trim_end_matches('/').to_owned() },
+        Some(endpoint) => {
+            Region::Custom { region: config.region.clone(), endpoint: endpoint.trim_end_matches('/').to_owned() }
+        }
         None => config.region.parse().map_err(|e| fail(&e))?,
     };
-    let credentials = Credentials::new(Some(&config.access_key), Some(&config.secret_key), None, None, None).map_err(|e| fail(&e))?;
+    let credentials =
+        Credentials::new(Some(&config.access_key), Some(&config.secret_key), None, None, None).map_err(|e| fail(&e))?;
     let bucket = Bucket::new(&config.bucket, region, credentials).map_err(|e| fail(&e))?;
     Ok(if config.path_style { bucket.with_path_style() } else { bucket })
 }
@@ -60,7 +66,8 @@ impl S3Storage {
             Err(e) => return Err(s3_err("")(e)),
         };
         if missing {
-            let (name, region, credentials) = (bucket.name(), bucket.region(), bucket.credentials().await.map_err(s3_err(""))?);
+            let (name, region, credentials) =
+                (bucket.name(), bucket.region(), bucket.credentials().await.map_err(s3_err(""))?);
             let settings = ::s3::BucketConfiguration::default();
             if config.path_style {
                 Bucket::create_with_path_style(&name, region, credentials, settings).await
@@ -85,7 +92,13 @@ impl S3Storage {
 
     pub fn begin_write(&self, key: &str) -> Result<S3Writer, StorageError> {
         validate_key(key)?;
-        Ok(S3Writer { bucket: self.bucket.clone(), key: key.to_owned(), buffer: Vec::new(), multipart_id: None, etags: Vec::new() })
+        Ok(S3Writer {
+            bucket: self.bucket.clone(),
+            key: key.to_owned(),
+            buffer: Vec::new(),
+            multipart_id: None,
+            etags: Vec::new(),
+        })
     }
 
     pub async fn read(&self, key: &str) -> Result<Vec<u8>, StorageError> {
@@ -114,9 +127,15 @@ impl S3Storage {
 
     /// A presigned GET link; `download_as` asks the store to answer with `Content-Disposition:
     /// attachment` under that name.
-    pub async fn presigned_get(&self, key: &str, download_as: Option<&str>, ttl_seconds: u32) -> Result<String, StorageError> {
+    pub async fn presigned_get(
+        &self,
+        key: &str,
+        download_as: Option<&str>,
+        ttl_seconds: u32,
+    ) -> Result<String, StorageError> {
         validate_key(key)?;
-        let queries = download_as.map(|name| HashMap::from([("response-content-disposition".to_owned(), super::content_disposition(name))]));
+        let queries = download_as
+            .map(|name| HashMap::from([("response-content-disposition".to_owned(), super::content_disposition(name))]));
         self.public.presign_get(key, ttl_seconds, queries).await.map_err(s3_err(key))
     }
 
@@ -133,12 +152,17 @@ impl S3Storage {
         match (status, head.content_length) {
             (200, Some(length)) => Ok(length.max(0) as u64),
             (404, _) => Err(StorageError::NotFound(key.to_owned())),
-            (status, _) => Err(StorageError::Backend { key: key.to_owned(), message: format!("HEAD answered {status}") }),
+            (status, _) => {
+                Err(StorageError::Backend { key: key.to_owned(), message: format!("HEAD answered {status}") })
+            }
         }
     }
 
     /// The object's bytes as they arrive.
-    pub async fn read_stream(&self, key: &str) -> Result<futures::stream::BoxStream<'static, Result<bytes::Bytes, StorageError>>, StorageError> {
+    pub async fn read_stream(
+        &self,
+        key: &str,
+    ) -> Result<futures::stream::BoxStream<'static, Result<bytes::Bytes, StorageError>>, StorageError> {
         use futures::StreamExt;
         validate_key(key)?;
         let response = self.bucket.get_object_stream(key).await.map_err(s3_err(key))?;
@@ -159,7 +183,13 @@ pub(super) fn content_type_of(key: &str) -> String {
 
 /// Sends part number `etags.len() + 1` of `key`, starting the multipart upload with the first
 /// part, and records its ETag. Shared by object writers and resumable-upload staging.
-pub(super) async fn send_part(bucket: &Bucket, key: &str, multipart_id: &mut Option<String>, etags: &mut Vec<String>, part: Vec<u8>) -> Result<(), StorageError> {
+pub(super) async fn send_part(
+    bucket: &Bucket,
+    key: &str,
+    multipart_id: &mut Option<String>,
+    etags: &mut Vec<String>,
+    part: Vec<u8>,
+) -> Result<(), StorageError> {
     let content_type = content_type_of(key);
     let id = match multipart_id {
         Some(id) => id.clone(),
@@ -168,22 +198,35 @@ pub(super) async fn send_part(bucket: &Bucket, key: &str, multipart_id: &mut Opt
             multipart_id.insert(started.upload_id).clone()
         }
     };
-    let sent = bucket.put_multipart_chunk(part, key, etags.len() as u32 + 1, &id, &content_type).await.map_err(s3_err(key))?;
+    let sent =
+        bucket.put_multipart_chunk(part, key, etags.len() as u32 + 1, &id, &content_type).await.map_err(s3_err(key))?;
     etags.push(sent.etag);
     Ok(())
 }
 
 /// Makes `key` visible from what was sent: `rest` in one PUT when no part went out, else `rest`
 /// as the last part (it may be short) and the multipart upload completed.
-pub(super) async fn finish(bucket: &Bucket, key: &str, multipart_id: Option<&str>, etags: &[String], rest: &[u8]) -> Result<(), StorageError> {
+pub(super) async fn finish(
+    bucket: &Bucket,
+    key: &str,
+    multipart_id: Option<&str>,
+    etags: &[String],
+    rest: &[u8],
+) -> Result<(), StorageError> {
     let content_type = content_type_of(key);
     let Some(id) = multipart_id else {
         bucket.put_object_with_content_type(key, rest, &content_type).await.map_err(s3_err(key))?;
         return Ok(());
     };
-    let mut parts: Vec<Part> = etags.iter().enumerate().map(|(i, etag)| Part { part_number: i as u32 + 1, etag: etag.clone() }).collect();
+    let mut parts: Vec<Part> =
+        etags.iter().enumerate().map(|(i, etag)| Part { part_number: i as u32 + 1, etag: etag.clone() }).collect();
     if !rest.is_empty() {
-        parts.push(bucket.put_multipart_chunk(rest.to_vec(), key, parts.len() as u32 + 1, id, &content_type).await.map_err(s3_err(key))?);
+        parts.push(
+            bucket
+                .put_multipart_chunk(rest.to_vec(), key, parts.len() as u32 + 1, id, &content_type)
+                .await
+                .map_err(s3_err(key))?,
+        );
     }
     bucket.complete_multipart_upload(key, id, parts).await.map_err(s3_err(key))?;
     Ok(())

@@ -45,8 +45,16 @@ impl UrlSigner {
         let mut fresh = [0u8; 32];
         getrandom::fill(&mut fresh).expect("the operating system's random source failed");
         let backend = db.get_database_backend();
-        db.execute(Statement::from_sql_and_values(backend, "INSERT INTO app_secrets (name, value) VALUES ('url_signing_key', $1) ON CONFLICT (name) DO NOTHING", [fresh.to_vec().into()])).await?;
-        let row = db.query_one(Statement::from_string(backend, "SELECT value FROM app_secrets WHERE name = 'url_signing_key'")).await?.ok_or_else(|| DbErr::RecordNotFound("url_signing_key".into()))?;
+        db.execute(Statement::from_sql_and_values(
+            backend,
+            "INSERT INTO app_secrets (name, value) VALUES ('url_signing_key', $1) ON CONFLICT (name) DO NOTHING",
+            [fresh.to_vec().into()],
+        ))
+        .await?;
+        let row = db
+            .query_one(Statement::from_string(backend, "SELECT value FROM app_secrets WHERE name = 'url_signing_key'"))
+            .await?
+            .ok_or_else(|| DbErr::RecordNotFound("url_signing_key".into()))?;
         let stored: Vec<u8> = row.try_get("", "value")?;
         Ok(UrlSigner::new(&stored, ttl_seconds))
     }
@@ -76,9 +84,22 @@ impl UrlSigner {
     }
 
     /// Checks a URL's parts; `name` is as it came in the query (encoded). Returns the download name.
-    pub fn verify(&self, key: &str, expires: i64, name: Option<&str>, sig: &str, now: i64) -> Result<Option<String>, SignatureError> {
+    pub fn verify(
+        &self,
+        key: &str,
+        expires: i64,
+        name: Option<&str>,
+        sig: &str,
+        now: i64,
+    ) -> Result<Option<String>, SignatureError> {
         let download_as = match name {
-            Some(encoded) => Some(URL_SAFE_NO_PAD.decode(encoded).ok().and_then(|b| String::from_utf8(b).ok()).ok_or(SignatureError::Invalid)?),
+            Some(encoded) => Some(
+                URL_SAFE_NO_PAD
+                    .decode(encoded)
+                    .ok()
+                    .and_then(|b| String::from_utf8(b).ok())
+                    .ok_or(SignatureError::Invalid)?,
+            ),
             None => None,
         };
         let given = URL_SAFE_NO_PAD.decode(sig).map_err(|_| SignatureError::Invalid)?;
@@ -120,10 +141,17 @@ impl UrlSigner {
 
 /// `attachment` with an ASCII fallback name and the exact name in RFC 5987 form.
 pub fn content_disposition(name: &str) -> String {
-    let ascii: String = name.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' }).collect();
+    let ascii: String =
+        name.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' }).collect();
     let encoded: String = name
         .bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect();
     format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
@@ -134,14 +162,22 @@ mod tests {
 
     #[test]
     fn download_names_cannot_break_the_header() {
-        assert_eq!(content_disposition("a \"b\".jpg"), "attachment; filename=\"a _b_.jpg\"; filename*=UTF-8''a%20%22b%22.jpg");
+        assert_eq!(
+            content_disposition("a \"b\".jpg"),
+            "attachment; filename=\"a _b_.jpg\"; filename*=UTF-8''a%20%22b%22.jpg"
+        );
         assert!(content_disposition("été\r\n.png").starts_with("attachment; filename=\"_t___.png\""));
     }
 
     fn parts(url: &str) -> (String, i64, Option<String>, String) {
         let (path, query) = url.split_once('?').unwrap();
         let get = |k: &str| query.split('&').find_map(|p| p.strip_prefix(&format!("{k}="))).map(str::to_owned);
-        (path.trim_start_matches("/files/").to_owned(), get("expires").unwrap().parse().unwrap(), get("name"), get("sig").unwrap())
+        (
+            path.trim_start_matches("/files/").to_owned(),
+            get("expires").unwrap().parse().unwrap(),
+            get("name"),
+            get("sig").unwrap(),
+        )
     }
 
     #[test]
@@ -160,7 +196,10 @@ mod tests {
         assert_eq!(signer.verify("originals/b.jpg", expires, name.as_deref(), &sig, 0), Err(SignatureError::Invalid));
         assert_eq!(signer.verify(&key, expires + 3600, name.as_deref(), &sig, 0), Err(SignatureError::Invalid));
         assert_eq!(signer.verify(&key, expires, None, &sig, 0), Err(SignatureError::Invalid));
-        assert_eq!(UrlSigner::new(b"other", 300).verify(&key, expires, name.as_deref(), &sig, 0), Err(SignatureError::Invalid));
+        assert_eq!(
+            UrlSigner::new(b"other", 300).verify(&key, expires, name.as_deref(), &sig, 0),
+            Err(SignatureError::Invalid)
+        );
     }
 
     #[test]

@@ -61,7 +61,13 @@ impl Storage {
             Storage::Local(local) => {
                 let (path, key) = (local.staged_path(upload.id), staged_key(upload.id));
                 fs::create_dir_all(path.parent().expect("staging has a parent")).await.map_err(io(&key))?;
-                let mut file = fs::OpenOptions::new().create(true).write(true).truncate(false).open(&path).await.map_err(io(&key))?;
+                let mut file = fs::OpenOptions::new()
+                    .create(true)
+                    .write(true)
+                    .truncate(false)
+                    .open(&path)
+                    .await
+                    .map_err(io(&key))?;
                 let offset = upload.received as u64;
                 file.set_len(offset).await.map_err(io(&key))?;
                 file.seek(std::io::SeekFrom::Start(offset)).await.map_err(io(&key))?;
@@ -94,7 +100,9 @@ impl Storage {
 
     /// Makes the complete staged upload the object at its original key.
     pub async fn promote_staged(&self, upload: &upload::Model) -> Result<String, StorageError> {
-        let key = upload.original_key().ok_or_else(|| StorageError::InvalidKey(format!("upload {} has no type yet", upload.id)))?;
+        let key = upload
+            .original_key()
+            .ok_or_else(|| StorageError::InvalidKey(format!("upload {} has no type yet", upload.id)))?;
         match self {
             Storage::Local(local) => {
                 let target = local.existing_parent_of(&key).await?;
@@ -158,7 +166,9 @@ impl StagedWriter {
                 file.sync_data().await.map_err(io(&key))?;
                 Ok(StagedProgress::default())
             }
-            StagedWriter::S3(s3) => Ok(StagedProgress { multipart_id: s3.multipart_id, parts: s3.parts, tail: Some(s3.buffer) }),
+            StagedWriter::S3(s3) => {
+                Ok(StagedProgress { multipart_id: s3.multipart_id, parts: s3.parts, tail: Some(s3.buffer) })
+            }
         }
     }
 }

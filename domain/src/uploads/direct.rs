@@ -41,7 +41,9 @@ pub fn incoming_key(upload: Uuid) -> String {
 fn s3(services: &Services) -> Result<&S3Storage> {
     match &services.storage {
         Storage::S3(s3) => Ok(s3),
-        Storage::Local(_) => Err(Error::BadRequest("direct uploads need S3 storage; upload through /api/uploads (tus) instead".into())),
+        Storage::Local(_) => {
+            Err(Error::BadRequest("direct uploads need S3 storage; upload through /api/uploads (tus) instead".into()))
+        }
     }
 }
 
@@ -64,12 +66,17 @@ pub async fn confirm(services: &Services, actor: &Actor, id: Uuid) -> Result<ass
     }
     let incoming = incoming_key(id);
     let size = match s3.size_of(&incoming).await {
-        Err(storage::StorageError::NotFound(_)) => return Err(Error::Conflict("nothing has arrived yet: PUT the file to its upload link first".into())),
+        Err(storage::StorageError::NotFound(_)) => {
+            return Err(Error::Conflict("nothing has arrived yet: PUT the file to its upload link first".into()))
+        }
         other => other?,
     };
     if size != upload.length as u64 {
         s3.delete(&incoming).await?;
-        return Err(Error::BadRequest(format!("{} bytes arrived but the upload announced {}; send the file again", size, upload.length)));
+        return Err(Error::BadRequest(format!(
+            "{} bytes arrived but the upload announced {}; send the file again",
+            size, upload.length
+        )));
     }
     let head = s3.read_range(&incoming, 0, size.min(SNIFF_LEN as u64) - 1).await?;
     let detected = match sniff::detect(&head, &upload.filename) {
@@ -90,8 +97,17 @@ pub async fn confirm(services: &Services, actor: &Actor, id: Uuid) -> Result<ass
             existing
         }
         None => {
-            let priority = if upload.priority == Priority::Bulk as i16 { Priority::Bulk } else { Priority::Interactive };
-            let stored = ingest::StoredOriginal { id: original_id, key, filename: upload.filename.clone(), kind: detected.kind, mime: detected.mime.to_owned(), size, checksum };
+            let priority =
+                if upload.priority == Priority::Bulk as i16 { Priority::Bulk } else { Priority::Interactive };
+            let stored = ingest::StoredOriginal {
+                id: original_id,
+                key,
+                filename: upload.filename.clone(),
+                kind: detected.kind,
+                mime: detected.mime.to_owned(),
+                size,
+                checksum,
+            };
             ingest::record(services, actor, priority, stored).await?
         }
     };

@@ -16,7 +16,8 @@ use bytes::Bytes;
 use chrono::{Duration, Utc};
 use futures::{Stream, StreamExt};
 use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, Set, Statement, TransactionTrait,
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, Set,
+    Statement, TransactionTrait,
 };
 use sha2::{
     digest::common::hazmat::{SerializableState, SerializedState},
@@ -66,7 +67,8 @@ async fn insert(services: &Services, actor: &Actor, new: NewUpload, direct: bool
     if new.length == 0 {
         return Err(Error::EmptyFile { filename });
     }
-    let limit = if direct { services.max_upload_bytes().min(direct::MAX_PUT_BYTES) } else { services.max_upload_bytes() };
+    let limit =
+        if direct { services.max_upload_bytes().min(direct::MAX_PUT_BYTES) } else { services.max_upload_bytes() };
     if new.length > limit {
         return Err(Error::TooLarge { filename, limit_bytes: limit });
     }
@@ -111,12 +113,23 @@ pub async fn find(services: &Services, actor: &Actor, id: Uuid) -> Result<upload
 
 /// The upload if it exists and `actor` started it, expired or not.
 pub(crate) async fn owned(services: &Services, actor: &Actor, id: Uuid) -> Result<upload::Model> {
-    upload::Entity::find_by_id(id).one(&services.db).await?.filter(|u| u.created_by == actor.user_id).ok_or(Error::NotFound("upload"))
+    upload::Entity::find_by_id(id)
+        .one(&services.db)
+        .await?
+        .filter(|u| u.created_by == actor.user_id)
+        .ok_or(Error::NotFound("upload"))
 }
 
 /// Appends the request body at `offset`. Bytes received before a broken connection are kept (and
 /// counted), so the client can resume from there.
-pub async fn append<S, E>(services: &Services, actor: &Actor, id: Uuid, offset: u64, body: S, checksum: Option<ChunkChecksum>) -> Result<Appended>
+pub async fn append<S, E>(
+    services: &Services,
+    actor: &Actor,
+    id: Uuid,
+    offset: u64,
+    body: S,
+    checksum: Option<ChunkChecksum>,
+) -> Result<Appended>
 where
     S: Stream<Item = std::result::Result<Bytes, E>> + Unpin,
     E: std::fmt::Display,
@@ -124,7 +137,11 @@ where
     find(services, actor, id).await?;
     let txn = services.db.begin().await?;
     let locked = txn
-        .query_one(Statement::from_sql_and_values(DatabaseBackend::Postgres, "SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS locked", [id.to_string().into()]))
+        .query_one(Statement::from_sql_and_values(
+            DatabaseBackend::Postgres,
+            "SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS locked",
+            [id.to_string().into()],
+        ))
         .await?
         .and_then(|row| row.try_get::<bool>("", "locked").ok())
         .unwrap_or(false);
@@ -134,7 +151,9 @@ where
     // Read under the lock: a request that just finished may have moved the offset.
     let current = upload::Entity::find_by_id(id).one(&txn).await?.ok_or(Error::NotFound("upload"))?;
     if current.direct {
-        return Err(Error::Conflict("this upload goes straight to storage with its upload link; confirm it instead".into()));
+        return Err(Error::Conflict(
+            "this upload goes straight to storage with its upload link; confirm it instead".into(),
+        ));
     }
     if current.asset_id.is_some() || current.received as u64 != offset {
         return Err(Error::Conflict(format!("the upload is at byte {}, not {offset}", current.received)));
@@ -162,7 +181,9 @@ where
         };
         if received + chunk.len() as u64 > length {
             writer.abandon(&current).await;
-            return Err(Error::BadRequest(format!("the upload is {length} bytes long; this request goes past its end")));
+            return Err(Error::BadRequest(format!(
+                "the upload is {length} bytes long; this request goes past its end"
+            )));
         }
         if current.mime.is_none() && judged.is_none() {
             head.extend(chunk.iter().take(SNIFF_LEN - head.len()));
@@ -232,7 +253,12 @@ where
 
 /// The last byte arrived: the staged file becomes an original and an asset, unless the library
 /// already has this content (then that asset is the answer and nothing is processed again).
-async fn complete(services: &Services, actor: &Actor, upload: &upload::Model, checksum: String) -> Result<asset::Model> {
+async fn complete(
+    services: &Services,
+    actor: &Actor,
+    upload: &upload::Model,
+    checksum: String,
+) -> Result<asset::Model> {
     let asset = match ingest::same_content(services, &checksum).await? {
         Some(existing) => {
             services.storage.delete_staged(upload).await?;
@@ -244,8 +270,17 @@ async fn complete(services: &Services, actor: &Actor, upload: &upload::Model, ch
                 return Err(Error::BadRequest("the upload's type was never determined".into()));
             };
             let key = services.storage.promote_staged(upload).await?;
-            let priority = if upload.priority == Priority::Bulk as i16 { Priority::Bulk } else { Priority::Interactive };
-            let stored = ingest::StoredOriginal { id, key, filename: upload.filename.clone(), kind, mime: mime.clone(), size: upload.length as u64, checksum };
+            let priority =
+                if upload.priority == Priority::Bulk as i16 { Priority::Bulk } else { Priority::Interactive };
+            let stored = ingest::StoredOriginal {
+                id,
+                key,
+                filename: upload.filename.clone(),
+                kind,
+                mime: mime.clone(),
+                size: upload.length as u64,
+                checksum,
+            };
             ingest::record(services, actor, priority, stored).await?
         }
     };
@@ -260,7 +295,14 @@ async fn settle(services: &Services, actor: &Actor, upload: &upload::Model, asse
         .filter(upload::Column::Id.eq(upload.id))
         .exec(&services.db)
         .await?;
-    audit::record(&services.db, actor, "upload.complete", Some(Target::asset(asset.id)), serde_json::json!({ "upload": upload.id, "size": upload.length })).await?;
+    audit::record(
+        &services.db,
+        actor,
+        "upload.complete",
+        Some(Target::asset(asset.id)),
+        serde_json::json!({ "upload": upload.id, "size": upload.length }),
+    )
+    .await?;
     Ok(())
 }
 
@@ -277,12 +319,20 @@ pub(crate) async fn discard(services: &Services, upload: &upload::Model) -> Resu
 
 /// Removes unfinished uploads past their expiry, bytes and all; returns how many.
 pub async fn remove_expired(services: &Services) -> Result<usize> {
-    let expired = upload::Entity::find().filter(upload::Column::AssetId.is_null()).filter(upload::Column::ExpiresAt.lt(Utc::now())).all(&services.db).await?;
+    let expired = upload::Entity::find()
+        .filter(upload::Column::AssetId.is_null())
+        .filter(upload::Column::ExpiresAt.lt(Utc::now()))
+        .all(&services.db)
+        .await?;
     for upload in &expired {
         discard(services, upload).await?;
     }
     // Finished uploads are only kept for a while so a client can still ask what became of them.
-    upload::Entity::delete_many().filter(upload::Column::AssetId.is_not_null()).filter(upload::Column::UpdatedAt.lt(Utc::now() - Duration::days(7))).exec(&services.db).await?;
+    upload::Entity::delete_many()
+        .filter(upload::Column::AssetId.is_not_null())
+        .filter(upload::Column::UpdatedAt.lt(Utc::now() - Duration::days(7)))
+        .exec(&services.db)
+        .await?;
     Ok(expired.len())
 }
 

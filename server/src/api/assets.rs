@@ -1,5 +1,6 @@
 //! `/api/assets`: upload, list, read, and serve an asset's files.
 
+use app::http::{error::status_of_rejection, Access, ApiError};
 use axum::{
     extract::{DefaultBodyLimit, Path, Query, Request, State},
     http::{header, StatusCode},
@@ -7,8 +8,10 @@ use axum::{
     routing::{get, post},
     Json, Router,
 };
-use app::http::{error::status_of_rejection, Access, ApiError};
-use domain::{analytics::UsageEvent, catalog, dto::DerivativeKind, entities::asset, ingest, pipeline, policy::Permission, Error, Services};
+use domain::{
+    analytics::UsageEvent, catalog, dto::DerivativeKind, entities::asset, ingest, pipeline, policy::Permission, Error,
+    Services,
+};
 use sea_orm::EntityTrait;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -43,7 +46,12 @@ async fn show(access: Access, State(services): State<Services>, Path(id): Path<U
 /// `multipart/form-data` with one or more file parts. 201 when every file was stored; otherwise the
 /// status of the first refusal (415 not an image/video, 413 too large, 400 empty) with the
 /// per-file details. Refused files leave nothing behind; accepted ones are kept either way.
-async fn upload(access: Access, State(services): State<Services>, Query(options): Query<UploadQuery>, request: Request) -> Result<Response, ApiError> {
+async fn upload(
+    access: Access,
+    State(services): State<Services>,
+    Query(options): Query<UploadQuery>,
+    request: Request,
+) -> Result<Response, ApiError> {
     access.require(Permission::Upload)?;
     let form = multipart_of(request)?;
     let report = ingest::ingest_multipart(&services, &access.actor(), options.bulk, form).await?;
@@ -78,36 +86,69 @@ struct FormatQuery {
     download: bool,
 }
 
-async fn thumbnail(access: Access, State(services): State<Services>, Path(id): Path<Uuid>, Query(q): Query<FormatQuery>) -> Result<Response, ApiError> {
+async fn thumbnail(
+    access: Access,
+    State(services): State<Services>,
+    Path(id): Path<Uuid>,
+    Query(q): Query<FormatQuery>,
+) -> Result<Response, ApiError> {
     derivative(access, services, id, DerivativeKind::Thumbnail, q).await
 }
 
-async fn preview(access: Access, State(services): State<Services>, Path(id): Path<Uuid>, Query(q): Query<FormatQuery>) -> Result<Response, ApiError> {
+async fn preview(
+    access: Access,
+    State(services): State<Services>,
+    Path(id): Path<Uuid>,
+    Query(q): Query<FormatQuery>,
+) -> Result<Response, ApiError> {
     derivative(access, services, id, DerivativeKind::Preview, q).await
 }
 
-async fn poster(access: Access, State(services): State<Services>, Path(id): Path<Uuid>, Query(q): Query<FormatQuery>) -> Result<Response, ApiError> {
+async fn poster(
+    access: Access,
+    State(services): State<Services>,
+    Path(id): Path<Uuid>,
+    Query(q): Query<FormatQuery>,
+) -> Result<Response, ApiError> {
     derivative(access, services, id, DerivativeKind::Poster, q).await
 }
 
 /// A playable rendition (`?format=1080p|720p|…`), by redirect to its signed link (which serves
 /// byte ranges, so players can seek).
-async fn transcode(access: Access, State(services): State<Services>, Path(id): Path<Uuid>, Query(q): Query<FormatQuery>) -> Result<Response, ApiError> {
+async fn transcode(
+    access: Access,
+    State(services): State<Services>,
+    Path(id): Path<Uuid>,
+    Query(q): Query<FormatQuery>,
+) -> Result<Response, ApiError> {
     access.require(Permission::Browse)?;
     serve_derivative(&services, id, DerivativeKind::Transcode, q.format.as_deref().unwrap_or("720p"), q.download).await
 }
 
-async fn derivative(access: Access, services: Services, id: Uuid, kind: DerivativeKind, q: FormatQuery) -> Result<Response, ApiError> {
+async fn derivative(
+    access: Access,
+    services: Services,
+    id: Uuid,
+    kind: DerivativeKind,
+    q: FormatQuery,
+) -> Result<Response, ApiError> {
     access.require(Permission::Browse)?;
     serve_derivative(&services, id, kind, q.format.as_deref().unwrap_or("jpg"), q.download).await
 }
 
-async fn serve_derivative(services: &Services, id: Uuid, kind: DerivativeKind, label: &str, download: bool) -> Result<Response, ApiError> {
+async fn serve_derivative(
+    services: &Services,
+    id: Uuid,
+    kind: DerivativeKind,
+    label: &str,
+    download: bool,
+) -> Result<Response, ApiError> {
     let (key, _mime) = catalog::derivative_path(&services.db, id, kind, label).await?;
     if !download {
         return files::redirect_to(services, &key, None).await;
     }
-    let asset = asset::Entity::find_by_id(id).one(&services.db).await.map_err(Error::from)?.ok_or(Error::NotFound("asset"))?;
+    let asset =
+        asset::Entity::find_by_id(id).one(&services.db).await.map_err(Error::from)?.ok_or(Error::NotFound("asset"))?;
     services.usage.record(id, UsageEvent::Download).await;
     files::redirect_to(services, &key, Some(&derivative_file_name(&asset.original_filename, label, &key))).await
 }
@@ -119,16 +160,25 @@ fn derivative_file_name(original: &str, label: &str, key: &str) -> String {
     format!("{stem}-{label}.{extension}")
 }
 
-async fn original(access: Access, State(services): State<Services>, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
+async fn original(
+    access: Access,
+    State(services): State<Services>,
+    Path(id): Path<Uuid>,
+) -> Result<Response, ApiError> {
     access.require(Permission::Browse)?;
-    let asset = asset::Entity::find_by_id(id).one(&services.db).await.map_err(Error::from)?.ok_or(Error::NotFound("asset"))?;
+    let asset =
+        asset::Entity::find_by_id(id).one(&services.db).await.map_err(Error::from)?.ok_or(Error::NotFound("asset"))?;
     services.usage.record(asset.id, UsageEvent::Download).await;
     files::redirect_to(&services, &asset.original_path, Some(&asset.original_filename)).await
 }
 
 /// Processes an asset again (a failed one after its cause was fixed, or to regenerate derivatives),
 /// ahead of bulk work. 202: it is back in the backlog.
-async fn reprocess(access: Access, State(services): State<Services>, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
+async fn reprocess(
+    access: Access,
+    State(services): State<Services>,
+    Path(id): Path<Uuid>,
+) -> Result<Response, ApiError> {
     access.require(Permission::EditMetadata)?;
     pipeline::state::request(&services.db, &access.actor(), id, pipeline::Priority::Retry).await?;
     Ok((StatusCode::ACCEPTED, Json(catalog::get_asset(&services.db, id).await?)).into_response())

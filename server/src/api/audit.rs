@@ -19,7 +19,11 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/audit", get(list))
 }
 
-async fn list(access: Access, State(services): State<Services>, Query(filter): Query<AuditFilter>) -> Result<Json<AuditPage>, ApiError> {
+async fn list(
+    access: Access,
+    State(services): State<Services>,
+    Query(filter): Query<AuditFilter>,
+) -> Result<Json<AuditPage>, ApiError> {
     access.require(Permission::ViewAuditLog)?;
     Ok(Json(audit::list(&services.db, filter).await?))
 }

@@ -26,8 +26,13 @@ pub fn routes() -> Router<AppState> {
         .route("/auth/password", post(change_password))
 }
 
-async fn sign_in(access: Access, State(services): State<Services>, Json(request): Json<LoginRequest>) -> Result<Response, ApiError> {
-    let (user, secret) = login::with_password(&services, &request.email, &request.password, &access.session_origin()).await?;
+async fn sign_in(
+    access: Access,
+    State(services): State<Services>,
+    Json(request): Json<LoginRequest>,
+) -> Result<Response, ApiError> {
+    let (user, secret) =
+        login::with_password(&services, &request.email, &request.password, &access.session_origin()).await?;
     Ok(([(header::SET_COOKIE, cookies::session(secret, &services.config))], Json(user_view(&user))).into_response())
 }
 
@@ -50,8 +55,20 @@ struct PasswordChange {
 }
 
 /// Changing one's own password needs the current one, and ends every other session.
-async fn change_password(access: Access, State(services): State<Services>, Json(change): Json<PasswordChange>) -> Result<Response, ApiError> {
+async fn change_password(
+    access: Access,
+    State(services): State<Services>,
+    Json(change): Json<PasswordChange>,
+) -> Result<Response, ApiError> {
     let principal = access.require(Permission::ManageOwnCredentials)?;
-    users::change_own_password(&services.db, &access.actor(), &principal.user, &change.current_password, &change.new_password, access.session_id()).await?;
+    users::change_own_password(
+        &services.db,
+        &access.actor(),
+        &principal.user,
+        &change.current_password,
+        &change.new_password,
+        access.session_id(),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

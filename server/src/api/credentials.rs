@@ -32,13 +32,21 @@ async fn list_tokens(access: Access, State(services): State<Services>) -> Result
     Ok(Json(tokens::list_active(&services.db, me).await?))
 }
 
-async fn create_token(access: Access, State(services): State<Services>, Json(new): Json<NewToken>) -> Result<Response, ApiError> {
+async fn create_token(
+    access: Access,
+    State(services): State<Services>,
+    Json(new): Json<NewToken>,
+) -> Result<Response, ApiError> {
     let me = access.require(Permission::ManageOwnCredentials)?.user.id;
     let created = tokens::create(&services.db, &access.actor(), me, new).await?;
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 
-async fn revoke_token(access: Access, State(services): State<Services>, Path(id): Path<Uuid>) -> Result<StatusCode, ApiError> {
+async fn revoke_token(
+    access: Access,
+    State(services): State<Services>,
+    Path(id): Path<Uuid>,
+) -> Result<StatusCode, ApiError> {
     access.require(Permission::ManageOwnCredentials)?;
     tokens::revoke(&services.db, &access.actor(), id, access.can(Permission::ManageUsers)).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -49,7 +57,11 @@ async fn list_sessions(access: Access, State(services): State<Services>) -> Resu
     Ok(Json(sessions::list_active(&services.db, me, access.session_id()).await?))
 }
 
-async fn revoke_session(access: Access, State(services): State<Services>, Path(id): Path<Uuid>) -> Result<StatusCode, ApiError> {
+async fn revoke_session(
+    access: Access,
+    State(services): State<Services>,
+    Path(id): Path<Uuid>,
+) -> Result<StatusCode, ApiError> {
     access.require(Permission::ManageOwnCredentials)?;
     sessions::revoke(&services.db, &access.actor(), id, access.can(Permission::ManageUsers)).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -1,7 +1,7 @@
 //! `/api/admin/overview`: the admin dashboard's figures as JSON, for scripts (admins only).
 
-use axum::{extract::State, routing::get, Json, Router};
 use app::http::{Access, ApiError};
+use axum::{extract::State, routing::get, Json, Router};
 use domain::{analytics::overview, dto::Overview, policy::Permission, Services};
 
 use crate::AppState;

@@ -2,6 +2,7 @@
 //! a plain HTML form can ask) or a collection (`GET /api/collections/{id}/download.zip`) as one
 //! ZIP streamed while it is made. Each asset in it counts as a download.
 
+use app::http::{Access, ApiError};
 use axum::{
     body::Body,
     extract::{Path, State},
@@ -10,7 +11,6 @@ use axum::{
     routing::{get, post},
     Form, Router,
 };
-use app::http::{Access, ApiError};
 use domain::{
     analytics::UsageEvent,
     entities::asset,
@@ -33,7 +33,11 @@ struct Selection {
     ids: String,
 }
 
-async fn selection(access: Access, State(services): State<Services>, Form(form): Form<Selection>) -> Result<Response, ApiError> {
+async fn selection(
+    access: Access,
+    State(services): State<Services>,
+    Form(form): Form<Selection>,
+) -> Result<Response, ApiError> {
     access.require(Permission::Browse)?;
     let ids: Vec<Uuid> = form
         .ids
@@ -45,7 +49,11 @@ async fn selection(access: Access, State(services): State<Services>, Form(form):
     if ids.is_empty() || ids.len() > MAX_BULK {
         return Err(Error::BadRequest(format!("select between 1 and {MAX_BULK} assets to download")).into());
     }
-    let mut assets = asset::Entity::find().filter(asset::Column::Id.is_in(ids.clone())).filter(asset::Column::DeletedAt.is_null()).all(&services.db).await?;
+    let mut assets = asset::Entity::find()
+        .filter(asset::Column::Id.is_in(ids.clone()))
+        .filter(asset::Column::DeletedAt.is_null())
+        .all(&services.db)
+        .await?;
     if assets.is_empty() {
         return Err(Error::NotFound("asset").into());
     }
@@ -54,7 +62,11 @@ async fn selection(access: Access, State(services): State<Services>, Form(form):
     Ok(zip_response(&services, &title, assets).await)
 }
 
-async fn collection(access: Access, State(services): State<Services>, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
+async fn collection(
+    access: Access,
+    State(services): State<Services>,
+    Path(id): Path<Uuid>,
+) -> Result<Response, ApiError> {
     access.require(Permission::Browse)?;
     let found = collections::get(&services.db, id).await?;
     let assets = collections::assets_of(&services.db, id).await?;

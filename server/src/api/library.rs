@@ -1,13 +1,13 @@
 //! The library's API: search with filters and facets, titles and descriptions, tags (with
 //! autocomplete and bulk tagging), and the trash.
 
+use app::http::{Access, ApiError};
 use axum::{
     extract::{Path, Query, State},
     http::StatusCode,
     routing::{delete, get, patch, post},
     Json, Router,
 };
-use app::http::{Access, ApiError};
 use domain::{
     catalog,
     dto::{AssetQuery, AssetView, SearchResults},
@@ -35,7 +35,11 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// `GET /api/assets?q=&kind=&tags=a,b&…&after=<cursor>`: see `AssetQuery`.
-async fn find(access: Access, State(services): State<Services>, Query(query): Query<AssetQuery>) -> Result<Json<SearchResults>, ApiError> {
+async fn find(
+    access: Access,
+    State(services): State<Services>,
+    Query(query): Query<AssetQuery>,
+) -> Result<Json<SearchResults>, ApiError> {
     access.require(Permission::Browse)?;
     Ok(Json(search::search(&services.db, &query).await?))
 }
@@ -46,7 +50,12 @@ struct Details {
     description: Option<String>,
 }
 
-async fn describe(access: Access, State(services): State<Services>, Path(id): Path<Uuid>, Json(details): Json<Details>) -> Result<Json<AssetView>, ApiError> {
+async fn describe(
+    access: Access,
+    State(services): State<Services>,
+    Path(id): Path<Uuid>,
+    Json(details): Json<Details>,
+) -> Result<Json<AssetView>, ApiError> {
     access.require(Permission::EditMetadata)?;
     editing::describe(&services.db, &access.actor(), id, details.title, details.description).await?;
     Ok(Json(catalog::get_asset(&services.db, id).await?))
@@ -57,13 +66,22 @@ struct TagNames {
     tags: Vec<String>,
 }
 
-async fn tag_one(access: Access, State(services): State<Services>, Path(id): Path<Uuid>, Json(body): Json<TagNames>) -> Result<Json<AssetView>, ApiError> {
+async fn tag_one(
+    access: Access,
+    State(services): State<Services>,
+    Path(id): Path<Uuid>,
+    Json(body): Json<TagNames>,
+) -> Result<Json<AssetView>, ApiError> {
     access.require(Permission::EditMetadata)?;
     tags::add(&services.db, &access.actor(), &[id], &body.tags).await?;
     Ok(Json(catalog::get_asset(&services.db, id).await?))
 }
 
-async fn untag(access: Access, State(services): State<Services>, Path((id, tag)): Path<(Uuid, String)>) -> Result<Json<AssetView>, ApiError> {
+async fn untag(
+    access: Access,
+    State(services): State<Services>,
+    Path((id, tag)): Path<(Uuid, String)>,
+) -> Result<Json<AssetView>, ApiError> {
     access.require(Permission::EditMetadata)?;
     tags::remove(&services.db, &access.actor(), id, &tag).await?;
     Ok(Json(catalog::get_asset(&services.db, id).await?))
@@ -81,7 +99,11 @@ struct Changed {
     changed: u64,
 }
 
-async fn tag_many(access: Access, State(services): State<Services>, Json(body): Json<Selection>) -> Result<Json<Changed>, ApiError> {
+async fn tag_many(
+    access: Access,
+    State(services): State<Services>,
+    Json(body): Json<Selection>,
+) -> Result<Json<Changed>, ApiError> {
     access.require(Permission::EditMetadata)?;
     tags::add(&services.db, &access.actor(), &body.assets, &body.tags).await?;
     Ok(Json(Changed { changed: body.assets.len() as u64 }))
@@ -100,7 +122,11 @@ struct Suggestion {
     uses: i64,
 }
 
-async fn suggest(access: Access, State(services): State<Services>, Query(typed): Query<Typed>) -> Result<Json<Vec<Suggestion>>, ApiError> {
+async fn suggest(
+    access: Access,
+    State(services): State<Services>,
+    Query(typed): Query<Typed>,
+) -> Result<Json<Vec<Suggestion>>, ApiError> {
     access.require(Permission::Browse)?;
     let found = tags::suggest(&services.db, &typed.q, typed.limit.unwrap_or(10)).await?;
     Ok(Json(found.into_iter().map(|(name, uses)| Suggestion { name, uses }).collect()))
@@ -111,22 +137,38 @@ async fn trash_ids(access: &Access, services: &Services, ids: &[Uuid]) -> Result
     Ok(trash::trash(&services.db, &access.actor(), ids, access.can(Permission::DeleteAny)).await?)
 }
 
-async fn trash_one(access: Access, State(services): State<Services>, Path(id): Path<Uuid>) -> Result<StatusCode, ApiError> {
+async fn trash_one(
+    access: Access,
+    State(services): State<Services>,
+    Path(id): Path<Uuid>,
+) -> Result<StatusCode, ApiError> {
     trash_ids(&access, &services, &[id]).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn trash_many(access: Access, State(services): State<Services>, Json(body): Json<Selection>) -> Result<Json<Changed>, ApiError> {
+async fn trash_many(
+    access: Access,
+    State(services): State<Services>,
+    Json(body): Json<Selection>,
+) -> Result<Json<Changed>, ApiError> {
     Ok(Json(Changed { changed: trash_ids(&access, &services, &body.assets).await? }))
 }
 
-async fn restore_one(access: Access, State(services): State<Services>, Path(id): Path<Uuid>) -> Result<Json<AssetView>, ApiError> {
+async fn restore_one(
+    access: Access,
+    State(services): State<Services>,
+    Path(id): Path<Uuid>,
+) -> Result<Json<AssetView>, ApiError> {
     access.require(Permission::TrashOwn)?;
     trash::restore(&services.db, &access.actor(), &[id]).await?;
     Ok(Json(catalog::get_asset(&services.db, id).await?))
 }
 
-async fn restore_many(access: Access, State(services): State<Services>, Json(body): Json<Selection>) -> Result<Json<Changed>, ApiError> {
+async fn restore_many(
+    access: Access,
+    State(services): State<Services>,
+    Json(body): Json<Selection>,
+) -> Result<Json<Changed>, ApiError> {
     access.require(Permission::TrashOwn)?;
     Ok(Json(Changed { changed: trash::restore(&services.db, &access.actor(), &body.assets).await? }))
 }

@@ -21,5 +21,19 @@ use axum::Router;
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(assets::routes()).merge(auth::routes()).merge(users::routes()).merge(credentials::routes()).merge(audit::routes()).merge(queues::routes()).merge(uploads::routes()).merge(direct_uploads::routes()).merge(library::routes()).merge(collections::routes()).merge(shares::routes()).merge(downloads::routes()).merge(versions::routes()).merge(dashboard::routes())
+    Router::new()
+        .merge(assets::routes())
+        .merge(auth::routes())
+        .merge(users::routes())
+        .merge(credentials::routes())
+        .merge(audit::routes())
+        .merge(queues::routes())
+        .merge(uploads::routes())
+        .merge(direct_uploads::routes())
+        .merge(library::routes())
+        .merge(collections::routes())
+        .merge(shares::routes())
+        .merge(downloads::routes())
+        .merge(versions::routes())
+        .merge(dashboard::routes())
 }

@@ -33,7 +33,11 @@ struct ReprocessRequest {
     selection: String,
 }
 
-async fn reprocess(access: Access, State(services): State<Services>, Json(request): Json<ReprocessRequest>) -> Result<Response, ApiError> {
+async fn reprocess(
+    access: Access,
+    State(services): State<Services>,
+    Json(request): Json<ReprocessRequest>,
+) -> Result<Response, ApiError> {
     access.require(Permission::ManageQueues)?;
     let selection = match request.selection.as_str() {
         "all" => state::Selection::All,

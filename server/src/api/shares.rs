@@ -1,13 +1,13 @@
 //! `/api/shares`: share links, for editors (Permission::Share). The pages they open are public
 //! (`/s/<token>`, see `crate::shared`).
 
+use app::http::{Access, ApiError};
 use axum::{
     extract::{Path, Query, State},
     http::StatusCode,
     routing::{delete, get},
     Json, Router,
 };
-use app::http::{Access, ApiError};
 use domain::{
     dto::{NewShareLink, ShareLinkView},
     policy::Permission,
@@ -29,18 +29,30 @@ struct Filter {
     collection_id: Option<Uuid>,
 }
 
-async fn list(access: Access, State(services): State<Services>, Query(filter): Query<Filter>) -> Result<Json<Vec<ShareLinkView>>, ApiError> {
+async fn list(
+    access: Access,
+    State(services): State<Services>,
+    Query(filter): Query<Filter>,
+) -> Result<Json<Vec<ShareLinkView>>, ApiError> {
     access.require(Permission::Share)?;
     Ok(Json(links::list(&services.db, filter.asset_id, filter.collection_id).await?))
 }
 
-async fn create(access: Access, State(services): State<Services>, Json(new): Json<NewShareLink>) -> Result<(StatusCode, Json<ShareLinkView>), ApiError> {
+async fn create(
+    access: Access,
+    State(services): State<Services>,
+    Json(new): Json<NewShareLink>,
+) -> Result<(StatusCode, Json<ShareLinkView>), ApiError> {
     access.require(Permission::Share)?;
     Ok((StatusCode::CREATED, Json(links::create(&services.db, &access.actor(), new).await?)))
 }
 
 /// Its maker, or an admin, closes the link; visitors get 410 from then on.
-async fn revoke(access: Access, State(services): State<Services>, Path(id): Path<Uuid>) -> Result<Json<ShareLinkView>, ApiError> {
+async fn revoke(
+    access: Access,
+    State(services): State<Services>,
+    Path(id): Path<Uuid>,
+) -> Result<Json<ShareLinkView>, ApiError> {
     access.require(Permission::Share)?;
     Ok(Json(links::revoke(&services.db, &access.actor(), id, access.can(Permission::DeleteAny)).await?))
 }

@@ -3,6 +3,7 @@
 //! (tus-js-client, Uppy, tusd's clients) can upload multi-gigabyte files and resume them.
 //! The protocol is translated here; what an upload is lives in `domain::uploads`.
 
+use app::http::{Access, ApiError};
 use axum::{
     body::Body,
     extract::{DefaultBodyLimit, Path, Request, State},
@@ -12,7 +13,6 @@ use axum::{
     routing::{patch, post},
     Router,
 };
-use app::http::{Access, ApiError};
 use base64::Engine;
 use domain::{
     entities::upload,
@@ -63,24 +63,38 @@ async fn create(access: Access, State(services): State<Services>, request: Reque
     let length = number(&headers, "upload-length")?;
     let metadata_header = text(&headers, "upload-metadata").unwrap_or_default();
     let metadata = parse_metadata(&metadata_header)?;
-    let filename = metadata.iter().find(|(k, _)| k == "filename" || k == "name").map(|(_, v)| v.clone()).unwrap_or_else(|| "unnamed".into());
+    let filename = metadata
+        .iter()
+        .find(|(k, _)| k == "filename" || k == "name")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_else(|| "unnamed".into());
     let bulk = metadata.iter().any(|(k, v)| k == "bulk" && v == "true");
-    let created = uploads::create(&services, &access.actor(), NewUpload { filename, length, metadata: metadata_header, bulk }).await?;
+    let created =
+        uploads::create(&services, &access.actor(), NewUpload { filename, length, metadata: metadata_header, bulk })
+            .await?;
 
     let mut response = StatusCode::CREATED.into_response();
     let location = format!("/api/uploads/{}", created.id);
-    let carries_bytes = text(&headers, "content-type").as_deref() == Some(OFFSET_OCTET_STREAM) && number(&headers, "content-length").unwrap_or(1) > 0;
+    let carries_bytes = text(&headers, "content-type").as_deref() == Some(OFFSET_OCTET_STREAM)
+        && number(&headers, "content-length").unwrap_or(1) > 0;
     let (current, asset_id) = if carries_bytes {
         append_body(&services, &access, created.id, 0, None, request.into_body()).await?
     } else {
         (created, None)
     };
     set_progress(response.headers_mut(), &current, asset_id);
-    response.headers_mut().insert(header::LOCATION, HeaderValue::from_str(&location).expect("a path is a valid header"));
+    response
+        .headers_mut()
+        .insert(header::LOCATION, HeaderValue::from_str(&location).expect("a path is a valid header"));
     Ok(response)
 }
 
-async fn status(access: Access, State(services): State<Services>, Path(id): Path<Uuid>, headers: HeaderMap) -> Result<Response, ApiError> {
+async fn status(
+    access: Access,
+    State(services): State<Services>,
+    Path(id): Path<Uuid>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     access.require(Permission::Upload)?;
     require_tus(&headers)?;
     let upload = uploads::find(&services, &access.actor(), id).await?;
@@ -97,12 +111,21 @@ async fn status(access: Access, State(services): State<Services>, Path(id): Path
     Ok(response)
 }
 
-async fn append(access: Access, State(services): State<Services>, Path(id): Path<Uuid>, request: Request) -> Result<Response, ApiError> {
+async fn append(
+    access: Access,
+    State(services): State<Services>,
+    Path(id): Path<Uuid>,
+    request: Request,
+) -> Result<Response, ApiError> {
     access.require(Permission::Upload)?;
     let headers = request.headers();
     require_tus(headers)?;
     if text(headers, "content-type").as_deref() != Some(OFFSET_OCTET_STREAM) {
-        return Err(Error::UnsupportedType { filename: "this request".into(), why: format!("must have Content-Type: {OFFSET_OCTET_STREAM}") }.into());
+        return Err(Error::UnsupportedType {
+            filename: "this request".into(),
+            why: format!("must have Content-Type: {OFFSET_OCTET_STREAM}"),
+        }
+        .into());
     }
     let offset = number(headers, "upload-offset")?;
     let checksum = text(headers, "upload-checksum").map(|v| parse_checksum(&v)).transpose()?;
@@ -114,16 +137,31 @@ async fn append(access: Access, State(services): State<Services>, Path(id): Path
 
 /// Appends on a task of its own: if the client disconnects, the bytes that did arrive are still
 /// written and counted (the request future alone would be dropped mid-write).
-async fn append_body(services: &Services, access: &Access, id: Uuid, offset: u64, checksum: Option<ChunkChecksum>, body: Body) -> Result<(upload::Model, Option<Uuid>), ApiError> {
+async fn append_body(
+    services: &Services,
+    access: &Access,
+    id: Uuid,
+    offset: u64,
+    checksum: Option<ChunkChecksum>,
+    body: Body,
+) -> Result<(upload::Model, Option<Uuid>), ApiError> {
     let (services, actor) = (services.clone(), access.actor());
-    let appended = tokio::spawn(async move { uploads::append(&services, &actor, id, offset, body.into_data_stream(), checksum).await })
+    let appended =
+        tokio::spawn(
+            async move { uploads::append(&services, &actor, id, offset, body.into_data_stream(), checksum).await },
+        )
         .await
         .map_err(|e| Error::BadRequest(format!("the upload request failed: {e}")))??;
     let asset_id = appended.asset.map(|a| a.id);
     Ok((appended.upload, asset_id))
 }
 
-async fn terminate(access: Access, State(services): State<Services>, Path(id): Path<Uuid>, headers: HeaderMap) -> Result<Response, ApiError> {
+async fn terminate(
+    access: Access,
+    State(services): State<Services>,
+    Path(id): Path<Uuid>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     access.require(Permission::Upload)?;
     require_tus(&headers)?;
     uploads::terminate(&services, &access.actor(), id).await?;
@@ -144,7 +182,10 @@ fn set_progress(headers: &mut HeaderMap, upload: &upload::Model, asset_id: Optio
 fn require_tus(headers: &HeaderMap) -> Result<(), ApiError> {
     match text(headers, "tus-resumable") {
         Some(v) if v == TUS_VERSION => Ok(()),
-        _ => Err(Error::PreconditionFailed(format!("send Tus-Resumable: {TUS_VERSION} (the only tus version this server speaks)")).into()),
+        _ => Err(Error::PreconditionFailed(format!(
+            "send Tus-Resumable: {TUS_VERSION} (the only tus version this server speaks)"
+        ))
+        .into()),
     }
 }
 
@@ -154,7 +195,9 @@ fn text(headers: &HeaderMap, name: &str) -> Option<String> {
 
 fn number(headers: &HeaderMap, name: &str) -> Result<u64, ApiError> {
     let value = text(headers, name).ok_or_else(|| Error::BadRequest(format!("the {name} header is missing")))?;
-    value.parse().map_err(|_| Error::BadRequest(format!("the {name} header must be a whole number of bytes, not {value:?}")).into())
+    value.parse().map_err(|_| {
+        Error::BadRequest(format!("the {name} header must be a whole number of bytes, not {value:?}")).into()
+    })
 }
 
 /// `filename ZmlsZS5qcGc=,bulk dHJ1ZQ==` → [("filename", "file.jpg"), ("bulk", "true")].
@@ -165,7 +208,9 @@ fn parse_metadata(header: &str) -> Result<Vec<(String, String)>, ApiError> {
         .filter(|pair| !pair.is_empty())
         .map(|pair| {
             let (key, encoded) = pair.split_once(' ').unwrap_or((pair, ""));
-            let bytes = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).map_err(|_| Error::BadRequest(format!("Upload-Metadata value of {key:?} is not base64")))?;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(encoded.trim())
+                .map_err(|_| Error::BadRequest(format!("Upload-Metadata value of {key:?} is not base64")))?;
             Ok((key.to_owned(), String::from_utf8_lossy(&bytes).into_owned()))
         })
         .collect()
@@ -173,11 +218,15 @@ fn parse_metadata(header: &str) -> Result<Vec<(String, String)>, ApiError> {
 
 /// `sha256 <base64 digest>`; other algorithms are refused (the server announces only sha256).
 fn parse_checksum(header: &str) -> Result<ChunkChecksum, ApiError> {
-    let (algorithm, encoded) = header.split_once(' ').ok_or_else(|| Error::BadRequest("Upload-Checksum must be \"<algorithm> <base64>\"".into()))?;
+    let (algorithm, encoded) = header
+        .split_once(' ')
+        .ok_or_else(|| Error::BadRequest("Upload-Checksum must be \"<algorithm> <base64>\"".into()))?;
     if !algorithm.eq_ignore_ascii_case("sha256") {
         return Err(Error::BadRequest(format!("checksum algorithm {algorithm:?} is not supported; use sha256")).into());
     }
-    let sha256 = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).map_err(|_| Error::BadRequest("Upload-Checksum digest is not base64".into()))?;
+    let sha256 = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .map_err(|_| Error::BadRequest("Upload-Checksum digest is not base64".into()))?;
     Ok(ChunkChecksum { sha256 })
 }
 
@@ -188,7 +237,10 @@ mod tests {
     #[test]
     fn metadata_pairs_are_base64_values() {
         let parsed = parse_metadata("filename Y2F0LmpwZw==, bulk dHJ1ZQ==,empty").unwrap();
-        assert_eq!(parsed, [("filename".into(), "cat.jpg".into()), ("bulk".into(), "true".into()), ("empty".into(), String::new())]);
+        assert_eq!(
+            parsed,
+            [("filename".into(), "cat.jpg".into()), ("bulk".into(), "true".into()), ("empty".into(), String::new())]
+        );
         assert!(parse_metadata("filename ***").is_err());
     }
 }

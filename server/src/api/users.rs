@@ -27,13 +27,22 @@ async fn list(access: Access, State(services): State<Services>) -> Result<Json<V
     Ok(Json(users::list(&services.db).await?.iter().map(user_view).collect()))
 }
 
-async fn create(access: Access, State(services): State<Services>, Json(new): Json<NewUser>) -> Result<Response, ApiError> {
+async fn create(
+    access: Access,
+    State(services): State<Services>,
+    Json(new): Json<NewUser>,
+) -> Result<Response, ApiError> {
     access.require(Permission::ManageUsers)?;
     let created = users::create(&services.db, &access.actor(), new).await?;
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 
-async fn update(access: Access, State(services): State<Services>, Path(id): Path<Uuid>, Json(change): Json<UserUpdate>) -> Result<Json<UserView>, ApiError> {
+async fn update(
+    access: Access,
+    State(services): State<Services>,
+    Path(id): Path<Uuid>,
+    Json(change): Json<UserUpdate>,
+) -> Result<Json<UserView>, ApiError> {
     access.require(Permission::ManageUsers)?;
     Ok(Json(user_view(&users::update(&services.db, &access.actor(), id, change).await?)))
 }

@@ -1,6 +1,7 @@
 //! `/api/assets/{id}/versions`: an asset's file versions — list them, download an earlier one,
 //! upload a new original (multipart, one file; editors).
 
+use app::http::{Access, ApiError};
 use axum::{
     extract::{DefaultBodyLimit, Path, Request, State},
     http::StatusCode,
@@ -8,7 +9,6 @@ use axum::{
     routing::get,
     Json, Router,
 };
-use app::http::{Access, ApiError};
 use domain::{
     analytics::UsageEvent,
     catalog,
@@ -31,14 +31,23 @@ pub fn routes() -> Router<AppState> {
         .route("/assets/{id}/versions/{version}/original", get(download))
 }
 
-async fn list(access: Access, State(services): State<Services>, Path(id): Path<Uuid>) -> Result<Json<Vec<FileVersionView>>, ApiError> {
+async fn list(
+    access: Access,
+    State(services): State<Services>,
+    Path(id): Path<Uuid>,
+) -> Result<Json<Vec<FileVersionView>>, ApiError> {
     access.require(Permission::Browse)?;
     Ok(Json(versions::list(&services.db, id).await?))
 }
 
 /// 201 with the new version's number; 200 when the file is the current version already (nothing
 /// changes); 415 for a file of another kind than the asset's.
-async fn upload(access: Access, State(services): State<Services>, Path(id): Path<Uuid>, request: Request) -> Result<Response, ApiError> {
+async fn upload(
+    access: Access,
+    State(services): State<Services>,
+    Path(id): Path<Uuid>,
+    request: Request,
+) -> Result<Response, ApiError> {
     access.require(Permission::EditMetadata)?;
     let mut form = multipart_of(request)?;
     loop {
@@ -50,13 +59,22 @@ async fn upload(access: Access, State(services): State<Services>, Path(id): Path
         let replaced = versions::upload(&services, &access.actor(), id, &filename, field).await?;
         let asset = catalog::get_asset(&services.db, id).await?;
         return Ok(match replaced {
-            Replaced::NewVersion(version) => (StatusCode::CREATED, Json(json!({ "version": version, "asset": asset }))).into_response(),
-            Replaced::Unchanged => (StatusCode::OK, Json(json!({ "version": asset.version, "unchanged": true, "asset": asset }))).into_response(),
+            Replaced::NewVersion(version) => {
+                (StatusCode::CREATED, Json(json!({ "version": version, "asset": asset }))).into_response()
+            }
+            Replaced::Unchanged => {
+                (StatusCode::OK, Json(json!({ "version": asset.version, "unchanged": true, "asset": asset })))
+                    .into_response()
+            }
         });
     }
 }
 
-async fn download(access: Access, State(services): State<Services>, Path((id, version)): Path<(Uuid, i32)>) -> Result<Response, ApiError> {
+async fn download(
+    access: Access,
+    State(services): State<Services>,
+    Path((id, version)): Path<(Uuid, i32)>,
+) -> Result<Response, ApiError> {
     access.require(Permission::Browse)?;
     let file = versions::older_file(&services.db, id, version).await?;
     services.usage.record(id, UsageEvent::Download).await;

@@ -142,12 +142,18 @@ async fn main() -> anyhow::Result<()> {
             let storage = Storage::open(&config).await.context("opening the storage")?;
             let target = location(&target).await?;
             let done = maintenance::backup(&db, &config.database_url, &storage, &target).await?;
-            println!("backed up the database (schema {}) and {} objects ({} bytes) to {}", done.schema, done.objects, done.bytes, target.label);
+            println!(
+                "backed up the database (schema {}) and {} objects ({} bytes) to {}",
+                done.schema, done.objects, done.bytes, target.label
+            );
             Ok(())
         }
         Command::MigrateStorage { to } => {
             let from = Storage::open(&config).await.context("opening the current storage")?;
-            let destination = Config::from_vars(|name| if name == "STORAGE_BACKEND" { Some(to.clone()) } else { std::env::var(name).ok() })?;
+            let destination =
+                Config::from_vars(
+                    |name| if name == "STORAGE_BACKEND" { Some(to.clone()) } else { std::env::var(name).ok() },
+                )?;
             if destination.s3.is_some() == config.s3.is_some() {
                 anyhow::bail!("the storage is {to} already (STORAGE_BACKEND)");
             }
@@ -164,7 +170,10 @@ async fn restore(config: &Config, source: &str, replace: bool) -> anyhow::Result
     let storage = Storage::open(config).await.context("opening the storage")?;
     let source = location(source).await?;
     let (_, done) = maintenance::restore(&config.database_url, &storage, &source, replace).await?;
-    println!("restored {} assets and {} objects ({} bytes) from {} (schema {})", done.assets, done.objects, done.bytes, source.label, done.schema);
+    println!(
+        "restored {} assets and {} objects ({} bytes) from {} (schema {})",
+        done.assets, done.objects, done.bytes, source.label, done.schema
+    );
     Ok(())
 }
 
@@ -181,7 +190,8 @@ async fn location(spec: &str) -> anyhow::Result<BackupLocation> {
         let storage = Storage::open(&config).await.with_context(|| format!("opening {spec}"))?;
         return Ok(BackupLocation { storage, prefix: prefix.trim_matches('/').to_owned(), label });
     }
-    let storage = Storage::Local(LocalStorage::open_root(spec).await.with_context(|| format!("opening the directory {spec}"))?);
+    let storage =
+        Storage::Local(LocalStorage::open_root(spec).await.with_context(|| format!("opening the directory {spec}"))?);
     Ok(BackupLocation { storage, prefix: String::new(), label })
 }
 
@@ -207,7 +217,9 @@ async fn run(db: &DatabaseConnection, actor: &Actor, command: UserCommand) -> an
         }
         UserCommand::Passwd { email, password_stdin } => {
             let password = if password_stdin { read_password()? } else { secrets::new_password() };
-            let email = update(db, actor, &email, UserUpdate { password: Some(password.clone()), ..Default::default() }).await?;
+            let email =
+                update(db, actor, &email, UserUpdate { password: Some(password.clone()), ..Default::default() })
+                    .await?;
             println!("password of {email} changed; their sessions were ended");
             if !password_stdin {
                 println!("password: {password}");

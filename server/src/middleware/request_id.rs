@@ -17,7 +17,8 @@ fn acceptable(id: &str) -> bool {
 }
 
 pub async fn layer(request: Request, next: Next) -> Response {
-    let id = request.headers().get(&HEADER).and_then(|v| v.to_str().ok()).filter(|id| acceptable(id)).map(str::to_owned);
+    let id =
+        request.headers().get(&HEADER).and_then(|v| v.to_str().ok()).filter(|id| acceptable(id)).map(str::to_owned);
     let id = id.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let span = tracing::info_span!("request", request_id = %id);
     let mut response = domain::telemetry::with_request_id(id.clone(), next.run(request)).instrument(span).await;

@@ -244,7 +244,8 @@ impl TestApp {
         let url = std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
         let client = redis::Client::open(url).unwrap();
         let mut conn = client.get_multiplexed_async_connection().await.unwrap();
-        let keys: Vec<String> = redis::cmd("KEYS").arg(format!("{}:*", self.namespace)).query_async(&mut conn).await.unwrap();
+        let keys: Vec<String> =
+            redis::cmd("KEYS").arg(format!("{}:*", self.namespace)).query_async(&mut conn).await.unwrap();
         if !keys.is_empty() {
             let _: () = redis::cmd("DEL").arg(keys).query_async(&mut conn).await.unwrap();
         }
@@ -268,7 +269,11 @@ impl TestApp {
 pub fn files_under(dir: &std::path::Path) -> Vec<PathBuf> {
     fn walk(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
         for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-            if entry.path().is_dir() { walk(&entry.path(), out) } else { out.push(entry.path()) }
+            if entry.path().is_dir() {
+                walk(&entry.path(), out)
+            } else {
+                out.push(entry.path())
+            }
         }
     }
     let mut out = Vec::new();
@@ -293,7 +298,11 @@ pub fn run_dam(env: &[(&str, String)], args: &[&str], stdin: Option<&str>) -> (b
         child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
     }
     let out = child.wait_with_output().unwrap();
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 pub fn form(files: &[(&str, Vec<u8>)]) -> reqwest::multipart::Form {
@@ -315,7 +324,19 @@ pub async fn test_clip() -> Vec<u8> {
     let out = path.clone();
     let status = tokio::task::spawn_blocking(move || {
         std::process::Command::new("ffmpeg")
-            .args(["-y", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=25:duration=2", "-c:v", "libx264", "-pix_fmt", "yuv420p"])
+            .args([
+                "-y",
+                "-loglevel",
+                "error",
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc2=size=1280x720:rate=25:duration=2",
+                "-c:v",
+                "libx264",
+                "-pix_fmt",
+                "yuv420p",
+            ])
             .arg(&out)
             .status()
     })
@@ -353,7 +374,11 @@ fn encode(width: u32, height: u32, format: ImageFormat) -> Vec<u8> {
 
 /// Width and height of an asset's derivative; panics (listing what there is) when it is missing.
 pub fn derivative_size(asset: &AssetView, kind: DerivativeKind, label: &str) -> (i32, i32) {
-    let d = asset.derivatives.iter().find(|d| d.kind == kind && d.label == label).unwrap_or_else(|| panic!("{kind:?} {label} in {:?}", asset.derivatives));
+    let d = asset
+        .derivatives
+        .iter()
+        .find(|d| d.kind == kind && d.label == label)
+        .unwrap_or_else(|| panic!("{kind:?} {label} in {:?}", asset.derivatives));
     (d.width, d.height)
 }
 
@@ -371,7 +396,12 @@ pub async fn unzip(archive: Vec<u8>) -> Vec<(String, Vec<u8>)> {
     let out = dir.path().join("out");
     const SCRIPT: &str = "import json, sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nbad = z.testzip()\nassert bad is None, bad\nz.extractall(sys.argv[2])\nprint(json.dumps(z.namelist()))";
     let (zip_arg, out_arg) = (zip_path.clone(), out.clone());
-    let output = tokio::task::spawn_blocking(move || std::process::Command::new("python3").arg("-c").arg(SCRIPT).arg(zip_arg).arg(out_arg).output()).await.unwrap().expect("python3 runs");
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("python3").arg("-c").arg(SCRIPT).arg(zip_arg).arg(out_arg).output()
+    })
+    .await
+    .unwrap()
+    .expect("python3 runs");
     assert!(output.status.success(), "not a valid ZIP: {}", String::from_utf8_lossy(&output.stderr));
     let names: Vec<String> = serde_json::from_slice(&output.stdout).unwrap();
     names.into_iter().map(|name| (name.clone(), std::fs::read(out.join(&name)).unwrap())).collect()

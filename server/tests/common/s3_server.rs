@@ -54,7 +54,12 @@ impl S3Server {
     /// Traces of multipart uploads started but neither completed nor aborted (s3s-fs keeps their
     /// parts and state in its root as `.upload_id-…` / `.upload-…` files).
     pub fn leftover_entries(&self) -> Vec<String> {
-        std::fs::read_dir(&self.root).unwrap().filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with(".upload")).collect()
+        std::fs::read_dir(&self.root)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".upload"))
+            .collect()
     }
 }
 

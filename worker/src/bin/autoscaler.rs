@@ -8,7 +8,10 @@ use worker::swarm_scaler::{self, Swarm};
 async fn main() -> anyhow::Result<()> {
     domain::telemetry::init_logging("info");
     let config = Config::from_env()?;
-    anyhow::ensure!(!config.scaling.services.is_empty(), "SCALE_SERVICES names no service to scale (e.g. dam_worker-video=video:1-4)");
+    anyhow::ensure!(
+        !config.scaling.services.is_empty(),
+        "SCALE_SERVICES names no service to scale (e.g. dam_worker-video=video:1-4)"
+    );
     let swarm = Swarm::connect().await?;
     let services = Services::start(config).await?;
     let (stop, stopped) = tokio::sync::watch::channel(false);

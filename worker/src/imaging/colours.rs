@@ -22,7 +22,12 @@ pub fn dominant_colours(rgb: &[u8]) -> Vec<String> {
         return Vec::new();
     }
     counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    counts.into_iter().filter(|(_, count)| *count as f32 / total as f32 >= MIN_SHARE).take(MAX_NAMES).map(|(name, _)| name.to_owned()).collect()
+    counts
+        .into_iter()
+        .filter(|(_, count)| *count as f32 / total as f32 >= MIN_SHARE)
+        .take(MAX_NAMES)
+        .map(|(name, _)| name.to_owned())
+        .collect()
 }
 
 /// The colours of a JPEG thumbnail; none if it cannot be read (colours are a nicety).
@@ -61,8 +66,20 @@ fn name_of(r: u8, g: u8, b: u8) -> &'static str {
         60.0 * ((r - g) / chroma + 4.0)
     };
     match hue {
-        h if !(15.0..345.0).contains(&h) => if lightness < 0.3 { "brown" } else { "red" },
-        h if h < 45.0 => if lightness < 0.4 { "brown" } else { "orange" },
+        h if !(15.0..345.0).contains(&h) => {
+            if lightness < 0.3 {
+                "brown"
+            } else {
+                "red"
+            }
+        }
+        h if h < 45.0 => {
+            if lightness < 0.4 {
+                "brown"
+            } else {
+                "orange"
+            }
+        }
         h if h < 70.0 => "yellow",
         h if h < 165.0 => "green",
         h if h < 195.0 => "teal",
@@ -101,7 +118,8 @@ mod tests {
 
     #[test]
     fn only_colours_covering_a_good_share_count_most_present_first() {
-        let sea_and_sand = fill(&[([30, 90, 200], 600), ([240, 220, 40], 300), ([220, 30, 30], 50), ([10, 10, 12], 50)]);
+        let sea_and_sand =
+            fill(&[([30, 90, 200], 600), ([240, 220, 40], 300), ([220, 30, 30], 50), ([10, 10, 12], 50)]);
         assert_eq!(dominant_colours(&sea_and_sand), ["blue", "yellow"]);
         assert!(dominant_colours(&[]).is_empty());
     }

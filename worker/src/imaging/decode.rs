@@ -60,7 +60,9 @@ fn decode_jpeg_scaled(bytes: &[u8], max_pixels: u64, needed: u32) -> Result<Opti
     };
     match decompressor.decompress(bytes, image.as_deref_mut()) {
         // libjpeg-turbo would fill the missing part with grey; a cut-off upload is an error.
-        Err(e) if e.to_string().contains("Premature end") => return Err(ImageFailure::Corrupt("the file ends early; it was cut off".into())),
+        Err(e) if e.to_string().contains("Premature end") => {
+            return Err(ImageFailure::Corrupt("the file ends early; it was cut off".into()))
+        }
         Err(_) => return Ok(None),
         Ok(()) => {}
     }
@@ -71,7 +73,8 @@ fn decode_jpeg_scaled(bytes: &[u8], max_pixels: u64, needed: u32) -> Result<Opti
 }
 
 fn decode_generic(bytes: &[u8], max_pixels: u64) -> Result<Decoded, ImageFailure> {
-    let reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|e| ImageFailure::Corrupt(e.to_string()))?;
+    let reader =
+        ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|e| ImageFailure::Corrupt(e.to_string()))?;
     let mut decoder = reader.into_decoder().map_err(describe)?;
     let (width, height) = decoder.dimensions();
     check_pixels(width, height, max_pixels)?;
@@ -110,7 +113,10 @@ pub fn exif_orientation(bytes: &[u8]) -> Orientation {
 }
 
 fn swaps_axes(orientation: Orientation) -> bool {
-    matches!(orientation, Orientation::Rotate90 | Orientation::Rotate270 | Orientation::Rotate90FlipH | Orientation::Rotate270FlipH)
+    matches!(
+        orientation,
+        Orientation::Rotate90 | Orientation::Rotate270 | Orientation::Rotate90FlipH | Orientation::Rotate270FlipH
+    )
 }
 
 /// Turns RGB pixels clockwise by 90, 180 or 270 degrees (video rotation metadata).

@@ -23,7 +23,13 @@ fn jpeg(pixels: &Pixels) -> Result<Vec<u8>, ImageFailure> {
     } else {
         &pixels.data
     };
-    let image = turbojpeg::Image { pixels: rgb.as_slice(), width: pixels.width as usize, pitch: 3 * pixels.width as usize, height: pixels.height as usize, format: PixelFormat::RGB };
+    let image = turbojpeg::Image {
+        pixels: rgb.as_slice(),
+        width: pixels.width as usize,
+        pitch: 3 * pixels.width as usize,
+        height: pixels.height as usize,
+        format: PixelFormat::RGB,
+    };
     let mut compressor = Compressor::new().map_err(|e| ImageFailure::Corrupt(e.to_string()))?;
     compressor.set_quality(JPEG_QUALITY).map_err(|e| ImageFailure::Corrupt(e.to_string()))?;
     compressor.set_subsamp(Subsamp::Sub2x2).map_err(|e| ImageFailure::Corrupt(e.to_string()))?;

@@ -104,7 +104,13 @@ pub fn make_thumbnail_jpeg(bytes: &[u8], max_pixels: u64) -> Result<Rendition, I
     let decoded = decode(bytes, max_pixels, THUMBNAIL_SIZE)?;
     let pixels = resize::fit(&decoded.pixels, THUMBNAIL_SIZE);
     let bytes = encode::encode(&pixels, Format::Jpeg)?;
-    Ok(Rendition { longest_side: THUMBNAIL_SIZE, format: Format::Jpeg, width: pixels.width, height: pixels.height, bytes })
+    Ok(Rendition {
+        longest_side: THUMBNAIL_SIZE,
+        format: Format::Jpeg,
+        width: pixels.width,
+        height: pixels.height,
+        bytes,
+    })
 }
 
 #[cfg(test)]

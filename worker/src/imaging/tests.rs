@@ -38,10 +38,16 @@ fn jpeg_with_orientation(width: u32, height: u32, orientation: u16) -> Vec<u8> {
 fn a_photo_gets_thumbnail_and_preview_in_webp_and_jpeg() {
     let made = make_derivatives(&encoded(4000, 3000, ImageFormat::Jpeg), 1 << 30).unwrap();
     assert_eq!((made.source_width, made.source_height), (4000, 3000));
-    let sizes: Vec<(u32, Format, u32, u32)> = made.renditions.iter().map(|r| (r.longest_side, r.format, r.width, r.height)).collect();
+    let sizes: Vec<(u32, Format, u32, u32)> =
+        made.renditions.iter().map(|r| (r.longest_side, r.format, r.width, r.height)).collect();
     assert_eq!(
         sizes,
-        [(320, Format::Webp, 320, 240), (320, Format::Jpeg, 320, 240), (1600, Format::Webp, 1600, 1200), (1600, Format::Jpeg, 1600, 1200)]
+        [
+            (320, Format::Webp, 320, 240),
+            (320, Format::Jpeg, 320, 240),
+            (1600, Format::Webp, 1600, 1200),
+            (1600, Format::Jpeg, 1600, 1200)
+        ]
     );
     for r in &made.renditions {
         assert_eq!(dims(&r.bytes), (r.width, r.height), "{:?} decodes to its stated size", r.format);
@@ -58,7 +64,9 @@ fn small_images_are_never_upscaled() {
 
 #[test]
 fn every_common_format_is_decoded() {
-    for format in [ImageFormat::Png, ImageFormat::Gif, ImageFormat::Tiff, ImageFormat::Bmp, ImageFormat::WebP, ImageFormat::Jpeg] {
+    for format in
+        [ImageFormat::Png, ImageFormat::Gif, ImageFormat::Tiff, ImageFormat::Bmp, ImageFormat::WebP, ImageFormat::Jpeg]
+    {
         let made = make_derivatives(&encoded(640, 480, format), 1 << 30).unwrap_or_else(|e| panic!("{format:?}: {e}"));
         assert_eq!((made.renditions[0].width, made.renditions[0].height), (320, 240), "{format:?}");
     }
@@ -73,12 +81,18 @@ fn transparency_survives_in_webp_and_turns_white_in_jpeg() {
     let webp = image::load_from_memory(&made.renditions[0].bytes).unwrap().into_rgba8();
     assert!(webp.get_pixel(10, 10)[3] < 20, "transparent stays transparent");
     let jpeg = image::load_from_memory(&made.renditions[1].bytes).unwrap().into_rgb8();
-    assert!(jpeg.get_pixel(10, 10).0.iter().all(|c| *c > 235), "transparent becomes white: {:?}", jpeg.get_pixel(10, 10));
+    assert!(
+        jpeg.get_pixel(10, 10).0.iter().all(|c| *c > 235),
+        "transparent becomes white: {:?}",
+        jpeg.get_pixel(10, 10)
+    );
 }
 
 #[test]
 fn sixteen_bit_images_become_eight_bit() {
-    let img = image::ImageBuffer::<image::Rgb<u16>, _>::from_fn(500, 300, |x, _| image::Rgb([(x * 100) as u16, 30000, 65535]));
+    let img = image::ImageBuffer::<image::Rgb<u16>, _>::from_fn(500, 300, |x, _| {
+        image::Rgb([(x * 100) as u16, 30000, 65535])
+    });
     let mut png = Cursor::new(Vec::new());
     image::DynamicImage::ImageRgb16(img).write_to(&mut png, ImageFormat::Png).unwrap();
     let made = make_derivatives(&png.into_inner(), 1 << 30).unwrap();

@@ -18,15 +18,29 @@ use crate::{
 
 /// Named dominant colours, read from the JPEG thumbnail among `renditions`.
 pub fn colours_of(renditions: &[Rendition]) -> Vec<String> {
-    renditions.iter().find(|r| r.longest_side == THUMBNAIL_SIZE && r.format == Format::Jpeg).map(|r| imaging::dominant_colours_of_jpeg(&r.bytes)).unwrap_or_default()
+    renditions
+        .iter()
+        .find(|r| r.longest_side == THUMBNAIL_SIZE && r.format == Format::Jpeg)
+        .map(|r| imaging::dominant_colours_of_jpeg(&r.bytes))
+        .unwrap_or_default()
 }
 
 /// Stores each rendition under `thumbnails/<asset>/<stem>-<size>.<ext>` and records it: the
 /// thumbnail size as a thumbnail, the larger one as `large_kind` (preview, or a video's poster).
-pub async fn store_renditions(services: &Services, asset_id: Uuid, stem: &str, large_kind: DerivativeKind, renditions: &[Rendition]) -> Result<(), JobError> {
+pub async fn store_renditions(
+    services: &Services,
+    asset_id: Uuid,
+    stem: &str,
+    large_kind: DerivativeKind,
+    renditions: &[Rendition],
+) -> Result<(), JobError> {
     for rendition in renditions {
         let kind = if rendition.longest_side == THUMBNAIL_SIZE { DerivativeKind::Thumbnail } else { large_kind };
-        let name = if stem.is_empty() { rendition.longest_side.to_string() } else { format!("{stem}-{}", rendition.longest_side) };
+        let name = if stem.is_empty() {
+            rendition.longest_side.to_string()
+        } else {
+            format!("{stem}-{}", rendition.longest_side)
+        };
         let key = storage::thumbnail_key(asset_id, &name, rendition.format.extension());
         services.storage.put(&key, &rendition.bytes).await?;
         let derivative = NewDerivative {

@@ -22,12 +22,15 @@ pub async fn process_document(job: ProcessAsset, ctx: Data<JobContext>) -> Resul
         }
         let path = services.storage.local_file(&asset.original_path).await?;
         let info = pdf::info(&path).await.map_err(job_error)?;
-        let scratch = tempfile::tempdir().map_err(|e| JobError::Transient(format!("no scratch space to draw the page: {e}")))?;
+        let scratch =
+            tempfile::tempdir().map_err(|e| JobError::Transient(format!("no scratch space to draw the page: {e}")))?;
         let page = pdf::first_page_png(&path, scratch.path(), PREVIEW_SIZE).await.map_err(job_error)?;
         let max_pixels = services.config.max_image_pixels;
         let made = tokio::task::spawn_blocking(move || imaging::make_derivatives(&page, max_pixels))
             .await
-            .map_err(|panic| JobError::Permanent(format!("The first page could not be drawn (internal error: {panic})")))?
+            .map_err(|panic| {
+                JobError::Permanent(format!("The first page could not be drawn (internal error: {panic})"))
+            })?
             .map_err(|failure| JobError::Permanent(runner::sentence(&failure.to_string())))?;
         super::store_renditions(services, asset.id, "", DerivativeKind::Preview, &made.renditions).await?;
         extra.insert("document".into(), serde_json::to_value(&info).unwrap_or_default());

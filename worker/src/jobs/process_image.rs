@@ -19,14 +19,27 @@ pub async fn process_image(job: ProcessAsset, ctx: Data<JobContext>) -> Result<(
         let max_pixels = services.config.max_image_pixels;
         // HEIC/AVIF pixels come from libheif's PNG; everything else is decoded from the original.
         let converted = if is_heif(&asset.mime) { Some(heif_as_png(services, &asset).await?) } else { None };
-        let (made, photo) = tokio::task::spawn_blocking(move || (imaging::make_derivatives(converted.as_deref().unwrap_or(&original), max_pixels), metadata::read_photo(&original)))
-            .await
-            .map_err(|panic| JobError::Permanent(format!("The image could not be decoded (internal decoder error: {panic})")))?;
+        let (made, photo) = tokio::task::spawn_blocking(move || {
+            (
+                imaging::make_derivatives(converted.as_deref().unwrap_or(&original), max_pixels),
+                metadata::read_photo(&original),
+            )
+        })
+        .await
+        .map_err(|panic| {
+            JobError::Permanent(format!("The image could not be decoded (internal decoder error: {panic})"))
+        })?;
         let made = made.map_err(|failure| JobError::Permanent(runner::sentence(&failure.to_string())))?;
 
         super::store_renditions(services, asset.id, "", DerivativeKind::Preview, &made.renditions).await?;
         let colours = super::colours_of(&made.renditions);
-        Ok(Done { width: Some(made.source_width), height: Some(made.source_height), photo, colours, ..Default::default() })
+        Ok(Done {
+            width: Some(made.source_width),
+            height: Some(made.source_height),
+            photo,
+            colours,
+            ..Default::default()
+        })
     })
     .await
 }
@@ -37,7 +50,8 @@ fn is_heif(mime: &str) -> bool {
 
 async fn heif_as_png(services: &Services, asset: &asset::Model) -> Result<Vec<u8>, JobError> {
     let path = services.storage.local_file(&asset.original_path).await?;
-    let scratch = tempfile::tempdir().map_err(|e| JobError::Transient(format!("no scratch space to decode the image: {e}")))?;
+    let scratch =
+        tempfile::tempdir().map_err(|e| JobError::Transient(format!("no scratch space to decode the image: {e}")))?;
     heif::to_png(&path, scratch.path(), services.config.max_image_pixels).await.map_err(|e| match e {
         HeifError::Bad(failure) => JobError::Permanent(runner::sentence(&failure.to_string())),
         HeifError::Tool(missing) => JobError::Transient(missing.to_string()),

@@ -23,19 +23,25 @@ pub async fn process_video(job: ProcessAsset, ctx: Data<JobContext>) -> Result<(
         let services = &ctx.services;
         let path = services.storage.local_file(&asset.original_path).await?;
         let (max_pixels, preset) = (services.config.max_image_pixels, services.config.video_preset.clone());
-        let scratch = tempfile::tempdir().map_err(|e| JobError::Transient(format!("no scratch space for the transcode: {e}")))?;
+        let scratch =
+            tempfile::tempdir().map_err(|e| JobError::Transient(format!("no scratch space for the transcode: {e}")))?;
         let out_dir = scratch.path().to_owned();
         let (poster, probe, transcoded) = tokio::task::spawn_blocking(move || -> Result<_, String> {
             let (poster, probe) = video::poster_frame(&path)?;
             if u64::from(probe.coded_width) * u64::from(probe.coded_height) > max_pixels {
-                return Err(format!("its pictures are {}×{} pixels, more than this server accepts", probe.coded_width, probe.coded_height));
+                return Err(format!(
+                    "its pictures are {}×{} pixels, more than this server accepts",
+                    probe.coded_width, probe.coded_height
+                ));
             }
             let targets = video::renditions_for(probe.width, probe.height);
             let transcoded = video::transcode(&path, &probe, &targets, &out_dir, &preset)?;
             Ok((poster, probe, transcoded))
         })
         .await
-        .map_err(|panic| JobError::Permanent(format!("The video could not be decoded (internal decoder error: {panic})")))?
+        .map_err(|panic| {
+            JobError::Permanent(format!("The video could not be decoded (internal decoder error: {panic})"))
+        })?
         .map_err(|reason| JobError::Permanent(runner::sentence(&reason)))?;
 
         let renditions = imaging::renditions_of(&poster).map_err(|e| JobError::Permanent(e.to_string()))?;
@@ -59,7 +65,14 @@ pub async fn process_video(job: ProcessAsset, ctx: Data<JobContext>) -> Result<(
         drop(scratch);
         let mut extra = serde_json::Map::new();
         extra.insert("video".into(), serde_json::to_value(&probe).unwrap_or_default());
-        Ok(Done { width: Some(probe.width), height: Some(probe.height), duration_ms: probe.duration_ms, colours: super::colours_of(&renditions), extra, ..Default::default() })
+        Ok(Done {
+            width: Some(probe.width),
+            height: Some(probe.height),
+            duration_ms: probe.duration_ms,
+            colours: super::colours_of(&renditions),
+            extra,
+            ..Default::default()
+        })
     })
     .await
 }

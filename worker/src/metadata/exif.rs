@@ -27,7 +27,11 @@ pub fn read(bytes: &[u8]) -> Option<PhotoMetadata> {
 fn text(exif: &Exif, tag: Tag) -> Option<String> {
     match &exif.get_field(tag, In::PRIMARY)?.value {
         Value::Ascii(parts) => {
-            let joined: String = parts.iter().map(|p| String::from_utf8_lossy(p).trim_matches(char::from(0)).trim().to_owned()).collect::<Vec<_>>().join(" ");
+            let joined: String = parts
+                .iter()
+                .map(|p| String::from_utf8_lossy(p).trim_matches(char::from(0)).trim().to_owned())
+                .collect::<Vec<_>>()
+                .join(" ");
             (!joined.is_empty()).then_some(joined)
         }
         _ => None,
@@ -67,5 +71,8 @@ fn gps(exif: &Exif) -> Option<(f64, f64)> {
         let sign = if text(exif, ref_tag).is_some_and(|r| r.eq_ignore_ascii_case(negative)) { -1.0 } else { 1.0 };
         Some(sign * (d + m / 60.0 + s / 3600.0))
     };
-    Some((coordinate(Tag::GPSLatitude, Tag::GPSLatitudeRef, "S")?, coordinate(Tag::GPSLongitude, Tag::GPSLongitudeRef, "W")?))
+    Some((
+        coordinate(Tag::GPSLatitude, Tag::GPSLatitudeRef, "S")?,
+        coordinate(Tag::GPSLongitude, Tag::GPSLongitudeRef, "W")?,
+    ))
 }

@@ -45,7 +45,12 @@ pub fn read(bytes: &[u8]) -> Option<Described> {
 
 fn first(meta: &Metadata, tags: &[&str]) -> Option<String> {
     tags.iter().filter(|tag| meta.has_tag(tag)).find_map(|tag| {
-        let value = meta.get_tag_multiple_strings(tag).ok()?.into_iter().map(|v| without_language(&v).trim().to_owned()).find(|v| !v.is_empty())?;
+        let value = meta
+            .get_tag_multiple_strings(tag)
+            .ok()?
+            .into_iter()
+            .map(|v| without_language(&v).trim().to_owned())
+            .find(|v| !v.is_empty())?;
         Some(value)
     })
 }
@@ -64,7 +69,9 @@ mod tests {
 
     fn tagged_jpeg(tags: &[(&str, &[&str])]) -> Vec<u8> {
         let mut jpeg = std::io::Cursor::new(Vec::new());
-        image::RgbImage::from_pixel(16, 16, image::Rgb([200, 100, 50])).write_to(&mut jpeg, image::ImageFormat::Jpeg).unwrap();
+        image::RgbImage::from_pixel(16, 16, image::Rgb([200, 100, 50]))
+            .write_to(&mut jpeg, image::ImageFormat::Jpeg)
+            .unwrap();
         let file = tempfile::Builder::new().suffix(".jpg").tempfile().unwrap();
         std::fs::write(file.path(), jpeg.into_inner()).unwrap();
         read(&std::fs::read(file.path()).unwrap()); // initialises Exiv2
@@ -95,9 +102,15 @@ mod tests {
 
     #[test]
     fn xmp_language_alternatives_lose_their_language_tag() {
-        let jpeg = tagged_jpeg(&[("Xmp.dc.description", &["lang=\"x-default\" A quiet harbour"]), ("Xmp.dc.rights", &["lang=\"x-default\" CC BY 4.0"])]);
+        let jpeg = tagged_jpeg(&[
+            ("Xmp.dc.description", &["lang=\"x-default\" A quiet harbour"]),
+            ("Xmp.dc.rights", &["lang=\"x-default\" CC BY 4.0"]),
+        ]);
         let described = read(&jpeg).unwrap();
-        assert_eq!((described.caption.as_deref(), described.copyright.as_deref()), (Some("A quiet harbour"), Some("CC BY 4.0")));
+        assert_eq!(
+            (described.caption.as_deref(), described.copyright.as_deref()),
+            (Some("A quiet harbour"), Some("CC BY 4.0"))
+        );
     }
 
     #[test]

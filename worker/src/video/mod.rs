@@ -9,8 +9,8 @@ pub mod transcode;
 
 use std::sync::Once;
 
-pub use poster::poster_frame;
 pub use plan::renditions_for;
+pub use poster::poster_frame;
 pub use probe::Probe;
 pub use transcode::{transcode, Transcoded};
 

@@ -7,7 +7,7 @@ use ffmpeg_next::{
     media::Type,
     software::scaling::{context::Context as Scaler, flag::Flags},
     util::frame::video::Video,
-    Rescale, Rational,
+    Rational, Rescale,
 };
 
 use super::probe::{probe, Probe};
@@ -18,7 +18,8 @@ const MAX_FRAMES_AFTER_SEEK: usize = 600;
 
 pub fn poster_frame(path: &Path) -> Result<(Pixels, Probe), String> {
     super::init();
-    let mut input = format::input(path).map_err(|e| format!("the video could not be read; the file is corrupt, truncated or not a video ({e})"))?;
+    let mut input = format::input(path)
+        .map_err(|e| format!("the video could not be read; the file is corrupt, truncated or not a video ({e})"))?;
     let probe = probe(&input)?;
     let stream = input.streams().best(Type::Video).ok_or("the file has no video stream")?;
     let (index, time_base) = (stream.index(), stream.time_base());
@@ -61,8 +62,16 @@ pub fn poster_frame(path: &Path) -> Result<(Pixels, Probe), String> {
     }
     let frame = chosen.ok_or("no picture could be decoded from the video; it is corrupt or truncated")?;
 
-    let mut scaler = Scaler::get(frame.format(), frame.width(), frame.height(), format::Pixel::RGB24, frame.width(), frame.height(), Flags::BILINEAR)
-        .map_err(|e| format!("its pictures cannot be converted ({e})"))?;
+    let mut scaler = Scaler::get(
+        frame.format(),
+        frame.width(),
+        frame.height(),
+        format::Pixel::RGB24,
+        frame.width(),
+        frame.height(),
+        Flags::BILINEAR,
+    )
+    .map_err(|e| format!("its pictures cannot be converted ({e})"))?;
     let mut rgb = Video::empty();
     scaler.run(&frame, &mut rgb).map_err(|e| format!("its pictures cannot be converted ({e})"))?;
     let (width, height, stride) = (rgb.width() as usize, rgb.height() as usize, rgb.stride(0));

@@ -34,7 +34,8 @@ pub fn probe(input: &Input) -> Result<Probe, String> {
     let rotation = rotation_of(&stream);
     let (width, height) = if rotation % 180 == 90 { (coded_height, coded_width) } else { (coded_width, coded_height) };
     let rate = stream.avg_frame_rate();
-    let fps = (rate.denominator() != 0 && rate.numerator() > 0).then(|| f64::from(rate.numerator()) / f64::from(rate.denominator()));
+    let fps = (rate.denominator() != 0 && rate.numerator() > 0)
+        .then(|| f64::from(rate.numerator()) / f64::from(rate.denominator()));
     let duration = input.duration();
     Ok(Probe {
         container: input.format().name().to_owned(),
@@ -53,14 +54,17 @@ pub fn probe(input: &Input) -> Result<Probe, String> {
 
 /// From the display matrix (how phones record orientation), else the legacy `rotate` tag.
 fn rotation_of(stream: &ffmpeg_next::format::stream::Stream) -> u32 {
-    let from_matrix = stream.side_data().find(|d| d.kind() == ffmpeg_next::codec::packet::side_data::Type::DisplayMatrix).and_then(|d| {
-        let data = d.data();
-        (data.len() >= 36).then(|| {
-            // SAFETY: a display matrix is nine i32 (36 bytes), checked above.
-            
-            unsafe { ffmpeg_next::ffi::av_display_rotation_get(data.as_ptr() as *const i32) }
-        })
-    });
+    let from_matrix = stream
+        .side_data()
+        .find(|d| d.kind() == ffmpeg_next::codec::packet::side_data::Type::DisplayMatrix)
+        .and_then(|d| {
+            let data = d.data();
+            (data.len() >= 36).then(|| {
+                // SAFETY: a display matrix is nine i32 (36 bytes), checked above.
+
+                unsafe { ffmpeg_next::ffi::av_display_rotation_get(data.as_ptr() as *const i32) }
+            })
+        });
     let degrees = match from_matrix {
         Some(ccw) if ccw.is_finite() => -ccw,
         _ => stream.metadata().get("rotate").and_then(|r| r.parse::<f64>().ok()).unwrap_or(0.0),

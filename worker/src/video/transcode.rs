@@ -41,20 +41,32 @@ struct Rendition {
 }
 
 /// Writes each target's MP4 into `out_dir`. `preset` is the x264 preset.
-pub fn transcode(source: &Path, probe: &Probe, targets: &[Target], out_dir: &Path, preset: &str) -> Result<Vec<Transcoded>, String> {
+pub fn transcode(
+    source: &Path,
+    probe: &Probe,
+    targets: &[Target],
+    out_dir: &Path,
+    preset: &str,
+) -> Result<Vec<Transcoded>, String> {
     super::init();
     let mut input = format::input(source).map_err(|e| format!("the video could not be read ({e})"))?;
     let video_in = input.streams().best(Type::Video).ok_or("the file has no video stream")?;
     let (video_index, video_time_base) = (video_in.index(), video_in.time_base());
     let frame_rate = video_in.avg_frame_rate();
-    let mut video_decoder = decoder_context(&video_in)?.decoder().video().map_err(|e| format!("its video stream cannot be decoded ({e})"))?;
+    let mut video_decoder = decoder_context(&video_in)?
+        .decoder()
+        .video()
+        .map_err(|e| format!("its video stream cannot be decoded ({e})"))?;
     let audio_in = input.streams().best(Type::Audio).map(|s| (s.index(), s.time_base(), decoder_context(&s)));
     let mut audio = match audio_in {
-        Some((index, time_base, Ok(context))) => context.decoder().audio().ok().and_then(|decoder| AudioPath::new(index, time_base, decoder).ok()),
+        Some((index, time_base, Ok(context))) => {
+            context.decoder().audio().ok().and_then(|decoder| AudioPath::new(index, time_base, decoder).ok())
+        }
         _ => None,
     };
 
-    let mut graph = video_graph(&video_decoder, video_time_base, probe.rotation, targets).map_err(|e| format!("the video filters could not be set up ({e})"))?;
+    let mut graph = video_graph(&video_decoder, video_time_base, probe.rotation, targets)
+        .map_err(|e| format!("the video filters could not be set up ({e})"))?;
     let sink_time_base = graph.get("out0").map(|mut sink| sink.sink().time_base()).unwrap_or(video_time_base);
     let mut renditions = targets
         .iter()
@@ -84,7 +96,12 @@ pub fn transcode(source: &Path, probe: &Probe, targets: &[Target], out_dir: &Pat
     if frames == 0 {
         return Err("no picture could be decoded from the video; it is corrupt or truncated".into());
     }
-    graph.get("in").ok_or("video filter input missing")?.source().flush().map_err(|e| format!("video filters failed ({e})"))?;
+    graph
+        .get("in")
+        .ok_or("video filter input missing")?
+        .source()
+        .flush()
+        .map_err(|e| format!("video filters failed ({e})"))?;
     drain_graph(&mut graph, &mut renditions)?;
     if let Some(audio) = audio.as_mut() {
         audio.finish(&mut renditions)?;
@@ -94,14 +111,20 @@ pub fn transcode(source: &Path, probe: &Probe, targets: &[Target], out_dir: &Pat
 }
 
 fn decoder_context(stream: &format::stream::Stream) -> Result<codec::context::Context, String> {
-    let mut context = codec::context::Context::from_parameters(stream.parameters()).map_err(|e| format!("its streams cannot be decoded ({e})"))?;
+    let mut context = codec::context::Context::from_parameters(stream.parameters())
+        .map_err(|e| format!("its streams cannot be decoded ({e})"))?;
     // libavcodec decodes on one thread unless asked; the CLI asks for all cores.
     context.set_threading(threading::Config { kind: threading::Type::Frame, count: 0, ..Default::default() });
     Ok(context)
 }
 
 /// `[in] → upright → split → scale per rendition → [outN]`.
-fn video_graph(decoder: &ffmpeg_next::decoder::Video, time_base: Rational, rotation: u32, targets: &[Target]) -> Result<filter::Graph, ffmpeg_next::Error> {
+fn video_graph(
+    decoder: &ffmpeg_next::decoder::Video,
+    time_base: Rational,
+    rotation: u32,
+    targets: &[Target],
+) -> Result<filter::Graph, ffmpeg_next::Error> {
     let mut graph = filter::Graph::new();
     let aspect = decoder.aspect_ratio();
     let aspect = if aspect.numerator() > 0 && aspect.denominator() > 0 { aspect } else { Rational(1, 1) };
@@ -128,7 +151,10 @@ fn video_graph(decoder: &ffmpeg_next::decoder::Video, time_base: Rational, rotat
     }
     for (i, target) in targets.iter().enumerate() {
         graph.add(&filter::find("buffersink").ok_or(ffmpeg_next::Error::FilterNotFound)?, &format!("out{i}"), "")?;
-        spec.push_str(&format!(";[s{i}]scale={}:{}:flags=bicubic,setsar=1,format=yuv420p[out{i}]", target.width, target.height));
+        spec.push_str(&format!(
+            ";[s{i}]scale={}:{}:flags=bicubic,setsar=1,format=yuv420p[out{i}]",
+            target.width, target.height
+        ));
     }
     let mut parser = graph.output("in", 0)?;
     for i in 0..targets.len() {
@@ -139,7 +165,12 @@ fn video_graph(decoder: &ffmpeg_next::decoder::Video, time_base: Rational, rotat
     Ok(graph)
 }
 
-fn feed_video(graph: &mut filter::Graph, frame: &mut Video, last_pts: &mut Option<i64>, renditions: &mut [Rendition]) -> Result<(), String> {
+fn feed_video(
+    graph: &mut filter::Graph,
+    frame: &mut Video,
+    last_pts: &mut Option<i64>,
+    renditions: &mut [Rendition],
+) -> Result<(), String> {
     // Variable frame rate: keep the source's own timestamps; invent one only where it has none.
     let pts = frame.timestamp().or_else(|| last_pts.map(|p| p + 1)).unwrap_or(0);
     if last_pts.is_some_and(|last| pts <= last) {
@@ -147,7 +178,12 @@ fn feed_video(graph: &mut filter::Graph, frame: &mut Video, last_pts: &mut Optio
     }
     *last_pts = Some(pts);
     frame.set_pts(Some(pts));
-    graph.get("in").ok_or("video filter input missing")?.source().add(frame).map_err(|e| format!("video filters failed ({e})"))?;
+    graph
+        .get("in")
+        .ok_or("video filter input missing")?
+        .source()
+        .add(frame)
+        .map_err(|e| format!("video filters failed ({e})"))?;
     drain_graph(graph, renditions)
 }
 
@@ -164,9 +200,17 @@ fn drain_graph(graph: &mut filter::Graph, renditions: &mut [Rendition]) -> Resul
 }
 
 impl Rendition {
-    fn open(target: Target, out_dir: &Path, time_base: Rational, frame_rate: Rational, preset: &str, audio: Option<&AudioPath>) -> Result<Self, String> {
+    fn open(
+        target: Target,
+        out_dir: &Path,
+        time_base: Rational,
+        frame_rate: Rational,
+        preset: &str,
+        audio: Option<&AudioPath>,
+    ) -> Result<Self, String> {
         let path = out_dir.join(format!("{}.mp4", target.label));
-        let mut muxer = format::output_as(&path, "mp4").map_err(|e| format!("cannot create {} ({e})", path.display()))?;
+        let mut muxer =
+            format::output_as(&path, "mp4").map_err(|e| format!("cannot create {} ({e})", path.display()))?;
         let global_header = muxer.format().flags().contains(format::Flags::GLOBAL_HEADER);
         let h264 = encoder::find_by_name("libx264").ok_or("this FFmpeg has no libx264 encoder")?;
         let mut video = codec::context::Context::new_with_codec(h264).encoder().video().map_err(|e| e.to_string())?;
@@ -202,11 +246,20 @@ impl Rendition {
         header_options.set("movflags", "+faststart");
         muxer.write_header_with(header_options).map_err(|e| format!("cannot write the MP4 header ({e})"))?;
         let frame_duration = if frame_rate.numerator() > 0 {
-            (i64::from(time_base.denominator()) * i64::from(frame_rate.denominator())) / (i64::from(time_base.numerator().max(1)) * i64::from(frame_rate.numerator()))
+            (i64::from(time_base.denominator()) * i64::from(frame_rate.denominator()))
+                / (i64::from(time_base.numerator().max(1)) * i64::from(frame_rate.numerator()))
         } else {
             0
         };
-        Ok(Rendition { target, path, muxer, video, video_time_base: time_base, audio_stream, frame_duration: frame_duration.max(1) })
+        Ok(Rendition {
+            target,
+            path,
+            muxer,
+            video,
+            video_time_base: time_base,
+            audio_stream,
+            frame_duration: frame_duration.max(1),
+        })
     }
 
     fn write_video_packets(&mut self) -> Result<(), String> {
@@ -236,7 +289,13 @@ impl Rendition {
         self.video.send_eof().map_err(|e| format!("H.264 encoding failed ({e})"))?;
         self.write_video_packets()?;
         self.muxer.write_trailer().map_err(|e| format!("cannot finish the MP4 ({e})"))?;
-        Ok(Transcoded { label: self.target.label, path: self.path, width: self.target.width, height: self.target.height, has_audio })
+        Ok(Transcoded {
+            label: self.target.label,
+            path: self.path,
+            width: self.target.width,
+            height: self.target.height,
+            has_audio,
+        })
     }
 }
 
@@ -249,7 +308,11 @@ struct AudioPath {
 }
 
 impl AudioPath {
-    fn new(index: usize, time_base: Rational, decoder: ffmpeg_next::decoder::Audio) -> Result<Self, ffmpeg_next::Error> {
+    fn new(
+        index: usize,
+        time_base: Rational,
+        decoder: ffmpeg_next::decoder::Audio,
+    ) -> Result<Self, ffmpeg_next::Error> {
         let aac = encoder::find(codec::Id::AAC).ok_or(ffmpeg_next::Error::EncoderNotFound)?;
         let layout = if decoder.channels() >= 2 { ChannelLayout::STEREO } else { ChannelLayout::MONO };
         let mut encoder = codec::context::Context::new_with_codec(aac).encoder().audio()?;
@@ -264,7 +327,11 @@ impl AudioPath {
         let encoder = encoder.open_as(aac)?;
 
         let mut graph = filter::Graph::new();
-        let source_layout = if decoder.channel_layout().bits() != 0 { decoder.channel_layout() } else { ChannelLayout::default(i32::from(decoder.channels())) };
+        let source_layout = if decoder.channel_layout().bits() != 0 {
+            decoder.channel_layout()
+        } else {
+            ChannelLayout::default(i32::from(decoder.channels()))
+        };
         let args = format!(
             "time_base={}/{}:sample_rate={}:sample_fmt={}:channel_layout=0x{:x}",
             time_base.numerator(),

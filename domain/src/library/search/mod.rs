@@ -14,7 +14,10 @@ use uuid::Uuid;
 
 use crate::{
     catalog,
-    dto::{AssetKind, AssetQuery, AssetView, Duration, Facets, Orientation, SearchResults, Sort, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE},
+    dto::{
+        AssetKind, AssetQuery, AssetView, Duration, Facets, Orientation, SearchResults, Sort, DEFAULT_PAGE_SIZE,
+        MAX_PAGE_SIZE,
+    },
     entities::asset,
     error::{Error, Result},
 };
@@ -37,7 +40,11 @@ impl Conditions {
     }
 
     fn clause(&self) -> String {
-        if self.sql.is_empty() { "TRUE".into() } else { self.sql.join(" AND ") }
+        if self.sql.is_empty() {
+            "TRUE".into()
+        } else {
+            self.sql.join(" AND ")
+        }
     }
 }
 
@@ -99,7 +106,9 @@ fn conditions_without_kind(query: &AssetQuery, terms: &[String]) -> Conditions {
     }
     if let Some(collection) = query.collection {
         let p = c.param(collection);
-        c.push(format!("EXISTS (SELECT 1 FROM collection_assets ca WHERE ca.collection_id = {p} AND ca.asset_id = assets.id)"));
+        c.push(format!(
+            "EXISTS (SELECT 1 FROM collection_assets ca WHERE ca.collection_id = {p} AND ca.asset_id = assets.id)"
+        ));
     }
     let tags: Vec<String> = query.tag_list().iter().filter_map(|t| super::tags::normalize(t)).collect();
     if !tags.is_empty() {
@@ -191,10 +200,13 @@ fn key_of(asset: &asset::Model, sort: Sort, name_key: String) -> String {
 
 fn continue_after(c: &mut Conditions, sort: Sort, cursor: &str) -> Result<()> {
     let bad = || Error::BadRequest("the page cursor is not valid; start the search again".into());
-    let cursor: Cursor = URL_SAFE_NO_PAD.decode(cursor).ok().and_then(|b| serde_json::from_slice(&b).ok()).ok_or_else(bad)?;
+    let cursor: Cursor =
+        URL_SAFE_NO_PAD.decode(cursor).ok().and_then(|b| serde_json::from_slice(&b).ok()).ok_or_else(bad)?;
     let (_, key, op) = order(sort);
     let key_param = match sort {
-        Sort::Newest | Sort::Oldest => c.param(DateTime::parse_from_rfc3339(&cursor.key).map_err(|_| bad())?.with_timezone(&Utc)),
+        Sort::Newest | Sort::Oldest => {
+            c.param(DateTime::parse_from_rfc3339(&cursor.key).map_err(|_| bad())?.with_timezone(&Utc))
+        }
         Sort::Name => c.param(cursor.key),
         Sort::Size => c.param(cursor.key.parse::<i64>().map_err(|_| bad())?),
     };
@@ -229,22 +241,37 @@ pub async fn search(db: &DatabaseConnection, query: &AssetQuery) -> Result<Searc
             None => Ok(None),
         }
     };
-    let ((items, next), matched, every_kind) = tokio::try_join!(page(db, query, matching.clone()), tally::tally(db, &matching, true), every_kind)?;
+    let ((items, next), matched, every_kind) =
+        tokio::try_join!(page(db, query, matching.clone()), tally::tally(db, &matching, true), every_kind)?;
     let kinds = match (every_kind, query.kind) {
         (Some(every_kind), Some(chosen)) => tally::with_count(every_kind.kinds, chosen.label(), matched.total),
         _ => matched.kinds,
     };
-    Ok(SearchResults { items, next, total: matched.total, estimated: matched.estimated, facets: Facets { kinds, tags: matched.tags } })
+    Ok(SearchResults {
+        items,
+        next,
+        total: matched.total,
+        estimated: matched.estimated,
+        facets: Facets { kinds, tags: matched.tags },
+    })
 }
 
 /// One page of matches in the chosen order, and the cursor for the next.
-async fn page(db: &DatabaseConnection, query: &AssetQuery, mut page: Conditions) -> Result<(Vec<AssetView>, Option<String>)> {
+async fn page(
+    db: &DatabaseConnection,
+    query: &AssetQuery,
+    mut page: Conditions,
+) -> Result<(Vec<AssetView>, Option<String>)> {
     let limit = query.limit.unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE);
     if let Some(cursor) = &query.after {
         continue_after(&mut page, query.sort, cursor)?;
     }
     let (order_by, key, _) = order(query.sort);
-    let sql = format!("SELECT *, ({key})::text AS sort_key FROM assets WHERE {} ORDER BY {order_by} LIMIT {}", page.clause(), limit + 1);
+    let sql = format!(
+        "SELECT *, ({key})::text AS sort_key FROM assets WHERE {} ORDER BY {order_by} LIMIT {}",
+        page.clause(),
+        limit + 1
+    );
     let found = db.query_all(statement(sql, page.values)).await?;
     let mut rows = Vec::with_capacity(found.len());
     let mut last_key = String::new();
@@ -254,7 +281,10 @@ async fn page(db: &DatabaseConnection, query: &AssetQuery, mut page: Conditions)
     }
     let next = (found.len() as u64 > limit).then(|| {
         let last = rows.last().expect("a full page has a last row");
-        URL_SAFE_NO_PAD.encode(serde_json::to_vec(&Cursor { key: key_of(last, query.sort, last_key), id: last.id }).expect("a cursor serializes"))
+        URL_SAFE_NO_PAD.encode(
+            serde_json::to_vec(&Cursor { key: key_of(last, query.sort, last_key), id: last.id })
+                .expect("a cursor serializes"),
+        )
     });
     Ok((catalog::with_derivatives(db, rows).await?, next))
 }

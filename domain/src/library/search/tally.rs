@@ -32,7 +32,10 @@ pub(super) struct Tally {
 /// The planner's estimate of how many assets match (no rows are read).
 async fn planned(db: &DatabaseConnection, c: &Conditions) -> Result<u64> {
     let sql = format!("EXPLAIN (FORMAT JSON) SELECT 1 FROM assets WHERE {}", c.clause());
-    let plan: serde_json::Value = db.query_one(statement(sql, c.values.clone())).await?.map_or(Ok(serde_json::Value::Null), |r| r.try_get("", "QUERY PLAN"))?;
+    let plan: serde_json::Value = db
+        .query_one(statement(sql, c.values.clone()))
+        .await?
+        .map_or(Ok(serde_json::Value::Null), |r| r.try_get("", "QUERY PLAN"))?;
     Ok(plan[0]["Plan"]["Plan Rows"].as_f64().unwrap_or(0.0) as u64)
 }
 
@@ -93,7 +96,8 @@ pub(super) async fn tally(db: &DatabaseConnection, c: &Conditions, with_tags: bo
     let planned = planned(db, c).await?;
     let mut sampled = 0;
     if planned > EXACT_COUNT_LIMIT as u64 {
-        let sample = format!("SELECT kind, tags, ({}) AS hit FROM assets TABLESAMPLE SYSTEM_ROWS({SAMPLE_ROWS})", c.clause());
+        let sample =
+            format!("SELECT kind, tags, ({}) AS hit FROM assets TABLESAMPLE SYSTEM_ROWS({SAMPLE_ROWS})", c.clause());
         let sample = pass(db, c, &sample, with_tags).await?;
         if sample.read < SAMPLE_ROWS as u64 {
             // The sample was the whole table.
@@ -106,7 +110,9 @@ pub(super) async fn tally(db: &DatabaseConnection, c: &Conditions, with_tags: bo
         sampled = matches as u64;
     }
     let cap = EXACT_COUNT_LIMIT + 1;
-    let all = pass(db, c, &format!("SELECT kind, tags, TRUE AS hit FROM assets WHERE {} LIMIT {cap}", c.clause()), with_tags).await?;
+    let all =
+        pass(db, c, &format!("SELECT kind, tags, TRUE AS hit FROM assets WHERE {} LIMIT {cap}", c.clause()), with_tags)
+            .await?;
     if all.matched < cap as u64 {
         return Ok(Tally { total: all.matched, estimated: false, kinds: all.kinds, tags: all.tags });
     }

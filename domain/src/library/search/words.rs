@@ -29,7 +29,8 @@ impl Word {
 }
 
 pub(super) fn words_of(text: &str) -> Vec<Word> {
-    let words: Vec<String> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+    let words: Vec<String> =
+        text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
     let last = words.len().saturating_sub(1);
     words.into_iter().enumerate().map(|(i, text)| Word { text, prefix: i == last }).collect()
 }
@@ -38,7 +39,11 @@ pub(super) fn words_of(text: &str) -> Vec<Word> {
 fn term(alternatives: &[String], prefix: bool) -> String {
     let suffix = if prefix { ":*" } else { "" };
     let parts: Vec<String> = alternatives.iter().map(|w| format!("'{w}'{suffix}")).collect();
-    if parts.len() == 1 { parts[0].clone() } else { format!("({})", parts.join(" | ")) }
+    if parts.len() == 1 {
+        parts[0].clone()
+    } else {
+        format!("({})", parts.join(" | "))
+    }
 }
 
 #[cfg(test)]
@@ -50,7 +55,10 @@ fn terms_of(words: &[Word]) -> Vec<String> {
 /// MAX_SPELT_OUT). `~>=~`/`~<~` compare bytes, so the pattern index serves them under any collation.
 async fn known_words(db: &DatabaseConnection, word: &Word) -> Result<Vec<String>> {
     const EXACT: &str = "SELECT word FROM search_words WHERE word = $1";
-    let spelt_out = format!("SELECT word FROM search_words WHERE word ~>=~ $1 AND word ~<~ ($1 || chr(1114111)) ORDER BY word LIMIT {}", MAX_SPELT_OUT + 1);
+    let spelt_out = format!(
+        "SELECT word FROM search_words WHERE word ~>=~ $1 AND word ~<~ ($1 || chr(1114111)) ORDER BY word LIMIT {}",
+        MAX_SPELT_OUT + 1
+    );
     let sql = if word.prefix { spelt_out } else { EXACT.to_owned() };
     let rows = db.query_all(statement(sql, vec![word.text.clone().into()])).await?;
     Ok(rows.iter().filter_map(|r| r.try_get::<String>("", "word").ok()).collect())
@@ -58,9 +66,14 @@ async fn known_words(db: &DatabaseConnection, word: &Word) -> Result<Vec<String>
 
 /// The known words spelt closest to `word`, best first.
 async fn closest_words(db: &DatabaseConnection, word: &Word) -> Result<Vec<String>> {
-    const CLOSEST: &str = "SELECT word FROM search_words WHERE word % $1 ORDER BY similarity(word, $1) DESC, word LIMIT 3";
+    const CLOSEST: &str =
+        "SELECT word FROM search_words WHERE word % $1 ORDER BY similarity(word, $1) DESC, word LIMIT 3";
     let rows = db.query_all(statement(CLOSEST.into(), vec![word.text.clone().into()])).await?;
-    Ok(rows.iter().filter_map(|r| r.try_get::<String>("", "word").ok()).filter(|w| w.chars().all(char::is_alphanumeric)).collect())
+    Ok(rows
+        .iter()
+        .filter_map(|r| r.try_get::<String>("", "word").ok())
+        .filter(|w| w.chars().all(char::is_alphanumeric))
+        .collect())
 }
 
 /// The query's terms, each of which must match. Asking the dictionary, not the assets, keeps this cheap: "does anything match this misspelt
@@ -89,7 +102,10 @@ pub(super) async fn terms(db: &DatabaseConnection, words: &[Word]) -> Result<Vec
                 alternatives = closest;
             }
         }
-        let spelt_out = word.prefix && !known.is_empty() && known.len() <= MAX_SPELT_OUT && known.iter().all(|w| w.chars().all(char::is_alphanumeric));
+        let spelt_out = word.prefix
+            && !known.is_empty()
+            && known.len() <= MAX_SPELT_OUT
+            && known.iter().all(|w| w.chars().all(char::is_alphanumeric));
         terms.push(if spelt_out { term(&known, false) } else { term(&alternatives, word.prefix) });
     }
     Ok(terms)
