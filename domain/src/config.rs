@@ -42,6 +42,9 @@ pub struct Config {
     pub upload_expiry_hours: u32,
     /// MAX_IMAGE_PIXELS: images with more pixels are refused before decoding (decompression bombs).
     pub max_image_pixels: u64,
+    /// MAX_IMAGE_FILE_BYTES: image originals are read into memory to be decoded; larger ones are
+    /// failed with a reason instead (the worker's memory is shared by its concurrent jobs).
+    pub max_image_file_bytes: u64,
     /// WORKER_QUEUES: the queues this worker process consumes, comma-separated (default
     /// `image,video,document`); a deployment runs separate services for images and videos.
     pub worker_queues: Vec<crate::pipeline::QueueName>,
@@ -78,9 +81,10 @@ pub struct Config {
     /// Without ADMIN_PASSWORD a one-time password is generated and printed once in the log.
     pub admin_email: String,
     pub admin_password: Option<String>,
-    /// LOGIN_RATE_PER_IP / LOGIN_RATE_PER_ACCOUNT: sign-in attempts per minute.
-    pub login_rate_per_ip: u32,
-    pub login_rate_per_account: u32,
+    /// Sign-in (and share-link password) attempts per minute: LOGIN_RATE_PER_ACCOUNT_AND_IP for
+    /// one account from one address (strict), LOGIN_RATE_PER_IP for one address over all
+    /// accounts, LOGIN_RATE_PER_ACCOUNT for one account from every address (loose).
+    pub login_rates: crate::accounts::login::LoginRates,
     /// API_RATE_PER_SECOND / API_RATE_BURST: API requests per token (or session, or address).
     pub api_rate_per_second: u32,
     pub api_rate_burst: u32,
@@ -228,6 +232,7 @@ impl Config {
             usage_flush_seconds: parse("USAGE_FLUSH_SECONDS", text("USAGE_FLUSH_SECONDS", "10"))?,
             upload_expiry_hours: parse("UPLOAD_EXPIRY_HOURS", text("UPLOAD_EXPIRY_HOURS", "24"))?,
             max_image_pixels: parse("MAX_IMAGE_PIXELS", text("MAX_IMAGE_PIXELS", "200000000"))?,
+            max_image_file_bytes: parse("MAX_IMAGE_FILE_BYTES", text("MAX_IMAGE_FILE_BYTES", "536870912"))?,
             worker_queues: queues_of(&text("WORKER_QUEUES", "image,video,document"))?,
             worker_metrics_addr: lookup("WORKER_METRICS_ADDR")
                 .filter(|a| !a.is_empty())
@@ -275,8 +280,11 @@ impl Config {
                 .collect::<Result<_, _>>()?,
             admin_email: text("ADMIN_EMAIL", "admin@localhost"),
             admin_password: lookup("ADMIN_PASSWORD").filter(|p| !p.is_empty()),
-            login_rate_per_ip: parse("LOGIN_RATE_PER_IP", text("LOGIN_RATE_PER_IP", "30"))?,
-            login_rate_per_account: parse("LOGIN_RATE_PER_ACCOUNT", text("LOGIN_RATE_PER_ACCOUNT", "5"))?,
+            login_rates: crate::accounts::login::LoginRates {
+                per_ip: parse("LOGIN_RATE_PER_IP", text("LOGIN_RATE_PER_IP", "30"))?,
+                per_account_and_ip: parse("LOGIN_RATE_PER_ACCOUNT_AND_IP", text("LOGIN_RATE_PER_ACCOUNT_AND_IP", "5"))?,
+                per_account: parse("LOGIN_RATE_PER_ACCOUNT", text("LOGIN_RATE_PER_ACCOUNT", "60"))?,
+            },
             api_rate_per_second: parse("API_RATE_PER_SECOND", text("API_RATE_PER_SECOND", "50"))?,
             api_rate_burst: parse("API_RATE_BURST", text("API_RATE_BURST", "200"))?,
             oidc: match (lookup("OIDC_ISSUER_URL"), lookup("OIDC_CLIENT_ID"), lookup("OIDC_CLIENT_SECRET")) {

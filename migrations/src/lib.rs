@@ -20,6 +20,7 @@ mod m20261128_000015_queue_indexes;
 mod m20261128_000016_search_filters_index;
 mod m20261128_000017_worker_slots;
 mod m20261128_000018_asset_request_id;
+mod m20261206_000019_interrupted_claims;
 
 pub struct Migrator;
 
@@ -75,6 +76,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000016_search_filters_index::Migration),
             Box::new(m20261128_000017_worker_slots::Migration),
             Box::new(m20261128_000018_asset_request_id::Migration),
+            Box::new(m20261206_000019_interrupted_claims::Migration),
         ]
     }
 }

@@ -4,19 +4,10 @@
 
 mod common;
 
-use std::{
-    process::{Command, Stdio},
-    time::Duration,
-};
+use std::{process::Command, time::Duration};
 
 use common::spawn_app_without_worker;
 use domain::dto::{AssetStatus, AssetView, DerivativeKind, UploadReport};
-
-/// The `dam-worker` binary built beside this test.
-fn worker_binary() -> std::path::PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    exe.parent().and_then(|deps| deps.parent()).unwrap().join("dam-worker")
-}
 
 #[tokio::test]
 async fn an_image_job_interrupted_by_sigkill_is_finished_by_another_worker() {
@@ -27,7 +18,7 @@ async fn an_image_job_interrupted_by_sigkill_is_finished_by_another_worker() {
         img.write_to(&mut out, image::ImageFormat::Png).unwrap();
         out.into_inner()
     };
-    let asset = kill_mid_job("huge.png", big, Duration::ZERO).await;
+    let asset = kill_mid_job("huge.png", big, Duration::ZERO, DerivativeKind::Preview).await;
     assert_eq!((asset.width, asset.height), (Some(8000), Some(8000)));
 }
 
@@ -59,33 +50,13 @@ fn long_clip() -> Vec<u8> {
     std::fs::read(&clip).unwrap()
 }
 
-fn spawn_worker(app: &common::TestApp) -> std::process::Child {
-    let config = &app.services.config;
-    Command::new(worker_binary())
-        .env("DATABASE_URL", &config.database_url)
-        .env("QUEUE_NAMESPACE", &config.queue_namespace)
-        .env("STORAGE_DIR", &config.storage_dir)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("dam-worker is built with the tests")
-}
-
-async fn wait_for_processing(app: &common::TestApp, id: uuid::Uuid) {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-    while app.asset(id).await.status != AssetStatus::Processing {
-        assert!(tokio::time::Instant::now() < deadline, "the worker never started the job");
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-}
-
 #[tokio::test]
 async fn sigterm_lets_the_transcode_in_flight_finish_before_the_worker_exits() {
     let app = spawn_app_without_worker(&[]).await;
     let report: UploadReport = app.upload(&[("long.mp4", long_clip())]).await.json().await.unwrap();
     let id = report.accepted[0].id;
-    let mut child = spawn_worker(&app);
-    wait_for_processing(&app, id).await;
+    let mut child = app.spawn_worker_process(&[]);
+    app.wait_for_processing(id).await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let term = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(term.success());
@@ -105,7 +76,7 @@ async fn sigterm_lets_the_transcode_in_flight_finish_before_the_worker_exits() {
 #[tokio::test]
 async fn a_transcode_interrupted_by_sigkill_is_finished_by_another_worker() {
     // The poster comes first and takes a fraction of a second; the transcode takes seconds.
-    let asset = kill_mid_job("long.mp4", long_clip(), Duration::from_millis(1500)).await;
+    let asset = kill_mid_job("long.mp4", long_clip(), Duration::from_millis(1500), DerivativeKind::Transcode).await;
     let mut renditions: Vec<_> = asset
         .derivatives
         .iter()
@@ -117,16 +88,17 @@ async fn a_transcode_interrupted_by_sigkill_is_finished_by_another_worker() {
 }
 
 /// Uploads `bytes`, lets a separate `dam-worker` process start on it, kills it with SIGKILL
-/// `into_job` after the asset turned `processing`, then starts a worker in the test and returns
-/// the asset once it settled (asserting it ended processed).
-async fn kill_mid_job(name: &str, bytes: Vec<u8>, into_job: Duration) -> AssetView {
+/// `into_job` after the asset turned `processing` (before it stored any `unfinished` derivative),
+/// then starts a worker in the test and returns the asset once it settled (asserting it ended
+/// processed, with that derivative).
+async fn kill_mid_job(name: &str, bytes: Vec<u8>, into_job: Duration, unfinished: DerivativeKind) -> AssetView {
     let mut app = spawn_app_without_worker(&[]).await;
     let report: UploadReport = app.upload(&[(name, bytes)]).await.json().await.unwrap();
     let id = report.accepted[0].id;
 
-    let mut child = spawn_worker(&app);
+    let mut child = app.spawn_worker_process(&[]);
     // Wait until that worker is in the middle of the job, then kill it without warning.
-    wait_for_processing(&app, id).await;
+    app.wait_for_processing(id).await;
     tokio::time::sleep(into_job).await;
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
@@ -134,14 +106,16 @@ async fn kill_mid_job(name: &str, bytes: Vec<u8>, into_job: Duration) -> AssetVi
     let killed = app.asset(id).await;
     assert_eq!(killed.status, AssetStatus::Processing, "killed mid-job: nobody finished it");
     assert!(
-        killed.derivatives.iter().all(|d| d.kind != DerivativeKind::Transcode),
-        "killed before any rendition was stored"
+        killed.derivatives.iter().all(|d| d.kind != unfinished),
+        "killed before any {unfinished:?} was stored: {:?}",
+        killed.derivatives
     );
 
     // A new worker finds the orphan once the dead one's heartbeat is old enough.
     app.start_worker();
     let asset = app.wait_until_settled(id).await;
     assert_eq!(asset.status, AssetStatus::Processed, "{:?}", asset.failure_reason);
+    assert!(asset.derivatives.iter().any(|d| d.kind == unfinished), "the other worker made the {unfinished:?}");
     app.cleanup().await;
     asset
 }

@@ -43,6 +43,17 @@ impl From<StorageError> for JobError {
 /// Well within the reconciler's two minutes before an unclaimed dispatch counts as lost.
 const KEEP_DISPATCHED_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
 
+/// How long a job may run in all, the last line of defence against a file that makes a decoder
+/// spin: image and document decoders are bounded by pixel limits and their tools' own time limits,
+/// a transcode by its deadline (`video::time_limit`, at most about ten hours for the longest clip).
+fn time_limit(queue: QueueName) -> std::time::Duration {
+    let minutes = match queue {
+        QueueName::Image | QueueName::Document => 10,
+        QueueName::Video => 11 * 60,
+    };
+    std::time::Duration::from_secs(minutes * 60)
+}
+
 /// The result of a successful job.
 pub use state::Outcome as Done;
 
@@ -84,7 +95,14 @@ where
 {
     let db = &ctx.services.db;
     let started = std::time::Instant::now();
-    let outcome = match work(asset.clone()).await {
+    let limit = time_limit(queue);
+    let finished = tokio::time::timeout(limit, work(asset.clone())).await.unwrap_or_else(|_| {
+        Err(JobError::Permanent(format!(
+            "Processing took longer than the limit of {} minutes and was stopped",
+            limit.as_secs() / 60
+        )))
+    });
+    let outcome = match finished {
         Ok(done) => {
             state::complete(db, asset.id, done).await?;
             tracing::info!(asset_id = %asset.id, kind = ?asset.kind, ms = started.elapsed().as_millis() as u64, "processed");

@@ -40,7 +40,15 @@ fn main() -> Result<()> {
     let mut samples: [Vec<f64>; 4] = Default::default();
     for _ in 0..rounds {
         samples[0].push(timed(|| {
-            let made = worker::video::transcode(&clip, &probe, &targets, &out, PRESET).map_err(anyhow::Error::msg)?;
+            let made = worker::video::transcode(
+                &clip,
+                &probe,
+                &targets,
+                &out,
+                PRESET,
+                worker::video::Deadline::after(std::time::Duration::from_secs(3600)),
+            )
+            .map_err(anyhow::Error::msg)?;
             ensure!(made.len() == 2);
             Ok(())
         })?);

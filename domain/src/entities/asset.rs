@@ -49,6 +49,8 @@ pub struct Model {
     pub version: i32,
     /// The id of the request that uploaded it (logs of its processing carry it too).
     pub request_id: Option<String>,
+    /// Claims that ended with the worker gone (see `pipeline::state::MAX_INTERRUPTED_CLAIMS`).
+    pub interrupted_claims: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

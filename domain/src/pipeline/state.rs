@@ -25,6 +25,10 @@ use crate::{
 /// is marked failed.
 pub const MAX_ATTEMPTS: i32 = 5;
 
+/// A file whose processing took its worker down this many times (killed, crashed, out of memory)
+/// is failed instead of being handed to the next worker: it would take that one down too.
+pub const MAX_INTERRUPTED_CLAIMS: i32 = 3;
+
 /// A job popped by a worker stays claimed by it; when the worker's heartbeat is older than this,
 /// the reconciler hands the asset back to the backlog.
 pub const WORKER_DEAD_AFTER: Duration = Duration::seconds(15);
@@ -77,6 +81,9 @@ pub async fn claim(db: &DatabaseConnection, asset_id: Uuid, worker_id: &str) -> 
         .col_expr(asset::Column::ProcessingBy, Expr::value(worker_id))
         .col_expr(asset::Column::ProcessingStartedAt, Expr::value(Utc::now()))
         .col_expr(asset::Column::FailureReason, Expr::value(Option::<String>::None))
+        // Counted as interrupted until the job ends in order: a worker that dies mid-job
+        // cannot record anything, so the count has to be taken before.
+        .col_expr(asset::Column::InterruptedClaims, Expr::col(asset::Column::InterruptedClaims).add(1))
         .col_expr(asset::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(asset::Column::Id.eq(asset_id))
         .filter(asset::Column::Status.eq(AssetStatus::Uploaded))
@@ -131,6 +138,7 @@ pub async fn complete(db: &DatabaseConnection, asset_id: Uuid, outcome: Outcome)
         .col_expr(asset::Column::Metadata, Expr::value(metadata))
         .col_expr(asset::Column::DurationMs, Expr::value(duration_ms))
         .col_expr(asset::Column::ProcessingBy, Expr::value(Option::<String>::None))
+        .col_expr(asset::Column::InterruptedClaims, Expr::value(0))
         .col_expr(asset::Column::ProcessedAt, Expr::value(now))
         .col_expr(asset::Column::UpdatedAt, Expr::value(now))
         .filter(asset::Column::Id.eq(asset_id))
@@ -148,6 +156,7 @@ pub async fn fail(db: &DatabaseConnection, asset_id: Uuid, reason: &str) -> Resu
         .col_expr(asset::Column::Status, Expr::value(AssetStatus::Failed))
         .col_expr(asset::Column::FailureReason, Expr::value(reason))
         .col_expr(asset::Column::ProcessingBy, Expr::value(Option::<String>::None))
+        .col_expr(asset::Column::InterruptedClaims, Expr::value(0))
         .col_expr(asset::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(asset::Column::Id.eq(asset_id))
         .exec(db)
@@ -173,6 +182,7 @@ pub async fn retry_later(db: &DatabaseConnection, asset: &asset::Model, error: &
     asset::Entity::update_many()
         .col_expr(asset::Column::Status, Expr::value(AssetStatus::Uploaded))
         .col_expr(asset::Column::Attempts, Expr::value(attempt))
+        .col_expr(asset::Column::InterruptedClaims, Expr::cust("GREATEST(interrupted_claims - 1, 0)"))
         .col_expr(asset::Column::AvailableAt, Expr::value(Utc::now() + backoff(attempt)))
         .col_expr(asset::Column::DispatchedAt, Expr::value(Option::<chrono::DateTime<Utc>>::None))
         .col_expr(asset::Column::ProcessingBy, Expr::value(Option::<String>::None))
@@ -189,6 +199,7 @@ pub async fn request(db: &DatabaseConnection, actor: &Actor, asset_id: Uuid, pri
         .col_expr(asset::Column::Status, Expr::value(AssetStatus::Uploaded))
         .col_expr(asset::Column::Priority, Expr::value(priority as i16))
         .col_expr(asset::Column::Attempts, Expr::value(0))
+        .col_expr(asset::Column::InterruptedClaims, Expr::value(0))
         .col_expr(asset::Column::AvailableAt, Expr::value(Utc::now()))
         .col_expr(asset::Column::DispatchedAt, Expr::value(Option::<chrono::DateTime<Utc>>::None))
         .col_expr(asset::Column::FailureReason, Expr::value(Option::<String>::None))
@@ -219,6 +230,7 @@ pub async fn request_many(db: &DatabaseConnection, actor: &Actor, selection: Sel
         .col_expr(asset::Column::Status, Expr::value(AssetStatus::Uploaded))
         .col_expr(asset::Column::Priority, Expr::value(Priority::Reprocess as i16))
         .col_expr(asset::Column::Attempts, Expr::value(0))
+        .col_expr(asset::Column::InterruptedClaims, Expr::value(0))
         .col_expr(asset::Column::AvailableAt, Expr::value(Utc::now()))
         .col_expr(asset::Column::DispatchedAt, Expr::value(Option::<chrono::DateTime<Utc>>::None))
         .col_expr(asset::Column::FailureReason, Expr::value(Option::<String>::None))
@@ -238,19 +250,38 @@ pub async fn request_many(db: &DatabaseConnection, actor: &Actor, selection: Sel
     Ok(count)
 }
 
-/// Hands back assets claimed by workers whose heartbeat stopped (killed, crashed, partitioned).
+/// Hands back assets claimed by workers whose heartbeat stopped (killed, crashed, partitioned),
+/// after a back-off that grows with each interruption; an asset that has taken
+/// [`MAX_INTERRUPTED_CLAIMS`] workers down is failed instead. Returns how many were handed back
+/// or failed.
 pub async fn release_from_dead_workers(db: &DatabaseConnection) -> Result<u64> {
     let result = db
         .execute(Statement::from_sql_and_values(
             db.get_database_backend(),
-            r#"UPDATE assets SET status = 'uploaded', dispatched_at = NULL, processing_by = NULL, updated_at = now()
+            r#"UPDATE assets SET
+                   status = CASE WHEN interrupted_claims >= $2 THEN 'failed' ELSE 'uploaded' END,
+                   failure_reason = CASE WHEN interrupted_claims >= $2 THEN $3 ELSE NULL END,
+                   available_at = now() + make_interval(secs => 2 * power(4, LEAST(interrupted_claims - 1, 4))),
+                   dispatched_at = NULL, processing_by = NULL, updated_at = now()
                WHERE status = 'processing'
                  AND (processing_by IS NULL OR processing_by NOT IN
                       (SELECT id FROM workers WHERE heartbeat_at > now() - make_interval(secs => $1)))"#,
-            [(WORKER_DEAD_AFTER.num_seconds() as f64).into()],
+            [
+                (WORKER_DEAD_AFTER.num_seconds() as f64).into(),
+                MAX_INTERRUPTED_CLAIMS.into(),
+                interrupted_reason().into(),
+            ],
         ))
         .await?;
     Ok(result.rows_affected())
+}
+
+/// What people read on an asset that kept taking its worker down.
+pub fn interrupted_reason() -> String {
+    format!(
+        "Processing this file stopped the worker {MAX_INTERRUPTED_CLAIMS} times (it crashed, ran out of memory or \
+         was killed), so it was not tried again. Other files were not affected; an admin can retry it."
+    )
 }
 
 /// Hands back assets a live worker has marked as its own but is not working on: the job was lost
@@ -277,8 +308,10 @@ pub async fn release_worker(db: &DatabaseConnection, worker_id: &str) -> Result<
 }
 
 /// The assets `worker_id` is processing, put back in the backlog (to be narrowed by the caller).
+/// An orderly hand-back is not the file's fault: its interruption is taken back.
 fn handed_back_by(worker_id: &str) -> sea_orm::UpdateMany<asset::Entity> {
     asset::Entity::update_many()
+        .col_expr(asset::Column::InterruptedClaims, Expr::cust("GREATEST(interrupted_claims - 1, 0)"))
         .col_expr(asset::Column::Status, Expr::value(AssetStatus::Uploaded))
         .col_expr(asset::Column::DispatchedAt, Expr::value(Option::<chrono::DateTime<Utc>>::None))
         .col_expr(asset::Column::ProcessingBy, Expr::value(Option::<String>::None))

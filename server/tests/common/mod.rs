@@ -168,7 +168,8 @@ impl TestApp {
 
     /// A new API token for `user`; returns the bearer secret.
     pub async fn token_for(&self, user: &TestUser) -> String {
-        let actor = Actor::user(user.id, &user.email, None);
+        let model = users::get(&self.services.db, user.id).await.expect("the user exists");
+        let actor = Actor::user(&model, None);
         let new = NewToken { name: "test".into(), expires_in_days: None };
         tokens::create(&self.services.db, &actor, user.id, new).await.expect("create token").secret
     }
@@ -194,6 +195,40 @@ impl TestApp {
             let _ = stopped.await;
         })));
         self.worker_stop = Some(stop);
+    }
+
+    /// A separate `dam-worker` process of this installation (built beside the tests), started
+    /// through `wrapper` when given (e.g. `prlimit --as=…`); its output is discarded.
+    pub fn spawn_worker_process(&self, wrapper: &[&str]) -> std::process::Child {
+        let exe = std::env::current_exe().unwrap();
+        let binary = exe.parent().and_then(|deps| deps.parent()).unwrap().join("dam-worker");
+        let config = &self.services.config;
+        let mut command = match wrapper.split_first() {
+            Some((program, args)) => {
+                let mut c = std::process::Command::new(program);
+                c.args(args).arg(&binary);
+                c
+            }
+            None => std::process::Command::new(&binary),
+        };
+        command
+            .env("DATABASE_URL", &config.database_url)
+            .env("QUEUE_NAMESPACE", &config.queue_namespace)
+            .env("STORAGE_DIR", &config.storage_dir)
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("dam-worker is built with the tests")
+    }
+
+    /// Waits until asset `id` is being processed (a worker claimed it).
+    pub async fn wait_for_processing(&self, id: Uuid) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(90);
+        while self.asset(id).await.status != domain::dto::AssetStatus::Processing {
+            assert!(tokio::time::Instant::now() < deadline, "no worker started on asset {id}");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
     }
 
     /// Another server process of the same installation (same database, Redis namespace and

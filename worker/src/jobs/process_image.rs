@@ -15,6 +15,14 @@ pub async fn process_image(job: ProcessAsset, ctx: Data<JobContext>) -> Result<(
     let ctx: &JobContext = &ctx;
     runner::run(ctx, domain::pipeline::QueueName::Image, job, |asset| async move {
         let services = &ctx.services;
+        let cap = services.config.max_image_file_bytes;
+        if asset.size.max(0) as u64 > cap {
+            return Err(JobError::Permanent(format!(
+                "The image file is {}, more than the {} this server makes previews of",
+                domain::sizes::human_size(asset.size.max(0) as u64),
+                domain::sizes::human_size(cap)
+            )));
+        }
         let original = services.storage.read(&asset.original_path).await?;
         let max_pixels = services.config.max_image_pixels;
         // HEIC/AVIF pixels come from libheif's PNG; everything else is decoded from the original.

@@ -35,7 +35,8 @@ pub async fn process_video(job: ProcessAsset, ctx: Data<JobContext>) -> Result<(
                 ));
             }
             let targets = video::renditions_for(probe.width, probe.height);
-            let transcoded = video::transcode(&path, &probe, &targets, &out_dir, &preset)?;
+            let deadline = video::Deadline::after(video::time_limit(probe.duration_ms));
+            let transcoded = video::transcode(&path, &probe, &targets, &out_dir, &preset, deadline)?;
             Ok((poster, probe, transcoded))
         })
         .await

@@ -17,9 +17,7 @@ use crate::imaging::{rotate, Pixels};
 const MAX_FRAMES_AFTER_SEEK: usize = 600;
 
 pub fn poster_frame(path: &Path) -> Result<(Pixels, Probe), String> {
-    super::init();
-    let mut input = format::input(path)
-        .map_err(|e| format!("the video could not be read; the file is corrupt, truncated or not a video ({e})"))?;
+    let mut input = super::open(path)?;
     let probe = probe(&input)?;
     let stream = input.streams().best(Type::Video).ok_or("the file has no video stream")?;
     let (index, time_base) = (stream.index(), stream.time_base());

@@ -47,9 +47,9 @@ pub fn transcode(
     targets: &[Target],
     out_dir: &Path,
     preset: &str,
+    deadline: super::Deadline,
 ) -> Result<Vec<Transcoded>, String> {
-    super::init();
-    let mut input = format::input(source).map_err(|e| format!("the video could not be read ({e})"))?;
+    let mut input = super::open(source)?;
     let video_in = input.streams().best(Type::Video).ok_or("the file has no video stream")?;
     let (video_index, video_time_base) = (video_in.index(), video_in.time_base());
     let frame_rate = video_in.avg_frame_rate();
@@ -76,6 +76,7 @@ pub fn transcode(
     let mut decoded = Video::empty();
     let (mut frames, mut last_pts) = (0usize, None::<i64>);
     for (stream, packet) in input.packets() {
+        deadline.check()?;
         if stream.index() == video_index {
             if video_decoder.send_packet(&packet).is_err() {
                 continue; // a damaged packet: skip it as a player would
