@@ -4,13 +4,18 @@ SHELL := /bin/bash
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/dam-target
 export SITE_ROOT ?= $(CURDIR)/target/site
 
-.PHONY: run test setup build front test-rust test-e2e check-deploy test-swarm images clean-data
+.PHONY: run test lint setup build front test-rust test-e2e check-deploy test-swarm images clean-data
 
 run: setup build
 	scripts/run.sh
 
 test: setup build
 	$(MAKE) check-deploy test-rust test-e2e test-swarm
+
+# Formatting (rustfmt.toml) and every clippy warning, on every crate and target.
+lint:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
 
 setup:
 	scripts/setup.sh
@@ -30,7 +35,7 @@ test-rust:
 # The Swarm stack file is valid (merged and interpolated as `docker stack deploy` would), and the
 # Grafana dashboard it provisions is JSON.
 check-deploy:
-	docker stack config -c deploy/stack.yml >/dev/null
+	docker stack config -c deploy/stack.yml | python3 scripts/check-stack.py
 	docker stack config -c deploy/stack.yml -c deploy/local/stack.local.yml >/dev/null
 	python3 -m json.tool deploy/grafana/dashboards/dam.json >/dev/null
 
