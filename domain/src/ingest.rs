@@ -11,7 +11,7 @@ use uuid::Uuid;
 use crate::{
     audit::{self, Actor, Target},
     catalog,
-    dto::{AssetKind, AssetStatus, RejectedFile, UploadReport},
+    dto::{AssetKind, AssetStatus, DuplicateFile, RejectedFile, UploadReport},
     entities::asset,
     error::{Error, Result},
     pipeline::{Priority, BULK_UPLOAD_THRESHOLD},
@@ -19,6 +19,13 @@ use crate::{
     sniff::{self, SNIFF_LEN},
     storage::{self, ObjectWriter},
 };
+
+/// What became of an uploaded file.
+pub enum Ingested {
+    New(asset::Model),
+    /// The library already had this content, in this asset; nothing was stored.
+    Existing(asset::Model),
+}
 
 /// Stores one file and queues it, or returns the asset that already has its content. On any error
 /// nothing is left behind: no object, no row.
@@ -28,7 +35,7 @@ pub async fn ingest_file<S, E>(
     priority: Priority,
     filename: &str,
     body: S,
-) -> Result<asset::Model>
+) -> Result<Ingested>
 where
     S: Stream<Item = Result<Bytes, E>> + Unpin,
     E: std::fmt::Display,
@@ -37,9 +44,9 @@ where
     if let Some(existing) = same_content(services, &stored.checksum).await? {
         services.storage.delete(&stored.key).await?;
         tracing::info!(asset_id = %existing.id, "upload has the content of an existing asset");
-        return Ok(existing);
+        return Ok(Ingested::Existing(existing));
     }
-    record(services, uploader, priority, stored).await
+    record(services, uploader, priority, stored).await.map(Ingested::New)
 }
 
 /// Judges the file's type from its first bytes, then streams it to a new original's key while
@@ -49,7 +56,7 @@ where
     S: Stream<Item = Result<Bytes, E>> + Unpin,
     E: std::fmt::Display,
 {
-    let filename = display_name(filename);
+    let filename = crate::file_names::display_name(filename);
     let mut body = body;
     let interrupted = |e: E| Error::UploadInterrupted { filename: filename.clone(), reason: e.to_string() };
 
@@ -147,6 +154,7 @@ pub async fn record(
         tags: Set(Vec::new()),
         version: Set(1),
         request_id: Set(crate::telemetry::request_id()),
+        interrupted_claims: Set(0),
     };
     let asset = match row.insert(&services.db).await {
         Ok(asset) => asset,
@@ -185,18 +193,23 @@ pub async fn ingest_multipart(
             Err(e) => return Err(Error::BadRequest(format!("malformed multipart body: {e}"))),
         };
         // Parts without a file name are ordinary form fields, not files.
-        let Some(filename) = field.file_name().map(display_name) else { continue };
+        let Some(filename) = field.file_name().map(crate::file_names::display_name) else { continue };
         files += 1;
         let priority = if bulk || files > BULK_UPLOAD_THRESHOLD { Priority::Bulk } else { Priority::Interactive };
         match ingest_file(services, uploader, priority, &filename, field).await {
-            Ok(asset) => report.accepted.push(catalog::to_view(asset, Vec::new())),
+            Ok(Ingested::New(asset)) => report.accepted.push(catalog::to_view(asset, Vec::new())),
+            Ok(Ingested::Existing(asset)) => {
+                let existing = catalog::with_derivatives(&services.db, vec![asset]).await?.remove(0);
+                let message = crate::dto::already_in_library(&filename, &existing.filename);
+                report.duplicates.push(DuplicateFile { filename, existing, message });
+            }
             Err(e) => match e.rejection() {
                 Some(reason) => report.rejected.push(RejectedFile { filename, reason, error: e.to_string() }),
                 None => return Err(e),
             },
         }
     }
-    if report.accepted.is_empty() && report.rejected.is_empty() {
+    if files == 0 {
         return Err(Error::BadRequest("the request contained no files".into()));
     }
     Ok(report)
@@ -236,29 +249,4 @@ where
         };
     }
     Ok((size, hex::encode(hasher.finalize())))
-}
-
-/// The uploader's file name, reduced to its last path component and stripped of control
-/// characters; it is only ever displayed, never used as a storage path.
-pub fn display_name(raw: &str) -> String {
-    let last = raw.rsplit(['/', '\\']).next().unwrap_or(raw);
-    let cleaned: String = last.chars().filter(|c| !c.is_control()).take(255).collect();
-    if cleaned.trim().is_empty() {
-        "unnamed".to_owned()
-    } else {
-        cleaned
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::display_name;
-
-    #[test]
-    fn file_names_are_reduced_to_a_safe_display_name() {
-        assert_eq!(display_name("../../etc/passwd"), "passwd");
-        assert_eq!(display_name("C:\\Users\\me\\cat.jpg"), "cat.jpg");
-        assert_eq!(display_name("bad\u{0}\nname.png"), "badname.png");
-        assert_eq!(display_name(""), "unnamed");
-    }
 }

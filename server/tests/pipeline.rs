@@ -15,7 +15,14 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder}
 use uuid::Uuid;
 
 async fn upload_pngs(app: &TestApp, count: usize, query: &str) -> Vec<Uuid> {
-    let files: Vec<(String, Vec<u8>)> = (0..count).map(|i| (format!("f{i}.png"), png(24 + i as u32 % 7, 16))).collect();
+    // Every file new content (known content would be answered as a duplicate, not queued).
+    static MADE: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let files: Vec<(String, Vec<u8>)> = (0..count)
+        .map(|i| {
+            let n = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            (format!("f{i}.png"), png(24 + n % 2000, 16 + n / 2000))
+        })
+        .collect();
     let refs: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
     let response =
         app.client.post(app.url(&format!("/api/assets{query}"))).multipart(common::form(&refs)).send().await.unwrap();

@@ -166,8 +166,13 @@ async fn assets_on_s3_are_processed_and_served_from_presigned_links() {
     assert_eq!(app.anonymous.get(&short).send().await.unwrap().status(), StatusCode::FORBIDDEN);
 
     // The same content uploaded again is the same asset; nothing is stored or processed twice.
-    let again: domain::dto::UploadReport = app.upload(&[("photo copy.jpg", photo.clone())]).await.json().await.unwrap();
-    assert_eq!(again.accepted[0].id, photo_id);
+    let again = app.upload(&[("photo copy.jpg", photo.clone())]).await;
+    assert_eq!(again.status(), StatusCode::OK, "nothing was created");
+    let again: domain::dto::UploadReport = again.json().await.unwrap();
+    assert!(again.accepted.is_empty());
+    assert_eq!(again.duplicates[0].existing.id, photo_id);
+    assert!(again.duplicates[0].existing.thumbnail_url.is_some(), "the existing asset as it is now");
+    assert!(again.duplicates[0].message.contains("is already in the library as"), "{}", again.duplicates[0].message);
     assert_eq!(std::fs::read_dir(bucket_dir.join("originals")).unwrap().count(), 2);
 
     app.cleanup().await;

@@ -21,6 +21,8 @@ enum State {
     Uploading,
     Paused,
     Done,
+    /// Nothing was stored: the library has this content already, as the asset (name, id).
+    AlreadyThere(String, String),
     Failed(String),
     Cancelled,
 }
@@ -32,6 +34,7 @@ impl State {
             State::Uploading => "uploading",
             State::Paused => "paused",
             State::Done => "done",
+            State::AlreadyThere(..) => "already in the library",
             State::Failed(_) => "failed",
             State::Cancelled => "cancelled",
         }
@@ -89,10 +92,14 @@ impl Queue {
         {
             row.state.set(State::Uploading);
             spawn_local(async move {
-                let outcome = upload(row).await;
+                let outcome = match upload(row).await {
+                    Ok(Some(existing)) => Ok(already_there(existing).await),
+                    Ok(None) => Ok(State::Done),
+                    Err(reason) => Err(reason),
+                };
                 // A pause or cancel set the state already; anything else ends the row here.
                 if row.state.get_untracked() == State::Uploading {
-                    row.state.set(outcome.map(|_| State::Done).unwrap_or_else(State::Failed));
+                    row.state.set(outcome.unwrap_or_else(State::Failed));
                     if row.state.get_untracked() == State::Done {
                         self.on_done.run(());
                     }
@@ -146,8 +153,18 @@ fn forget(row: Row) {
     }
 }
 
-/// Runs one file's upload until it is done, refused, paused or cancelled.
-async fn upload(row: Row) -> Result<(), String> {
+/// The row's end when the library had the file already: the existing asset by name.
+async fn already_there(id: String) -> State {
+    let name = match id.parse() {
+        Ok(uuid) => crate::api::assets::get_asset(uuid, false).await.map(|a| a.filename).ok(),
+        Err(_) => None,
+    };
+    State::AlreadyThere(name.unwrap_or_else(|| "another file".into()), id)
+}
+
+/// Runs one file's upload until it is done, refused, paused or cancelled; `Some(id)` when the
+/// library already had its content, as asset `id`.
+async fn upload(row: Row) -> Result<Option<String>, String> {
     let keep = move |request: XmlHttpRequest| row.request.set_value(Some(request));
     let lost = |_| "The connection was lost; press Resume to continue".to_owned();
     let mut offset = None;
@@ -157,7 +174,7 @@ async fn upload(row: Row) -> Result<(), String> {
         if reply.status == 200 && reply.asset_id.is_some() {
             forget(row);
             row.sent.set(row.size);
-            return Ok(());
+            return Ok(None);
         }
         if reply.status == 200 {
             row.url.set_value(Some(url));
@@ -183,7 +200,7 @@ async fn upload(row: Row) -> Result<(), String> {
     let file = row.file.get_value();
     while (offset as f64) < row.size {
         if row.state.get_untracked() != State::Uploading {
-            return Ok(());
+            return Ok(None);
         }
         let end = (offset as f64 + CHUNK).min(row.size);
         let chunk =
@@ -201,9 +218,9 @@ async fn upload(row: Row) -> Result<(), String> {
             204 => {
                 offset = reply.offset.unwrap_or(end as u64);
                 row.sent.set(offset as f64);
-                if reply.asset_id.is_some() {
+                if let Some(id) = reply.asset_id {
                     forget(row);
-                    return Ok(());
+                    return Ok(reply.duplicate.then_some(id));
                 }
             }
             // The server is ahead or behind (another tab, a retried request): ask and go on.
@@ -215,7 +232,7 @@ async fn upload(row: Row) -> Result<(), String> {
         }
     }
     forget(row);
-    Ok(())
+    Ok(None)
 }
 
 fn refusal(error: Option<String>, status: u16) -> String {
@@ -303,14 +320,21 @@ fn UploadRow(row: Row, queue: Queue) -> impl IntoView {
                     <Show when=move || state.get() == State::Paused || matches!(state.get(), State::Failed(_))>
                         <button type="button" class="rounded border px-2 text-xs" on:click=move |_| queue.resume(row)>"Resume"</button>
                     </Show>
-                    <Show when=move || !matches!(state.get(), State::Done | State::Cancelled)>
+                    <Show when=move || !matches!(state.get(), State::Done | State::Cancelled | State::AlreadyThere(..))>
                         <button type="button" class="rounded border px-2 text-xs" on:click=move |_| queue.cancel(row)>"Cancel"</button>
                     </Show>
                 </span>
             </div>
             <progress class="h-1.5 w-full" max="100" value=percent></progress>
             {move || match state.get() {
-                State::Failed(reason) => Some(view! { <p class="text-red-700" role="alert" data-testid="upload-error">{reason}</p> }),
+                State::Failed(reason) => Some(view! { <p class="text-red-700" role="alert" data-testid="upload-error">{reason}</p> }.into_any()),
+                State::AlreadyThere(name, id) => Some(view! {
+                    <p class="text-slate-600 dark:text-slate-300" role="status" data-testid="upload-duplicate">
+                        "Already in the library as "
+                        <a class="font-medium underline" href=format!("/assets/{id}")>{format!("“{name}”")}</a>
+                        "; nothing new was stored."
+                    </p>
+                }.into_any()),
                 _ => None,
             }}
         </li>

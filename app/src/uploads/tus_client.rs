@@ -15,6 +15,8 @@ pub struct Reply {
     pub offset: Option<u64>,
     pub location: Option<String>,
     pub asset_id: Option<String>,
+    /// The library already had this content: `asset_id` is the asset that has it.
+    pub duplicate: bool,
     /// The server's own words, for refusals (`{"error": "…"}`).
     pub error: Option<String>,
 }
@@ -117,6 +119,7 @@ async fn send(
         offset: header("Upload-Offset").and_then(|v| v.parse().ok()),
         location: header("Location"),
         asset_id: header("Asset-Id"),
+        duplicate: header("Asset-Duplicate").is_some(),
         error,
     })
 }

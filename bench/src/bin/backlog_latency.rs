@@ -9,8 +9,15 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use domain::{audit::Actor, dto::AssetStatus, entities::asset, ingest, pipeline::Priority, Config, Services};
-use sea_orm::{ConnectionTrait, EntityTrait, Statement};
+use domain::{
+    audit::Actor,
+    dto::AssetStatus,
+    entities::{asset, asset_version},
+    ingest,
+    pipeline::Priority,
+    Config, Services,
+};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Statement};
 
 #[tokio::main]
 async fn main() -> Result<()> {
@@ -34,9 +41,9 @@ async fn main() -> Result<()> {
     }));
     tokio::time::sleep(Duration::from_secs(1)).await;
 
-    let idle = time_to_thumbnail(&services, samples).await?;
+    let idle = time_to_thumbnail(&services, samples, 0).await?;
 
-    let original = png(48, 32);
+    let original = png(48, 32, 255);
     std::fs::create_dir_all(storage.join("originals"))?;
     std::fs::write(storage.join("originals/shared.png"), &original)?;
     services
@@ -50,7 +57,7 @@ async fn main() -> Result<()> {
         ))
         .await?;
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let busy = time_to_thumbnail(&services, samples).await?;
+    let busy = time_to_thumbnail(&services, samples, 128).await?;
     let waiting = pending(&services).await?;
 
     let _ = stop.send(());
@@ -69,10 +76,11 @@ async fn main() -> Result<()> {
 }
 
 /// Ingests `samples` interactive uploads one after another; median ms from accepted to processed.
-async fn time_to_thumbnail(services: &Services, samples: usize) -> Result<f64> {
+async fn time_to_thumbnail(services: &Services, samples: usize, first_seed: u8) -> Result<f64> {
     let mut times = Vec::new();
     for i in 0..samples {
-        let bytes = png(1200, 800);
+        // New content every time: the library answers known content with the existing asset.
+        let bytes = png(1200, 800, first_seed.wrapping_add(i as u8));
         let body = futures::stream::once(async move { Ok::<_, std::io::Error>(bytes::Bytes::from(bytes)) });
         let start = Instant::now();
         let stored = ingest::ingest_file(
@@ -83,9 +91,18 @@ async fn time_to_thumbnail(services: &Services, samples: usize) -> Result<f64> {
             Box::pin(body),
         )
         .await?;
+        let ingest::Ingested::New(stored) = stored else {
+            anyhow::bail!("upload {i} was answered by an existing asset: the measurement needs new content");
+        };
         loop {
             let row = asset::Entity::find_by_id(stored.id).one(&services.db).await?.context("asset vanished")?;
             if row.status == AssetStatus::Processed {
+                let thumbnails = asset_version::Entity::find()
+                    .filter(asset_version::Column::AssetId.eq(row.id))
+                    .filter(asset_version::Column::Kind.eq(domain::dto::DerivativeKind::Thumbnail))
+                    .count(&services.db)
+                    .await?;
+                anyhow::ensure!(thumbnails > 0, "upload {i} was marked processed without a thumbnail");
                 break;
             }
             anyhow::ensure!(
@@ -113,8 +130,9 @@ async fn pending(services: &Services) -> Result<i64> {
     Ok(row.try_get("", "n")?)
 }
 
-fn png(width: u32, height: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
+/// A gradient whose blue channel is `seed`: each seed is new content.
+fn png(width: u32, height: u32, seed: u8) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, seed]));
     let mut out = std::io::Cursor::new(Vec::new());
     img.write_to(&mut out, image::ImageFormat::Png).expect("encode");
     out.into_inner()

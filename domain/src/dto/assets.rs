@@ -203,8 +203,27 @@ pub struct RejectedFile {
 /// The result of one upload request carrying one or more files: each file is judged on its own.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UploadReport {
+    /// New assets, queued for processing.
     pub accepted: Vec<AssetView>,
     pub rejected: Vec<RejectedFile>,
+    /// Files whose content the library already has: nothing new was stored; each names the
+    /// asset that has it, as it is now.
+    #[serde(default)]
+    pub duplicates: Vec<DuplicateFile>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DuplicateFile {
+    /// The name it was uploaded under.
+    pub filename: String,
+    pub existing: AssetView,
+    /// "“IMG_1.jpg” is already in the library as “Harbour.jpg”".
+    pub message: String,
+}
+
+/// What people are told when an upload's content is already in the library.
+pub fn already_in_library(uploaded: &str, existing: &str) -> String {
+    format!("“{uploaded}” is already in the library as “{existing}”")
 }
 
 /// Asks for a direct upload (S3 storage): the file goes to `put_url`, then to `confirm_url`.

@@ -31,7 +31,8 @@ use crate::{
     audit::{self, Actor, Target},
     entities::{asset, upload},
     error::{Error, Result},
-    ingest::{self, display_name},
+    file_names::display_name,
+    ingest,
     pipeline::Priority,
     services::Services,
     sniff::{self, SNIFF_LEN},
@@ -56,6 +57,8 @@ pub struct Appended {
     pub upload: upload::Model,
     /// Set once the upload is complete.
     pub asset: Option<asset::Model>,
+    /// The library already had this content: `asset` is the one that has it.
+    pub duplicate: bool,
 }
 
 pub async fn create(services: &Services, actor: &Actor, new: NewUpload) -> Result<upload::Model> {
@@ -244,11 +247,11 @@ where
     }
 
     if received < length {
-        return Ok(Appended { upload, asset: None });
+        return Ok(Appended { upload, asset: None, duplicate: false });
     }
-    let done = complete(services, actor, &upload, hex::encode(hasher.finalize())).await?;
+    let (done, duplicate) = complete(services, actor, &upload, hex::encode(hasher.finalize())).await?;
     upload.asset_id = Some(done.id);
-    Ok(Appended { upload, asset: Some(done) })
+    Ok(Appended { upload, asset: Some(done), duplicate })
 }
 
 /// The last byte arrived: the staged file becomes an original and an asset, unless the library
@@ -258,8 +261,10 @@ async fn complete(
     actor: &Actor,
     upload: &upload::Model,
     checksum: String,
-) -> Result<asset::Model> {
-    let asset = match ingest::same_content(services, &checksum).await? {
+) -> Result<(asset::Model, bool)> {
+    let existing = ingest::same_content(services, &checksum).await?;
+    let duplicate = existing.is_some();
+    let asset = match existing {
         Some(existing) => {
             services.storage.delete_staged(upload).await?;
             tracing::info!(upload_id = %upload.id, asset_id = %existing.id, "upload has the content of an existing asset");
@@ -285,7 +290,7 @@ async fn complete(
         }
     };
     settle(services, actor, upload, &asset).await?;
-    Ok(asset)
+    Ok((asset, duplicate))
 }
 
 /// Records which asset an upload became (clients may still ask for a while) and audits it.

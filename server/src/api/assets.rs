@@ -12,7 +12,6 @@ use domain::{
     analytics::UsageEvent, catalog, dto::DerivativeKind, entities::asset, ingest, pipeline, policy::Permission, Error,
     Services,
 };
-use sea_orm::EntityTrait;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -40,10 +39,11 @@ struct UploadQuery {
 
 async fn show(access: Access, State(services): State<Services>, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
     access.require(Permission::Browse)?;
-    Ok(Json(catalog::get_asset(&services.db, id).await?).into_response())
+    Ok(Json(catalog::get_asset(&services.db, &access.actor(), id).await?).into_response())
 }
 
-/// `multipart/form-data` with one or more file parts. 201 when every file was stored; otherwise the
+/// `multipart/form-data` with one or more file parts. 201 when every file was stored (200 when every
+/// one was already in the library: see `duplicates`); otherwise the
 /// status of the first refusal (415 not an image/video, 413 too large, 400 empty) with the
 /// per-file details. Refused files leave nothing behind; accepted ones are kept either way.
 async fn upload(
@@ -57,6 +57,8 @@ async fn upload(
     let report = ingest::ingest_multipart(&services, &access.actor(), options.bulk, form).await?;
     let mut body = serde_json::to_value(&report).map_err(|e| Error::BadRequest(e.to_string()))?;
     let status = match report.rejected.first() {
+        // Only files the library already had: nothing was created.
+        None if report.accepted.is_empty() => StatusCode::OK,
         None => StatusCode::CREATED,
         Some(first) => {
             body["error"] = first.error.clone().into();
@@ -122,7 +124,9 @@ async fn transcode(
     Query(q): Query<FormatQuery>,
 ) -> Result<Response, ApiError> {
     access.require(Permission::Browse)?;
-    serve_derivative(&services, id, DerivativeKind::Transcode, q.format.as_deref().unwrap_or("720p"), q.download).await
+    let asset = catalog::find(&services.db, &access.actor(), id).await?;
+    serve_derivative(&services, &asset, DerivativeKind::Transcode, q.format.as_deref().unwrap_or("720p"), q.download)
+        .await
 }
 
 async fn derivative(
@@ -133,23 +137,22 @@ async fn derivative(
     q: FormatQuery,
 ) -> Result<Response, ApiError> {
     access.require(Permission::Browse)?;
-    serve_derivative(&services, id, kind, q.format.as_deref().unwrap_or("jpg"), q.download).await
+    let asset = catalog::find(&services.db, &access.actor(), id).await?;
+    serve_derivative(&services, &asset, kind, q.format.as_deref().unwrap_or("jpg"), q.download).await
 }
 
 async fn serve_derivative(
     services: &Services,
-    id: Uuid,
+    asset: &asset::Model,
     kind: DerivativeKind,
     label: &str,
     download: bool,
 ) -> Result<Response, ApiError> {
-    let (key, _mime) = catalog::derivative_path(&services.db, id, kind, label).await?;
+    let (key, _mime) = catalog::derivative_path(&services.db, asset, kind, label).await?;
     if !download {
         return files::redirect_to(services, &key, None).await;
     }
-    let asset =
-        asset::Entity::find_by_id(id).one(&services.db).await.map_err(Error::from)?.ok_or(Error::NotFound("asset"))?;
-    services.usage.record(id, UsageEvent::Download).await;
+    services.usage.record(asset.id, UsageEvent::Download).await;
     files::redirect_to(services, &key, Some(&derivative_file_name(&asset.original_filename, label, &key))).await
 }
 
@@ -166,8 +169,7 @@ async fn original(
     Path(id): Path<Uuid>,
 ) -> Result<Response, ApiError> {
     access.require(Permission::Browse)?;
-    let asset =
-        asset::Entity::find_by_id(id).one(&services.db).await.map_err(Error::from)?.ok_or(Error::NotFound("asset"))?;
+    let asset = catalog::find(&services.db, &access.actor(), id).await?;
     services.usage.record(asset.id, UsageEvent::Download).await;
     files::redirect_to(&services, &asset.original_path, Some(&asset.original_filename)).await
 }
@@ -180,6 +182,8 @@ async fn reprocess(
     Path(id): Path<Uuid>,
 ) -> Result<Response, ApiError> {
     access.require(Permission::EditMetadata)?;
-    pipeline::state::request(&services.db, &access.actor(), id, pipeline::Priority::Retry).await?;
-    Ok((StatusCode::ACCEPTED, Json(catalog::get_asset(&services.db, id).await?)).into_response())
+    let actor = access.actor();
+    catalog::find(&services.db, &actor, id).await?;
+    pipeline::state::request(&services.db, &actor, id, pipeline::Priority::Retry).await?;
+    Ok((StatusCode::ACCEPTED, Json(catalog::get_asset(&services.db, &actor, id).await?)).into_response())
 }

@@ -77,12 +77,13 @@ async fn create(access: Access, State(services): State<Services>, request: Reque
     let location = format!("/api/uploads/{}", created.id);
     let carries_bytes = text(&headers, "content-type").as_deref() == Some(OFFSET_OCTET_STREAM)
         && number(&headers, "content-length").unwrap_or(1) > 0;
-    let (current, asset_id) = if carries_bytes {
+    let (current, asset_id, duplicate) = if carries_bytes {
         append_body(&services, &access, created.id, 0, None, request.into_body()).await?
     } else {
-        (created, None)
+        (created, None, false)
     };
     set_progress(response.headers_mut(), &current, asset_id);
+    mark_duplicate(response.headers_mut(), duplicate);
     response
         .headers_mut()
         .insert(header::LOCATION, HeaderValue::from_str(&location).expect("a path is a valid header"));
@@ -129,9 +130,11 @@ async fn append(
     }
     let offset = number(headers, "upload-offset")?;
     let checksum = text(headers, "upload-checksum").map(|v| parse_checksum(&v)).transpose()?;
-    let (upload, asset_id) = append_body(&services, &access, id, offset, checksum, request.into_body()).await?;
+    let (upload, asset_id, duplicate) =
+        append_body(&services, &access, id, offset, checksum, request.into_body()).await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
     set_progress(response.headers_mut(), &upload, asset_id);
+    mark_duplicate(response.headers_mut(), duplicate);
     Ok(response)
 }
 
@@ -144,7 +147,7 @@ async fn append_body(
     offset: u64,
     checksum: Option<ChunkChecksum>,
     body: Body,
-) -> Result<(upload::Model, Option<Uuid>), ApiError> {
+) -> Result<(upload::Model, Option<Uuid>, bool), ApiError> {
     let (services, actor) = (services.clone(), access.actor());
     let appended =
         tokio::spawn(
@@ -153,7 +156,15 @@ async fn append_body(
         .await
         .map_err(|e| Error::BadRequest(format!("the upload request failed: {e}")))??;
     let asset_id = appended.asset.map(|a| a.id);
-    Ok((appended.upload, asset_id))
+    Ok((appended.upload, asset_id, appended.duplicate))
+}
+
+/// On the request that completed an upload: `Asset-Duplicate: ?1` when the library already had
+/// the content (`Asset-Id` is then the asset that has it, and nothing new was stored).
+fn mark_duplicate(headers: &mut HeaderMap, duplicate: bool) {
+    if duplicate {
+        headers.insert("asset-duplicate", HeaderValue::from_static("?1"));
+    }
 }
 
 async fn terminate(
