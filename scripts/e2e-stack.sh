@@ -11,7 +11,7 @@ export RUST_LOG="${RUST_LOG:-warn}"
 export ADMIN_EMAIL="admin@e2e.test" ADMIN_PASSWORD="e2e admin password"
 export PUBLIC_URL="http://127.0.0.1:3100"
 # Every spec signs in as the admin; the per-account limit itself is tested in server/tests/auth.rs.
-export LOGIN_RATE_PER_ACCOUNT=120
+export LOGIN_RATE_PER_ACCOUNT=120 LOGIN_RATE_PER_ACCOUNT_AND_IP=120
 # Single sign-on against a real OpenID provider (end2end/oidc/provider.mjs) on another origin.
 export OIDC_ISSUER_URL="http://localhost:3110" OIDC_CLIENT_ID="dam" OIDC_CLIENT_SECRET="dam-e2e-secret"
 export OIDC_PORT=3110 DAM_REDIRECT="$PUBLIC_URL/auth/oidc/callback"

@@ -26,7 +26,7 @@ pub fn Header() -> impl IntoView {
                         match me.await {
                             Ok(Some(user)) => {
                                 let admin = policy::allows(user.role, Permission::ManageUsers);
-                                let trash = policy::allows(user.role, Permission::TrashOwn);
+                                let trash = policy::allows(user.role, Permission::Trash);
                                 view! {
                                     <a href="/">"Library"</a>
                                     <a href="/collections">"Collections"</a>

@@ -29,6 +29,35 @@ pub fn may(permission: Permission) -> impl Fn() -> bool + Copy + Send + Sync + '
     move || me.get().and_then(Result::ok).flatten().is_some_and(|u| policy::allows(u.role, permission))
 }
 
+/// A multi-line text input holding `value`. Leptos writes the children of `<textarea>` (like
+/// those of `<script>`, `<style>` and `<noscript>`) into the page without escaping them, so text
+/// someone typed must never be one: here the server's page gets it escaped, as the field's first
+/// content, and the live value is the element's `value` property.
+#[component]
+pub fn TextArea(
+    value: RwSignal<String>,
+    #[prop(into)] label: String,
+    #[prop(default = 3)] rows: u32,
+    #[prop(default = 5000)] maxlength: u32,
+    #[prop(into, optional)] testid: String,
+) -> impl IntoView {
+    let initial = html_escape::encode_text(&value.get_untracked()).into_owned();
+    view! {
+        <textarea rows=rows maxlength=maxlength aria-label=label data-testid=testid
+            class="w-full rounded border border-slate-300 px-2 py-1"
+            prop:value=value on:input=move |ev| value.set(event_target_value(&ev))>{initial}</textarea>
+    }
+}
+
+/// Whether the signed-in person may do `permission` to a thing the person with id `owner` made
+/// (false while loading or signed out). The server checks again on every call.
+pub fn may_on(permission: Permission) -> impl Fn(Option<uuid::Uuid>) -> bool + Copy + Send + Sync + 'static {
+    let me = use_current_user();
+    move |owner| {
+        me.get().and_then(Result::ok).flatten().is_some_and(|u| policy::allows_on(u.role, u.id, permission, owner))
+    }
+}
+
 /// The message of a server function error, without the framework's prefix.
 pub fn error_text(error: &ServerFnError) -> String {
     match error {
@@ -37,20 +66,9 @@ pub fn error_text(error: &ServerFnError) -> String {
     }
 }
 
-/// `1536` → `1.5 KB`.
+/// `1536` → `1.5 KB` (see `domain::sizes`).
 pub fn human_size(bytes: i64) -> String {
-    let units = ["B", "KB", "MB", "GB", "TB"];
-    let mut size = bytes as f64;
-    let mut unit = 0;
-    while size >= 1024.0 && unit < units.len() - 1 {
-        size /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{size:.1} {}", units[unit])
-    }
+    domain::sizes::human_size(bytes.max(0) as u64)
 }
 
 /// Renders its children only for someone allowed `permission`: others are sent to the sign-in

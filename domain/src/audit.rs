@@ -8,29 +8,58 @@ use uuid::Uuid;
 
 use crate::{
     dto::{AuditEntry, AuditFilter, AuditPage},
-    entities::audit_event,
-    error::Result,
+    entities::{audit_event, user},
+    error::{Error, Result},
+    policy::{self, Permission, Reach, Role},
 };
 
 /// Who acts: a signed-in person, or the system itself (start-up, CLI), and from which address.
+/// Operations ask it what it may do to a thing (`may`), so a rule about whose things one may
+/// touch is checked where the thing is found, for every surface that calls the operation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Actor {
     pub user_id: Option<Uuid>,
     pub label: String,
     pub ip: Option<String>,
+    /// The person's role; the system acts as an admin, someone anonymous has none.
+    pub role: Option<Role>,
 }
 
 impl Actor {
-    pub fn user(user_id: Uuid, email: &str, ip: Option<String>) -> Self {
-        Actor { user_id: Some(user_id), label: email.to_owned(), ip }
+    pub fn user(user: &user::Model, ip: Option<String>) -> Self {
+        Actor { user_id: Some(user.id), label: user.email.clone(), ip, role: Some(user.role) }
     }
 
     pub fn anonymous(ip: Option<String>) -> Self {
-        Actor { user_id: None, label: "anonymous".into(), ip }
+        Actor { user_id: None, label: "anonymous".into(), ip, role: None }
     }
 
     pub fn system(what: &str) -> Self {
-        Actor { user_id: None, label: format!("system ({what})"), ip: None }
+        Actor { user_id: None, label: format!("system ({what})"), ip: None, role: Some(Role::Admin) }
+    }
+
+    /// How far `permission` reaches for this actor (None: not at all).
+    pub fn reach(&self, permission: Permission) -> Option<Reach> {
+        self.role.and_then(|role| policy::reach(role, permission))
+    }
+
+    /// Whether the actor may do `permission` to a thing `owner` made.
+    pub fn may(&self, permission: Permission, owner: Option<Uuid>) -> bool {
+        match self.reach(permission) {
+            Some(Reach::Any) => true,
+            Some(Reach::Own) => self.user_id.is_some() && owner == self.user_id,
+            None => false,
+        }
+    }
+
+    /// `Ok` when the actor may do `permission` to a thing `owner` made; otherwise `Forbidden`
+    /// finishing "you are not allowed to …" with `what`.
+    pub fn require(&self, permission: Permission, owner: Option<Uuid>, what: &str) -> Result<()> {
+        if self.may(permission, owner) {
+            Ok(())
+        } else {
+            Err(Error::Forbidden(what.to_owned()))
+        }
     }
 }
 

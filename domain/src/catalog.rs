@@ -8,25 +8,38 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
+    audit::Actor,
     dto::{AssetView, DerivativeKind, DerivativeView, TagView},
     entities::{asset, asset_version},
     error::{Error, Result},
+    policy::Permission,
 };
 
-pub async fn get_asset(db: &DatabaseConnection, id: Uuid) -> Result<AssetView> {
+/// The asset `id` as `actor` may reach it: not found when there is none, and not found either
+/// when it is in the trash and the actor may not see it there (viewers never; editors what they
+/// uploaded). Every operation on one asset by id starts here.
+pub async fn find(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> Result<asset::Model> {
     let asset = asset::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound("asset"))?;
+    if asset.deleted_at.is_some() && !actor.may(Permission::Trash, asset.uploaded_by) {
+        return Err(Error::NotFound("asset"));
+    }
+    Ok(asset)
+}
+
+pub async fn get_asset(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<AssetView> {
+    let asset = find(db, actor, id).await?;
     Ok(with_derivatives(db, vec![asset]).await?.remove(0))
 }
 
 /// The storage key and type of an asset's derivative (`label` is its format, e.g. `jpg`, `webp`).
 pub async fn derivative_path(
     db: &DatabaseConnection,
-    id: Uuid,
+    asset: &asset::Model,
     kind: DerivativeKind,
     label: &str,
 ) -> Result<(String, String)> {
     let version = asset_version::Entity::find()
-        .filter(asset_version::Column::AssetId.eq(id))
+        .filter(asset_version::Column::AssetId.eq(asset.id))
         .filter(asset_version::Column::Kind.eq(kind))
         .filter(asset_version::Column::Label.eq(label))
         .one(db)

@@ -16,7 +16,7 @@ pub enum Error {
     #[error("“{filename}” is empty; nothing was stored")]
     EmptyFile { filename: String },
 
-    #[error("“{filename}” is larger than the limit of {limit_bytes} bytes; nothing was stored")]
+    #[error("“{filename}” is larger than the limit of {}; nothing was stored", crate::sizes::human_size(*limit_bytes))]
     TooLarge { filename: String, limit_bytes: u64 },
 
     #[error("the upload of “{filename}” was interrupted ({reason}); nothing was stored")]
@@ -24,6 +24,10 @@ pub enum Error {
 
     #[error("sign in first")]
     Unauthenticated,
+
+    /// A bearer token that opens nothing: never silent anonymity for a script that sent one.
+    #[error("this API token is not valid: it was revoked, it expired, or it is mistyped")]
+    InvalidToken,
 
     #[error("you are not allowed to {0}")]
     Forbidden(String),
@@ -71,6 +75,10 @@ pub enum Error {
 
     #[error("storage error: {0}")]
     Storage(#[from] crate::storage::StorageError),
+
+    /// A part the request needs is down for now; `0` says what and what to do.
+    #[error("{0}")]
+    Unavailable(String),
 
     #[error("job queue unavailable: {0}")]
     Queue(String),

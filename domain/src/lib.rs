@@ -6,6 +6,7 @@
 
 pub mod dto;
 pub mod policy;
+pub mod sizes;
 
 #[cfg(feature = "server")]
 pub mod accounts;
@@ -23,6 +24,8 @@ pub mod db;
 pub mod entities;
 #[cfg(feature = "server")]
 pub mod error;
+#[cfg(feature = "server")]
+pub mod file_names;
 #[cfg(feature = "server")]
 pub mod health;
 #[cfg(feature = "server")]

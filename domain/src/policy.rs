@@ -1,7 +1,9 @@
-//! Who may do what. One table, used by the server's access check and by the UI (compiled to WASM)
-//! to hide what a person may not do — hiding is a courtesy, the server check is the rule.
+//! Who may do what, and to whose things. One table, used by the domain operations (through the
+//! acting `audit::Actor`), by the server's access check, and by the UI (compiled to WASM) to hide
+//! what a person may not do — hiding is a courtesy, the checks are the rule.
 
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 /// Global roles, from least to most powerful.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -31,20 +33,32 @@ impl Role {
     pub fn parse(text: &str) -> Option<Role> {
         Role::ALL.into_iter().find(|r| r.as_str().eq_ignore_ascii_case(text.trim()))
     }
+
+    fn index(self) -> usize {
+        self as usize
+    }
 }
 
-/// Everything the access check can be asked about.
+/// Everything the checks can be asked about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Permission {
     /// Browse, search, preview and download assets.
     Browse,
     Upload,
+    /// Titles, descriptions and tags of assets; making collections and putting assets in them.
     EditMetadata,
+    /// Make share links.
     Share,
-    /// Move one's own uploads to the trash.
-    TrashOwn,
-    /// Delete any asset and empty the trash.
-    DeleteAny,
+    /// Upload a new file as the next version of an asset.
+    ReplaceFile,
+    /// Move assets to the trash, see them there, and restore them.
+    Trash,
+    /// Delete a collection (its assets stay).
+    DeleteCollection,
+    /// List share links and turn them off.
+    ManageShareLinks,
+    /// Empty the trash: delete assets for good.
+    EmptyTrash,
     ManageUsers,
     ManageSettings,
     ViewDashboard,
@@ -54,19 +68,68 @@ pub enum Permission {
     ManageOwnCredentials,
 }
 
-/// The minimum role for each permission. Roles are global for now; per-collection rights or
-/// tenants would extend this function, not the handlers.
-pub fn minimum_role(permission: Permission) -> Role {
+impl Permission {
+    pub const ALL: [Permission; 15] = [
+        Permission::Browse,
+        Permission::Upload,
+        Permission::EditMetadata,
+        Permission::Share,
+        Permission::ReplaceFile,
+        Permission::Trash,
+        Permission::DeleteCollection,
+        Permission::ManageShareLinks,
+        Permission::EmptyTrash,
+        Permission::ManageUsers,
+        Permission::ManageSettings,
+        Permission::ViewDashboard,
+        Permission::ManageQueues,
+        Permission::ViewAuditLog,
+        Permission::ManageOwnCredentials,
+    ];
+}
+
+/// Whose things a permission reaches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Reach {
+    /// What the person made: assets they uploaded, collections and links they created.
+    Own,
+    Any,
+}
+
+const NO: Option<Reach> = None;
+const OWN: Option<Reach> = Some(Reach::Own);
+const ANY: Option<Reach> = Some(Reach::Any);
+
+/// The policy: for each permission, how far it reaches for a viewer, an editor and an admin.
+/// Editors describe, tag and collect anyone's assets, but replace files, trash and restore,
+/// delete collections, and list or turn off share links only for what they made.
+pub fn table(permission: Permission) -> [Option<Reach>; 3] {
     use Permission::*;
+    //                                                                         viewer editor admin
     match permission {
-        Browse | ManageOwnCredentials => Role::Viewer,
-        Upload | EditMetadata | Share | TrashOwn => Role::Editor,
-        DeleteAny | ManageUsers | ManageSettings | ViewDashboard | ManageQueues | ViewAuditLog => Role::Admin,
+        Browse | ManageOwnCredentials => [ANY, ANY, ANY],
+        Upload | EditMetadata | Share => [NO, ANY, ANY],
+        ReplaceFile | Trash | DeleteCollection | ManageShareLinks => [NO, OWN, ANY],
+        EmptyTrash | ManageUsers | ManageSettings | ViewDashboard | ManageQueues | ViewAuditLog => [NO, NO, ANY],
     }
 }
 
+pub fn reach(role: Role, permission: Permission) -> Option<Reach> {
+    table(permission)[role.index()]
+}
+
+/// Whether `role` may do `permission` at all (to something, if only their own).
 pub fn allows(role: Role, permission: Permission) -> bool {
-    role >= minimum_role(permission)
+    reach(role, permission).is_some()
+}
+
+/// Whether `person` with `role` may do `permission` to a thing `owner` made.
+pub fn allows_on(role: Role, person: Uuid, permission: Permission, owner: Option<Uuid>) -> bool {
+    match reach(role, permission) {
+        Some(Reach::Any) => true,
+        Some(Reach::Own) => owner == Some(person),
+        None => false,
+    }
 }
 
 #[cfg(test)]
@@ -75,12 +138,32 @@ mod tests {
 
     #[test]
     fn roles_nest_viewer_editor_admin() {
+        for permission in Permission::ALL {
+            let [viewer, editor, admin] = table(permission);
+            assert!(viewer.is_none() || editor.is_some(), "{permission:?}: an editor may what a viewer may");
+            assert!(editor.is_none() || admin == Some(Reach::Any), "{permission:?}: an admin may everything");
+        }
         assert!(allows(Role::Viewer, Permission::Browse));
         assert!(!allows(Role::Viewer, Permission::Upload));
+        assert!(!allows(Role::Viewer, Permission::Trash), "viewers never see the trash");
         assert!(allows(Role::Editor, Permission::Upload));
         assert!(!allows(Role::Editor, Permission::ManageUsers));
         assert!(allows(Role::Admin, Permission::ManageUsers));
         assert_eq!(Role::parse(" Editor "), Some(Role::Editor));
         assert_eq!(Role::parse("root"), None);
+    }
+
+    #[test]
+    fn editors_reach_only_what_they_made_for_files_trash_collections_and_links() {
+        let (me, someone) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        for permission in
+            [Permission::ReplaceFile, Permission::Trash, Permission::DeleteCollection, Permission::ManageShareLinks]
+        {
+            assert!(allows_on(Role::Editor, me, permission, Some(me)), "{permission:?}");
+            assert!(!allows_on(Role::Editor, me, permission, Some(someone)), "{permission:?}");
+            assert!(!allows_on(Role::Editor, me, permission, None), "{permission:?}: nobody's is not theirs");
+            assert!(allows_on(Role::Admin, me, permission, Some(someone)), "{permission:?}");
+        }
+        assert!(allows_on(Role::Editor, me, Permission::EditMetadata, Some(someone)));
     }
 }

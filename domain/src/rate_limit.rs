@@ -1,8 +1,8 @@
 //! Rate limits every replica shares: the generic cell rate algorithm (GCRA) kept in Redis, one
 //! script call per check, so two api replicas allow what one would (an in-memory limiter per
-//! process let each replica grant the whole quota). If Redis cannot be reached the request is let
-//! through with a warning: the limit protects, it does not authorise, and the rest of the
-//! application is degraded without Redis anyway.
+//! process let each replica grant the whole quota). When Redis cannot be reached the caller says
+//! what happens: the API's limit lets requests through (it protects, it does not authorise), a
+//! limit that stands between a guesser and a password refuses them.
 
 use std::time::Duration;
 
@@ -60,8 +60,22 @@ impl SharedRateLimit {
         SharedRateLimit { conn, prefix: format!("{namespace}:rate"), script: redis::Script::new(GCRA) }
     }
 
-    /// Counts one request against `key`'s quota; `Err(wait)` when it is used up.
+    /// Counts one request against `key`'s quota; `Err(wait)` when it is used up. Without Redis,
+    /// lets it through.
     pub async fn check(&self, key: &str, quota: Quota) -> Result<(), Duration> {
+        match self.count(key, quota).await {
+            Err(Limited::Unavailable) => {
+                tracing::warn!("rate limit unavailable (Redis); letting the request through");
+                Ok(())
+            }
+            Err(Limited::Wait(wait)) => Err(wait),
+            Ok(()) => Ok(()),
+        }
+    }
+
+    /// Counts one request against `key`'s quota, refusing it when the quota is used up or cannot
+    /// be counted.
+    pub async fn count(&self, key: &str, quota: Quota) -> Result<(), Limited> {
         let interval_ms = quota.interval.as_millis().max(1) as u64;
         let mut conn = self.conn.clone();
         let outcome: redis::RedisResult<u64> = self
@@ -73,11 +87,32 @@ impl SharedRateLimit {
             .await;
         match outcome {
             Ok(0) => Ok(()),
-            Ok(wait_ms) => Err(Duration::from_millis(wait_ms).max(Duration::from_secs(1))),
+            Ok(wait_ms) => Err(Limited::Wait(Duration::from_millis(wait_ms).max(Duration::from_secs(1)))),
             Err(e) => {
-                tracing::warn!(error = %e, "rate limit unavailable (Redis); letting the request through");
-                Ok(())
+                tracing::warn!(error = %e, key, "rate limit could not be counted (Redis)");
+                Err(Limited::Unavailable)
             }
         }
     }
+}
+
+impl SharedRateLimit {
+    /// Starts `key`'s quota afresh (best effort: without Redis there is nothing to forget).
+    pub async fn forget(&self, key: &str) {
+        let mut conn = self.conn.clone();
+        let outcome: redis::RedisResult<()> =
+            redis::cmd("DEL").arg(format!("{}:{key}", self.prefix)).query_async(&mut conn).await;
+        if let Err(e) = outcome {
+            tracing::warn!(error = %e, key, "rate limit could not be reset (Redis)");
+        }
+    }
+}
+
+/// Why a request was not counted in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Limited {
+    /// The quota is used up for this long.
+    Wait(Duration),
+    /// The counter (Redis) cannot be reached.
+    Unavailable,
 }

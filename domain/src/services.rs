@@ -38,8 +38,7 @@ impl Services {
         let jobs = JobQueue::connect(&config.redis_url, &config.queue_namespace).await?;
         let (redis, namespace) = jobs.redis();
         let rate_limit = SharedRateLimit::new(redis.clone(), namespace);
-        let login_limiter =
-            LoginLimiter::new(rate_limit.clone(), config.login_rate_per_ip, config.login_rate_per_account);
+        let login_limiter = LoginLimiter::new(rate_limit.clone(), config.login_rates);
         let signer = UrlSigner::load(&db, config.signing_key.as_deref(), config.signed_url_ttl_seconds).await?;
         let usage = UsageCounters::new(redis, namespace);
         Ok(Services { config: Arc::new(config), db, storage, jobs, login_limiter, rate_limit, signer, usage })

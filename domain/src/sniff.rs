@@ -34,7 +34,10 @@ const ARCHIVES: &[&str] = &["pdf", "zip", "tar", "rar", "gz", "bz2", "7z", "xz",
 pub fn detect(head: &[u8], filename: &str) -> Result<Detected, String> {
     let named = filename.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase()).unwrap_or_default();
     let detected = match infer::get(head) {
-        Some(found) => classify(&found).ok_or_else(|| refusal(&named, found.mime_type()))?,
+        Some(found) => {
+            let detected = classify(&found).ok_or_else(|| refusal(&named, found.mime_type()))?;
+            refine(detected, head)
+        }
         None if looks_like_markup(head) => {
             return Err(refusal(&named, "SVG/HTML markup, which could run scripts in a browser"))
         }
@@ -69,6 +72,75 @@ fn classify(found: &infer::Type) -> Option<Detected> {
         _ => return None,
     };
     Some(Detected { mime: found.mime_type(), extension: found.extension(), kind })
+}
+
+/// What the generic detector calls a container, named for what is inside: Matroska is not WebM
+/// (both are EBML; the header's DocType tells), and office documents are ZIP files whose entries
+/// say which.
+fn refine(detected: Detected, head: &[u8]) -> Detected {
+    match detected.mime {
+        "video/webm" | "video/x-matroska" => match ebml_doc_type(head) {
+            Some(b"matroska") => Detected { mime: "video/x-matroska", extension: "mkv", ..detected },
+            Some(b"webm") => Detected { mime: "video/webm", extension: "webm", ..detected },
+            _ => detected,
+        },
+        "application/zip" => office_document(head).map_or(detected, |(mime, extension)| Detected {
+            mime,
+            extension,
+            kind: AssetKind::Document,
+        }),
+        _ => detected,
+    }
+}
+
+/// The DocType of an EBML header (`1A 45 DF A3`, then elements; DocType is `42 82`).
+fn ebml_doc_type(head: &[u8]) -> Option<&[u8]> {
+    let header = head.get(..head.len().min(64))?;
+    let at = header.windows(2).position(|w| w == [0x42, 0x82])? + 2;
+    let size_byte = *header.get(at)?;
+    // A one-byte size (0x80 | n) is what every muxer writes for so short a string.
+    if size_byte & 0x80 == 0 {
+        return None;
+    }
+    header.get(at + 1..at + 1 + usize::from(size_byte & 0x7F))
+}
+
+const OOXML: [(&str, &str, &str); 3] = [
+    ("word/", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+    ("xl/", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    ("ppt/", "application/vnd.openxmlformats-officedocument.presentationml.presentation", "pptx"),
+];
+const ODF: [(&str, &str); 4] = [
+    ("application/vnd.oasis.opendocument.text", "odt"),
+    ("application/vnd.oasis.opendocument.spreadsheet", "ods"),
+    ("application/vnd.oasis.opendocument.presentation", "odp"),
+    ("application/vnd.oasis.opendocument.graphics", "odg"),
+];
+
+/// An Office Open XML or OpenDocument file, from the ZIP entries at its start: ODF begins with an
+/// uncompressed `mimetype` entry naming its type; OOXML has `word/`, `xl/` or `ppt/` parts.
+fn office_document(head: &[u8]) -> Option<(&'static str, &'static str)> {
+    let mut entries = Vec::new();
+    let mut at = 0;
+    while let Some(found) = head.get(at..).and_then(|rest| rest.windows(4).position(|w| w == b"PK\x03\x04")) {
+        let start = at + found;
+        let field =
+            |offset: usize| head.get(start + offset..start + offset + 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
+        let (Some(name_len), Some(extra_len)) = (field(26), field(28)) else { break };
+        let name_at = start + 30;
+        let Some(name) = head.get(name_at..name_at + usize::from(name_len)) else { break };
+        entries.push((name, name_at + usize::from(name_len) + usize::from(extra_len)));
+        at = start + 4;
+    }
+    if let Some((_, data_at)) = entries.first().filter(|(name, _)| *name == b"mimetype") {
+        let content = head.get(*data_at..).unwrap_or_default();
+        if let Some((mime, ext)) = ODF.iter().find(|(mime, _)| content.starts_with(mime.as_bytes())) {
+            return Some((mime, ext));
+        }
+    }
+    OOXML.iter().find_map(|(folder, mime, ext)| {
+        entries.iter().any(|(name, _)| name.starts_with(folder.as_bytes())).then_some((*mime, *ext))
+    })
 }
 
 /// A name that promises a picture or a clip, for content that is neither.
@@ -125,6 +197,54 @@ mod tests {
             "is not an image: its content looks like application/pdf"
         );
         assert!(detect(b"plain words", "notes").unwrap_err().contains("plain text"));
+    }
+
+    /// A ZIP's local file headers with these entries (stored, tiny contents).
+    fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (name, content) in entries {
+            out.extend_from_slice(b"PK\x03\x04\x14\0\0\0\0\0\0\0\0\0");
+            out.extend_from_slice(&[0; 4]); // crc
+            out.extend_from_slice(&(content.len() as u32).to_le_bytes());
+            out.extend_from_slice(&(content.len() as u32).to_le_bytes());
+            out.extend_from_slice(&(name.len() as u16).to_le_bytes());
+            out.extend_from_slice(&0u16.to_le_bytes());
+            out.extend_from_slice(name.as_bytes());
+            out.extend_from_slice(content);
+        }
+        out
+    }
+
+    #[test]
+    fn office_documents_are_told_from_zip_files() {
+        let docx =
+            zip(&[("[Content_Types].xml", b"<Types/>"), ("_rels/.rels", b"<r/>"), ("word/document.xml", b"<w/>")]);
+        assert_eq!(detect(&docx, "Brief.docx").unwrap().extension, "docx");
+        let xlsx = zip(&[("_rels/.rels", b"<r/>"), ("docProps/app.xml", b"<a/>"), ("xl/workbook.xml", b"<x/>")]);
+        assert_eq!(detect(&xlsx, "prices").unwrap().extension, "xlsx");
+        let pptx = zip(&[("[Content_Types].xml", b"<Types/>"), ("ppt/presentation.xml", b"<p/>")]);
+        let found = detect(&pptx, "deck.pptx").unwrap();
+        assert_eq!((found.extension, found.kind), ("pptx", AssetKind::Document));
+        let odt = zip(&[("mimetype", b"application/vnd.oasis.opendocument.text"), ("content.xml", b"<c/>")]);
+        assert_eq!(detect(&odt, "letter.odt").unwrap().mime, "application/vnd.oasis.opendocument.text");
+        let plain = zip(&[("photos/a.jpg", b"..."), ("readme.txt", b"hello")]);
+        assert_eq!(detect(&plain, "Brochure.hta").unwrap().mime, "application/zip");
+    }
+
+    #[test]
+    fn matroska_is_not_labelled_webm() {
+        // EBML header as FFmpeg writes it: version fields, then DocType.
+        let ebml = |doc_type: &str| {
+            let mut out = vec![0x1A, 0x45, 0xDF, 0xA3, 0xA3, 0x42, 0x86, 0x81, 0x01, 0x42, 0xF7, 0x81, 0x01];
+            out.extend_from_slice(&[0x42, 0x82, 0x80 | doc_type.len() as u8]);
+            out.extend_from_slice(doc_type.as_bytes());
+            out.resize(64, 0);
+            out
+        };
+        let mkv = detect(&ebml("matroska"), "clip.mkv").unwrap();
+        assert_eq!((mkv.mime, mkv.extension, mkv.kind), ("video/x-matroska", "mkv", AssetKind::Video));
+        let webm = detect(&ebml("webm"), "clip.webm").unwrap();
+        assert_eq!((webm.mime, webm.extension), ("video/webm", "webm"));
     }
 
     #[test]

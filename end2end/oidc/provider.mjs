@@ -1,6 +1,8 @@
 // A real OpenID Connect provider (the `oidc-provider` package) for the end-to-end tests.
-// Any login name is accepted on its development login page; the name decides the role claim:
-// "admin-…" → admin, "editor-…" → editor, anything else → no role claim (the DAM's default).
+// Any login name is accepted on its development login page; the name decides the claims:
+// "admin-…" → admin, "editor-…" → editor, anything else → no role claim (the DAM's default);
+// "NAME~ADDRESS" claims the e-mail ADDRESS (for linking tests); "unverified…" names get
+// email_verified false.
 import Provider from "oidc-provider";
 
 const port = Number(process.env.OIDC_PORT ?? 3110);
@@ -30,7 +32,9 @@ const provider = new Provider(issuer, {
     return {
       accountId: id,
       async claims() {
-        const claims = { sub: id, email: `${id}@sso.test`, email_verified: true, name: `SSO ${id}` };
+        const [, claimed] = id.split("~");
+        const email = claimed ?? `${id}@sso.test`;
+        const claims = { sub: id, email, email_verified: !id.startsWith("unverified"), name: `SSO ${id}` };
         const role = roleFor(id);
         return role ? { ...claims, dam_role: role } : claims;
       },

@@ -67,3 +67,36 @@ test("signing out ends the session", async ({ page }) => {
   await page.goto("/settings");
   await expect(page).toHaveURL(/\/login$/);
 });
+
+test("making someone an admin says what it means and asks for the acting admin's own password", async ({ page }) => {
+  const errors = watchForErrors(page);
+  await signIn(page);
+  const email = `promoted-${Date.now()}@e2e.test`;
+  const created = await page.request.post("/api/users", {
+    headers: { origin: new URL(page.url()).origin },
+    data: { email, role: "editor", password: "a long enough password" },
+  });
+  expect(created.status()).toBe(201);
+  await page.goto("/admin/users");
+  await waitForHydration(page);
+  const row = page.locator(`[data-testid=user-row][data-email="${email}"]`);
+  await row.getByLabel("Role").selectOption("admin");
+  const confirm = page.getByTestId("confirm-admin");
+  await expect(confirm).toContainText(`Make ${email} an admin?`);
+  await expect(confirm).toContainText("can delete anything");
+
+  // Someone else's password (or a planted form's guess) does not do it.
+  await confirm.getByTestId("confirm-password").fill("not my password");
+  await confirm.getByTestId("confirm-admin-button").click();
+  await expect(page.getByRole("alert")).toContainText("the password you confirmed with is not yours");
+  await expect(row.getByLabel("Role")).toHaveValue("editor");
+
+  await row.getByLabel("Role").selectOption("admin");
+  await confirm.getByTestId("confirm-password").fill(admin.password);
+  await confirm.getByTestId("confirm-admin-button").click();
+  await expect(row.getByLabel("Role")).toHaveValue("admin");
+  await page.reload();
+  await expect(row.getByLabel("Role")).toHaveValue("admin");
+  // The refusal above was a 403 the page explained; nothing else failed.
+  expect(errors.filter((e) => !/403/.test(e))).toEqual([]);
+});

@@ -49,21 +49,54 @@ async fn forward(pool: &sea_orm::sqlx::PgPool, sender: &broadcast::Sender<String
     }
 }
 
-/// `GET /api/events`: `asset` events with `{"id": …, "status": …}` for people who may browse.
+/// How often an open stream asks whether its session or token still signs the person in: a
+/// stream outlives sign-out, a revoked token or a disabled account by at most this long.
+const RECHECK_ACCESS_EVERY: Duration = Duration::from_secs(10);
+
+/// What one open stream holds between events.
+struct Open {
+    receiver: broadcast::Receiver<String>,
+    recheck: tokio::time::Interval,
+    access: Access,
+    db: sea_orm::DatabaseConnection,
+}
+
+/// `GET /api/events`: `asset` events with `{"id": …, "status": …}` for people who may browse,
+/// for as long as their session or token is valid.
 pub async fn stream(
     access: Access,
     State(events): State<AssetEvents>,
+    State(services): State<Services>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     access.require(Permission::Browse)?;
-    let receiver = events.sender.subscribe();
-    let stream = futures::stream::unfold(receiver, |mut receiver| async move {
-        let event = match receiver.recv().await {
-            Ok(payload) => Event::default().event("asset").data(payload),
-            // A slow client missed some; tell it to reload rather than show stale state.
-            Err(broadcast::error::RecvError::Lagged(_)) => Event::default().event("resync").data("{}"),
-            Err(broadcast::error::RecvError::Closed) => return None,
-        };
-        Some((Ok(event), receiver))
+    let start = tokio::time::Instant::now() + RECHECK_ACCESS_EVERY;
+    let open = Open {
+        receiver: events.sender.subscribe(),
+        recheck: tokio::time::interval_at(start, RECHECK_ACCESS_EVERY),
+        access,
+        db: services.db.clone(),
+    };
+    let stream = futures::stream::unfold(open, |mut open| async move {
+        loop {
+            tokio::select! {
+                received = open.receiver.recv() => {
+                    let event = match received {
+                        Ok(payload) => Event::default().event("asset").data(payload),
+                        // A slow client missed some; tell it to reload rather than show stale state.
+                        Err(broadcast::error::RecvError::Lagged(_)) => Event::default().event("resync").data("{}"),
+                        Err(broadcast::error::RecvError::Closed) => return None,
+                    };
+                    return Some((Ok(event), open));
+                }
+                _ = open.recheck.tick() => {
+                    // Signed out, revoked or disabled (or the database cannot say): the stream
+                    // ends; the browser's reconnection is then asked to sign in.
+                    if !open.access.still_valid(&open.db).await.unwrap_or(false) {
+                        return None;
+                    }
+                }
+            }
+        }
     });
     // The stream ends when the process is asked to stop: the server then waits for requests in
     // flight, and an open stream would hold it until it is killed (browsers reconnect, to another

@@ -70,7 +70,7 @@ async fn asset_file(
     };
     let default_label = if kind == DerivativeKind::Transcode { "720p" } else { "jpg" };
     let (key, _mime) =
-        catalog::derivative_path(&services.db, asset.id, kind, q.format.as_deref().unwrap_or(default_label)).await?;
+        catalog::derivative_path(&services.db, &asset, kind, q.format.as_deref().unwrap_or(default_label)).await?;
     files::redirect_to(&services, &key, None).await
 }
 

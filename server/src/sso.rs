@@ -13,7 +13,10 @@ use axum::{
 };
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use domain::{
-    accounts::{sessions, users},
+    accounts::{
+        sessions,
+        users::{self, SsoIdentity},
+    },
     audit::{self, Actor, Target},
     config::OidcConfig,
     policy::Role,
@@ -26,6 +29,11 @@ use openidconnect::{
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use std::{
+    collections::HashMap,
+    sync::{LazyLock, OnceLock},
+    time::{Duration, Instant},
+};
 
 use crate::AppState;
 
@@ -43,12 +51,46 @@ struct Flow {
     verifier: String,
 }
 
-fn http_client() -> Result<openidconnect::reqwest::Client, String> {
-    // No redirects: following them from a provider response is an SSRF door.
-    openidconnect::reqwest::ClientBuilder::new()
+/// One HTTP client for every exchange with the provider: no redirects (following them from a
+/// provider response is an SSRF door), and time limits, so a slow provider cannot hold sign-ins.
+fn http_client() -> Result<&'static openidconnect::reqwest::Client, String> {
+    static CLIENT: OnceLock<openidconnect::reqwest::Client> = OnceLock::new();
+    if let Some(client) = CLIENT.get() {
+        return Ok(client);
+    }
+    let client = openidconnect::reqwest::ClientBuilder::new()
         .redirect(openidconnect::reqwest::redirect::Policy::none())
+        .connect_timeout(Duration::from_secs(5))
+        .timeout(Duration::from_secs(10))
         .build()
-        .map_err(|e| format!("cannot create an HTTP client: {e}"))
+        .map_err(|e| format!("cannot create an HTTP client: {e}"))?;
+    Ok(CLIENT.get_or_init(|| client))
+}
+
+/// How long the provider's description is trusted before it is fetched again.
+const METADATA_TTL: Duration = Duration::from_secs(3600);
+
+/// The provider's description (endpoints, keys), fetched once an hour per issuer rather than on
+/// every sign-in, which let anyone make this server call out as often as they liked.
+async fn provider_metadata(
+    oidc: &OidcConfig,
+    http: &openidconnect::reqwest::Client,
+) -> Result<CoreProviderMetadata, String> {
+    static CACHE: LazyLock<tokio::sync::Mutex<HashMap<String, (Instant, CoreProviderMetadata)>>> =
+        LazyLock::new(Default::default);
+    // Held while discovering: concurrent sign-ins wait for one fetch instead of starting their own.
+    let mut cache = CACHE.lock().await;
+    if let Some((fetched, metadata)) = cache.get(&oidc.issuer_url) {
+        if fetched.elapsed() < METADATA_TTL {
+            return Ok(metadata.clone());
+        }
+    }
+    let issuer = IssuerUrl::new(oidc.issuer_url.clone()).map_err(|e| format!("OIDC_ISSUER_URL is not a URL: {e}"))?;
+    let metadata = CoreProviderMetadata::discover_async(issuer, http).await.map_err(|e| {
+        format!("the identity provider at {} could not be reached or described itself wrongly: {e}", oidc.issuer_url)
+    })?;
+    cache.insert(oidc.issuer_url.clone(), (Instant::now(), metadata.clone()));
+    Ok(metadata)
 }
 
 /// The provider's metadata (for its userinfo endpoint) and a client configured for this site.
@@ -57,10 +99,7 @@ async fn discover(
     public_url: &str,
     http: &openidconnect::reqwest::Client,
 ) -> Result<(CoreProviderMetadata, OidcClient), String> {
-    let issuer = IssuerUrl::new(oidc.issuer_url.clone()).map_err(|e| format!("OIDC_ISSUER_URL is not a URL: {e}"))?;
-    let metadata = CoreProviderMetadata::discover_async(issuer, http).await.map_err(|e| {
-        format!("the identity provider at {} could not be reached or described itself wrongly: {e}", oidc.issuer_url)
-    })?;
+    let metadata = provider_metadata(oidc, http).await?;
     let redirect = RedirectUrl::new(format!("{public_url}/auth/oidc/callback")).map_err(|e| e.to_string())?;
     let client = CoreClient::from_provider_metadata(
         metadata.clone(),
@@ -103,7 +142,7 @@ async fn start(State(services): State<Services>) -> Response {
     };
     let result = async {
         let http = http_client()?;
-        let (_, client) = discover(oidc, &services.config.public_url, &http).await?;
+        let (_, client) = discover(oidc, &services.config.public_url, http).await?;
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let (url, state, nonce) = client
             .authorize_url(CoreAuthenticationFlow::AuthorizationCode, CsrfToken::new_random, Nonce::new_random)
@@ -195,12 +234,12 @@ async fn finish(
     let code = query.code.ok_or("the identity provider sent no authorization code")?;
 
     let http = http_client()?;
-    let (metadata, client) = discover(oidc, &services.config.public_url, &http).await?;
+    let (metadata, client) = discover(oidc, &services.config.public_url, http).await?;
     let tokens = client
         .exchange_code(AuthorizationCode::new(code))
         .map_err(|e| format!("the provider has no token endpoint: {e}"))?
         .set_pkce_verifier(PkceCodeVerifier::new(flow.verifier))
-        .request_async(&http)
+        .request_async(http)
         .await
         .map_err(|e| format!("the authorization code could not be exchanged: {e}"))?;
     let id_token = tokens.id_token().ok_or("the identity provider returned no ID token")?;
@@ -239,13 +278,15 @@ async fn finish(
         .ok_or("the identity provider did not share an e-mail address (scope “email”)")?;
     let name = extra.get("name").and_then(Value::as_str).map(str::to_owned);
     let role = role_from_claim(extra.get(&oidc.role_claim)).unwrap_or(oidc.default_role);
+    // Only a provider's word that the person owns the address may link it to an account.
+    let email_verified = claims.email_verified().unwrap_or(false)
+        || extra.get("email_verified").is_some_and(|v| v == &Value::Bool(true) || v == "true");
 
-    let user = users::upsert_sso_user(&services.db, &subject, &email, name.as_deref(), role)
-        .await
-        .map_err(|e| e.to_string())?;
+    let identity = SsoIdentity { subject: &subject, email: &email, email_verified, name: name.as_deref(), role };
+    let user = users::upsert_sso_user(&services.db, identity).await.map_err(|e| e.to_string())?;
     let (session, secret) =
         sessions::open(services, &user, &access.session_origin()).await.map_err(|e| e.to_string())?;
-    let actor = Actor::user(user.id, &user.email, access.ip.map(|ip| ip.to_string()));
+    let actor = Actor::user(&user, access.ip.map(|ip| ip.to_string()));
     audit::record(
         &services.db,
         &actor,

@@ -99,8 +99,8 @@ async fn a_session_cookie_signs_in_until_sign_out_and_is_stored_only_as_a_hash()
 }
 
 #[tokio::test]
-async fn wrong_passwords_are_refused_audited_and_rate_limited_per_account() {
-    let app = spawn_app_with(&[("LOGIN_RATE_PER_ACCOUNT", "3")]).await;
+async fn wrong_passwords_are_refused_audited_and_rate_limited_per_account_and_address() {
+    let app = spawn_app_with(&[("LOGIN_RATE_PER_ACCOUNT_AND_IP", "3")]).await;
     let user = app.create_user(Role::Editor).await;
     let client = browser_client();
 
@@ -379,8 +379,12 @@ async fn the_api_is_rate_limited_per_token() {
 /// Replicas share the limits (Redis): a quota used up on one is used up on the other.
 #[tokio::test]
 async fn replicas_share_the_api_and_sign_in_limits() {
-    let app =
-        spawn_app_with(&[("API_RATE_PER_SECOND", "1"), ("API_RATE_BURST", "3"), ("LOGIN_RATE_PER_ACCOUNT", "2")]).await;
+    let app = spawn_app_with(&[
+        ("API_RATE_PER_SECOND", "1"),
+        ("API_RATE_BURST", "3"),
+        ("LOGIN_RATE_PER_ACCOUNT_AND_IP", "2"),
+    ])
+    .await;
     let other = app.second_replica().await;
     let viewer = app.create_user(Role::Viewer).await;
     let client = common::bearer_client(&app.token_for(&viewer).await);
@@ -458,7 +462,7 @@ async fn uploads_and_account_changes_are_in_the_audit_log() {
 }
 
 #[tokio::test]
-async fn changing_ones_password_needs_the_current_one_and_ends_other_sessions() {
+async fn changing_ones_password_needs_the_current_one_and_ends_other_sessions_and_tokens() {
     let app = spawn_app().await;
     let user = app.create_user(Role::Viewer).await;
     let here = app.sign_in(&user).await;
@@ -470,11 +474,23 @@ async fn changing_ones_password_needs_the_current_one_and_ends_other_sessions() 
             .send()
     };
 
+    let script = common::bearer_client(&app.token_for(&user).await);
+    let other_script = common::bearer_client(&app.token_for(&user).await);
+    assert_eq!(script.get(app.url("/api/auth/me")).send().await.unwrap().status(), 200);
+
     assert_eq!(change("wrong", "a brand new password").await.unwrap().status(), 403);
     assert_eq!(change(&user.password, "short").await.unwrap().status(), 400);
-    assert_eq!(change(&user.password, "a brand new password").await.unwrap().status(), 204);
+    let changed = change(&user.password, "a brand new password").await.unwrap();
+    assert_eq!(changed.status(), 200);
+    assert_eq!(changed.json::<Value>().await.unwrap(), json!({"sessions_ended": 1, "tokens_revoked": 2}));
     assert_eq!(here.get(app.url("/api/auth/me")).send().await.unwrap().status(), 200);
     assert_eq!(elsewhere.get(app.url("/api/auth/me")).send().await.unwrap().status(), 401);
+    // Whoever knew the old password may have made a token: none works any more.
+    for client in [&script, &other_script] {
+        let refused = client.get(app.url("/api/auth/me")).send().await.unwrap();
+        assert_eq!(refused.status(), 401);
+        assert!(refused.json::<Value>().await.unwrap()["error"].as_str().unwrap().contains("API token is not valid"));
+    }
     assert_eq!(login(&app, &browser_client(), &user.email, "a brand new password").await.status(), 200);
     app.cleanup().await;
 }

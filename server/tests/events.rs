@@ -30,11 +30,13 @@ async fn the_event_stream_announces_uploaded_processing_and_processed() {
             .expect("stream open");
         seen.push_str(&String::from_utf8_lossy(&chunk));
     }
-    let order: Vec<&str> = ["uploaded", "processing", "processed"]
+    // Where each status was first announced: all three, in the order they happened.
+    let at: Vec<Option<usize>> = ["uploaded", "processing", "processed"]
         .into_iter()
-        .filter(|status| seen.contains(&format!(r#"{{"id" : "{id}", "status" : "{status}"}}"#)))
+        .map(|status| seen.find(&format!(r#"{{"id" : "{id}", "status" : "{status}"}}"#)))
         .collect();
-    assert_eq!(order, ["uploaded", "processing", "processed"], "events: {seen}");
+    assert!(at.iter().all(Option::is_some), "every status announced: {seen}");
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "announced in order: {seen}");
     assert!(seen.contains("event: asset"));
     app.cleanup().await;
 }
@@ -71,5 +73,40 @@ async fn a_stopping_server_ends_event_streams_and_exits() {
     .await
     .unwrap();
     assert!(exited.is_some_and(|s| s.success()), "dam-server exited by itself, cleanly: {exited:?}");
+    app.cleanup().await;
+}
+
+/// A stream opened with a token stops once the token is revoked (and one opened with a session,
+/// once that session ends): it does not keep telling a signed-out person what happens.
+#[tokio::test]
+async fn the_event_stream_ends_when_its_token_or_session_is_revoked() {
+    let app = common::spawn_app_without_worker(&[]).await;
+    let user = app.create_user(domain::policy::Role::Viewer).await;
+    let browser = app.sign_in(&user).await;
+    let token = app.token_for(&user).await;
+    let script = common::bearer_client(&token);
+    let mut by_token = script.get(app.url("/api/events")).send().await.unwrap();
+    let mut by_session = browser.get(app.url("/api/events")).send().await.unwrap();
+    assert_eq!((by_token.status().as_u16(), by_session.status().as_u16()), (200, 200));
+
+    let tokens: Vec<serde_json::Value> = script.get(app.url("/api/tokens")).send().await.unwrap().json().await.unwrap();
+    let revoked = browser
+        .delete(app.url(&format!("/api/tokens/{}", tokens[0]["id"].as_str().unwrap())))
+        .header("origin", &app.address)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), 204);
+    let ended =
+        tokio::time::timeout(Duration::from_secs(25), async { while let Ok(Some(_)) = by_token.chunk().await {} })
+            .await;
+    assert!(ended.is_ok(), "the token's stream ended after the token was revoked");
+
+    let out = browser.post(app.url("/api/auth/logout")).header("origin", &app.address).send().await.unwrap();
+    assert!(out.status().is_success(), "{}", out.status());
+    let ended =
+        tokio::time::timeout(Duration::from_secs(25), async { while let Ok(Some(_)) = by_session.chunk().await {} })
+            .await;
+    assert!(ended.is_ok(), "the session's stream ended after signing out");
     app.cleanup().await;
 }

@@ -126,7 +126,10 @@ async fn empty_and_oversized_files_are_refused_and_leave_nothing_behind() {
     let too_large = app.upload(&[("big.jpg", big)]).await;
     assert_eq!(too_large.status(), 413);
     let body: Value = too_large.json().await.unwrap();
-    assert!(body["error"].as_str().unwrap().contains("larger than the limit of 20000 bytes"));
+    assert!(
+        body["error"].as_str().unwrap().contains("larger than the limit of 19.5 KB"),
+        "sizes as people read them: {body}"
+    );
 
     let page: SearchResults = app.client.get(app.url("/api/assets")).send().await.unwrap().json().await.unwrap();
     assert_eq!(page.total, 0);

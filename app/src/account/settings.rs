@@ -25,12 +25,28 @@ pub fn SettingsPage() -> impl IntoView {
     }
 }
 
+fn password_changed_text(changed: domain::dto::PasswordChanged) -> String {
+    let count = |n: u64, one: &str, many: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {many}") };
+    let mut text = "Password changed.".to_owned();
+    if changed.sessions_ended > 0 {
+        text += &format!(" {} signed out.", count(changed.sessions_ended, "other session was", "other sessions were"));
+    }
+    if changed.tokens_revoked > 0 {
+        text += &format!(
+            " {} revoked; make new ones for your scripts.",
+            count(changed.tokens_revoked, "API token was", "API tokens were")
+        );
+    }
+    text
+}
+
 #[component]
 fn PasswordSection() -> impl IntoView {
     let change = ServerAction::<ChangePassword>::new();
     view! {
         <section class="mb-8">
             <h2 class="mb-2 text-lg font-semibold">"Password"</h2>
+            <p class="mb-2 text-sm text-slate-500">"Changing it signs out your other sessions and revokes your API tokens."</p>
             <ActionForm action=change attr:class="flex flex-wrap items-end gap-3 text-sm">
                 <label>"Current password"
                     <input type="password" name="current_password" required autocomplete="current-password" class="ml-2 rounded border border-slate-300 px-2 py-1"/>
@@ -41,7 +57,7 @@ fn PasswordSection() -> impl IntoView {
                 <button type="submit" class="rounded bg-slate-900 px-3 py-1.5 text-white">"Change password"</button>
             </ActionForm>
             {move || change.value().get().map(|r| match r {
-                Ok(()) => view! { <p class="mt-2 text-sm text-emerald-700" role="status">"Password changed; your other sessions were signed out."</p> }.into_any(),
+                Ok(changed) => view! { <p class="mt-2 text-sm text-emerald-700" role="status">{password_changed_text(changed)}</p> }.into_any(),
                 Err(e) => view! { <p class="mt-2 text-sm text-red-700" role="alert">{error_text(&e)}</p> }.into_any(),
             })}
         </section>

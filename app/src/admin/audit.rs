@@ -36,7 +36,7 @@ fn AuditLog() -> impl IntoView {
                 target_id: text("target_id"),
                 from: day("from"),
                 // Inclusive end day.
-                to: day("to").map(|d| d + chrono::Duration::days(1)),
+                to: day("to").and_then(|d| d.checked_add_signed(chrono::Duration::days(1))),
                 page: text("page").and_then(|p| p.parse().ok()),
                 per_page: Some(100),
             }

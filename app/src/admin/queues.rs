@@ -59,7 +59,13 @@ fn QueueTable(reports: Vec<QueueReport>) -> impl IntoView {
         </table>
         <h3 class="mb-1 mt-3 text-sm font-semibold">"Workers"</h3>
         <ul class="text-sm" data-testid="workers">
-            {if workers.is_empty() { Some(view! { <li class="text-slate-500">"No worker is running."</li> }) } else { None }}
+            {if workers.is_empty() {
+                Some(view! {
+                    <li class="font-medium text-amber-700 dark:text-amber-400" role="status" data-testid="no-worker">
+                        "No worker is running: uploads wait until one starts."
+                    </li>
+                })
+            } else { None }}
             {workers.into_iter().map(|w| view! {
                 <li data-testid="worker">
                     <span class="font-mono">{w.id.clone()}</span>

@@ -79,20 +79,46 @@ fn UserRow(user: UserView, update: ServerAction<UpdateUser>) -> impl IntoView {
     let id = user.id;
     let disabled = user.disabled;
     let email = user.email.clone();
+    let role = RwSignal::new(user.role);
+    // Making someone an admin asks first, and for the acting admin's own password.
+    let confirming = RwSignal::new(false);
+    let password = RwSignal::new(String::new());
     let set_role = move |ev: leptos::ev::Event| {
-        if let Some(role) = Role::parse(&event_target_value(&ev)) {
-            update.dispatch(UpdateUser { id, change: UserUpdate { role: Some(role), ..Default::default() } });
+        let Some(chosen) = Role::parse(&event_target_value(&ev)) else { return };
+        role.set(chosen);
+        if chosen == Role::Admin {
+            confirming.set(true);
+        } else {
+            update.dispatch(UpdateUser { id, change: UserUpdate { role: Some(chosen), ..Default::default() } });
         }
+    };
+    let cancel = move |_| {
+        confirming.set(false);
+        password.set(String::new());
+        role.set(user.role);
+    };
+    let confirm = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let change = UserUpdate {
+            role: Some(Role::Admin),
+            confirm_password: Some(password.get_untracked()),
+            ..Default::default()
+        };
+        update.dispatch(UpdateUser { id, change });
+        password.set(String::new());
+        confirming.set(false);
     };
     let toggle = move |_| {
         update.dispatch(UpdateUser { id, change: UserUpdate { disabled: Some(!disabled), ..Default::default() } });
     };
+    let who = email.clone();
     view! {
         <tr class="border-t border-slate-200" data-testid="user-row" data-email=email>
             <td>{user.email}{user.sso.then_some(" (SSO)")}</td>
             <td>{user.display_name}</td>
             <td>
-                <select aria-label="Role" on:change=set_role class="rounded border border-slate-300 px-1 py-0.5">
+                <select aria-label="Role" on:change=set_role class="rounded border border-slate-300 px-1 py-0.5"
+                    prop:value=move || role.get().as_str()>
                     {Role::ALL.into_iter().map(|r| view! { <option value=r.as_str() selected=r == user.role>{r.as_str()}</option> }).collect_view()}
                 </select>
             </td>
@@ -102,5 +128,25 @@ fn UserRow(user: UserView, update: ServerAction<UpdateUser>) -> impl IntoView {
             </td>
             <td>{user.last_login_at.map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_else(|| "never".into())}</td>
         </tr>
+        <Show when=move || confirming.get()>
+            <tr data-testid="confirm-admin">
+                <td colspan="5" class="bg-amber-50 p-3">
+                    <form class="flex flex-wrap items-end gap-3" on:submit=confirm>
+                        <p class="basis-full">
+                            {format!("Make {who} an admin? Admins manage people and settings, see the audit log, and can delete anything. Type your own password to confirm.")}
+                        </p>
+                        <label>"Your password"
+                            <input type="password" required autocomplete="current-password" data-testid="confirm-password"
+                                class="ml-2 rounded border border-slate-300 px-2 py-1"
+                                prop:value=password on:input=move |ev| password.set(event_target_value(&ev))/>
+                        </label>
+                        <button type="submit" class="rounded bg-slate-900 px-3 py-1.5 text-white" data-testid="confirm-admin-button">"Make admin"</button>
+                        <button type="button" class="underline" on:click=cancel>"Cancel"</button>
+                    </form>
+                </td>
+            </tr>
+        </Show>
     }
+    // A type of its own: the table's nesting is too deep for the compiler otherwise.
+    .into_any()
 }

@@ -73,11 +73,14 @@ pub async fn revoke_token(id: Uuid) -> Result<(), ServerFnError> {
 }
 
 #[server(prefix = "/api/fn", endpoint = "change_password")]
-pub async fn change_password(current_password: String, new_password: String) -> Result<(), ServerFnError> {
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<domain::dto::PasswordChanged, ServerFnError> {
     let (services, access) = super::authorize(domain::policy::Permission::ManageOwnCredentials).await?;
     let user = access.principal.as_ref().expect("authorized").user.clone();
     domain::accounts::users::change_own_password(
-        &services.db,
+        &services,
         &access.actor(),
         &user,
         &current_password,

@@ -18,8 +18,8 @@ pub async fn get_asset(
     #[server(default)] viewing: bool,
 ) -> Result<domain::dto::AssetView, ServerFnError> {
     use super::{authorize, fail};
-    let (services, _) = authorize(domain::policy::Permission::Browse).await?;
-    let asset = domain::catalog::get_asset(&services.db, id).await.map_err(fail)?;
+    let (services, access) = authorize(domain::policy::Permission::Browse).await?;
+    let asset = domain::catalog::get_asset(&services.db, &access.actor(), id).await.map_err(fail)?;
     if viewing {
         services.usage.record(id, domain::analytics::UsageEvent::View).await;
     }
@@ -31,6 +31,7 @@ pub async fn get_asset(
 pub async fn reprocess_asset(id: uuid::Uuid) -> Result<(), ServerFnError> {
     use super::{authorize, fail};
     let (services, access) = authorize(domain::policy::Permission::EditMetadata).await?;
+    domain::catalog::find(&services.db, &access.actor(), id).await.map_err(fail)?;
     domain::pipeline::state::request(&services.db, &access.actor(), id, domain::pipeline::Priority::Retry)
         .await
         .map_err(fail)
@@ -40,8 +41,8 @@ pub async fn reprocess_asset(id: uuid::Uuid) -> Result<(), ServerFnError> {
 #[server(prefix = "/api/fn", endpoint = "list_versions")]
 pub async fn list_versions(id: uuid::Uuid) -> Result<Vec<domain::dto::FileVersionView>, ServerFnError> {
     use super::{authorize, fail};
-    let (services, _) = authorize(domain::policy::Permission::Browse).await?;
-    domain::library::versions::list(&services.db, id).await.map_err(fail)
+    let (services, access) = authorize(domain::policy::Permission::Browse).await?;
+    domain::library::versions::list(&services.db, &access.actor(), id).await.map_err(fail)
 }
 
 /// A new file for an asset (editors): fields `asset` (its id), then the file. The new version's
@@ -50,11 +51,11 @@ pub async fn list_versions(id: uuid::Uuid) -> Result<Vec<domain::dto::FileVersio
 pub async fn upload_version(data: MultipartData) -> Result<Option<i32>, ServerFnError> {
     use super::{authorize, fail};
     use domain::library::versions::{self, Replaced};
-    let (services, access) = authorize(domain::policy::Permission::EditMetadata).await?;
+    let (services, access) = authorize(domain::policy::Permission::ReplaceFile).await?;
     let mut form = data.into_inner().ok_or_else(|| ServerFnError::new("expected a multipart body"))?;
     let mut asset = None;
     while let Some(field) = form.next_field().await.map_err(|e| ServerFnError::new(format!("malformed upload: {e}")))? {
-        let Some(filename) = field.file_name().map(domain::ingest::display_name) else {
+        let Some(filename) = field.file_name().map(domain::file_names::display_name) else {
             if field.name() == Some("asset") {
                 asset = field.text().await.ok().and_then(|t| t.trim().parse::<uuid::Uuid>().ok());
             }

@@ -51,31 +51,29 @@ pub async fn suggest_tags(typed: String) -> Result<Vec<String>, ServerFnError> {
 pub async fn trash_assets(assets: Vec<Uuid>) -> Result<u64, ServerFnError> {
     use super::{authorize, fail};
     use domain::policy::Permission;
-    let (services, access) = authorize(Permission::TrashOwn).await?;
-    domain::library::trash::trash(&services.db, &access.actor(), &assets, access.can(Permission::DeleteAny))
-        .await
-        .map_err(fail)
+    let (services, access) = authorize(Permission::Trash).await?;
+    domain::library::trash::trash(&services.db, &access.actor(), &assets).await.map_err(fail)
 }
 
 #[server(prefix = "/api/fn", endpoint = "restore_assets")]
 pub async fn restore_assets(assets: Vec<Uuid>) -> Result<u64, ServerFnError> {
     use super::{authorize, fail};
-    let (services, access) = authorize(domain::policy::Permission::TrashOwn).await?;
+    let (services, access) = authorize(domain::policy::Permission::Trash).await?;
     domain::library::trash::restore(&services.db, &access.actor(), &assets).await.map_err(fail)
 }
 
 #[server(prefix = "/api/fn", endpoint = "list_trash")]
 pub async fn list_trash() -> Result<Vec<AssetView>, ServerFnError> {
     use super::{authorize, fail};
-    let (services, _) = authorize(domain::policy::Permission::TrashOwn).await?;
-    domain::library::trash::list(&services.db).await.map_err(fail)
+    let (services, access) = authorize(domain::policy::Permission::Trash).await?;
+    domain::library::trash::list(&services.db, &access.actor()).await.map_err(fail)
 }
 
 /// Removes everything in the trash for good (admins).
 #[server(prefix = "/api/fn", endpoint = "empty_trash")]
 pub async fn empty_trash() -> Result<u64, ServerFnError> {
     use super::{authorize, fail};
-    let (services, access) = authorize(domain::policy::Permission::DeleteAny).await?;
+    let (services, access) = authorize(domain::policy::Permission::EmptyTrash).await?;
     domain::library::trash::empty(&services, &access.actor()).await.map_err(fail)
 }
 
@@ -127,6 +125,6 @@ pub async fn remove_from_collection(collection: Uuid, assets: Vec<Uuid>) -> Resu
 #[server(prefix = "/api/fn", endpoint = "delete_collection")]
 pub async fn delete_collection(id: Uuid) -> Result<(), ServerFnError> {
     use super::{authorize, fail};
-    let (services, access) = authorize(domain::policy::Permission::EditMetadata).await?;
+    let (services, access) = authorize(domain::policy::Permission::DeleteCollection).await?;
     domain::library::collections::delete(&services.db, &access.actor(), id).await.map_err(fail)
 }

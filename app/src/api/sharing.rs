@@ -18,7 +18,7 @@ pub async fn create_share(
 ) -> Result<ShareLinkView, ServerFnError> {
     use super::{authorize, fail};
     let (services, access) = authorize(domain::policy::Permission::Share).await?;
-    let expires_at = chrono::Utc::now() + chrono::Duration::days(days.into());
+    let expires_at = domain::sharing::links::expiry_in_days(days).map_err(fail)?;
     let new = NewShareLink { asset_id, collection_id, expires_at, password, allow_download };
     domain::sharing::links::create(&services.db, &access.actor(), new).await.map_err(fail)
 }
@@ -30,18 +30,16 @@ pub async fn list_shares(
     collection_id: Option<Uuid>,
 ) -> Result<Vec<ShareLinkView>, ServerFnError> {
     use super::{authorize, fail};
-    let (services, _) = authorize(domain::policy::Permission::Share).await?;
-    domain::sharing::links::list(&services.db, asset_id, collection_id).await.map_err(fail)
+    let (services, access) = authorize(domain::policy::Permission::ManageShareLinks).await?;
+    domain::sharing::links::list(&services.db, &access.actor(), asset_id, collection_id).await.map_err(fail)
 }
 
 #[server(prefix = "/api/fn", endpoint = "revoke_share")]
 pub async fn revoke_share(id: Uuid) -> Result<ShareLinkView, ServerFnError> {
     use super::{authorize, fail};
     use domain::policy::Permission;
-    let (services, access) = authorize(Permission::Share).await?;
-    domain::sharing::links::revoke(&services.db, &access.actor(), id, access.can(Permission::DeleteAny))
-        .await
-        .map_err(fail)
+    let (services, access) = authorize(Permission::ManageShareLinks).await?;
+    domain::sharing::links::revoke(&services.db, &access.actor(), id).await.map_err(fail)
 }
 
 /// What the link at `/s/<token>` shows this visitor. Needs no account.

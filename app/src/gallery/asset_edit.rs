@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::{
     api::library::{suggest_tags, DescribeAsset, RestoreAssets, TagAssets, TrashAssets, UntagAsset},
-    ui::error_text,
+    ui::{error_text, TextArea},
 };
 
 /// The error of an action's last call, if it failed.
@@ -38,8 +38,7 @@ pub fn DescribeForm(asset: AssetView, on_saved: impl Fn() + Copy + Send + Sync +
             </label>
             <label class="block">
                 <span class="text-slate-500">"Description"</span>
-                <textarea rows="3" maxlength="5000" class="w-full rounded border border-slate-300 px-2 py-1" data-testid="description-input"
-                    prop:value=description on:input=move |ev| description.set(event_target_value(&ev))>{asset.description.clone()}</textarea>
+                <TextArea value=description label="Description" testid="description-input"/>
             </label>
             <button type="submit" class="rounded bg-slate-800 px-3 py-1 text-white" data-testid="save-details">"Save"</button>
             {move || failure(save.value()).map(|e| view! { <p class="text-red-700" role="alert">{e}</p> })}

@@ -16,7 +16,7 @@ use super::{
 use crate::{
     api::assets::{get_asset, ReprocessAsset},
     sharing::SharePanel,
-    ui::{error_text, human_size, may, RequirePermission},
+    ui::{error_text, human_size, may, may_on, RequirePermission},
 };
 
 #[component]
@@ -59,6 +59,7 @@ fn AssetDetail() -> impl IntoView {
 #[component]
 fn AssetSections(initial: AssetView) -> impl IntoView {
     let id = initial.id;
+    let owner = initial.uploaded_by;
     let reprocess = ServerAction::<ReprocessAsset>::new();
     let changed = RwSignal::new(0u64);
     let bump = move || changed.update(|n| *n += 1);
@@ -76,13 +77,16 @@ fn AssetSections(initial: AssetView) -> impl IntoView {
         move |kind: &str, data: Option<&str>| kind == "asset" && data.is_some_and(|d| d.contains(&id.to_string()));
     live_updates(about_this_asset, bump);
     let may_edit = may(Permission::EditMetadata);
-    let may_trash = may(Permission::TrashOwn);
     let may_share = may(Permission::Share);
+    // Files, trash: editors for what they uploaded, admins for anything.
+    let (trash_on, replace_on) = (may_on(Permission::Trash), may_on(Permission::ReplaceFile));
+    let may_trash = move || trash_on(owner);
+    let may_replace = move || replace_on(owner);
     view! {
         {move || view! { <Detail asset=current.get()/> }}
         {move || view! { <TagEditor asset=current.get() editable=may_edit() on_changed=bump/> }}
         {move || may_edit().then(|| view! { <DescribeForm asset=current.get() on_saved=bump/> })}
-        {move || view! { <VersionsPanel asset_id=id editable=may_edit() on_changed=bump/> }}
+        {move || view! { <VersionsPanel asset_id=id editable=may_replace() on_changed=bump/> }}
         {move || may_share().then(|| view! { <SharePanel asset_id=id/> })}
         {move || may_trash().then(|| view! { <TrashButton asset=current.get() on_changed=bump/> })}
         <Show when=may_edit>

@@ -9,14 +9,14 @@ use uuid::Uuid;
 use crate::{
     api::library::{get_collection, DeleteCollection},
     sharing::SharePanel,
-    ui::{error_text, may},
+    ui::{error_text, may, may_on},
 };
 
 #[component]
 pub fn CollectionHeader(id: Uuid) -> impl IntoView {
     let collection = Resource::new(move || id, get_collection);
     let delete = ServerAction::<DeleteCollection>::new();
-    let may_edit = may(Permission::EditMetadata);
+    let may_delete = may_on(Permission::DeleteCollection);
     let may_share = may(Permission::Share);
     let navigate = use_navigate();
     Effect::new(move |_| {
@@ -41,7 +41,7 @@ pub fn CollectionHeader(id: Uuid) -> impl IntoView {
                             <Show when=may_share>
                                 <SharePanel collection_id=id/>
                             </Show>
-                            <Show when=may_edit>
+                            <Show when=move || may_delete(c.created_by)>
                                 <button class="mt-2 text-sm text-red-800 underline" data-testid="delete-collection"
                                     on:click=move |_| { delete.dispatch(DeleteCollection { id }); }>"Delete collection (keeps its assets)"</button>
                             </Show>

@@ -12,7 +12,7 @@ use crate::{
 #[component]
 pub fn TrashPage() -> impl IntoView {
     view! {
-        <RequirePermission permission=Permission::TrashOwn>
+        <RequirePermission permission=Permission::Trash>
             <Trash/>
         </RequirePermission>
     }
@@ -22,7 +22,7 @@ pub fn TrashPage() -> impl IntoView {
 fn Trash() -> impl IntoView {
     let restore = ServerAction::<RestoreAssets>::new();
     let empty = ServerAction::<EmptyTrash>::new();
-    let may_empty = may(Permission::DeleteAny);
+    let may_empty = may(Permission::EmptyTrash);
     let confirming = RwSignal::new(false);
     let items = Resource::new(move || (restore.version().get(), empty.version().get()), |_| list_trash());
     view! {

@@ -44,10 +44,20 @@ pub struct Access {
 }
 
 impl Access {
+    /// Whether the session or token this request came with still signs its person in (for
+    /// requests that outlive a revocation, like the event stream). Anonymous access stays valid.
+    pub async fn still_valid(&self, db: &sea_orm::DatabaseConnection) -> Result<bool, Error> {
+        match self.principal.as_ref().map(|p| p.via) {
+            None => Ok(true),
+            Some(Via::Session(id)) => sessions::is_active(db, id).await,
+            Some(Via::Token(id)) => tokens::is_active(db, id).await,
+        }
+    }
+
     pub fn actor(&self) -> Actor {
         let ip = self.ip.map(|ip| ip.to_string());
         match &self.principal {
-            Some(p) => Actor::user(p.user.id, &p.user.email, ip),
+            Some(p) => Actor::user(&p.user, ip),
             None => Actor::anonymous(ip),
         }
     }
@@ -84,8 +94,11 @@ fn describe(permission: Permission) -> &'static str {
         Permission::Upload => "upload (editors and admins can)",
         Permission::EditMetadata => "edit metadata (editors and admins can)",
         Permission::Share => "share assets (editors and admins can)",
-        Permission::TrashOwn => "move assets to the trash (editors and admins can)",
-        Permission::DeleteAny => "delete assets (admins only)",
+        Permission::ReplaceFile => "upload new versions of files (editors and admins can)",
+        Permission::Trash => "use the trash (editors and admins can)",
+        Permission::DeleteCollection => "delete collections (editors and admins can)",
+        Permission::ManageShareLinks => "see or turn off share links (editors and admins can)",
+        Permission::EmptyTrash => "delete assets for good (admins only)",
         Permission::ManageUsers => "manage users (admins only)",
         Permission::ManageSettings => "change settings (admins only)",
         Permission::ViewDashboard => "see the dashboard (admins only)",
@@ -95,9 +108,11 @@ fn describe(permission: Permission) -> &'static str {
     }
 }
 
-fn bearer(parts: &Parts) -> Option<&str> {
-    let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
+/// The secret of an `Authorization: Bearer …` header. Other schemes (a proxy's Basic credentials,
+/// say) are not ours: such a request is judged by its cookie alone, with every cookie check.
+pub fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
@@ -113,8 +128,8 @@ where
         let ip = parts.extensions.get::<ClientIp>().map(|c| c.0);
         let user_agent = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned);
         // A script that presents a token gets a clear 401 for a bad one, never silent anonymity.
-        let principal = if let Some(secret) = bearer(parts) {
-            let (token, user) = tokens::authenticate(&services.db, secret).await?.ok_or(Error::Unauthenticated)?;
+        let principal = if let Some(secret) = bearer(&parts.headers) {
+            let (token, user) = tokens::authenticate(&services.db, secret).await?.ok_or(Error::InvalidToken)?;
             Some(Principal { user, via: Via::Token(token.id) })
         } else if let Some(secret) = cookies::read(&parts.headers, cookies::SESSION_COOKIE).filter(|s| !s.is_empty()) {
             sessions::authenticate(&services.db, &secret)

@@ -23,7 +23,7 @@ pub fn status_of(error: &Error) -> StatusCode {
     match error {
         Error::NotFound(_) => StatusCode::NOT_FOUND,
         Error::BadRequest(_) => StatusCode::BAD_REQUEST,
-        Error::Unauthenticated | Error::InvalidCredentials => StatusCode::UNAUTHORIZED,
+        Error::Unauthenticated | Error::InvalidCredentials | Error::InvalidToken => StatusCode::UNAUTHORIZED,
         Error::Forbidden(_) | Error::AccountDisabled | Error::Link(_) | Error::WrongPassword => StatusCode::FORBIDDEN,
         Error::Conflict(_) => StatusCode::CONFLICT,
         Error::Gone(_) => StatusCode::GONE,
@@ -32,7 +32,7 @@ pub fn status_of(error: &Error) -> StatusCode {
         // The tus checksum extension's own status.
         Error::ChecksumMismatch => StatusCode::from_u16(460).expect("460 is a valid status"),
         Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-        Error::Queue(_) => StatusCode::SERVICE_UNAVAILABLE,
+        Error::Queue(_) | Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -40,7 +40,7 @@ pub fn status_of(error: &Error) -> StatusCode {
 /// The message a client sees: the error itself, except for server faults, whose details go to
 /// the log only.
 pub fn public_message(error: &Error) -> String {
-    if status_of(error).is_server_error() {
+    if status_of(error).is_server_error() && !matches!(error, Error::Unavailable(_)) {
         tracing::error!(error = %error, "request failed");
         "internal error; the details are in the server log".to_owned()
     } else {

@@ -83,6 +83,16 @@ pub async fn authenticate(db: &DatabaseConnection, secret: &str) -> Result<Optio
     Ok(Some((session, user)))
 }
 
+/// Whether session `id` still signs its person in (not revoked or expired, the person enabled):
+/// asked again by long-lived requests such as the event stream.
+pub async fn is_active(db: &DatabaseConnection, id: Uuid) -> Result<bool> {
+    let Some(session) = session::Entity::find_by_id(id).one(db).await? else { return Ok(false) };
+    if session.revoked_at.is_some() || session.expires_at <= Utc::now() {
+        return Ok(false);
+    }
+    Ok(user::Entity::find_by_id(session.user_id).one(db).await?.is_some_and(|u| !u.disabled))
+}
+
 pub async fn list_active(db: &DatabaseConnection, user_id: Uuid, current: Option<Uuid>) -> Result<Vec<SessionView>> {
     let sessions = session::Entity::find()
         .filter(session::Column::UserId.eq(user_id))

@@ -16,6 +16,8 @@ use crate::{
 
 pub const SECRET_PREFIX: &str = "dam_pat_";
 const TOUCH_EVERY: Duration = Duration::seconds(60);
+/// The longest a token may be made to last (ten years); longer is "never", which is allowed.
+pub const MAX_DAYS: u32 = 3650;
 
 fn view(t: api_token::Model) -> TokenView {
     TokenView {
@@ -33,8 +35,17 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, user_id: Uuid, new: 
     if name.is_empty() || name.chars().count() > 100 {
         return Err(Error::BadRequest("a token needs a name of 1 to 100 characters".into()));
     }
-    let secret = secrets::new_secret(SECRET_PREFIX);
     let now = Utc::now();
+    let expires_at = match new.expires_in_days {
+        None => None,
+        Some(days @ 1..=MAX_DAYS) => Some(now + Duration::days(days.into())),
+        Some(_) => {
+            return Err(Error::BadRequest(format!(
+                "a token can last from 1 to {MAX_DAYS} days; leave the expiry empty for one that does not expire"
+            )))
+        }
+    };
+    let secret = secrets::new_secret(SECRET_PREFIX);
     let token = api_token::ActiveModel {
         id: Set(Uuid::now_v7()),
         user_id: Set(user_id),
@@ -42,7 +53,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, user_id: Uuid, new: 
         token_hash: Set(secrets::hash(&secret)),
         prefix: Set(secret.chars().take(SECRET_PREFIX.len() + 6).collect()),
         created_at: Set(now),
-        expires_at: Set(new.expires_in_days.map(|d| now + Duration::days(d.into()))),
+        expires_at: Set(expires_at),
         last_used_at: Set(None),
         revoked_at: Set(None),
     }
@@ -76,6 +87,15 @@ pub async fn authenticate(db: &DatabaseConnection, secret: &str) -> Result<Optio
             .await?;
     }
     Ok(Some((token, user)))
+}
+
+/// Whether token `id` still signs its person in (see `sessions::is_active`).
+pub async fn is_active(db: &DatabaseConnection, id: Uuid) -> Result<bool> {
+    let Some(token) = api_token::Entity::find_by_id(id).one(db).await? else { return Ok(false) };
+    if token.revoked_at.is_some() || token.expires_at.is_some_and(|at| at <= Utc::now()) {
+        return Ok(false);
+    }
+    Ok(user::Entity::find_by_id(token.user_id).one(db).await?.is_some_and(|u| !u.disabled))
 }
 
 pub async fn list_active(db: &DatabaseConnection, user_id: Uuid) -> Result<Vec<TokenView>> {

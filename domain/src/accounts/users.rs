@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::{passwords, secrets, sessions, tokens, user_view};
 use crate::{
     audit::{self, Actor, Target},
-    dto::{CreatedUser, NewUser, UserUpdate},
+    dto::{CreatedUser, NewUser, PasswordChanged, UserUpdate},
     entities::user,
     error::{Error, Result},
     policy::Role,
@@ -96,6 +96,10 @@ pub async fn update(db: &DatabaseConnection, actor: &Actor, id: Uuid, change: Us
     if loses_admin && other_enabled_admins(db, id).await? == 0 {
         return Err(Error::Conflict("this is the last enabled admin; make someone else admin first".into()));
     }
+    let grants_admin = change.role == Some(Role::Admin) && current.role != Role::Admin;
+    if grants_admin || change.password.is_some() {
+        confirm_acting_admin(db, actor, change.confirm_password.as_deref()).await?;
+    }
     let mut details = serde_json::Map::new();
     let mut row: user::ActiveModel = current.clone().into();
     if let Some(role) = change.role.filter(|r| *r != current.role) {
@@ -122,29 +126,35 @@ pub async fn update(db: &DatabaseConnection, actor: &Actor, id: Uuid, change: Us
     }
     row.updated_at = Set(Utc::now());
     let updated = row.update(db).await?;
-    // A disabled account or a reset password ends every open session and token of that person.
+    // A disabled account or a reset password ends every open session and API token of that
+    // person: whoever knew the old password may have made either.
     if change.disabled == Some(true) || details.contains_key("password_changed") {
-        sessions::revoke_all(db, id).await?;
-    }
-    if change.disabled == Some(true) {
-        tokens::revoke_all(db, id).await?;
+        let sessions_ended = sessions::revoke_all(db, id).await?;
+        let tokens_revoked = tokens::revoke_all(db, id).await?;
+        details.insert("sessions_ended".into(), json!(sessions_ended));
+        details.insert("tokens_revoked".into(), json!(tokens_revoked));
     }
     audit::record(db, actor, "user.update", Some(Target::user(id)), serde_json::Value::Object(details)).await?;
     Ok(updated)
 }
 
-/// A person changing their own password: needs the current one; every other session ends.
+/// A person changing their own password: needs the current one (guesses count against the
+/// sign-in limits); every other session ends and every API token is revoked.
 pub async fn change_own_password(
-    db: &DatabaseConnection,
+    services: &crate::Services,
     actor: &Actor,
     user: &user::Model,
     current: &str,
     new: &str,
     keep_session: Option<Uuid>,
-) -> Result<()> {
+) -> Result<PasswordChanged> {
+    let db = &services.db;
+    let ip = actor.ip.as_deref().and_then(|ip| ip.parse().ok());
+    services.login_limiter.check(ip, &user.email).await?;
     if !user.password_hash.as_deref().is_some_and(|phc| passwords::verify(current, phc)) {
         return Err(Error::Forbidden("change the password: the current password is wrong".into()));
     }
+    services.login_limiter.succeeded(ip, &user.email).await;
     passwords::validate(new)?;
     user::Entity::update_many()
         .col_expr(user::Column::PasswordHash, Expr::value(passwords::hash(new)?))
@@ -152,8 +162,33 @@ pub async fn change_own_password(
         .filter(user::Column::Id.eq(user.id))
         .exec(db)
         .await?;
-    sessions::revoke_all_except(db, user.id, keep_session).await?;
-    audit::record(db, actor, "user.password", Some(Target::user(user.id)), json!({})).await
+    let changed = PasswordChanged {
+        sessions_ended: sessions::revoke_all_except(db, user.id, keep_session).await?,
+        tokens_revoked: tokens::revoke_all(db, user.id).await?,
+    };
+    audit::record(db, actor, "user.password", Some(Target::user(user.id)), json!(changed)).await?;
+    Ok(changed)
+}
+
+/// The person acting proves it is them, with their own password. The command line (a system
+/// actor, run by someone with the server's shell) needs no proof.
+async fn confirm_acting_admin(db: &DatabaseConnection, actor: &Actor, password: Option<&str>) -> Result<()> {
+    let Some(acting) = actor.user_id else { return Ok(()) };
+    let acting = get(db, acting).await?;
+    let Some(phc) = acting.password_hash.as_deref() else {
+        return Err(Error::Forbidden(
+            "do this from an account without a password (it signs in through single sign-on only); use \
+             `dam user role` or `dam user passwd` on the server"
+                .into(),
+        ));
+    };
+    match password.filter(|p| !p.is_empty()) {
+        None => Err(Error::Forbidden(
+            "make someone an admin or set their password without confirming with your own password".into(),
+        )),
+        Some(given) if passwords::verify(given, phc) => Ok(()),
+        Some(_) => Err(Error::Forbidden("do this: the password you confirmed with is not yours".into())),
+    }
 }
 
 async fn other_enabled_admins(db: &DatabaseConnection, except: Uuid) -> Result<u64> {
@@ -188,40 +223,75 @@ pub async fn bootstrap_admin(
     Ok(Some(created))
 }
 
-/// Signs in a person coming from single sign-on: matched by the provider's subject, or linked by
-/// e-mail the first time; the role follows the provider's claim at every sign-in.
-pub async fn upsert_sso_user(
-    db: &DatabaseConnection,
-    subject: &str,
-    email: &str,
-    name: Option<&str>,
-    role: Role,
-) -> Result<user::Model> {
+/// Who the identity provider says signed in.
+#[derive(Clone, Debug)]
+pub struct SsoIdentity<'a> {
+    /// The provider's stable id for the person (`sub`).
+    pub subject: &'a str,
+    pub email: &'a str,
+    /// Whether the provider checked that the person owns `email` (`email_verified`).
+    pub email_verified: bool,
+    pub name: Option<&'a str>,
+    /// The role its claim maps to (or the configured default).
+    pub role: Role,
+}
+
+/// Signs in a person coming from single sign-on: matched by the provider's subject, or — the
+/// first time, and only with an e-mail the provider verified — linked to the account with that
+/// e-mail, unless that account is bound to another subject already. The role follows the
+/// provider's claim at every sign-in, except that it never removes the last enabled admin.
+pub async fn upsert_sso_user(db: &DatabaseConnection, identity: SsoIdentity<'_>) -> Result<user::Model> {
+    let SsoIdentity { subject, email, email_verified, name, role } = identity;
     let email = normalize_email(email)?;
+    if !email_verified {
+        return Err(Error::Forbidden(format!(
+            "sign in with an e-mail address the identity provider has not verified ({email}); verify it there first"
+        )));
+    }
+    let actor = Actor::system("single sign-on");
     let existing = match user::Entity::find().filter(user::Column::OidcSubject.eq(subject)).one(db).await? {
         Some(u) => Some(u),
-        None => find_by_email(db, &email).await?,
+        None => match find_by_email(db, &email).await? {
+            Some(u) if u.oidc_subject.as_deref().is_some_and(|linked| linked != subject) => {
+                audit::record(
+                    db,
+                    &actor,
+                    "session.login_failed",
+                    Some(Target::user(u.id)),
+                    json!({ "method": "sso", "reason": "e-mail linked to another identity", "email": email }),
+                )
+                .await?;
+                return Err(Error::Forbidden(format!(
+                    "sign in as {email}: that account is linked to another single sign-on identity (ask an \
+                     administrator)"
+                )));
+            }
+            other => other,
+        },
     };
     let now = Utc::now();
-    let actor = Actor::system("single sign-on");
     match existing {
         Some(u) if u.disabled => Err(Error::AccountDisabled),
         Some(u) => {
-            let changed_role = u.role != role;
+            let keeps_last_admin =
+                u.role == Role::Admin && role != Role::Admin && other_enabled_admins(db, u.id).await? == 0;
+            let role = if keeps_last_admin { Role::Admin } else { role };
             let mut row: user::ActiveModel = u.clone().into();
             row.oidc_subject = Set(Some(subject.to_owned()));
             row.role = Set(role);
             row.updated_at = Set(now);
             let updated = row.update(db).await?;
-            if changed_role {
-                audit::record(
-                    db,
-                    &actor,
-                    "user.update",
-                    Some(Target::user(u.id)),
-                    json!({ "role": { "from": u.role, "to": role }, "source": "sso" }),
-                )
-                .await?;
+            if u.oidc_subject.is_none() {
+                let details = json!({ "linked_subject": subject, "source": "sso" });
+                audit::record(db, &actor, "user.update", Some(Target::user(u.id)), details).await?;
+            }
+            if keeps_last_admin {
+                tracing::warn!(user = %u.email, "single sign-on would demote the last admin; kept as admin");
+                let details = json!({ "role_claim": identity.role, "kept": "admin", "reason": "last enabled admin" });
+                audit::record(db, &actor, "user.update", Some(Target::user(u.id)), details).await?;
+            } else if u.role != role {
+                let details = json!({ "role": { "from": u.role, "to": role }, "source": "sso" });
+                audit::record(db, &actor, "user.update", Some(Target::user(u.id)), details).await?;
             }
             Ok(updated)
         }

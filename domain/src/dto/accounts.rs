@@ -47,10 +47,27 @@ pub struct CreatedUser {
 /// A partial update of a user by an admin; absent fields stay as they are.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserUpdate {
+    #[serde(default)]
     pub role: Option<Role>,
+    #[serde(default)]
     pub disabled: Option<bool>,
+    #[serde(default)]
     pub display_name: Option<String>,
+    #[serde(default)]
     pub password: Option<String>,
+    /// The acting admin's own password: needed to make someone an admin or to set someone's
+    /// password, so that a request forged in an admin's browser cannot do either.
+    #[serde(default)]
+    pub confirm_password: Option<String>,
+}
+
+/// What changing one's own password ended, so the person can be told.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordChanged {
+    /// The person's other sessions, signed out.
+    pub sessions_ended: u64,
+    /// Their API tokens, revoked (scripts need new ones).
+    pub tokens_revoked: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

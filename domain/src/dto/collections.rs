@@ -12,6 +12,8 @@ pub struct CollectionView {
     pub asset_count: i64,
     /// The thumbnail of its most recently added asset that has one.
     pub cover_url: Option<String>,
+    /// Who made it (they, and admins, may delete it).
+    pub created_by: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

@@ -3,15 +3,17 @@
 //! the first bytes leave before the last file is read. Entries are stored, not compressed —
 //! photos and videos are compressed already, and the CPU is better spent elsewhere.
 
-use std::collections::HashSet;
-
 use async_zip::{tokio::write::ZipFileWriter, Compression, ZipDateTime, ZipEntryBuilder};
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use futures::{AsyncWriteExt, Stream, StreamExt};
 use tokio::io::AsyncWriteExt as _;
 
-use crate::{entities::asset, storage::Storage};
+use crate::{
+    entities::asset,
+    file_names::{download_name, fit, zip_entry_names, MAX_NAME_BYTES},
+    storage::Storage,
+};
 
 /// One file of the archive.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,40 +24,23 @@ pub struct ArchiveEntry {
     pub modified: DateTime<Utc>,
 }
 
-/// Each asset's original under its file name; a name used twice gets " (2)", " (3)"… before its
-/// extension, so unpacking never overwrites one file with another.
+/// Each asset's original under its download name (its extension the content's), made portable
+/// and unique: a name used twice gets " (2)", " (3)"… before its extension, so unpacking never
+/// overwrites one file with another (see `file_names`).
 pub fn entries(assets: &[asset::Model]) -> Vec<ArchiveEntry> {
-    let mut taken: HashSet<String> = HashSet::new();
-    assets
-        .iter()
-        .map(|a| {
-            let name = unique_name(&a.original_filename, &mut taken);
-            ArchiveEntry { name, key: a.original_path.clone(), modified: a.created_at }
-        })
+    let wanted: Vec<String> = assets.iter().map(|a| download_name(&a.original_filename, &a.original_path)).collect();
+    zip_entry_names(wanted.iter().map(String::as_str))
+        .into_iter()
+        .zip(assets)
+        .map(|(name, a)| ArchiveEntry { name, key: a.original_path.clone(), modified: a.created_at })
         .collect()
-}
-
-fn unique_name(wanted: &str, taken: &mut HashSet<String>) -> String {
-    // File names are displayed names already (no paths), but a ZIP must never carry one.
-    let clean = wanted.replace(['/', '\\'], "_");
-    let (stem, extension) = match clean.rsplit_once('.') {
-        Some((stem, ext)) if !stem.is_empty() => (stem.to_owned(), format!(".{ext}")),
-        _ => (clean.clone(), String::new()),
-    };
-    let mut candidate = clean;
-    let mut n = 1;
-    while !taken.insert(candidate.to_lowercase()) {
-        n += 1;
-        candidate = format!("{stem} ({n}){extension}");
-    }
-    candidate
 }
 
 /// A file name for the archive itself: the shared title, made safe, with `.zip`.
 pub fn archive_name(title: &str) -> String {
     let safe: String = title.chars().map(|c| if c.is_alphanumeric() || " -_.".contains(c) { c } else { '_' }).collect();
     let safe = safe.trim().trim_matches('.');
-    format!("{}.zip", if safe.is_empty() { "assets" } else { safe })
+    fit(&format!("{}.zip", if safe.is_empty() { "assets" } else { safe }), MAX_NAME_BYTES)
 }
 
 /// The ZIP's bytes. A failure half-way (an object missing from storage, the store unreachable)
@@ -104,16 +89,6 @@ async fn write_archive(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn names_stay_unique_inside_the_archive() {
-        let mut taken = HashSet::new();
-        let names: Vec<String> = ["a.jpg", "a.jpg", "A.JPG", "b", "b", "../x.png", ".env"]
-            .iter()
-            .map(|n| unique_name(n, &mut taken))
-            .collect();
-        assert_eq!(names, ["a.jpg", "a (2).jpg", "A (3).JPG", "b", "b (2)", ".._x.png", ".env"]);
-    }
 
     #[test]
     fn archive_names_are_safe_file_names() {

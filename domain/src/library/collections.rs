@@ -14,6 +14,7 @@ use crate::{
     entities::asset,
     error::{Error, Result},
     library::tags::MAX_BULK,
+    policy::Permission,
 };
 
 const MAX_NAME_CHARS: usize = 200;
@@ -24,7 +25,7 @@ fn statement(sql: &str, values: Vec<Value>) -> Statement {
 
 /// Each collection with its size and a cover (the newest added asset's JPEG thumbnail).
 const VIEW_SQL: &str = "
-    SELECT c.id, c.name, c.description, c.created_at, c.updated_at,
+    SELECT c.id, c.name, c.description, c.created_by, c.created_at, c.updated_at,
            (SELECT count(*) FROM collection_assets ca JOIN assets a ON a.id = ca.asset_id WHERE ca.collection_id = c.id AND a.deleted_at IS NULL) AS asset_count,
            (SELECT ca.asset_id FROM collection_assets ca
               JOIN asset_versions v ON v.asset_id = ca.asset_id AND v.kind = 'thumbnail' AND v.label = 'jpg'
@@ -40,6 +41,7 @@ fn view(row: &QueryResult) -> Result<CollectionView> {
         description: row.try_get("", "description")?,
         asset_count: row.try_get("", "asset_count")?,
         cover_url: cover.map(|id| format!("/api/assets/{id}/thumbnail?format=jpg")),
+        created_by: row.try_get("", "created_by")?,
         created_at: row.try_get("", "created_at")?,
         updated_at: row.try_get("", "updated_at")?,
     })
@@ -117,8 +119,19 @@ pub async fn update(db: &DatabaseConnection, actor: &Actor, id: Uuid, new: NewCo
     get(db, id).await
 }
 
-/// Deletes the collection; its assets stay in the library.
+/// Deletes the collection; its assets stay in the library. Editors delete the collections they
+/// made; admins any.
 pub async fn delete(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<()> {
+    let row = db
+        .query_one(statement("SELECT created_by FROM collections WHERE id = $1", vec![id.into()]))
+        .await?
+        .ok_or(Error::NotFound("collection"))?;
+    let maker: Option<Uuid> = row.try_get("", "created_by")?;
+    actor.require(
+        Permission::DeleteCollection,
+        maker,
+        "delete a collection someone else made (ask them or an administrator)",
+    )?;
     let gone = db.execute(statement("DELETE FROM collections WHERE id = $1", vec![id.into()])).await?.rows_affected();
     if gone == 0 {
         return Err(Error::NotFound("collection"));
@@ -136,7 +149,7 @@ pub async fn add(db: &DatabaseConnection, actor: &Actor, id: Uuid, assets: &[Uui
     let added = db
         .execute(statement(
             "INSERT INTO collection_assets (collection_id, asset_id, added_by)
-             SELECT $1, a.id, $3 FROM assets a WHERE a.id = ANY($2)
+             SELECT $1, a.id, $3 FROM assets a WHERE a.id = ANY($2) AND a.deleted_at IS NULL
              ON CONFLICT DO NOTHING",
             vec![id.into(), assets.to_vec().into(), actor.user_id.into()],
         ))

@@ -21,6 +21,7 @@ pub async fn describe(
     title: Option<String>,
     description: Option<String>,
 ) -> Result<()> {
+    crate::catalog::find(db, actor, id).await?;
     let mut update = asset::Entity::update_many().col_expr(asset::Column::UpdatedAt, Expr::value(Utc::now()));
     if let Some(title) = &title {
         let title = single_line(title);

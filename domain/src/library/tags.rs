@@ -4,12 +4,17 @@
 //! step (see the library migration).
 
 use chrono::Utc;
-use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement, TransactionTrait, Value};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter, Statement,
+    TransactionTrait, Value,
+};
 use uuid::Uuid;
 
 use crate::{
     audit::{self, Actor, Target},
+    entities::asset,
     error::{Error, Result},
+    policy::Permission,
 };
 
 pub const MAX_TAG_CHARS: usize = 64;
@@ -80,25 +85,27 @@ pub async fn add(db: &DatabaseConnection, actor: &Actor, assets: &[Uuid], raw: &
         return Err(Error::BadRequest(format!("select between 1 and {MAX_BULK} assets")));
     }
     let names = normalized(raw)?;
+    let mut unique = assets.to_vec();
+    unique.sort();
+    unique.dedup();
     let txn = db.begin().await?;
-    let ids = ensure(&txn, &names).await?;
-    let found = txn
-        .query_one(statement("SELECT count(*) AS n FROM assets WHERE id = ANY($1)", vec![assets.to_vec().into()]))
-        .await?
-        .map_or(0, |r| r.try_get::<i64>("", "n").unwrap_or(0));
-    if found as usize != assets.len() {
+    let found = asset::Entity::find().filter(asset::Column::Id.is_in(unique.clone())).all(&txn).await?;
+    // Every asset must be there for this person (a trashed one may be out of their sight).
+    let visible = found.iter().filter(|a| a.deleted_at.is_none() || actor.may(Permission::Trash, a.uploaded_by));
+    if visible.count() != unique.len() {
         return Err(Error::NotFound("asset"));
     }
+    let ids = ensure(&txn, &names).await?;
     txn.execute(statement(
         "INSERT INTO asset_tags (asset_id, tag_id, source)
          SELECT a, t, 'user' FROM unnest($1::uuid[]) a CROSS JOIN unnest($2::uuid[]) t
          ON CONFLICT (asset_id, tag_id) DO UPDATE SET removed = false, source = 'user'",
-        vec![assets.to_vec().into(), ids.into()],
+        vec![unique.clone().into(), ids.into()],
     ))
     .await?;
     txn.execute(statement(
         "UPDATE assets SET updated_at = $2 WHERE id = ANY($1)",
-        vec![assets.to_vec().into(), Utc::now().into()],
+        vec![unique.into(), Utc::now().into()],
     ))
     .await?;
     txn.commit().await?;
@@ -109,6 +116,7 @@ pub async fn add(db: &DatabaseConnection, actor: &Actor, assets: &[Uuid], raw: &
 
 /// Removes a tag from an asset: hidden if processing made it, deleted if a person added it.
 pub async fn remove(db: &DatabaseConnection, actor: &Actor, asset: Uuid, raw: &str) -> Result<()> {
+    crate::catalog::find(db, actor, asset).await?;
     let name = normalize(raw).ok_or(Error::NotFound("tag"))?;
     let txn = db.begin().await?;
     let tag = [Value::from(asset), Value::from(name.clone())];

@@ -1,6 +1,7 @@
 //! Deleting is two steps: editors move assets to the trash (hidden, restorable); an admin empties
 //! it, which removes the rows and then the stored files — except an original another asset still
-//! points at.
+//! points at. Editors trash, see and restore what they uploaded; admins anything; viewers never
+//! see the trash (see `policy`).
 
 use chrono::Utc;
 use sea_orm::{sea_query::Expr, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -13,6 +14,7 @@ use crate::{
     entities::{asset, asset_file, asset_version},
     error::{Error, Result},
     library::tags::MAX_BULK,
+    policy::{Permission, Reach},
     services::Services,
 };
 
@@ -23,21 +25,26 @@ fn check_selection(ids: &[Uuid]) -> Result<()> {
     Ok(())
 }
 
-/// Moves assets to the trash; returns how many were moved (already trashed ones are skipped).
-/// Without `any_asset` (editors) only one's own uploads may be moved.
-pub async fn trash(db: &DatabaseConnection, actor: &Actor, ids: &[Uuid], any_asset: bool) -> Result<u64> {
+/// Checks that `actor` may move every one of `ids` in or out of the trash: each must exist, be in
+/// the actor's sight, and be theirs unless their reach is any asset.
+async fn check_reach(db: &DatabaseConnection, actor: &Actor, ids: &[Uuid], moving: &str) -> Result<()> {
     check_selection(ids)?;
-    if !any_asset {
-        let owner = actor.user_id.ok_or_else(|| Error::Forbidden("delete files without an account".into()))?;
-        let others = asset::Entity::find()
-            .filter(asset::Column::Id.is_in(ids.to_vec()))
-            .filter(asset::Column::UploadedBy.ne(owner).or(asset::Column::UploadedBy.is_null()))
-            .one(db)
-            .await?;
-        if others.is_some() {
-            return Err(Error::Forbidden("delete files someone else uploaded (ask an administrator)".into()));
+    actor.require(Permission::Trash, actor.user_id, &format!("{moving} assets"))?;
+    for asset in asset::Entity::find().filter(asset::Column::Id.is_in(ids.to_vec())).all(db).await? {
+        if !actor.may(Permission::Trash, asset.uploaded_by) {
+            return Err(if asset.deleted_at.is_some() {
+                Error::NotFound("asset")
+            } else {
+                Error::Forbidden(format!("{moving} files someone else uploaded (ask an administrator)"))
+            });
         }
     }
+    Ok(())
+}
+
+/// Moves assets to the trash; returns how many were moved (already trashed ones are skipped).
+pub async fn trash(db: &DatabaseConnection, actor: &Actor, ids: &[Uuid]) -> Result<u64> {
+    check_reach(db, actor, ids, "move to the trash").await?;
     let now = Utc::now();
     let moved = asset::Entity::update_many()
         .col_expr(asset::Column::DeletedAt, Expr::value(now))
@@ -53,7 +60,7 @@ pub async fn trash(db: &DatabaseConnection, actor: &Actor, ids: &[Uuid], any_ass
 }
 
 pub async fn restore(db: &DatabaseConnection, actor: &Actor, ids: &[Uuid]) -> Result<u64> {
-    check_selection(ids)?;
+    check_reach(db, actor, ids, "restore").await?;
     let restored = asset::Entity::update_many()
         .col_expr(asset::Column::DeletedAt, Expr::value(Option::<chrono::DateTime<Utc>>::None))
         .col_expr(asset::Column::UpdatedAt, Expr::value(Utc::now()))
@@ -68,19 +75,22 @@ pub async fn restore(db: &DatabaseConnection, actor: &Actor, ids: &[Uuid]) -> Re
     Ok(restored)
 }
 
-/// What is in the trash, most recently deleted first.
-pub async fn list(db: &DatabaseConnection) -> Result<Vec<AssetView>> {
-    let rows = asset::Entity::find()
-        .filter(asset::Column::DeletedAt.is_not_null())
-        .order_by_desc(asset::Column::DeletedAt)
-        .limit(500)
-        .all(db)
-        .await?;
+/// What is in the trash for `actor` (an editor's own uploads, everything for admins), most
+/// recently deleted first.
+pub async fn list(db: &DatabaseConnection, actor: &Actor) -> Result<Vec<AssetView>> {
+    let mut query = asset::Entity::find().filter(asset::Column::DeletedAt.is_not_null());
+    match actor.reach(Permission::Trash) {
+        Some(Reach::Any) => {}
+        Some(Reach::Own) => query = query.filter(asset::Column::UploadedBy.eq(actor.user_id)),
+        None => return Err(Error::Forbidden("see the trash (editors and admins can)".into())),
+    }
+    let rows = query.order_by_desc(asset::Column::DeletedAt).limit(500).all(db).await?;
     catalog::with_derivatives(db, rows).await
 }
 
 /// Removes everything in the trash for good; returns how many assets went.
 pub async fn empty(services: &Services, actor: &Actor) -> Result<u64> {
+    actor.require(Permission::EmptyTrash, None, "empty the trash (admins only)")?;
     let db = &services.db;
     let mut removed = 0u64;
     loop {

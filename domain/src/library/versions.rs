@@ -14,11 +14,13 @@ use uuid::Uuid;
 
 use crate::{
     audit::{self, Actor, Target},
+    catalog,
     dto::{AssetStatus, FileVersionView},
     entities::{asset, asset_file, asset_version},
     error::{Error, Result},
     ingest::{self, StoredOriginal},
     pipeline::Priority,
+    policy::Permission,
     services::Services,
 };
 
@@ -43,7 +45,7 @@ where
     S: Stream<Item = Result<Bytes, E>> + Unpin,
     E: std::fmt::Display,
 {
-    let current = live_asset(&services.db, asset_id).await?;
+    let current = live_asset(&services.db, actor, asset_id).await?;
     let stored = ingest::store_original(services, filename, body).await?;
     let outcome = replace(services, actor, &current, &stored).await;
     if !matches!(outcome, Ok(Replaced::NewVersion(_))) {
@@ -53,8 +55,15 @@ where
     outcome
 }
 
-async fn live_asset(db: &DatabaseConnection, id: Uuid) -> Result<asset::Model> {
-    let asset = asset::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound("asset"))?;
+/// The asset a new file is for: one the actor may replace files of (editors: what they
+/// uploaded), outside the trash.
+async fn live_asset(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<asset::Model> {
+    let asset = catalog::find(db, actor, id).await?;
+    actor.require(
+        Permission::ReplaceFile,
+        asset.uploaded_by,
+        "upload a new version of a file someone else uploaded (ask them or an administrator)",
+    )?;
     if asset.deleted_at.is_some() {
         return Err(Error::Conflict("this asset is in the trash; restore it first".into()));
     }
@@ -153,8 +162,8 @@ fn article(label: &str) -> String {
 }
 
 /// Every version, newest (current) first.
-pub async fn list(db: &DatabaseConnection, asset_id: Uuid) -> Result<Vec<FileVersionView>> {
-    let asset = asset::Entity::find_by_id(asset_id).one(db).await?.ok_or(Error::NotFound("asset"))?;
+pub async fn list(db: &DatabaseConnection, actor: &Actor, asset_id: Uuid) -> Result<Vec<FileVersionView>> {
+    let asset = catalog::find(db, actor, asset_id).await?;
     let older = asset_file::Entity::find()
         .filter(asset_file::Column::AssetId.eq(asset_id))
         .order_by_desc(asset_file::Column::Version)
@@ -209,7 +218,13 @@ async fn emails_of(db: &DatabaseConnection, ids: Vec<Uuid>) -> Result<Vec<(Uuid,
 }
 
 /// An earlier version's file (storage key and name), to download.
-pub async fn older_file(db: &DatabaseConnection, asset_id: Uuid, version: i32) -> Result<asset_file::Model> {
+pub async fn older_file(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    asset_id: Uuid,
+    version: i32,
+) -> Result<asset_file::Model> {
+    catalog::find(db, actor, asset_id).await?;
     asset_file::Entity::find()
         .filter(asset_file::Column::AssetId.eq(asset_id))
         .filter(asset_file::Column::Version.eq(version))

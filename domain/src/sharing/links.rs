@@ -14,8 +14,9 @@ use crate::{
     accounts::{passwords, secrets},
     audit::{self, Actor, Target},
     dto::{NewShareLink, ShareLinkView, ShareState},
-    entities::{asset, share_link},
+    entities::share_link,
     error::{Error, Result},
+    policy::{Permission, Reach},
 };
 
 /// Shorter passwords are refused: a link's password is the only thing between it and the world.
@@ -76,17 +77,36 @@ pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<ShareLinkView> {
     views(db, "s.id = $1", vec![id.into()]).await?.pop().ok_or(Error::NotFound("share link"))
 }
 
-/// The links of one asset or collection (newest first), or — with neither — every link.
+/// The links of one asset or collection (newest first), or — with neither — every link; an
+/// editor sees the links they made, an admin everyone's.
 pub async fn list(
     db: &DatabaseConnection,
+    actor: &Actor,
     asset_id: Option<Uuid>,
     collection_id: Option<Uuid>,
 ) -> Result<Vec<ShareLinkView>> {
-    match (asset_id, collection_id) {
-        (Some(id), _) => views(db, "s.asset_id = $1", vec![id.into()]).await,
-        (None, Some(id)) => views(db, "s.collection_id = $1", vec![id.into()]).await,
-        (None, None) => views(db, "true", vec![]).await,
+    let (mut filter, mut values): (String, Vec<Value>) = match (asset_id, collection_id) {
+        (Some(id), _) => ("s.asset_id = $1".into(), vec![id.into()]),
+        (None, Some(id)) => ("s.collection_id = $1".into(), vec![id.into()]),
+        (None, None) => ("true".into(), vec![]),
+    };
+    match actor.reach(Permission::ManageShareLinks) {
+        Some(Reach::Any) => {}
+        Some(Reach::Own) => {
+            values.push(actor.user_id.into());
+            filter = format!("{filter} AND s.created_by = ${}", values.len());
+        }
+        None => return Err(Error::Forbidden("see share links (editors and admins can)".into())),
     }
+    views(db, &filter, values).await
+}
+
+/// The expiry of a link open for `days` from now (the web form asks for days).
+pub fn expiry_in_days(days: u32) -> Result<chrono::DateTime<Utc>> {
+    if !(1..=MAX_DAYS as u32).contains(&days) {
+        return Err(Error::BadRequest(format!("a link can stay open from 1 to {MAX_DAYS} days")));
+    }
+    Ok(Utc::now() + Duration::days(days.into()))
 }
 
 pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewShareLink) -> Result<ShareLinkView> {
@@ -97,9 +117,10 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewShareLink) -
     if new.expires_at > now + Duration::days(MAX_DAYS) {
         return Err(Error::BadRequest(format!("a link can stay open for at most {MAX_DAYS} days")));
     }
+    actor.require(Permission::Share, None, "share assets (editors and admins can)")?;
     match (new.asset_id, new.collection_id) {
         (Some(id), None) => {
-            let asset = asset::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound("asset"))?;
+            let asset = crate::catalog::find(db, actor, id).await?;
             if asset.deleted_at.is_some() {
                 return Err(Error::Conflict("this asset is in the trash; restore it to share it".into()));
             }
@@ -146,12 +167,14 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewShareLink) -
     get(db, link.id).await
 }
 
-/// Closes a link for good (visitors get 410). Only its maker may, or — with `any_link` — an admin.
-pub async fn revoke(db: &DatabaseConnection, actor: &Actor, id: Uuid, any_link: bool) -> Result<ShareLinkView> {
+/// Closes a link for good (visitors get 410). Only its maker may, or an admin.
+pub async fn revoke(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<ShareLinkView> {
     let link = share_link::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound("share link"))?;
-    if !any_link && (link.created_by.is_none() || link.created_by != actor.user_id) {
-        return Err(Error::Forbidden("revoke a link someone else made (ask an administrator)".into()));
-    }
+    actor.require(
+        Permission::ManageShareLinks,
+        link.created_by,
+        "turn off a link someone else made (ask them or an administrator)",
+    )?;
     if link.revoked_at.is_none() {
         let mut active: share_link::ActiveModel = link.clone().into();
         active.revoked_at = Set(Some(Utc::now()));

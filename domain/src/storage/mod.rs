@@ -144,12 +144,16 @@ impl Storage {
 
     /// A short-lived link to the object: HMAC-signed `/files/…` on local storage (served by the
     /// app), a presigned URL on S3 (served by the store itself).
+    /// A short-lived link to `key`; with `download_as`, one that saves the object under that name
+    /// — its extension made to match the object's (see `file_names::download_name`).
     pub async fn download_url(
         &self,
         signer: &UrlSigner,
         key: &str,
         download_as: Option<&str>,
     ) -> Result<String, StorageError> {
+        let saved = download_as.map(|name| crate::file_names::download_name(name, key));
+        let download_as = saved.as_deref();
         match self {
             Storage::Local(_) => Ok(signer.url(key, download_as, chrono::Utc::now().timestamp())),
             Storage::S3(s) => s.presigned_get(key, download_as, signer.ttl_seconds()).await,

@@ -10,7 +10,7 @@ use axum::{
 };
 use domain::{
     accounts::{login, sessions, user_view, users},
-    dto::LoginRequest,
+    dto::{LoginRequest, PasswordChanged},
     policy::Permission,
     Services,
 };
@@ -54,15 +54,16 @@ struct PasswordChange {
     new_password: String,
 }
 
-/// Changing one's own password needs the current one, and ends every other session.
+/// Changing one's own password needs the current one, ends every other session and revokes
+/// every API token; the answer says how many.
 async fn change_password(
     access: Access,
     State(services): State<Services>,
     Json(change): Json<PasswordChange>,
-) -> Result<Response, ApiError> {
+) -> Result<Json<PasswordChanged>, ApiError> {
     let principal = access.require(Permission::ManageOwnCredentials)?;
-    users::change_own_password(
-        &services.db,
+    let changed = users::change_own_password(
+        &services,
         &access.actor(),
         &principal.user,
         &change.current_password,
@@ -70,5 +71,5 @@ async fn change_password(
         access.session_id(),
     )
     .await?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+    Ok(Json(changed))
 }

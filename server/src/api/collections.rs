@@ -65,7 +65,7 @@ async fn remove_collection(
     State(services): State<Services>,
     Path(id): Path<Uuid>,
 ) -> Result<StatusCode, ApiError> {
-    access.require(Permission::EditMetadata)?;
+    access.require(Permission::DeleteCollection)?;
     collections::delete(&services.db, &access.actor(), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -58,7 +58,7 @@ async fn describe(
 ) -> Result<Json<AssetView>, ApiError> {
     access.require(Permission::EditMetadata)?;
     editing::describe(&services.db, &access.actor(), id, details.title, details.description).await?;
-    Ok(Json(catalog::get_asset(&services.db, id).await?))
+    Ok(Json(catalog::get_asset(&services.db, &access.actor(), id).await?))
 }
 
 #[derive(Deserialize)]
@@ -74,7 +74,7 @@ async fn tag_one(
 ) -> Result<Json<AssetView>, ApiError> {
     access.require(Permission::EditMetadata)?;
     tags::add(&services.db, &access.actor(), &[id], &body.tags).await?;
-    Ok(Json(catalog::get_asset(&services.db, id).await?))
+    Ok(Json(catalog::get_asset(&services.db, &access.actor(), id).await?))
 }
 
 async fn untag(
@@ -84,7 +84,7 @@ async fn untag(
 ) -> Result<Json<AssetView>, ApiError> {
     access.require(Permission::EditMetadata)?;
     tags::remove(&services.db, &access.actor(), id, &tag).await?;
-    Ok(Json(catalog::get_asset(&services.db, id).await?))
+    Ok(Json(catalog::get_asset(&services.db, &access.actor(), id).await?))
 }
 
 #[derive(Deserialize)]
@@ -133,8 +133,8 @@ async fn suggest(
 }
 
 async fn trash_ids(access: &Access, services: &Services, ids: &[Uuid]) -> Result<u64, ApiError> {
-    access.require(Permission::TrashOwn)?;
-    Ok(trash::trash(&services.db, &access.actor(), ids, access.can(Permission::DeleteAny)).await?)
+    access.require(Permission::Trash)?;
+    Ok(trash::trash(&services.db, &access.actor(), ids).await?)
 }
 
 async fn trash_one(
@@ -159,9 +159,9 @@ async fn restore_one(
     State(services): State<Services>,
     Path(id): Path<Uuid>,
 ) -> Result<Json<AssetView>, ApiError> {
-    access.require(Permission::TrashOwn)?;
+    access.require(Permission::Trash)?;
     trash::restore(&services.db, &access.actor(), &[id]).await?;
-    Ok(Json(catalog::get_asset(&services.db, id).await?))
+    Ok(Json(catalog::get_asset(&services.db, &access.actor(), id).await?))
 }
 
 async fn restore_many(
@@ -169,16 +169,16 @@ async fn restore_many(
     State(services): State<Services>,
     Json(body): Json<Selection>,
 ) -> Result<Json<Changed>, ApiError> {
-    access.require(Permission::TrashOwn)?;
+    access.require(Permission::Trash)?;
     Ok(Json(Changed { changed: trash::restore(&services.db, &access.actor(), &body.assets).await? }))
 }
 
 async fn list_trash(access: Access, State(services): State<Services>) -> Result<Json<Vec<AssetView>>, ApiError> {
-    access.require(Permission::TrashOwn)?;
-    Ok(Json(trash::list(&services.db).await?))
+    access.require(Permission::Trash)?;
+    Ok(Json(trash::list(&services.db, &access.actor()).await?))
 }
 
 async fn empty_trash(access: Access, State(services): State<Services>) -> Result<Json<Changed>, ApiError> {
-    access.require(Permission::DeleteAny)?;
+    access.require(Permission::EmptyTrash)?;
     Ok(Json(Changed { changed: trash::empty(&services, &access.actor()).await? }))
 }

@@ -34,8 +34,8 @@ async fn list(
     State(services): State<Services>,
     Query(filter): Query<Filter>,
 ) -> Result<Json<Vec<ShareLinkView>>, ApiError> {
-    access.require(Permission::Share)?;
-    Ok(Json(links::list(&services.db, filter.asset_id, filter.collection_id).await?))
+    access.require(Permission::ManageShareLinks)?;
+    Ok(Json(links::list(&services.db, &access.actor(), filter.asset_id, filter.collection_id).await?))
 }
 
 async fn create(
@@ -53,6 +53,6 @@ async fn revoke(
     State(services): State<Services>,
     Path(id): Path<Uuid>,
 ) -> Result<Json<ShareLinkView>, ApiError> {
-    access.require(Permission::Share)?;
-    Ok(Json(links::revoke(&services.db, &access.actor(), id, access.can(Permission::DeleteAny)).await?))
+    access.require(Permission::ManageShareLinks)?;
+    Ok(Json(links::revoke(&services.db, &access.actor(), id).await?))
 }

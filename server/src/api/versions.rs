@@ -13,7 +13,6 @@ use domain::{
     analytics::UsageEvent,
     catalog,
     dto::FileVersionView,
-    ingest,
     library::versions::{self, Replaced},
     policy::Permission,
     Error, Services,
@@ -37,7 +36,7 @@ async fn list(
     Path(id): Path<Uuid>,
 ) -> Result<Json<Vec<FileVersionView>>, ApiError> {
     access.require(Permission::Browse)?;
-    Ok(Json(versions::list(&services.db, id).await?))
+    Ok(Json(versions::list(&services.db, &access.actor(), id).await?))
 }
 
 /// 201 with the new version's number; 200 when the file is the current version already (nothing
@@ -48,16 +47,16 @@ async fn upload(
     Path(id): Path<Uuid>,
     request: Request,
 ) -> Result<Response, ApiError> {
-    access.require(Permission::EditMetadata)?;
+    access.require(Permission::ReplaceFile)?;
     let mut form = multipart_of(request)?;
     loop {
         let field = form.next_field().await.map_err(|e| Error::BadRequest(format!("malformed multipart body: {e}")))?;
         let Some(field) = field else {
             return Err(Error::BadRequest("the request contained no file".into()).into());
         };
-        let Some(filename) = field.file_name().map(ingest::display_name) else { continue };
+        let Some(filename) = field.file_name().map(domain::file_names::display_name) else { continue };
         let replaced = versions::upload(&services, &access.actor(), id, &filename, field).await?;
-        let asset = catalog::get_asset(&services.db, id).await?;
+        let asset = catalog::get_asset(&services.db, &access.actor(), id).await?;
         return Ok(match replaced {
             Replaced::NewVersion(version) => {
                 (StatusCode::CREATED, Json(json!({ "version": version, "asset": asset }))).into_response()
@@ -76,7 +75,7 @@ async fn download(
     Path((id, version)): Path<(Uuid, i32)>,
 ) -> Result<Response, ApiError> {
     access.require(Permission::Browse)?;
-    let file = versions::older_file(&services.db, id, version).await?;
+    let file = versions::older_file(&services.db, &access.actor(), id, version).await?;
     services.usage.record(id, UsageEvent::Download).await;
     files::redirect_to(&services, &file.path, Some(&file.filename)).await
 }

@@ -4,7 +4,6 @@
 use app::http::{cookies, ApiError, ClientIp};
 use axum::{
     extract::{Request, State},
-    http::header,
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -26,11 +25,13 @@ impl ApiRateLimit {
     }
 }
 
-/// Whose quota a request draws from, without a database lookup: a hash of its credential.
+/// Whose quota a request draws from, without a database lookup: a hash of its credential. Only
+/// a bearer token has a quota of its own (a wrong one is refused right after); any other
+/// `Authorization` header is ignored, so it cannot buy a signed-in browser a fresh quota.
 fn quota_key(request: &Request) -> String {
     let headers = request.headers();
-    if let Some(auth) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
-        return format!("token:{}", &secrets::hash(auth)[..24]);
+    if let Some(token) = app::http::access::bearer(headers) {
+        return format!("token:{}", &secrets::hash(token)[..24]);
     }
     if let Some(session) = cookies::read(headers, cookies::SESSION_COOKIE) {
         return format!("session:{}", &secrets::hash(&session)[..24]);

@@ -1,6 +1,8 @@
 //! CSRF defence for cookie-authenticated requests, on top of SameSite=Lax: a state-changing
 //! request from a browser must come from this site's own pages (Origin, or Referer when a browser
-//! omits Origin). Bearer-token requests carry no ambient credentials and are not checked.
+//! omits Origin). Only a request that carries a bearer token and no session cookie is exempt: it
+//! has no ambient credentials (an invalid token is refused by the access check). Any other
+//! `Authorization` header changes nothing.
 
 use app::http::{cookies, ApiError};
 use axum::{
@@ -39,14 +41,15 @@ fn request_origin(headers: &HeaderMap) -> Option<&str> {
 pub async fn layer(State(services): State<Services>, request: Request, next: Next) -> Response {
     let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let headers = request.headers();
-    if safe || headers.contains_key(header::AUTHORIZATION) {
+    let session = cookies::read(headers, cookies::SESSION_COOKIE).filter(|s| !s.is_empty());
+    if safe || (session.is_none() && app::http::access::bearer(headers).is_some()) {
         return next.run(request).await;
     }
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
     let verdict = match request_origin(headers) {
         Some(origin) if is_same_origin(origin, &services.config.public_url, host) => Ok(()),
         Some(origin) => Err(format!("cross-site request from {origin} refused")),
-        None if cookies::read(headers, cookies::SESSION_COOKIE).is_some() => {
+        None if session.is_some() => {
             Err("a signed-in browser request must say where it comes from (Origin header)".to_owned())
         }
         None => Ok(()),

@@ -219,14 +219,24 @@ pub(super) fn statement(sql: String, values: Vec<Value>) -> Statement {
     Statement::from_sql_and_values(DatabaseBackend::Postgres, sql, values)
 }
 
+/// Bounds on a text query: each word costs index lookups (and a spelling correction), so a
+/// pasted paragraph would take seconds and find nothing anyway.
+pub const MAX_QUERY_WORDS: usize = 16;
+pub const MAX_QUERY_CHARS: usize = 200;
+
 pub async fn search(db: &DatabaseConnection, query: &AssetQuery) -> Result<SearchResults> {
+    let words = words::words_of(&query.q);
+    if words.len() > MAX_QUERY_WORDS || query.q.chars().count() > MAX_QUERY_CHARS {
+        return Err(Error::BadRequest(format!(
+            "a search can have at most {MAX_QUERY_WORDS} words and {MAX_QUERY_CHARS} characters; shorten it"
+        )));
+    }
     let share = async {
         match query.kind {
             Some(kind) => share_of(db, kind).await,
             None => Ok(0.0),
         }
     };
-    let words = words::words_of(&query.q);
     let (terms, share) = tokio::try_join!(words::terms(db, &words), share)?;
     let base = conditions_without_kind(query, &terms);
     let matching = match query.kind {
