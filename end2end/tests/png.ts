@@ -1,7 +1,12 @@
 import { deflateSync, crc32 } from "node:zlib";
 
-/** A real PNG of the given size (a colour gradient), made without any image library. */
+/** Different for every call (the library answers content it has with the existing asset). */
+let made = Math.floor(Math.random() * 0xffffff);
+
+/** A real PNG of the given size (a colour gradient, its first pixel new content each call), made
+ * without any image library. */
 export function gradientPng(width: number, height: number): Buffer {
+  made = (made + 1) % 0x1000000;
   const rows: Buffer[] = [];
   for (let y = 0; y < height; y++) {
     const row = Buffer.alloc(1 + width * 3); // filter byte 0, then RGB
@@ -10,6 +15,7 @@ export function gradientPng(width: number, height: number): Buffer {
       row[2 + x * 3] = Math.floor((y * 255) / height);
       row[3 + x * 3] = 120;
     }
+    if (y === 0) row.set([made >> 16, (made >> 8) & 0xff, made & 0xff], 1);
     rows.push(row);
   }
   const chunk = (type: string, data: Buffer) => {
