@@ -1,6 +1,6 @@
-//! Leptos escapes text everywhere except inside the elements whose children the HTML parser reads
-//! as raw text — `<textarea>`, `<title>`, `<script>`, `<style>`, `<noscript>` — and leptos_meta
-//! writes `<Title text=…>` raw too. Text a person typed placed there becomes markup (a description
+//! Leptos (tachys 0.2) escapes text everywhere except inside `<textarea>`, `<script>`, `<style>`
+//! and `<noscript>` (its `ESCAPE_CHILDREN = false` elements; `<title>`, in HTML and SVG, is
+//! escaped), and leptos_meta writes `<Title text=…>` raw. Text a person typed placed there becomes markup (a description
 //! once planted a form on the asset page). This check reads the UI's source and refuses any
 //! expression as the direct content of those elements; `ui::TextArea` is the one way to show text
 //! in a text area. (end2end/tests/markup_is_text.spec.ts plants markup and looks at the pages.)
@@ -26,10 +26,8 @@ fn no_expression_is_the_content_of_a_raw_text_element() {
     let mut files = Vec::new();
     sources(&app, &mut files);
     assert!(files.len() > 20, "the UI's sources are where they were");
-    let raw = Regex::new(
-        r"(?s)<(textarea|title|script|style|noscript)\b[^>]*>(.*?)</(textarea|title|script|style|noscript)>",
-    )
-    .unwrap();
+    let raw =
+        Regex::new(r"(?s)<(textarea|script|style|noscript)\b[^>]*>(.*?)</(textarea|script|style|noscript)>").unwrap();
     let tag = Regex::new(r"(?s)<[^>]*>").unwrap();
     let title = Regex::new(r#"<Title\b[^>]*\btext=([^\s/>]+)"#).unwrap();
     let mut found = Vec::new();
