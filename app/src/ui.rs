@@ -22,11 +22,28 @@ pub fn use_current_user() -> CurrentUser {
     expect_context::<CurrentUser>()
 }
 
+/// The person [`RequirePermission`] let in, for the page inside it. A plain value: what a page
+/// offers is decided without reading the user resource again inside the page's Suspense (such
+/// reads made the server render the page's parts a varying number of times, and the browser then
+/// failed to hydrate what it was sent).
+#[derive(Clone, Copy)]
+struct SignedIn {
+    id: uuid::Uuid,
+    role: policy::Role,
+}
+
 /// Whether the signed-in person may do `permission` (false while loading or signed out). The
 /// server checks again on every call; this only decides what to offer.
 pub fn may(permission: Permission) -> impl Fn() -> bool + Copy + Send + Sync + 'static {
+    let signed_in = signed_in();
+    move || signed_in().is_some_and(|u| policy::allows(u.role, permission))
+}
+
+/// Who is signed in: the person the page's guard let in, else the user resource.
+fn signed_in() -> impl Fn() -> Option<SignedIn> + Copy + Send + Sync + 'static {
+    let let_in = use_context::<SignedIn>();
     let me = use_current_user();
-    move || me.get().and_then(Result::ok).flatten().is_some_and(|u| policy::allows(u.role, permission))
+    move || let_in.or_else(|| me.get().and_then(Result::ok).flatten().map(|u| SignedIn { id: u.id, role: u.role }))
 }
 
 /// A multi-line text input holding `value`. Leptos writes the children of `<textarea>` (like
@@ -52,10 +69,8 @@ pub fn TextArea(
 /// Whether the signed-in person may do `permission` to a thing the person with id `owner` made
 /// (false while loading or signed out). The server checks again on every call.
 pub fn may_on(permission: Permission) -> impl Fn(Option<uuid::Uuid>) -> bool + Copy + Send + Sync + 'static {
-    let me = use_current_user();
-    move |owner| {
-        me.get().and_then(Result::ok).flatten().is_some_and(|u| policy::allows_on(u.role, u.id, permission, owner))
-    }
+    let signed_in = signed_in();
+    move |owner| signed_in().is_some_and(|u| policy::allows_on(u.role, u.id, permission, owner))
 }
 
 /// The message of a server function error, without the framework's prefix.
@@ -82,7 +97,10 @@ pub fn RequirePermission(permission: Permission, children: ChildrenFn) -> impl I
                 let children = children.clone();
                 Suspend::new(async move {
                     match me.await {
-                        Ok(Some(user)) if policy::allows(user.role, permission) => children().into_any(),
+                        Ok(Some(user)) if policy::allows(user.role, permission) => {
+                            provide_context(SignedIn { id: user.id, role: user.role });
+                            children().into_any()
+                        }
                         Ok(Some(_)) => {
                             #[cfg(feature = "ssr")]
                             if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {

@@ -28,10 +28,7 @@ async function loadRepeatedly(page: Page, path: string, ready: (page: Page) => P
   page.removeAllListeners("pageerror");
 }
 
-// FIXME(issue 15): asset pages still crash while hydrating on direct loads ("The framework expected
-// a marker node"), so this gate is parked until that is fixed; run it with `npx playwright test
-// tests/every_page_loads.spec.ts` after removing `.fixme`.
-test.fixme("every page, loaded directly 30 times, hydrates without a console error", async ({ page, browser }) => {
+test("every page, loaded directly 30 times, hydrates without a console error", async ({ page, browser }) => {
   test.setTimeout(290_000);
   await signIn(page);
   const origin = new URL(page.url()).origin;

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{form, png, spawn_app};
+use common::{form, png, spawn_app, FetchJson as _};
 use domain::dto::{AssetStatus, SearchResults, UploadReport};
 
 #[tokio::test]
@@ -70,5 +70,97 @@ async fn the_asset_page_shows_the_preview_and_metadata() {
         .await
         .unwrap();
     assert!(missing.contains("asset not found"));
+    app.cleanup().await;
+}
+
+/// Every page, loaded hundreds of times by a signed-in browser 20 at a time, renders (no error,
+/// no panic) with the page policy naming the nonce its own inline script carries, never the
+/// locked-down policy meant for stored files (which would show the page without styles or scripts);
+/// and with the same data for the browser every time: a page whose rendering makes its resources
+/// a varying number of times (Leptos re-runs view closures inside `<Suspense>` while it waits)
+/// sends data the browser cannot match up, and its hydration fails.
+// Several threads, as the server runs in production: pages render in parallel.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_page_under_concurrent_loads_carries_the_page_policy_with_its_nonce() {
+    use futures::{stream, StreamExt};
+    use serde_json::{json, Value};
+
+    let app = spawn_app().await;
+    let admin = app.create_user(domain::policy::Role::Admin).await;
+    let browser = app.sign_in(&admin).await;
+    let api = common::bearer_client(&app.token_for(&admin).await);
+    let report: UploadReport = app.upload(&[("pier.png", png(300, 200))]).await.json().await.unwrap();
+    let asset = report.accepted[0].id;
+    app.wait_until_settled(asset).await;
+    let collection: Value =
+        api.post(app.url("/api/collections")).json(&json!({"name": "Pier", "description": "d"})).fetch_json().await;
+    let collection = collection["id"].as_str().unwrap().to_owned();
+    let added = api
+        .post(app.url(&format!("/api/collections/{collection}/assets")))
+        .json(&json!({"assets": [asset]}))
+        .send()
+        .await
+        .unwrap();
+    assert!(added.status().is_success(), "{}", added.status());
+    let expires = (chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339();
+    let link: Value =
+        api.post(app.url("/api/shares")).json(&json!({"asset_id": asset, "expires_at": expires})).fetch_json().await;
+
+    let pages = [
+        "/".to_owned(),
+        format!("/assets/{asset}"),
+        format!("/?collection={collection}"),
+        "/collections".into(),
+        "/trash".into(),
+        "/settings".into(),
+        "/admin".into(),
+        "/admin/users".into(),
+        "/admin/audit".into(),
+        link["path"].as_str().unwrap().to_owned(),
+    ];
+    const LOADS_PER_PAGE: usize = 40;
+    let nonce_attr = regex::Regex::new(r#"<script nonce="([^"]+)""#).unwrap();
+    let resource = regex::Regex::new(r"__RESOLVED_RESOURCES\[(\d+)\]").unwrap();
+    let resources_by_page =
+        std::sync::Mutex::new(std::collections::BTreeMap::<String, std::collections::BTreeSet<String>>::new());
+    let loads = pages.iter().flat_map(|page| std::iter::repeat_n(page.clone(), LOADS_PER_PAGE));
+    let failures: Vec<String> = stream::iter(loads)
+        .map(|page| {
+            let (browser, url, nonce_attr, resource, resources_by_page) =
+                (&browser, app.url(&page), &nonce_attr, &resource, &resources_by_page);
+            async move {
+                let response = browser.get(&url).header("accept", "text/html").send().await.unwrap();
+                let status = response.status();
+                let policy = response
+                    .headers()
+                    .get("content-security-policy")
+                    .map(|v| v.to_str().unwrap().to_owned())
+                    .unwrap_or_default();
+                let html = response.text().await.unwrap();
+                let nonce = nonce_attr.captures(&html).map(|c| c[1].to_owned());
+                // Which ones, in any order (they are sent as each is ready).
+                let mut resources: Vec<u32> = resource.captures_iter(&html).map(|c| c[1].parse().unwrap()).collect();
+                resources.sort();
+                resources_by_page.lock().unwrap().entry(page.clone()).or_default().insert(format!("{resources:?}"));
+                match nonce {
+                    _ if status != 200 => {
+                        Some(format!("{page}: {status}: {}", html.chars().take(200).collect::<String>()))
+                    }
+                    None => Some(format!("{page}: no inline script with a nonce")),
+                    Some(nonce) if !policy.contains(&format!("'nonce-{nonce}'")) || policy.contains("sandbox") => {
+                        Some(format!("{page}: policy {policy:?} does not allow its script's nonce {nonce}"))
+                    }
+                    Some(_) => None,
+                }
+            }
+        })
+        .buffer_unordered(20)
+        .filter_map(|failure| async move { failure })
+        .collect()
+        .await;
+    assert!(failures.is_empty(), "{} of {} loads failed: {failures:#?}", failures.len(), pages.len() * LOADS_PER_PAGE);
+    let varying: Vec<_> =
+        resources_by_page.into_inner().unwrap().into_iter().filter(|(_, seen)| seen.len() > 1).collect();
+    assert!(varying.is_empty(), "pages whose resources differ between loads (ids sent): {varying:#?}");
     app.cleanup().await;
 }

@@ -15,12 +15,18 @@ fn when(t: chrono::DateTime<chrono::Utc>) -> String {
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
+    // Made here, once, not inside the guard's Suspense (see `ui::RequirePermission`).
+    let create_token = ServerAction::<CreateToken>::new();
+    let revoke_token = ServerAction::<RevokeToken>::new();
+    let tokens = Resource::new(move || (create_token.version().get(), revoke_token.version().get()), |_| my_tokens());
+    let revoke_session = ServerAction::<RevokeSession>::new();
+    let sessions = Resource::new(move || revoke_session.version().get(), |_| my_sessions());
     view! {
         <RequirePermission permission=Permission::ManageOwnCredentials>
             <h1 class="mb-6 text-2xl font-semibold">"Settings"</h1>
             <PasswordSection/>
-            <TokensSection/>
-            <SessionsSection/>
+            <TokensSection create=create_token revoke=revoke_token tokens/>
+            <SessionsSection revoke=revoke_session sessions/>
         </RequirePermission>
     }
 }
@@ -65,10 +71,11 @@ fn PasswordSection() -> impl IntoView {
 }
 
 #[component]
-fn TokensSection() -> impl IntoView {
-    let create = ServerAction::<CreateToken>::new();
-    let revoke = ServerAction::<RevokeToken>::new();
-    let tokens = Resource::new(move || (create.version().get(), revoke.version().get()), |_| my_tokens());
+fn TokensSection(
+    create: ServerAction<CreateToken>,
+    revoke: ServerAction<RevokeToken>,
+    tokens: Resource<Result<Vec<TokenView>, ServerFnError>>,
+) -> impl IntoView {
     view! {
         <section class="mb-8">
             <h2 class="mb-2 text-lg font-semibold">"API tokens"</h2>
@@ -121,9 +128,10 @@ fn TokenRow(token: TokenView, revoke: ServerAction<RevokeToken>) -> impl IntoVie
 }
 
 #[component]
-fn SessionsSection() -> impl IntoView {
-    let revoke = ServerAction::<RevokeSession>::new();
-    let sessions = Resource::new(move || revoke.version().get(), |_| my_sessions());
+fn SessionsSection(
+    revoke: ServerAction<RevokeSession>,
+    sessions: Resource<Result<Vec<SessionView>, ServerFnError>>,
+) -> impl IntoView {
     view! {
         <section>
             <h2 class="mb-2 text-lg font-semibold">"Signed-in sessions"</h2>

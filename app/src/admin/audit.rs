@@ -11,38 +11,44 @@ use crate::{
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
+    let query = use_query_map();
+    // Made here, once, not inside the guard's Suspense (see `ui::RequirePermission`).
+    let entries = Resource::new(move || filter(query), list_audit);
     view! {
         <RequirePermission permission=Permission::ViewAuditLog>
-            <AuditLog/>
+            <AuditLog entries/>
         </RequirePermission>
     }
 }
 
+/// The filter the address asks for.
+fn filter(query: Memo<leptos_router::params::ParamsMap>) -> AuditFilter {
+    query.with(|q| {
+        let text = |k: &str| q.get(k).filter(|v| !v.is_empty());
+        let day = |k: &str| {
+            text(k)
+                .and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+                .map(|d| d.and_hms_opt(0, 0, 0).expect("midnight").and_utc())
+        };
+        AuditFilter {
+            actor: text("actor"),
+            action: text("action"),
+            target_type: text("target_type"),
+            target_id: text("target_id"),
+            from: day("from"),
+            // Inclusive end day.
+            to: day("to").and_then(|d| d.checked_add_signed(chrono::Duration::days(1))),
+            page: text("page").and_then(|p| p.parse().ok()),
+            per_page: Some(100),
+        }
+    })
+}
+
+type AuditEntries = Resource<Result<domain::dto::AuditPage, ServerFnError>>;
+
 #[component]
-fn AuditLog() -> impl IntoView {
+fn AuditLog(entries: AuditEntries) -> impl IntoView {
     let query = use_query_map();
-    let filter = move || {
-        query.with(|q| {
-            let text = |k: &str| q.get(k).filter(|v| !v.is_empty());
-            let day = |k: &str| {
-                text(k)
-                    .and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
-                    .map(|d| d.and_hms_opt(0, 0, 0).expect("midnight").and_utc())
-            };
-            AuditFilter {
-                actor: text("actor"),
-                action: text("action"),
-                target_type: text("target_type"),
-                target_id: text("target_id"),
-                from: day("from"),
-                // Inclusive end day.
-                to: day("to").and_then(|d| d.checked_add_signed(chrono::Duration::days(1))),
-                page: text("page").and_then(|p| p.parse().ok()),
-                per_page: Some(100),
-            }
-        })
-    };
-    let entries = Resource::new(filter, list_audit);
     let value = move |k: &'static str| query.with(|q| q.get(k).unwrap_or_default());
     view! {
             <h1 class="mb-4 text-2xl font-semibold">"Audit log"</h1>

@@ -9,25 +9,31 @@ use domain::{
 };
 use leptos::prelude::*;
 
-use super::queues::{FailedList, QueuesPanel};
+use super::queues::{FailedList, QueueReports, QueuesPanel};
 use crate::{
-    api::admin::dashboard_overview,
+    api::admin::{dashboard_overview, queue_reports},
     ui::{error_text, human_size, RequirePermission},
 };
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
+    // Made here, once, not inside the guard's Suspense (see `ui::RequirePermission`).
+    let refresh = RwSignal::new(0u64);
+    let overview = Resource::new(move || refresh.get(), |_| dashboard_overview());
+    let reports = Resource::new(move || refresh.get(), |_| queue_reports());
     view! {
         <RequirePermission permission=Permission::ViewDashboard>
-            <Dashboard/>
+            <Dashboard refresh overview reports/>
         </RequirePermission>
     }
 }
 
 #[component]
-fn Dashboard() -> impl IntoView {
-    let refresh = RwSignal::new(0u64);
-    let overview = Resource::new(move || refresh.get(), |_| dashboard_overview());
+fn Dashboard(
+    refresh: RwSignal<u64>,
+    overview: Resource<Result<Overview, ServerFnError>>,
+    reports: QueueReports,
+) -> impl IntoView {
     // The queues have their own data and their own Suspense, beside (not inside) the overview's:
     // a resource made inside another's Suspend sometimes hydrated out of step ("expected a
     // marker node"), seen once in CI.
@@ -41,7 +47,7 @@ fn Dashboard() -> impl IntoView {
                 }
             })}
         </Suspense>
-        <QueuesPanel refresh/>
+        <QueuesPanel reports/>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 overview.await.ok().map(|o| view! { <Lists overview=o refresh/> })

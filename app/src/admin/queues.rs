@@ -6,13 +6,15 @@ use domain::dto::{FailedAsset, QueueReport, WorkerView};
 use leptos::prelude::*;
 
 use crate::{
-    api::{admin::queue_reports, assets::ReprocessAsset, library::TrashAssets},
+    api::{assets::ReprocessAsset, library::TrashAssets},
     ui::error_text,
 };
 
+/// The queue reports, loaded by the page (see `ui::RequirePermission`).
+pub type QueueReports = Resource<Result<Vec<QueueReport>, ServerFnError>>;
+
 #[component]
-pub fn QueuesPanel(refresh: RwSignal<u64>) -> impl IntoView {
-    let reports = Resource::new(move || refresh.get(), |_| queue_reports());
+pub fn QueuesPanel(reports: QueueReports) -> impl IntoView {
     view! {
         <section class="mb-6" data-testid="queues">
             <h2 class="mb-2 font-semibold">"Queues"</h2>

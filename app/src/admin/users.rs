@@ -11,18 +11,23 @@ use crate::{
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
+    // Made here, once, not inside the guard's Suspense (see `ui::RequirePermission`).
+    let create = ServerAction::<CreateUser>::new();
+    let update = ServerAction::<UpdateUser>::new();
+    let users = Resource::new(move || (create.version().get(), update.version().get()), |_| list_users());
     view! {
         <RequirePermission permission=Permission::ManageUsers>
-            <UsersAdmin/>
+            <UsersAdmin create update users/>
         </RequirePermission>
     }
 }
 
 #[component]
-fn UsersAdmin() -> impl IntoView {
-    let create = ServerAction::<CreateUser>::new();
-    let update = ServerAction::<UpdateUser>::new();
-    let users = Resource::new(move || (create.version().get(), update.version().get()), |_| list_users());
+fn UsersAdmin(
+    create: ServerAction<CreateUser>,
+    update: ServerAction<UpdateUser>,
+    users: Resource<Result<Vec<UserView>, ServerFnError>>,
+) -> impl IntoView {
     view! {
             <h1 class="mb-6 text-2xl font-semibold">"Users"</h1>
             <section class="mb-6 rounded-lg border border-slate-200 bg-white p-4">

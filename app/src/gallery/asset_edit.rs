@@ -55,16 +55,18 @@ pub fn TagEditor(
     let add = ServerAction::<TagAssets>::new();
     let remove = ServerAction::<UntagAsset>::new();
     let typed = RwSignal::new(String::new());
-    let suggestions = Resource::new(
-        move || typed.get(),
-        |typed| async move {
+    // Asked for as the person types (an action, not a resource: nothing to render on the server,
+    // and no resource made inside the page's Suspense; see `ui::RequirePermission`).
+    let suggest = Action::new(|typed: &String| {
+        let typed = typed.clone();
+        async move {
             if typed.trim().is_empty() {
                 Ok(Vec::new())
             } else {
                 suggest_tags(typed).await
             }
-        },
-    );
+        }
+    });
     Effect::new(move |_| {
         if matches!(add.value().get(), Some(Ok(_))) {
             typed.set(String::new());
@@ -108,11 +110,12 @@ pub fn TagEditor(
             }>
                 <input type="text" list="tag-suggestions" placeholder="add a tag" autocomplete="off" data-testid="tag-input"
                     class="flex-1 rounded border border-slate-300 px-2 py-1"
-                    prop:value=typed on:input=move |ev| typed.set(event_target_value(&ev))/>
+                    prop:value=typed on:input=move |ev| {
+                        typed.set(event_target_value(&ev));
+                        suggest.dispatch(typed.get_untracked());
+                    }/>
                 <datalist id="tag-suggestions">
-                    <Transition>
-                        {move || suggestions.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|name| view! { <option value=name/> }).collect_view()}
-                    </Transition>
+                    {move || suggest.value().get().and_then(Result::ok).unwrap_or_default().into_iter().map(|name| view! { <option value=name/> }).collect_view()}
                 </datalist>
                 <button type="submit" class="rounded border border-slate-300 px-2 py-1" data-testid="add-tag">"Add"</button>
             </form>

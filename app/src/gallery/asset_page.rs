@@ -11,25 +11,24 @@ use super::{
     asset_edit::{DescribeForm, TagEditor, TrashButton},
     live_updates,
     type_icon::TypeIcon,
-    versions_panel::VersionsPanel,
+    versions_panel::{Versions, VersionsPanel},
 };
 use crate::{
     api::assets::{get_asset, ReprocessAsset},
-    sharing::SharePanel,
+    sharing::{ShareLinks, SharePanel},
     ui::{error_text, human_size, may, may_on, RequirePermission},
 };
 
-#[component]
-pub fn AssetPage() -> impl IntoView {
-    view! {
-        <RequirePermission permission=Permission::Browse>
-            <AssetDetail/>
-        </RequirePermission>
-    }
+/// What the asset page loads: made here, once, outside any Suspense (see `ui::RequirePermission`).
+#[derive(Clone, Copy)]
+struct PageData {
+    first: Resource<Result<AssetView, ServerFnError>>,
+    versions: Versions,
+    links: ShareLinks,
 }
 
 #[component]
-fn AssetDetail() -> impl IntoView {
+pub fn AssetPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<uuid::Uuid>().ok()));
     // Loaded once per asset (and counted as a view); changes afterwards refresh the parts that
@@ -40,12 +39,23 @@ fn AssetDetail() -> impl IntoView {
             None => Err(ServerFnError::new("this is not an asset address")),
         }
     });
+    let data = PageData { first, versions: Versions::new(id), links: ShareLinks::new(move || (id(), None)) };
+    view! {
+        <RequirePermission permission=Permission::Browse>
+            <AssetDetail data/>
+        </RequirePermission>
+    }
+}
+
+#[component]
+fn AssetDetail(data: PageData) -> impl IntoView {
+    let first = data.first;
     view! {
         <p class="mb-4 text-sm"><a href="/" class="underline">"← Library"</a></p>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match first.await {
-                    Ok(asset) => view! { <AssetSections initial=asset/> }.into_any(),
+                    Ok(asset) => view! { <AssetSections initial=asset data/> }.into_any(),
                     Err(e) => view! { <p class="text-red-700" role="alert">{error_text(&e)}</p> }.into_any(),
                 }
             })}
@@ -57,7 +67,7 @@ fn AssetDetail() -> impl IntoView {
 /// processing ending, a new version); the panels with their own state (a file being chosen, an
 /// upload's outcome, a share link being made) stay, so a change arriving meanwhile loses nothing.
 #[component]
-fn AssetSections(initial: AssetView) -> impl IntoView {
+fn AssetSections(initial: AssetView, data: PageData) -> impl IntoView {
     let id = initial.id;
     let owner = initial.uploaded_by;
     let reprocess = ServerAction::<ReprocessAsset>::new();
@@ -86,8 +96,8 @@ fn AssetSections(initial: AssetView) -> impl IntoView {
         {move || view! { <Detail asset=current.get()/> }}
         {move || view! { <TagEditor asset=current.get() editable=may_edit() on_changed=bump/> }}
         {move || may_edit().then(|| view! { <DescribeForm asset=current.get() on_saved=bump/> })}
-        {move || view! { <VersionsPanel asset_id=id editable=may_replace() on_changed=bump/> }}
-        {move || may_share().then(|| view! { <SharePanel asset_id=id/> })}
+        {move || view! { <VersionsPanel asset_id=id versions=data.versions editable=may_replace() on_changed=bump/> }}
+        {move || may_share().then(|| view! { <SharePanel links=data.links asset_id=id/> })}
         {move || may_trash().then(|| view! { <TrashButton asset=current.get() on_changed=bump/> })}
         <Show when=may_edit>
             <button class="mt-4 rounded border border-slate-300 px-3 py-1.5 text-sm" on:click=move |_| { reprocess.dispatch(ReprocessAsset { id }); }>

@@ -7,14 +7,18 @@ use leptos_router::hooks::use_navigate;
 use uuid::Uuid;
 
 use crate::{
-    api::library::{get_collection, DeleteCollection},
-    sharing::SharePanel,
+    api::library::DeleteCollection,
+    sharing::{ShareLinks, SharePanel},
     ui::{error_text, may, may_on},
 };
 
 #[component]
-pub fn CollectionHeader(id: Uuid) -> impl IntoView {
-    let collection = Resource::new(move || id, get_collection);
+pub fn CollectionHeader(
+    id: Uuid,
+    /// Loaded by the page (see `ui::RequirePermission`).
+    collection: Resource<Result<Option<domain::dto::CollectionView>, ServerFnError>>,
+    links: ShareLinks,
+) -> impl IntoView {
     let delete = ServerAction::<DeleteCollection>::new();
     let may_delete = may_on(Permission::DeleteCollection);
     let may_share = may(Permission::Share);
@@ -28,7 +32,8 @@ pub fn CollectionHeader(id: Uuid) -> impl IntoView {
         <Transition>
             {move || Suspend::new(async move {
                 match collection.await {
-                    Ok(c) => view! {
+                    Ok(None) => ().into_any(),
+                    Ok(Some(c)) => view! {
                         <div class="mb-4 rounded border border-slate-200 bg-white p-3" data-testid="collection-header">
                             <p class="text-xs uppercase text-slate-400"><a href="/collections" class="hover:underline">"Collection"</a></p>
                             <h2 class="text-xl font-semibold">{c.name.clone()}</h2>
@@ -39,7 +44,7 @@ pub fn CollectionHeader(id: Uuid) -> impl IntoView {
                                 </a>
                             })}
                             <Show when=may_share>
-                                <SharePanel collection_id=id/>
+                                <SharePanel links collection_id=id/>
                             </Show>
                             <Show when=move || may_delete(c.created_by)>
                                 <button class="mt-2 text-sm text-red-800 underline" data-testid="delete-collection"

@@ -19,18 +19,22 @@ pub fn collection_href(id: uuid::Uuid) -> String {
 
 #[component]
 pub fn CollectionsPage() -> impl IntoView {
+    // Made here, once, not inside the guard's Suspense (see `ui::RequirePermission`).
+    let create = ServerAction::<CreateCollection>::new();
+    let items = Resource::new(move || create.version().get(), |_| list_collections());
     view! {
         <RequirePermission permission=Permission::Browse>
-            <Collections/>
+            <Collections create items/>
         </RequirePermission>
     }
 }
 
 #[component]
-fn Collections() -> impl IntoView {
-    let create = ServerAction::<CreateCollection>::new();
+fn Collections(
+    create: ServerAction<CreateCollection>,
+    items: Resource<Result<Vec<CollectionView>, ServerFnError>>,
+) -> impl IntoView {
     let may_edit = may(Permission::EditMetadata);
-    let items = Resource::new(move || create.version().get(), |_| list_collections());
     view! {
         <h1 class="mb-4 text-2xl font-semibold">"Collections"</h1>
         <Show when=may_edit>

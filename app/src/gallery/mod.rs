@@ -15,12 +15,16 @@ mod versions_panel;
 
 use std::time::Duration;
 
-use domain::{dto::AssetQuery, policy::Permission};
+use domain::{
+    dto::{AssetQuery, CollectionView, SearchResults},
+    policy::Permission,
+};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    api::library::search_assets,
+    api::library::{get_collection, list_collections, search_assets},
+    sharing::ShareLinks,
     ui::{error_text, may, RequirePermission},
     uploads::UploadQueue,
 };
@@ -68,20 +72,49 @@ pub(crate) fn live_updates(
 
 #[component]
 pub fn GalleryPage() -> impl IntoView {
+    let params = use_query_map();
+    let query = Memo::new(move |_| params.with(|p| AssetQuery::from_lookup(|key| p.get(key))));
+    let refresh = RwSignal::new(0u64);
+    let collection_id = move || query.with(|q| q.collection);
+    let data = LibraryData {
+        query,
+        refresh,
+        first_page: Resource::new(move || (query.get(), refresh.get()), |(query, _)| search_assets(query)),
+        collection: Resource::new(collection_id, |id| async move {
+            match id {
+                Some(id) => get_collection(id).await.map(Some),
+                None => Ok(None),
+            }
+        }),
+        collections: Resource::new(|| (), |_| list_collections()),
+        links: ShareLinks::new(move || (None, collection_id())),
+    };
     view! {
         <RequirePermission permission=Permission::Browse>
-            <Library/>
+            <Library data/>
         </RequirePermission>
     }
 }
 
+/// What the library page loads. Made by the page, once, outside any Suspense: Leptos re-runs the
+/// views inside a Suspense while it waits, and resources made there are made a varying number of
+/// times, which breaks hydration (see `ui::RequirePermission`).
+#[derive(Clone, Copy)]
+struct LibraryData {
+    query: Memo<AssetQuery>,
+    refresh: RwSignal<u64>,
+    first_page: Resource<Result<SearchResults, ServerFnError>>,
+    /// The collection searched inside, if any.
+    collection: Resource<Result<Option<CollectionView>, ServerFnError>>,
+    /// Every collection, to add the selection to.
+    collections: Resource<Result<Vec<CollectionView>, ServerFnError>>,
+    links: ShareLinks,
+}
+
 #[component]
-fn Library() -> impl IntoView {
+fn Library(data: LibraryData) -> impl IntoView {
+    let LibraryData { query, refresh, first_page, collection, collections, links } = data;
     let may_upload = may(Permission::Upload);
-    let params = use_query_map();
-    let query = Memo::new(move |_| params.with(|p| AssetQuery::from_lookup(|key| p.get(key))));
-    let refresh = RwSignal::new(0u64);
-    let first_page = Resource::new(move || (query.get(), refresh.get()), |(query, _)| search_assets(query));
     let bump = move || refresh.update(|n| *n += 1);
     let more = MorePages::new();
     Effect::new(move |_| {
@@ -101,9 +134,9 @@ fn Library() -> impl IntoView {
                 <UploadQueue on_uploaded=bump/>
             </Show>
         </section>
-        {move || query.with(|q| q.collection).map(|id| view! { <collection_header::CollectionHeader id/> })}
+        {move || query.with(|q| q.collection).map(|id| view! { <collection_header::CollectionHeader id collection links/> })}
         <SearchForm query/>
-        <SelectionBar selection collection=Signal::derive(move || query.with(|q| q.collection)) on_changed=bump/>
+        <SelectionBar selection collection=Signal::derive(move || query.with(|q| q.collection)) collections on_changed=bump/>
         <Transition fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match first_page.await {

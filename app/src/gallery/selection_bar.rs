@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use crate::{
-    api::library::{list_collections, AddToCollection, RemoveFromCollection, TagAssets, TrashAssets},
+    api::library::{AddToCollection, RemoveFromCollection, TagAssets, TrashAssets},
     ui::{error_text, may},
 };
 
@@ -14,6 +14,8 @@ use crate::{
 pub fn SelectionBar(
     selection: RwSignal<Vec<Uuid>>,
     collection: Signal<Option<Uuid>>,
+    /// Every collection, loaded by the page (see `ui::RequirePermission`).
+    collections: Resource<Result<Vec<domain::dto::CollectionView>, ServerFnError>>,
     on_changed: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let tag = ServerAction::<TagAssets>::new();
@@ -22,7 +24,6 @@ pub fn SelectionBar(
     let take_out = ServerAction::<RemoveFromCollection>::new();
     let tags = RwSignal::new(String::new());
     let target = RwSignal::new(String::new());
-    let collections = Resource::new(|| (), |_| list_collections());
     let message = RwSignal::new(None::<String>);
     let may_edit = may(Permission::EditMetadata);
     Effect::new(move |_| {

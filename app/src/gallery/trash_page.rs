@@ -11,20 +11,23 @@ use crate::{
 
 #[component]
 pub fn TrashPage() -> impl IntoView {
+    // Made here, once, not inside the guard's Suspense (see `ui::RequirePermission`).
+    let restore = ServerAction::<RestoreAssets>::new();
+    let empty = ServerAction::<EmptyTrash>::new();
+    let items = Resource::new(move || (restore.version().get(), empty.version().get()), |_| list_trash());
     view! {
         <RequirePermission permission=Permission::Trash>
-            <Trash/>
+            <Trash restore empty items/>
         </RequirePermission>
     }
 }
 
+type TrashItems = Resource<Result<Vec<domain::dto::AssetView>, ServerFnError>>;
+
 #[component]
-fn Trash() -> impl IntoView {
-    let restore = ServerAction::<RestoreAssets>::new();
-    let empty = ServerAction::<EmptyTrash>::new();
+fn Trash(restore: ServerAction<RestoreAssets>, empty: ServerAction<EmptyTrash>, items: TrashItems) -> impl IntoView {
     let may_empty = may(Permission::EmptyTrash);
     let confirming = RwSignal::new(false);
-    let items = Resource::new(move || (restore.version().get(), empty.version().get()), |_| list_trash());
     view! {
         <h1 class="mb-4 text-2xl font-semibold">"Trash"</h1>
         <p class="mb-4 text-sm text-slate-500">"Deleted assets stay here, hidden from the library, until restored or the trash is emptied."</p>

@@ -9,14 +9,37 @@ use crate::{
     ui::{error_text, human_size},
 };
 
+/// An asset's versions, made by the page once, outside any Suspense (see `ui::RequirePermission`).
+#[derive(Clone, Copy)]
+pub struct Versions {
+    uploaded: RwSignal<u32>,
+    list: Resource<Result<Vec<domain::dto::FileVersionView>, ServerFnError>>,
+}
+
+impl Versions {
+    pub fn new(asset_id: impl Fn() -> Option<Uuid> + Send + Sync + 'static) -> Self {
+        let uploaded = RwSignal::new(0u32);
+        let list = Resource::new(
+            move || (asset_id(), uploaded.get()),
+            |(asset_id, _)| async move {
+                match asset_id {
+                    Some(id) => list_versions(id).await,
+                    None => Ok(Vec::new()),
+                }
+            },
+        );
+        Versions { uploaded, list }
+    }
+}
+
 #[component]
 pub fn VersionsPanel(
     asset_id: Uuid,
+    versions: Versions,
     editable: bool,
     on_changed: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let uploaded = RwSignal::new(0u32);
-    let versions = Resource::new(move || uploaded.get(), move |_| list_versions(asset_id));
+    let Versions { uploaded, list: versions } = versions;
     let form_ref = NodeRef::<html::Form>::new();
     let upload = Action::new_local(|data: &web_sys::FormData| upload_version(data.clone().into()));
     let message = move || {

@@ -4,4 +4,4 @@
 pub mod share_page;
 mod share_panel;
 
-pub use share_panel::SharePanel;
+pub use share_panel::{ShareLinks, SharePanel};

@@ -12,17 +12,41 @@ use crate::{
 /// How long a new link stays open, in days (the person picks one).
 const LIFETIMES: [(u32, &str); 5] = [(1, "1 day"), (7, "1 week"), (30, "30 days"), (90, "90 days"), (365, "1 year")];
 
+/// The links of one asset or collection and the actions that change them. Made by the page, once,
+/// outside any Suspense: Leptos re-runs the views inside a Suspense while it waits, and a resource
+/// made there is made a varying number of times, which breaks hydration (see `ui::RequirePermission`).
+#[derive(Clone, Copy)]
+pub struct ShareLinks {
+    create: ServerAction<CreateShare>,
+    revoke: ServerAction<RevokeShare>,
+    links: Resource<Result<Vec<ShareLinkView>, ServerFnError>>,
+}
+
+impl ShareLinks {
+    /// The links of what `target` names now: `(asset, collection)`; neither loads nothing.
+    pub fn new(target: impl Fn() -> (Option<Uuid>, Option<Uuid>) + Send + Sync + 'static) -> Self {
+        let create = ServerAction::<CreateShare>::new();
+        let revoke = ServerAction::<RevokeShare>::new();
+        let links = Resource::new(
+            move || (target(), create.version().get(), revoke.version().get()),
+            |((asset_id, collection_id), _, _)| async move {
+                if asset_id.is_none() && collection_id.is_none() {
+                    return Ok(Vec::new());
+                }
+                list_shares(asset_id, collection_id).await
+            },
+        );
+        ShareLinks { create, revoke, links }
+    }
+}
+
 #[component]
 pub fn SharePanel(
+    links: ShareLinks,
     #[prop(optional)] asset_id: Option<Uuid>,
     #[prop(optional)] collection_id: Option<Uuid>,
 ) -> impl IntoView {
-    let create = ServerAction::<CreateShare>::new();
-    let revoke = ServerAction::<RevokeShare>::new();
-    let links = Resource::new(
-        move || (create.version().get(), revoke.version().get()),
-        move |_| list_shares(asset_id, collection_id),
-    );
+    let ShareLinks { create, revoke, links } = links;
     let days = RwSignal::new(30u32);
     let password = RwSignal::new(String::new());
     let allow_download = RwSignal::new(true);

@@ -7,6 +7,7 @@
 
 mod tus_client;
 
+use crate::ui::human_size;
 use leptos::{prelude::*, task::spawn_local, wasm_bindgen::JsCast};
 use web_sys::{File, FileList, HtmlInputElement, XmlHttpRequest};
 
@@ -239,15 +240,6 @@ fn refusal(error: Option<String>, status: u16) -> String {
     error.unwrap_or_else(|| format!("The server refused the upload (HTTP {status})"))
 }
 
-fn human(bytes: f64) -> String {
-    match bytes {
-        b if b >= 1e9 => format!("{:.2} GB", b / 1e9),
-        b if b >= 1e6 => format!("{:.1} MB", b / 1e6),
-        b if b >= 1e3 => format!("{:.0} KB", b / 1e3),
-        b => format!("{b:.0} B"),
-    }
-}
-
 #[component]
 pub fn UploadQueue(on_uploaded: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
     let queue = Queue { rows: RwSignal::new(Vec::new()), on_done: Callback::new(move |_| on_uploaded()) };
@@ -309,8 +301,8 @@ fn UploadRow(row: Row, queue: Queue) -> impl IntoView {
             <div class="flex items-center justify-between gap-2">
                 <span class="truncate font-medium">{row.name.get_value()}</span>
                 <span class="shrink-0 text-xs text-slate-500">
-                    {move || format!("{:.0}% of {}", percent(), human(row.size))}
-                    {move || (row.speed.get() > 0.0).then(|| format!(" · {}/s", human(row.speed.get())))}
+                    {move || format!("{:.0}% of {}", percent(), human_size(row.size as i64))}
+                    {move || (row.speed.get() > 0.0).then(|| format!(" · {}/s", human_size(row.speed.get() as i64)))}
                     " · " {move || state.get().label()}
                 </span>
                 <span class="flex shrink-0 gap-1">
