@@ -27,6 +27,19 @@ pub enum Ingested {
     Existing(asset::Model),
 }
 
+impl Ingested {
+    /// The asset that holds the file's content, new or not.
+    pub fn asset(&self) -> &asset::Model {
+        match self {
+            Ingested::New(asset) | Ingested::Existing(asset) => asset,
+        }
+    }
+
+    pub fn is_duplicate(&self) -> bool {
+        matches!(self, Ingested::Existing(_))
+    }
+}
+
 /// Stores one file and queues it, or returns the asset that already has its content. On any error
 /// nothing is left behind: no object, no row.
 pub async fn ingest_file<S, E>(

@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::FetchJson as _;
+
 use std::time::Duration;
 
 use common::{s3_server::S3Server, sha256_hex, spawn_app_with, spawn_app_without_worker, TestApp};
@@ -327,6 +329,7 @@ async fn a_browser_can_put_straight_to_s3_and_the_api_checks_what_arrived() {
     assert!(put.status().is_success(), "{}", put.status());
     let confirmed = app.client.post(app.url(&ticket.confirm_url)).send().await.unwrap();
     assert_eq!(confirmed.status(), StatusCode::OK);
+    assert!(confirmed.headers().get("asset-duplicate").is_none(), "new content");
     let asset: AssetView = confirmed.json().await.unwrap();
     assert_eq!(
         (asset.filename.as_str(), asset.mime.as_str(), asset.size),
@@ -335,8 +338,18 @@ async fn a_browser_can_put_straight_to_s3_and_the_api_checks_what_arrived() {
     let original = std::fs::read(bucket_dir.join(format!("originals/{}.jpg", asset.id))).unwrap();
     assert!(original == photo);
     assert!(!bucket_dir.join(format!("incoming/{}", ticket.id)).exists(), "the incoming copy is removed");
-    let again: AssetView = app.client.post(app.url(&ticket.confirm_url)).send().await.unwrap().json().await.unwrap();
+    let again: AssetView = app.client.post(app.url(&ticket.confirm_url)).fetch_json().await;
     assert_eq!(again.id, asset.id, "confirming twice is the same asset");
+
+    // The same content sent again: the answer is the asset that has it, marked, and nothing is kept.
+    let ticket = start("poster again.jpg", photo.len()).await;
+    app.anonymous.put(&ticket.put_url).body(photo.clone()).send().await.unwrap();
+    let duplicate = app.client.post(app.url(&ticket.confirm_url)).send().await.unwrap();
+    assert_eq!(duplicate.status(), StatusCode::OK);
+    assert_eq!(duplicate.headers().get("asset-duplicate").map(|v| v.to_str().unwrap()), Some("?1"));
+    assert_eq!(duplicate.json::<AssetView>().await.unwrap().id, asset.id);
+    let originals = std::fs::read_dir(bucket_dir.join("originals")).unwrap().count();
+    assert_eq!(originals, 1, "the second copy was not kept");
     assert_eq!(
         app.anonymous.post(app.url(&ticket.confirm_url)).send().await.unwrap().status(),
         StatusCode::UNAUTHORIZED

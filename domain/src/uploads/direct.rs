@@ -54,15 +54,17 @@ pub async fn start(services: &Services, actor: &Actor, new: NewUpload) -> Result
     Ok(DirectUpload { upload, put_url })
 }
 
-/// Checks what arrived and makes it an asset. Asking again after success returns the same asset.
-pub async fn confirm(services: &Services, actor: &Actor, id: Uuid) -> Result<asset::Model> {
+/// Checks what arrived and makes it an asset, or answers with the asset that already has its
+/// content (nothing more is stored). Asking again after success returns the same asset.
+pub async fn confirm(services: &Services, actor: &Actor, id: Uuid) -> Result<ingest::Ingested> {
     let s3 = s3(services)?;
     let upload = owned(services, actor, id).await?;
     if !upload.direct {
         return Err(Error::Conflict("this upload is resumable (tus); send its bytes with PATCH".into()));
     }
     if let Some(done) = upload.asset_id {
-        return asset::Entity::find_by_id(done).one(&services.db).await?.ok_or(Error::NotFound("asset"));
+        let asset = asset::Entity::find_by_id(done).one(&services.db).await?.ok_or(Error::NotFound("asset"))?;
+        return Ok(ingest::Ingested::New(asset));
     }
     let incoming = incoming_key(id);
     let size = match s3.size_of(&incoming).await {
@@ -91,10 +93,10 @@ pub async fn confirm(services: &Services, actor: &Actor, id: Uuid) -> Result<ass
     let key = storage::original_key(original_id, detected.extension);
     let checksum = copy_hashing(s3, &incoming, &key).await?;
     s3.delete(&incoming).await?;
-    let asset = match ingest::same_content(services, &checksum).await? {
+    let ingested = match ingest::same_content(services, &checksum).await? {
         Some(existing) => {
             s3.delete(&key).await?;
-            existing
+            ingest::Ingested::Existing(existing)
         }
         None => {
             let priority =
@@ -108,11 +110,11 @@ pub async fn confirm(services: &Services, actor: &Actor, id: Uuid) -> Result<ass
                 size,
                 checksum,
             };
-            ingest::record(services, actor, priority, stored).await?
+            ingest::Ingested::New(ingest::record(services, actor, priority, stored).await?)
         }
     };
-    settle(services, actor, &upload, &asset).await?;
-    Ok(asset)
+    settle(services, actor, &upload, ingested.asset()).await?;
+    Ok(ingested)
 }
 
 /// Streams `from` into `to` (one pass, memory one part), returning the SHA-256 of the bytes.

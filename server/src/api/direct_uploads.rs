@@ -4,13 +4,14 @@
 use app::http::{Access, ApiError};
 use axum::{
     extract::{Path, State},
-    http::StatusCode,
+    http::{HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
     routing::post,
     Json, Router,
 };
 use domain::{
     catalog,
-    dto::{AssetView, DirectUploadTicket, NewDirectUpload},
+    dto::{DirectUploadTicket, NewDirectUpload},
     policy::Permission,
     uploads::{direct, NewUpload},
     Services,
@@ -42,12 +43,15 @@ async fn start(
     ))
 }
 
-async fn confirm(
-    access: Access,
-    State(services): State<Services>,
-    Path(id): Path<Uuid>,
-) -> Result<Json<AssetView>, ApiError> {
+/// The asset made from what arrived; `Asset-Duplicate: ?1` (as on tus) when the library already
+/// had the content and the answer is the asset that has it.
+async fn confirm(access: Access, State(services): State<Services>, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
     access.require(Permission::Upload)?;
-    let asset = direct::confirm(&services, &access.actor(), id).await?;
-    Ok(Json(catalog::to_view(asset, Vec::new())))
+    let ingested = direct::confirm(&services, &access.actor(), id).await?;
+    let duplicate = ingested.is_duplicate();
+    let mut response = Json(catalog::to_view(ingested.asset().clone(), Vec::new())).into_response();
+    if duplicate {
+        response.headers_mut().insert("asset-duplicate", HeaderValue::from_static("?1"));
+    }
+    Ok(response)
 }
