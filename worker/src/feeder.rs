@@ -12,15 +12,16 @@ use domain::{
 };
 use tokio::sync::watch;
 
-use crate::Consumers;
+use crate::{wake::Wakeups, Consumers};
 
 /// Jobs waiting in Redis this long while this process's consumer runs nothing mean the consumer
 /// is parked (an apalis-redis defect): restart it.
 const STALL_AFTER: Duration = Duration::from_secs(2);
 
-/// Idle: look for new work this often. Busy (the last round pushed jobs): come back sooner, so a
-/// fast queue is never starved by the feeder's own pace.
-const FEED_IDLE: Duration = Duration::from_millis(250);
+/// Idle: look for new work this often (uploads wake the feeder at once through `wake`; this finds
+/// retries whose back-off ended). Busy (the last round pushed jobs): come back sooner, so a fast
+/// queue is never starved by the feeder's own pace.
+const FEED_IDLE: Duration = Duration::from_secs(1);
 const FEED_BUSY: Duration = Duration::from_millis(20);
 
 /// Jobs kept waiting in Redis for a worker running `concurrency` jobs at once: enough that it never
@@ -51,12 +52,22 @@ async fn feed(services: &Services, queue: QueueName, target: u64) -> domain::err
 
 /// Feeds `queue` until `stop`, keeping as many jobs waiting as this process's slots for the queue
 /// call for (they follow the backlog under WORKER_AUTOSCALE).
-pub async fn run(services: Services, queue: QueueName, consumers: Arc<Consumers>, mut stop: watch::Receiver<bool>) {
+pub async fn run(
+    services: Services,
+    queue: QueueName,
+    consumers: Arc<Consumers>,
+    wakeups: Arc<Wakeups>,
+    mut stop: watch::Receiver<bool>,
+) {
     let mut idle_with_work_since: Option<Instant> = None;
     while !*stop.borrow() {
         let target = target_depth(consumers.slots(queue).size());
         let pause = match feed(&services, queue, target).await {
             Ok((pushed, waiting)) => {
+                if pushed > 0 || waiting > 0 {
+                    // Fetch now rather than at the consumer's next heartbeat.
+                    wakeups.jobs_waiting(queue);
+                }
                 if waiting == 0 || consumers.running(queue) > 0 {
                     idle_with_work_since = None;
                 } else if idle_with_work_since.get_or_insert_with(Instant::now).elapsed() > STALL_AFTER {
@@ -74,6 +85,10 @@ pub async fn run(services: Services, queue: QueueName, consumers: Arc<Consumers>
                 FEED_IDLE
             }
         };
-        let _ = tokio::time::timeout(pause, stop.changed()).await;
+        tokio::select! {
+            _ = tokio::time::sleep(pause) => {}
+            _ = wakeups.work_arrived(queue) => {}
+            _ = stop.changed() => {}
+        }
     }
 }

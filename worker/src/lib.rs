@@ -15,6 +15,7 @@ pub mod runner;
 pub mod swarm_scaler;
 pub mod tools;
 pub mod video;
+pub mod wake;
 
 use std::{
     future::Future,
@@ -169,8 +170,10 @@ pub async fn run(services: Services, shutdown: impl Future<Output = ()> + Send +
             }
         });
     }
+    let wakeups = Arc::new(wake::Wakeups::default());
+    loops.spawn(wake::listen(services.clone(), wakeups.clone(), stop_rx.clone()));
     for &queue in &consumed {
-        loops.spawn(feeder::run(services.clone(), queue, consumers.clone(), stop_rx.clone()));
+        loops.spawn(feeder::run(services.clone(), queue, consumers.clone(), wakeups.clone(), stop_rx.clone()));
     }
     loops.spawn(reconciler::run(services.clone(), stop_rx.clone()));
     if let Some(addr) = services.config.worker_metrics_addr {
@@ -191,7 +194,10 @@ pub async fn run(services: Services, shutdown: impl Future<Output = ()> + Send +
                 if consumed.contains(&$queue) {
                     supervise(&worker_id, $queue, &consumers, shutdown.clone(), |name| {
                         WorkerBuilder::new(name)
-                            .backend(services.jobs.backend($queue))
+                            .backend(PollWith::new(
+                                services.jobs.backend($queue),
+                                StreamStrategy::new(wakeups.consumer_bell($queue)),
+                            ))
                             .concurrency($concurrency)
                             .data(ctx.clone())
                             .build($job)

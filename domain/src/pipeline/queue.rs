@@ -9,8 +9,9 @@ use crate::error::{Error, Result};
 
 pub type ProcessQueue = RedisStorage<ProcessAsset, ConnectionManager>;
 
-/// apalis' default 30 s heartbeat makes an idle worker notice new work late.
-pub const POLL_INTERVAL: Duration = Duration::from_millis(250);
+/// How often an idle consumer looks in Redis by itself (apalis' default is 30 s). The worker's
+/// feeder wakes its consumer as soon as it leaves jobs waiting, so this is only the fallback.
+pub const POLL_INTERVAL: Duration = Duration::from_secs(1);
 
 /// How many jobs of one queue wait in Redis at most (the feeder tops up to this).
 pub const REDIS_QUEUE_TARGET: u64 = 16;

@@ -261,7 +261,7 @@ pub async fn release_from_dead_workers(db: &DatabaseConnection) -> Result<u64> {
             r#"UPDATE assets SET
                    status = CASE WHEN interrupted_claims >= $2 THEN 'failed' ELSE 'uploaded' END,
                    failure_reason = CASE WHEN interrupted_claims >= $2 THEN $3 ELSE NULL END,
-                   available_at = now() + make_interval(secs => 2 * power(4, LEAST(interrupted_claims - 1, 4))),
+                   available_at = now() + make_interval(secs => ($4::float8[])[LEAST(GREATEST(interrupted_claims, 1), $2)]),
                    dispatched_at = NULL, processing_by = NULL, updated_at = now()
                WHERE status = 'processing'
                  AND (processing_by IS NULL OR processing_by NOT IN
@@ -270,6 +270,12 @@ pub async fn release_from_dead_workers(db: &DatabaseConnection) -> Result<u64> {
                 (WORKER_DEAD_AFTER.num_seconds() as f64).into(),
                 MAX_INTERRUPTED_CLAIMS.into(),
                 interrupted_reason().into(),
+                // The same back-off as a transient failure's, per number of interruptions.
+                format!(
+                    "{{{}}}",
+                    (1..=MAX_INTERRUPTED_CLAIMS).map(|n| backoff(n).num_seconds().to_string()).collect::<Vec<_>>().join(",")
+                )
+                .into(),
             ],
         ))
         .await?;
