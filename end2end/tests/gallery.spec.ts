@@ -100,10 +100,17 @@ test("an upload can be paused and resumed, and continues after the page is reloa
   // Leave mid-way; adding the same file again continues where the server stands.
   await page.reload();
   await waitForHydration(page);
+  // Where each request after the reload starts sending: the first must not start from nothing.
+  const offsets: number[] = [];
+  page.on("request", (r) => {
+    if (r.method() === "PATCH" && r.url().includes("/api/uploads/")) offsets.push(Number(r.headers()["upload-offset"]));
+  });
   await page.getByTestId("file-input").setInputFiles(file);
   const again = page.getByTestId("upload-row").filter({ hasText: name });
   await expect.poll(() => percentOf(again)).toBeGreaterThanOrEqual(paused);
   await expect(again).toHaveAttribute("data-state", "done", { timeout: 60_000 });
+  expect(offsets.length, "the upload sent its remaining bytes").toBeGreaterThan(0);
+  expect(offsets[0], "the upload continued where the server stood").toBeGreaterThan(0);
   await expect(page.getByTestId("asset-card").filter({ hasText: name })).toHaveCount(1);
   rmSync(dirname(file), { recursive: true });
   expect(errors).toEqual([]);

@@ -2,6 +2,8 @@
 
 mod common;
 
+use common::FetchJson as _;
+
 use common::{browser_client, png, spawn_app, spawn_app_with, spawn_app_without_worker, TestApp};
 use domain::{
     accounts::secrets,
@@ -81,7 +83,7 @@ async fn a_session_cookie_signs_in_until_sign_out_and_is_stored_only_as_a_hash()
     assert_eq!(stored.token_hash, secrets::hash(secret));
     assert_ne!(stored.token_hash, secret);
 
-    let me: UserView = client.get(app.url("/api/auth/me")).send().await.unwrap().json().await.unwrap();
+    let me: UserView = client.get(app.url("/api/auth/me")).fetch_json().await;
     assert_eq!(me.email, user.email);
 
     let out = client.post(app.url("/api/auth/logout")).header("origin", &app.address).send().await.unwrap();
@@ -235,7 +237,7 @@ async fn sessions_expire_and_can_be_revoked_from_another_session() {
     let laptop = app.sign_in(&user).await;
     let phone = app.sign_in(&user).await;
 
-    let sessions: Vec<SessionView> = laptop.get(app.url("/api/sessions")).send().await.unwrap().json().await.unwrap();
+    let sessions: Vec<SessionView> = laptop.get(app.url("/api/sessions")).fetch_json().await;
     assert_eq!(sessions.len(), 2);
     let phone_session = sessions.iter().find(|s| !s.current).unwrap();
     let r = laptop

@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::FetchJson as _;
+
 use std::{
     collections::BTreeMap,
     path::{Path, PathBuf},
@@ -70,8 +72,7 @@ async fn small_library(app: &TestApp) -> Vec<AssetView> {
 /// earlier versions and derivatives download with the bytes recorded for them.
 async fn assert_library_intact(client: &reqwest::Client, base: &str, before: &[AssetView]) {
     for asset in before {
-        let now: AssetView =
-            client.get(format!("{base}/api/assets/{}", asset.id)).send().await.unwrap().json().await.unwrap();
+        let now: AssetView = client.get(format!("{base}/api/assets/{}", asset.id)).fetch_json().await;
         assert_eq!(
             (now.status, &now.filename, now.version, &now.checksum, &now.tags),
             (asset.status, &asset.filename, asset.version, &asset.checksum, &asset.tags)
@@ -86,7 +87,7 @@ async fn assert_library_intact(client: &reqwest::Client, base: &str, before: &[A
             assert_eq!(response.bytes().await.unwrap().len() as i64, derivative.size);
         }
         let versions: Vec<FileVersionView> =
-            client.get(format!("{base}/api/assets/{}/versions", asset.id)).send().await.unwrap().json().await.unwrap();
+            client.get(format!("{base}/api/assets/{}/versions", asset.id)).fetch_json().await;
         assert_eq!(versions.len(), asset.version as usize);
         for version in versions {
             let file = client.get(format!("{base}{}", version.download_url)).send().await.unwrap();

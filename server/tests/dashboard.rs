@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::FetchJson as _;
+
 use common::{jpeg, png, spawn_app};
 use domain::{
     dto::{AssetStatus, Overview, QueueReport, UploadReport},
@@ -17,8 +19,7 @@ async fn the_overview_counts_what_happened_today() {
     let app = spawn_app().await;
     let admin = app.create_user(Role::Admin).await;
     let admin = common::bearer_client(&app.token_for(&admin).await);
-    let overview =
-        || async { admin.get(app.url("/api/admin/overview")).send().await.unwrap().json::<Overview>().await.unwrap() };
+    let overview = || async { admin.get(app.url("/api/admin/overview")).fetch_json::<Overview>().await };
     let empty = overview().await;
     assert_eq!(empty.days.len(), 30);
     assert_eq!((empty.days[29].uploads, empty.days[29].downloads, empty.original_bytes), (0, 0, 0));
@@ -81,7 +82,7 @@ async fn the_overview_counts_what_happened_today() {
     // after its outcome is recorded; until then Redis still counts it as active.)
     let mut queues: Vec<QueueReport> = Vec::new();
     for _ in 0..50 {
-        queues = admin.get(app.url("/api/queues")).send().await.unwrap().json().await.unwrap();
+        queues = admin.get(app.url("/api/queues")).fetch_json().await;
         if queues.iter().all(|q| q.backlog == 0) {
             break;
         }

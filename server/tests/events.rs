@@ -2,6 +2,8 @@
 
 mod common;
 
+use common::FetchJson as _;
+
 use std::time::Duration;
 
 use common::{png, spawn_app};
@@ -89,7 +91,7 @@ async fn the_event_stream_ends_when_its_token_or_session_is_revoked() {
     let mut by_session = browser.get(app.url("/api/events")).send().await.unwrap();
     assert_eq!((by_token.status().as_u16(), by_session.status().as_u16()), (200, 200));
 
-    let tokens: Vec<serde_json::Value> = script.get(app.url("/api/tokens")).send().await.unwrap().json().await.unwrap();
+    let tokens: Vec<serde_json::Value> = script.get(app.url("/api/tokens")).fetch_json().await;
     let revoked = browser
         .delete(app.url(&format!("/api/tokens/{}", tokens[0]["id"].as_str().unwrap())))
         .header("origin", &app.address)

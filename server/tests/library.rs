@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::FetchJson as _;
+
 use common::{bearer_client, jpeg, png, spawn_app, TestApp};
 use domain::{
     dto::{AssetStatus, AssetView, SearchResults, UploadReport},
@@ -178,8 +180,7 @@ async fn people_tag_title_and_describe_assets_and_auto_tags_can_be_removed_for_g
     assert_eq!(too_long.status(), StatusCode::BAD_REQUEST);
 
     // Autocomplete: by prefix first, then close spellings.
-    let suggested: serde_json::Value =
-        app.client.get(app.url("/api/tags?q=sum")).send().await.unwrap().json().await.unwrap();
+    let suggested: serde_json::Value = app.client.get(app.url("/api/tags?q=sum")).fetch_json().await;
     assert_eq!(suggested[0]["name"], "summer campaign");
 
     // Bulk: one request tags a selection.
@@ -245,12 +246,11 @@ async fn the_trash_hides_restores_and_when_emptied_removes_the_files() {
     let trashed = app.client.delete(app.url(&format!("/api/assets/{drop_id}"))).send().await.unwrap();
     assert_eq!(trashed.status(), StatusCode::NO_CONTENT);
     assert_eq!(names(&search(&app, "").await), ["keep.png"]);
-    let in_trash: Vec<AssetView> = app.client.get(app.url("/api/trash")).send().await.unwrap().json().await.unwrap();
+    let in_trash: Vec<AssetView> = app.client.get(app.url("/api/trash")).fetch_json().await;
     assert_eq!(in_trash.iter().map(|a| a.filename.as_str()).collect::<Vec<_>>(), ["drop.png"]);
     assert!(in_trash[0].deleted_at.is_some());
 
-    let restored: AssetView =
-        app.client.post(app.url(&format!("/api/assets/{drop_id}/restore"))).send().await.unwrap().json().await.unwrap();
+    let restored: AssetView = app.client.post(app.url(&format!("/api/assets/{drop_id}/restore"))).fetch_json().await;
     assert!(restored.deleted_at.is_none());
     assert_eq!(search(&app, "").await.total, 2);
 
@@ -267,7 +267,7 @@ async fn the_trash_hides_restores_and_when_emptied_removes_the_files() {
         "emptying is for admins"
     );
     let admin = bearer_client(&app.token_for(&app.create_user(Role::Admin).await).await);
-    let emptied: serde_json::Value = admin.delete(app.url("/api/trash")).send().await.unwrap().json().await.unwrap();
+    let emptied: serde_json::Value = admin.delete(app.url("/api/trash")).fetch_json().await;
     assert_eq!(emptied["changed"], 1);
     assert_eq!(
         app.client.get(app.url(&format!("/api/assets/{drop_id}"))).send().await.unwrap().status(),
@@ -331,8 +331,7 @@ async fn collections_group_assets_and_are_searched_like_the_library() {
         ["launch-hero.png"],
         "search works inside a collection"
     );
-    let listed: Vec<domain::dto::CollectionView> =
-        app.client.get(app.url("/api/collections")).send().await.unwrap().json().await.unwrap();
+    let listed: Vec<domain::dto::CollectionView> = app.client.get(app.url("/api/collections")).fetch_json().await;
     assert_eq!(listed[0].asset_count, 2);
     assert!(listed[0]
         .cover_url

@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::FetchJson as _;
+
 use common::{bearer_client, png, spawn_app_without_worker, TestApp, TestUser};
 use domain::policy::Role;
 use reqwest::Client;
@@ -22,8 +24,7 @@ async fn person(app: &TestApp, role: Role) -> Person {
 
 async fn upload(app: &TestApp, who: &Person, width: u32) -> Uuid {
     let form = common::form(&[("mine.png", png(width, 40))]);
-    let report: Value =
-        who.api.post(app.url("/api/assets")).multipart(form).send().await.unwrap().json().await.unwrap();
+    let report: Value = who.api.post(app.url("/api/assets")).multipart(form).fetch_json().await;
     report["accepted"][0]["id"].as_str().unwrap().parse().unwrap()
 }
 
@@ -65,9 +66,9 @@ async fn editors_replace_trash_and_restore_only_what_they_uploaded() {
     // In the trash it is out of the other editor's sight: restore, show, files all say 404.
     assert_eq!(status(other.api.post(url("/restore"))).await, 404);
     assert_eq!(status(other.api.get(url(""))).await, 404);
-    let trash: Vec<Value> = other.api.get(app.url("/api/trash")).send().await.unwrap().json().await.unwrap();
+    let trash: Vec<Value> = other.api.get(app.url("/api/trash")).fetch_json().await;
     assert!(trash.iter().all(|a| a["id"] != asset.to_string().as_str()), "another editor's trash is not listed");
-    let theirs: Vec<Value> = owner.api.get(app.url("/api/trash")).send().await.unwrap().json().await.unwrap();
+    let theirs: Vec<Value> = owner.api.get(app.url("/api/trash")).fetch_json().await;
     assert!(theirs.iter().any(|a| a["id"] == asset.to_string().as_str()));
     assert_eq!(status(admin.api.post(url("/restore"))).await, 200);
     assert_eq!(status(owner.api.delete(url(""))).await, 204);
@@ -95,7 +96,7 @@ async fn viewers_never_see_the_trash_or_what_is_in_it() {
     assert_eq!(status(zip).await, 404);
     assert_eq!(status(viewer.api.get(app.url("/api/trash"))).await, 403);
     assert_eq!(status(viewer.api.post(app.url("/api/fn/list_trash"))).await, 403);
-    let found: Value = viewer.api.get(app.url("/api/assets?q=mine")).send().await.unwrap().json().await.unwrap();
+    let found: Value = viewer.api.get(app.url("/api/assets?q=mine")).fetch_json().await;
     assert_eq!(found["total"], 0, "search never shows the trash");
     // The one who trashed it still sees it (to restore it).
     assert_eq!(status(editor.api.get(url(""))).await, 200);
@@ -127,7 +128,7 @@ async fn editors_delete_only_their_collections_and_see_and_turn_off_only_their_l
     let expires = (chrono::Utc::now() + chrono::Duration::days(2)).to_rfc3339();
     let make_link =
         |who: &Person| who.api.post(app.url("/api/shares")).json(&json!({"asset_id": asset, "expires_at": expires}));
-    let link: Value = make_link(&maker).send().await.unwrap().json().await.unwrap();
+    let link: Value = make_link(&maker).fetch_json().await;
     assert_eq!(status(make_link(&other)).await, 201, "editors share any asset");
     let link_id = link["id"].as_str().unwrap();
 
@@ -137,11 +138,11 @@ async fn editors_delete_only_their_collections_and_see_and_turn_off_only_their_l
         other.api.get(app.url(&format!("/api/shares?asset_id={asset}"))),
         other.api.post(app.url("/api/fn/list_shares")).form(&[("asset_id", asset.to_string())]),
     ] {
-        let links: Vec<Value> = listing.send().await.unwrap().json().await.unwrap();
+        let links: Vec<Value> = listing.fetch_json().await;
         assert_eq!(links.len(), 1, "{links:?}");
         assert_ne!(links[0]["id"], link["id"]);
     }
-    let all: Vec<Value> = admin.api.get(app.url("/api/shares")).send().await.unwrap().json().await.unwrap();
+    let all: Vec<Value> = admin.api.get(app.url("/api/shares")).fetch_json().await;
     assert_eq!(all.len(), 2, "admins see every link");
     assert_eq!(status(other.api.delete(app.url(&format!("/api/shares/{link_id}")))).await, 403);
     let fn_revoke = other.api.post(app.url("/api/fn/revoke_share")).form(&[("id", link_id)]);

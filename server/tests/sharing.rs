@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::FetchJson as _;
+
 use chrono::{Duration, Utc};
 use common::{browser_client, jpeg, png, sha256_hex, spawn_app, unzip, TestApp};
 use domain::{
@@ -144,8 +146,7 @@ async fn a_share_link_opens_only_its_assets_on_its_terms_until_it_expires_or_is_
         other.delete(app.url(&format!("/api/shares/{}", link.id))).send().await.unwrap().status(),
         StatusCode::FORBIDDEN
     );
-    let revoked: ShareLinkView =
-        app.client.delete(app.url(&format!("/api/shares/{}", link.id))).send().await.unwrap().json().await.unwrap();
+    let revoked: ShareLinkView = app.client.delete(app.url(&format!("/api/shares/{}", link.id))).fetch_json().await;
     assert_eq!(revoked.state, domain::dto::ShareState::Revoked);
     let (status, page) = visit(&visitor, &app, &link.path).await;
     assert_eq!(status, StatusCode::GONE);

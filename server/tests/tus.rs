@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::FetchJson as _;
+
 use std::{
     io::{BufRead, BufReader},
     path::{Path, PathBuf},
@@ -46,7 +48,7 @@ fn last_with<'a>(events: &'a [serde_json::Value], key: &str) -> &'a serde_json::
 }
 
 async fn asset(app: &TestApp, id: &str) -> AssetView {
-    app.client.get(app.url(&format!("/api/assets/{id}"))).send().await.unwrap().json().await.unwrap()
+    app.client.get(app.url(&format!("/api/assets/{id}"))).fetch_json().await
 }
 
 async fn offset_of(app: &TestApp, token: &str, upload_url: &str) -> u64 {
@@ -100,7 +102,7 @@ async fn tus_js_client_uploads_resumes_after_a_cut_and_identical_content_is_not_
     // The same content again: the existing asset, no second copy.
     let again = run_client(&endpoint, &token, &file, &["--chunk-size", &(5 * MIB).to_string()]).await;
     assert_eq!(last_with(&again, "done")["asset"].as_str(), Some(id.as_str()));
-    let page: serde_json::Value = app.client.get(app.url("/api/assets")).send().await.unwrap().json().await.unwrap();
+    let page: serde_json::Value = app.client.get(app.url("/api/assets")).fetch_json().await;
     assert_eq!(page["total"], 1);
     assert_eq!(app.stored_files("originals").len(), 1);
     app.cleanup().await;

@@ -2,6 +2,8 @@
 
 mod common;
 
+use common::FetchJson as _;
+
 use common::{jpeg, png, sha256_hex, spawn_app, spawn_app_with, spawn_app_without_worker};
 use domain::dto::{AssetStatus, DerivativeKind, SearchResults, UploadReport};
 use sea_orm::EntityTrait;
@@ -53,7 +55,7 @@ async fn text_file_named_jpg_is_refused_with_415_and_nothing_is_stored() {
     let message = body["error"].as_str().unwrap();
     assert!(message.contains("“notes.jpg” is not an image: its content looks like plain text"), "{message}");
 
-    let page: SearchResults = app.client.get(app.url("/api/assets")).send().await.unwrap().json().await.unwrap();
+    let page: SearchResults = app.client.get(app.url("/api/assets")).fetch_json().await;
     assert_eq!(page.total, 0);
     assert!(app.stored_files("originals").is_empty());
     assert!(app.stored_files(".tmp").is_empty());
@@ -131,7 +133,7 @@ async fn empty_and_oversized_files_are_refused_and_leave_nothing_behind() {
         "sizes as people read them: {body}"
     );
 
-    let page: SearchResults = app.client.get(app.url("/api/assets")).send().await.unwrap().json().await.unwrap();
+    let page: SearchResults = app.client.get(app.url("/api/assets")).fetch_json().await;
     assert_eq!(page.total, 0);
     assert!(app.stored_files("originals").is_empty());
     assert!(app.stored_files(".tmp").is_empty(), "partial upload left in .tmp");
@@ -164,8 +166,7 @@ async fn assets_are_listed_newest_first_in_pages() {
         assert_eq!(app.upload(&[(name, png(width, 32))]).await.status(), 201);
     }
 
-    let page1: SearchResults =
-        app.client.get(app.url("/api/assets?limit=2")).send().await.unwrap().json().await.unwrap();
+    let page1: SearchResults = app.client.get(app.url("/api/assets?limit=2")).fetch_json().await;
     assert_eq!(page1.total, 3);
     assert_eq!(page1.items.iter().map(|a| a.filename.as_str()).collect::<Vec<_>>(), ["third.png", "second.png"]);
     let next = page1.next.expect("a second page");
@@ -195,7 +196,13 @@ async fn waiting_assets_are_requeued_when_the_queue_was_lost() {
     // Upload while no worker runs, then lose Redis' contents (it keeps nothing on disk here).
     let mut app = spawn_app_without_worker(&[]).await;
     let report: UploadReport = app.upload(&[("late.png", png(400, 400))]).await.json().await.unwrap();
+    // Dispatched to Redis as a worker's feeder does, then lost with Redis' contents.
+    let image = domain::pipeline::QueueName::Image;
+    assert_eq!(worker::feeder::feed_once(&app.services, image, 16).await.unwrap(), 1);
+    let waiting = || async { app.services.jobs.depth(image).await.unwrap().waiting };
+    assert_eq!(waiting().await, 1, "the upload's job is in Redis");
     app.flush_queues().await;
+    assert_eq!(waiting().await, 0, "the job is gone from Redis");
     assert_eq!(app.asset(report.accepted[0].id).await.status, AssetStatus::Uploaded);
 
     app.start_worker();

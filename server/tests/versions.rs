@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::FetchJson as _;
+
 use common::{png, sha256_hex, spawn_app, TestApp};
 use domain::{
     dto::{AssetStatus, FileVersionView, UploadReport},
@@ -30,7 +32,7 @@ async fn upload_version(
 }
 
 async fn versions(app: &TestApp, id: Uuid) -> Vec<FileVersionView> {
-    app.client.get(app.url(&format!("/api/assets/{id}/versions"))).send().await.unwrap().json().await.unwrap()
+    app.client.get(app.url(&format!("/api/assets/{id}/versions"))).fetch_json().await
 }
 
 #[tokio::test]

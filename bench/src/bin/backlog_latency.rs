@@ -1,5 +1,6 @@
-//! A new upload's time to thumbnail while 20 000 imported assets wait, against the same upload on
-//! an idle queue (the reference), with the real worker in-process.
+//! A new upload's time to start processing and to thumbnail while 20 000 imported assets wait,
+//! against the same upload on an idle queue (the reference), with the real worker in-process; and
+//! the Redis commands per second the idle worker sends.
 //!
 //!     cargo run --release -p bench --bin backlog_latency [-- BACKLOG SAMPLES]
 //!
@@ -41,6 +42,7 @@ async fn main() -> Result<()> {
     }));
     tokio::time::sleep(Duration::from_secs(1)).await;
 
+    let idle_redis = redis_commands_per_second(&services, Duration::from_secs(10)).await?;
     let idle = time_to_thumbnail(&services, samples, 0).await?;
 
     let original = png(48, 32, 255);
@@ -65,19 +67,30 @@ async fn main() -> Result<()> {
     domain::db::drop_database(&services.config.database_url).await?;
     let _ = std::fs::remove_dir_all(&storage);
 
-    println!("| new upload, time to thumbnail (median of {samples}) | ms | ratio |");
-    println!("|---|---:|---:|");
-    println!("| idle queue (reference) | {idle:.0} | 1.00 |");
+    println!("| new upload (median of {samples}) | stored → processing starts, ms | stored → thumbnail, ms | thumbnail ratio |");
+    println!("|---|---:|---:|---:|");
+    println!("| idle queue (reference) | {:.0} | {:.0} | 1.00 |", idle.start, idle.thumbnail);
     println!(
-        "| during a {backlog}-asset bulk backlog ({waiting} still waiting at the end) | {busy:.0} | {:.2} |",
-        busy / idle
+        "| during a {backlog}-asset bulk backlog ({waiting} still waiting at the end) | {:.0} | {:.0} | {:.2} |",
+        busy.start,
+        busy.thumbnail,
+        busy.thumbnail / idle.thumbnail
     );
+    println!();
+    println!("Redis commands per second, idle worker (all queues, over 10 s, whole server): {idle_redis:.1}");
     Ok(())
 }
 
-/// Ingests `samples` interactive uploads one after another; median ms from accepted to processed.
-async fn time_to_thumbnail(services: &Services, samples: usize, first_seed: u8) -> Result<f64> {
+/// Median milliseconds from an upload being stored to its processing starting and to its thumbnail.
+struct Latency {
+    start: f64,
+    thumbnail: f64,
+}
+
+/// Ingests `samples` interactive uploads one after another and times each.
+async fn time_to_thumbnail(services: &Services, samples: usize, first_seed: u8) -> Result<Latency> {
     let mut times = Vec::new();
+    let mut starts = Vec::new();
     for i in 0..samples {
         // New content every time: the library answers known content with the existing asset.
         let bytes = png(1200, 800, first_seed.wrapping_add(i as u8));
@@ -103,6 +116,8 @@ async fn time_to_thumbnail(services: &Services, samples: usize, first_seed: u8) 
                     .count(&services.db)
                     .await?;
                 anyhow::ensure!(thumbnails > 0, "upload {i} was marked processed without a thumbnail");
+                let started = row.processing_started_at.context("processed without a start time")?;
+                starts.push((started - row.created_at).num_microseconds().context("a start time")? as f64 / 1000.0);
                 break;
             }
             anyhow::ensure!(
@@ -114,8 +129,26 @@ async fn time_to_thumbnail(services: &Services, samples: usize, first_seed: u8) 
         }
         times.push(start.elapsed().as_secs_f64() * 1000.0);
     }
-    times.sort_by(f64::total_cmp);
-    Ok(times[times.len() / 2])
+    let median = |mut values: Vec<f64>| {
+        values.sort_by(f64::total_cmp);
+        values[values.len() / 2]
+    };
+    Ok(Latency { start: median(starts), thumbnail: median(times) })
+}
+
+/// Commands the Redis server processed per second over `period` (nothing else should use it).
+async fn redis_commands_per_second(services: &Services, period: Duration) -> Result<f64> {
+    let (mut conn, _) = services.jobs.redis();
+    let mut processed = async || -> Result<u64> {
+        let info: String = redis::cmd("INFO").arg("stats").query_async(&mut conn).await?;
+        let line = info.lines().find_map(|l| l.strip_prefix("total_commands_processed:")).context("INFO stats")?;
+        Ok(line.trim().parse()?)
+    };
+    let before = processed().await?;
+    tokio::time::sleep(period).await;
+    let after = processed().await?;
+    // The two INFO calls count themselves.
+    Ok((after - before).saturating_sub(1) as f64 / period.as_secs_f64())
 }
 
 async fn pending(services: &Services) -> Result<i64> {

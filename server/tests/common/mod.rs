@@ -300,6 +300,24 @@ impl TestApp {
     }
 }
 
+/// A request whose answer a test reads as JSON: `.fetch_json().await` sends it, requires a 2xx
+/// (a failure shows the status and the body, not a decoding error) and decodes the body.
+#[allow(async_fn_in_trait)]
+pub trait FetchJson {
+    async fn fetch_json<T: serde::de::DeserializeOwned>(self) -> T;
+}
+
+impl FetchJson for reqwest::RequestBuilder {
+    async fn fetch_json<T: serde::de::DeserializeOwned>(self) -> T {
+        let response = self.send().await.expect("the server answers");
+        let (status, url) = (response.status(), response.url().clone());
+        let body = response.text().await.expect("the answer has a body");
+        assert!(status.is_success(), "{url}: {status}: {body}");
+        serde_json::from_str(&body)
+            .unwrap_or_else(|e| panic!("{url}: the answer is not the JSON expected ({e}): {body}"))
+    }
+}
+
 /// Every file under `dir`, at any depth (none when it does not exist).
 pub fn files_under(dir: &std::path::Path) -> Vec<PathBuf> {
     fn walk(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
