@@ -6,10 +6,11 @@ import { admin, signInThroughApi, waitForHydration } from "./session";
 // describes may exist, no handler may run, no refresh may happen. Each payload closes the
 // elements whose children a renderer might write raw (textarea, title, noscript, script, style)
 // before opening its own, so one payload probes all of them.
+// (Under 200 characters, the longest a title may be.)
 const marker = (field: string) =>
   `</textarea></title></noscript></script></style><h1 id="x-${field}">planted</h1>` +
-  `<img src="x" id="x-img-${field}" onerror="window.__planted=(window.__planted||[]).concat('${field}')">` +
-  `<meta http-equiv="refresh" content="0;url=/planted-${field}">`;
+  `<img src=x id=x-img-${field} onerror=window.__planted=1>` +
+  `<meta http-equiv=refresh content="0;url=/planted">`;
 // File names and e-mail addresses cannot hold a slash or a space.
 /** For e-mails, which may hold no whitespace: `/` separates attributes just as well. */
 const spaceless = (field: string) => `<h1/id=x-${field}>f`;
