@@ -10,7 +10,7 @@ run: setup build
 	scripts/run.sh
 
 test: setup build
-	$(MAKE) check-deploy test-rust test-e2e test-swarm
+	$(MAKE) lint check-deploy test-rust test-e2e test-swarm
 
 # Formatting (rustfmt.toml) and every clippy warning, on every crate and target.
 lint:

@@ -88,6 +88,12 @@ pub fn human_size(bytes: i64) -> String {
 
 /// Renders its children only for someone allowed `permission`: others are sent to the sign-in
 /// page, or told they lack the right. (The server checks again on every call.)
+///
+/// The children render inside a Suspense, whose views Leptos re-runs a varying number of times
+/// while it waits on the server. So a page makes its resources *before* this guard and hands them
+/// in: a resource made inside would be made once or several times depending on timing, the data
+/// sent with the page would not match what the browser makes, and hydration would fail
+/// (`server/tests/web.rs` checks that every page sends the same resources on every load).
 #[component]
 pub fn RequirePermission(permission: Permission, children: ChildrenFn) -> impl IntoView {
     let me = use_current_user();
