@@ -106,6 +106,8 @@ async fn main() -> Result<()> {
     domain::db::drop_database(&services.config.database_url).await?;
     let _ = std::fs::remove_dir_all(&work);
 
+    let mut ratios: Vec<f64> = dd.iter().zip(&ours).map(|(dd, ours)| dd / ours).collect();
+    ratios.sort_by(f64::total_cmp);
     let (ours, dd) = (median(ours), median(dd));
     let mib = (size >> 20) as f64;
     println!("| {gib} GiB, median of {rounds} | s | MiB/s | ratio of throughput |");
@@ -117,6 +119,12 @@ async fn main() -> Result<()> {
         dd / ours
     );
     println!();
+    println!(
+        "per-round ratio (dd time / ours, same round): {} — spread {:.2}–{:.2}",
+        ratios.iter().map(|r| format!("{r:.2}")).collect::<Vec<_>>().join(", "),
+        ratios[0],
+        ratios[ratios.len() - 1]
+    );
     println!(
         "server resident memory: {:.0} MiB before, peak {:.0} MiB: **growth {:.0} MiB**",
         rss_before as f64 / 1024.0,
@@ -155,10 +163,15 @@ fn upload(endpoint: &str, token: &str, file: &Path, size: u64) -> Result<()> {
             "-H",
             "Expect:",
         ])
-        .args(["-o", "/dev/null", "-w", "%{http_code}", &url])
+        .args(["-D", "-", "-o", "/dev/null", "-w", "%{http_code}", &url])
         .output()?;
-    let code = String::from_utf8_lossy(&patched.stdout);
-    ensure!(code == "204", "PATCH answered {code}: {}", String::from_utf8_lossy(&patched.stderr));
+    let answer = String::from_utf8_lossy(&patched.stdout);
+    ensure!(answer.ends_with("204"), "PATCH answered {answer}: {}", String::from_utf8_lossy(&patched.stderr));
+    // The premise: new bytes were stored, not answered by an asset that already had them.
+    ensure!(
+        !answer.to_ascii_lowercase().contains("asset-duplicate:"),
+        "the upload was answered as a duplicate: the measurement needs new content"
+    );
     Ok(())
 }
 
