@@ -18,9 +18,9 @@ use crate::{wake::Wakeups, Consumers};
 /// is parked (an apalis-redis defect): restart it.
 const STALL_AFTER: Duration = Duration::from_secs(2);
 
-/// Idle: look for new work this often (uploads wake the feeder at once through `wake`; this finds
-/// retries whose back-off ended). Busy (the last round pushed jobs): come back sooner, so a fast
-/// queue is never starved by the feeder's own pace.
+/// Idle: look for new work this often (a stored upload and a finished job wake the feeder at
+/// once; this finds retries whose back-off ended). Busy (the last round pushed jobs): come back
+/// sooner, so a fast queue is never starved by the feeder's own pace.
 const FEED_IDLE: Duration = Duration::from_secs(1);
 const FEED_BUSY: Duration = Duration::from_millis(20);
 
@@ -88,6 +88,7 @@ pub async fn run(
         tokio::select! {
             _ = tokio::time::sleep(pause) => {}
             _ = wakeups.work_arrived(queue) => {}
+            _ = consumers.job_finished(queue) => {}
             _ = stop.changed() => {}
         }
     }

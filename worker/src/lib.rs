@@ -52,6 +52,9 @@ pub struct Consumers {
     in_hand: std::sync::Mutex<std::collections::HashSet<uuid::Uuid>>,
     slots: [autoscale::Slots; 3],
     restart: [tokio::sync::Notify; 3],
+    /// Rung when a job ends, so the feeder tops the queue up at once (fast jobs would otherwise
+    /// empty Redis and wait for its next round).
+    finished: [tokio::sync::Notify; 3],
 }
 
 impl Consumers {
@@ -62,6 +65,7 @@ impl Consumers {
             in_hand: Default::default(),
             slots: slots.map(autoscale::Slots::new),
             restart: Default::default(),
+            finished: Default::default(),
         }
     }
 
@@ -101,6 +105,11 @@ impl Consumers {
     async fn restart_requested(&self, queue: QueueName) {
         self.restart[Self::slot(queue)].notified().await
     }
+
+    /// Completes when a job of `queue` ended (or at once, if one ended since the last wait).
+    pub async fn job_finished(&self, queue: QueueName) {
+        self.finished[Self::slot(queue)].notified().await
+    }
 }
 
 pub struct RunningJob {
@@ -112,6 +121,7 @@ pub struct RunningJob {
 impl Drop for RunningJob {
     fn drop(&mut self) {
         self.consumers.running[self.slot].fetch_sub(1, Ordering::SeqCst);
+        self.consumers.finished[self.slot].notify_one();
         self.consumers.in_hand.lock().expect("never poisoned: no panics while held").remove(&self.asset);
     }
 }
