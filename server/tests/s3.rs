@@ -348,6 +348,12 @@ async fn a_browser_can_put_straight_to_s3_and_the_api_checks_what_arrived() {
     assert_eq!(duplicate.status(), StatusCode::OK);
     assert_eq!(duplicate.headers().get("asset-duplicate").map(|v| v.to_str().unwrap()), Some("?1"));
     assert_eq!(duplicate.json::<AssetView>().await.unwrap().id, asset.id);
+    let asked_again = app.client.post(app.url(&ticket.confirm_url)).send().await.unwrap();
+    assert_eq!(
+        asked_again.headers().get("asset-duplicate").map(|v| v.to_str().unwrap()),
+        Some("?1"),
+        "the same answer"
+    );
     let originals = std::fs::read_dir(bucket_dir.join("originals")).unwrap().count();
     assert_eq!(originals, 1, "the second copy was not kept");
     assert_eq!(

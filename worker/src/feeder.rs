@@ -62,6 +62,7 @@ pub async fn run(
     let mut idle_with_work_since: Option<Instant> = None;
     while !*stop.borrow() {
         let target = target_depth(consumers.slots(queue).size());
+        let mut failed = false;
         let pause = match feed(&services, queue, target).await {
             Ok((pushed, waiting)) => {
                 if pushed > 0 || waiting > 0 {
@@ -82,9 +83,15 @@ pub async fn run(
             }
             Err(e) => {
                 tracing::warn!(queue = queue.as_str(), error = %e, "feeding the queue failed; retrying");
+                failed = true;
                 FEED_IDLE
             }
         };
+        if failed {
+            // Retry at the idle pace, not at every upload or finished job while Redis or Postgres is down.
+            let _ = tokio::time::timeout(pause, stop.changed()).await;
+            continue;
+        }
         tokio::select! {
             _ = tokio::time::sleep(pause) => {}
             _ = wakeups.work_arrived(queue) => {}

@@ -57,16 +57,22 @@ pub fn TagEditor(
     let typed = RwSignal::new(String::new());
     // Asked for as the person types (an action, not a resource: nothing to render on the server,
     // and no resource made inside the page's Suspense; see `ui::RequirePermission`).
+    // Each answer carries what it was asked for: a slow earlier answer must not replace a newer one.
     let suggest = Action::new(|typed: &String| {
         let typed = typed.clone();
         async move {
-            if typed.trim().is_empty() {
-                Ok(Vec::new())
-            } else {
-                suggest_tags(typed).await
-            }
+            let names = if typed.trim().is_empty() { Ok(Vec::new()) } else { suggest_tags(typed.clone()).await };
+            (typed, names)
         }
     });
+    let suggestions = move || {
+        suggest
+            .value()
+            .get()
+            .filter(|(asked, _)| *asked == typed.get())
+            .and_then(|(_, names)| names.ok())
+            .unwrap_or_default()
+    };
     Effect::new(move |_| {
         if matches!(add.value().get(), Some(Ok(_))) {
             typed.set(String::new());
@@ -115,7 +121,7 @@ pub fn TagEditor(
                         suggest.dispatch(typed.get_untracked());
                     }/>
                 <datalist id="tag-suggestions">
-                    {move || suggest.value().get().and_then(Result::ok).unwrap_or_default().into_iter().map(|name| view! { <option value=name/> }).collect_view()}
+                    {move || suggestions().into_iter().map(|name| view! { <option value=name/> }).collect_view()}
                 </datalist>
                 <button type="submit" class="rounded border border-slate-300 px-2 py-1" data-testid="add-tag">"Add"</button>
             </form>

@@ -24,7 +24,7 @@ pub struct ShareLinks {
 
 impl ShareLinks {
     /// The links of what `target` names now: `(asset, collection)`; neither loads nothing.
-    pub fn new(target: impl Fn() -> (Option<Uuid>, Option<Uuid>) + Send + Sync + 'static) -> Self {
+    pub fn new(target: impl Fn() -> (Option<Uuid>, Option<Uuid>) + Copy + Send + Sync + 'static) -> Self {
         let create = ServerAction::<CreateShare>::new();
         let revoke = ServerAction::<RevokeShare>::new();
         let links = Resource::new(
@@ -36,6 +36,12 @@ impl ShareLinks {
                 list_shares(asset_id, collection_id).await
             },
         );
+        // A failure shown for one asset or collection is not about the next one opened.
+        Effect::new(move |_| {
+            target();
+            create.value().set(None);
+            revoke.value().set(None);
+        });
         ShareLinks { create, revoke, links }
     }
 }

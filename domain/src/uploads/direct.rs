@@ -64,7 +64,12 @@ pub async fn confirm(services: &Services, actor: &Actor, id: Uuid) -> Result<ing
     }
     if let Some(done) = upload.asset_id {
         let asset = asset::Entity::find_by_id(done).one(&services.db).await?.ok_or(Error::NotFound("asset"))?;
-        return Ok(ingest::Ingested::New(asset));
+        // The same answer as the first time: an asset older than this upload already had the content.
+        return Ok(if asset.created_at < upload.created_at {
+            ingest::Ingested::Existing(asset)
+        } else {
+            ingest::Ingested::New(asset)
+        });
     }
     let incoming = incoming_key(id);
     let size = match s3.size_of(&incoming).await {
