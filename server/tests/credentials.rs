@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::FetchJson as _;
+
 use common::{bearer_client, browser_client, spawn_app_without_worker, TestApp};
 use domain::policy::Role;
 use reqwest::StatusCode;
@@ -48,14 +50,7 @@ async fn making_someone_admin_or_setting_their_password_needs_the_acting_admins_
         (status, error.as_str()),
         (StatusCode::FORBIDDEN, "you are not allowed to do this: the password you confirmed with is not yours")
     );
-    let unchanged: Value = bearer_client(&app.token_for(&admin).await)
-        .get(app.url("/api/users"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let unchanged: Value = bearer_client(&app.token_for(&admin).await).get(app.url("/api/users")).fetch_json().await;
     let row = unchanged.as_array().unwrap().iter().find(|u| u["email"] == editor.email.as_str()).unwrap().clone();
     assert_eq!(row["role"], "editor");
 
@@ -175,12 +170,8 @@ async fn share_link_passwords_are_limited_per_visitor_address_too() {
         .client
         .post(app.url("/api/shares"))
         .json(&json!({"asset_id": id, "expires_at": expires, "password": "harbour lights"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .fetch_json()
+        .await;
     let token = link["path"].as_str().unwrap().trim_start_matches("/s/").to_owned();
     let unlock = |address: &'static str, password: &'static str| {
         let token = token.clone();

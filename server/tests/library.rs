@@ -315,12 +315,8 @@ async fn collections_group_assets_and_are_searched_like_the_library() {
         .client
         .post(app.url(&format!("/api/collections/{id}/assets")))
         .json(&json!({ "assets": [hero, banner, hero] }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .fetch_json()
+        .await;
     assert_eq!(added["added"], 2);
     let inside = search(&app, &format!("collection={id}")).await;
     let mut found = names(&inside);

@@ -113,12 +113,8 @@ async fn editors_delete_only_their_collections_and_see_and_turn_off_only_their_l
         .api
         .post(app.url("/api/collections"))
         .json(&json!({"name": format!("Launch {}", Uuid::new_v4())}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .fetch_json()
+        .await;
     let collection = collection["id"].as_str().unwrap().to_owned();
     // Anyone's asset goes into anyone's collection.
     let add =

@@ -34,16 +34,8 @@ async fn share(app: &TestApp, body: serde_json::Value) -> reqwest::Response {
 }
 
 async fn collection_of(app: &TestApp, name: &str, assets: &[&AssetView]) -> Uuid {
-    let created: CollectionView = app
-        .client
-        .post(app.url("/api/collections"))
-        .json(&json!({ "name": name }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let created: CollectionView =
+        app.client.post(app.url("/api/collections")).json(&json!({ "name": name })).fetch_json().await;
     let ids: Vec<Uuid> = assets.iter().map(|a| a.id).collect();
     let added = app
         .client
@@ -169,15 +161,8 @@ async fn a_share_link_opens_only_its_assets_on_its_terms_until_it_expires_or_is_
     assert_eq!(visit(&visitor, &app, "/s/no-such-link").await.0, StatusCode::NOT_FOUND);
 
     // The maker sees how often a link was opened.
-    let listed: Vec<ShareLinkView> = app
-        .client
-        .get(app.url(&format!("/api/shares?collection_id={collection}")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed: Vec<ShareLinkView> =
+        app.client.get(app.url(&format!("/api/shares?collection_id={collection}"))).fetch_json().await;
     assert_eq!(listed.len(), 1);
     assert_eq!(
         (listed[0].opens, listed[0].state),

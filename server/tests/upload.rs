@@ -170,15 +170,7 @@ async fn assets_are_listed_newest_first_in_pages() {
     assert_eq!(page1.total, 3);
     assert_eq!(page1.items.iter().map(|a| a.filename.as_str()).collect::<Vec<_>>(), ["third.png", "second.png"]);
     let next = page1.next.expect("a second page");
-    let page2: SearchResults = app
-        .client
-        .get(app.url(&format!("/api/assets?limit=2&after={next}")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page2: SearchResults = app.client.get(app.url(&format!("/api/assets?limit=2&after={next}"))).fetch_json().await;
     assert_eq!(page2.items.iter().map(|a| a.filename.as_str()).collect::<Vec<_>>(), ["first.png"]);
     assert!(page2.next.is_none(), "the last page says so");
     let bad_cursor = app.client.get(app.url("/api/assets?after=not-a-cursor")).send().await.unwrap();
