@@ -73,7 +73,8 @@ impl Consumers {
         &self.slots[Self::slot(queue)]
     }
 
-    fn slot(queue: QueueName) -> usize {
+    /// Where `queue`'s entry is in the per-queue arrays of this process.
+    pub(crate) fn slot(queue: QueueName) -> usize {
         match queue {
             QueueName::Image => 0,
             QueueName::Video => 1,

@@ -18,6 +18,8 @@ use futures::{task::AtomicWaker, Stream};
 use sea_orm::sqlx::postgres::PgListener;
 use tokio::sync::{watch, Notify};
 
+use crate::Consumers;
+
 /// The channel the status trigger (migration `…_pipeline`) announces every status change on.
 const CHANNEL: &str = "asset_status";
 
@@ -61,10 +63,6 @@ pub struct Wakeups {
 }
 
 impl Wakeups {
-    fn index(queue: QueueName) -> usize {
-        QueueName::ALL.iter().position(|q| *q == queue).expect("every queue is in ALL")
-    }
-
     pub fn new_work(&self) {
         for feeder in &self.feeders {
             feeder.notify_one();
@@ -73,16 +71,16 @@ impl Wakeups {
 
     /// Completes at the next `new_work` (or at once, if one came since the last wait).
     pub async fn work_arrived(&self, queue: QueueName) {
-        self.feeders[Self::index(queue)].notified().await
+        self.feeders[Consumers::slot(queue)].notified().await
     }
 
     pub fn jobs_waiting(&self, queue: QueueName) {
-        self.consumers[Self::index(queue)].ring()
+        self.consumers[Consumers::slot(queue)].ring()
     }
 
     /// What the queue's apalis consumer polls besides its heartbeat.
     pub fn consumer_bell(&self, queue: QueueName) -> Bell {
-        self.consumers[Self::index(queue)].clone()
+        self.consumers[Consumers::slot(queue)].clone()
     }
 }
 
