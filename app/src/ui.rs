@@ -22,10 +22,9 @@ pub fn use_current_user() -> CurrentUser {
     expect_context::<CurrentUser>()
 }
 
-/// The person [`RequirePermission`] let in, for the page inside it. A plain value: what a page
-/// offers is decided without reading the user resource again inside the page's Suspense (such
-/// reads made the server render the page's parts a varying number of times, and the browser then
-/// failed to hydrate what it was sent).
+/// The person [`RequirePermission`] let in, for the page inside it: what a page offers is decided
+/// from the person the guard already has, a plain value, not by reading the user resource again
+/// from inside the guard's Suspense.
 #[derive(Clone, Copy)]
 struct SignedIn {
     id: uuid::Uuid,
