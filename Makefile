@@ -4,13 +4,13 @@ SHELL := /bin/bash
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/dam-target
 export SITE_ROOT ?= $(CURDIR)/target/site
 
-.PHONY: run test lint setup build front test-rust test-e2e check-deploy test-swarm images clean-data
+.PHONY: run test lint setup build front test-rust test-api test-e2e check-deploy test-swarm images clean-data
 
 run: setup build
 	scripts/run.sh
 
 test: setup build
-	$(MAKE) lint check-deploy test-rust test-e2e test-swarm
+	$(MAKE) lint check-deploy test-rust test-api test-e2e test-swarm
 
 # Formatting (rustfmt.toml) and every clippy warning, on every crate and target.
 lint:
@@ -25,6 +25,7 @@ front:
 	cargo run -q -p xtask -- wasm
 	cd style && npm run --silent build
 	cp -r public/. $(SITE_ROOT)/
+	cp style/node_modules/swagger-ui-dist/swagger-ui-bundle.js style/node_modules/swagger-ui-dist/swagger-ui.css $(SITE_ROOT)/api-docs/
 
 build: front
 	cargo build -p server -p worker
@@ -38,6 +39,10 @@ check-deploy:
 	docker stack config -c deploy/stack.yml | python3 scripts/check-stack.py
 	docker stack config -c deploy/stack.yml -c deploy/local/stack.local.yml >/dev/null
 	python3 -m json.tool deploy/grafana/dashboards/dam.json >/dev/null
+
+# The JSON API fuzzed by Schemathesis from its own OpenAPI document (scripts/schemathesis.sh).
+test-api:
+	scripts/schemathesis.sh
 
 test-e2e:
 	cd end2end && npx playwright test

@@ -13,7 +13,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 APT_PACKAGES=(chromium mold clang libclang-dev pkg-config cmake nasm ffmpeg
               libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev libavfilter-dev libavdevice-dev
               poppler-utils libheif-examples libgexiv2-dev
-              postgresql-client redis-tools)
+              postgresql-client redis-tools curl jq)
 command -v pg_ctlcluster >/dev/null || APT_PACKAGES+=(postgresql)
 command -v redis-server >/dev/null || APT_PACKAGES+=(redis-server)
 # Docker: the client checks the stack files (`docker stack config`); the engine (started by

@@ -5,8 +5,6 @@ pub mod account;
 pub mod admin;
 pub mod api;
 pub mod gallery;
-#[cfg(feature = "ssr")]
-pub mod http;
 mod layout;
 pub mod sharing;
 pub mod ui;

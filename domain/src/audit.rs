@@ -1,8 +1,8 @@
 //! The audit log: who did what to which asset, user or setting, when, and from where.
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    Set,
 };
 use uuid::Uuid;
 
@@ -113,7 +113,7 @@ pub async fn record(
 }
 
 /// Newest first, filtered.
-pub async fn list(db: &DatabaseConnection, filter: AuditFilter) -> Result<AuditPage> {
+pub async fn list(db: &impl ConnectionTrait, filter: AuditFilter) -> Result<AuditPage> {
     let page = filter.page.unwrap_or(1).max(1);
     let per_page = filter.per_page.unwrap_or(50).clamp(1, 500);
     let mut condition = Condition::all();

@@ -2,9 +2,7 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Statement,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder, Statement};
 use uuid::Uuid;
 
 use crate::{
@@ -26,14 +24,14 @@ pub async fn find(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> Result<
     Ok(asset)
 }
 
-pub async fn get_asset(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<AssetView> {
+pub async fn get_asset(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> Result<AssetView> {
     let asset = find(db, actor, id).await?;
     Ok(with_derivatives(db, vec![asset]).await?.remove(0))
 }
 
 /// The storage key and type of an asset's derivative (`label` is its format, e.g. `jpg`, `webp`).
 pub async fn derivative_path(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     asset: &asset::Model,
     kind: DerivativeKind,
     label: &str,
@@ -49,7 +47,7 @@ pub async fn derivative_path(
 }
 
 /// The API's views of `assets`, with their derivatives and tags (two queries for the whole page).
-pub async fn with_derivatives(db: &DatabaseConnection, assets: Vec<asset::Model>) -> Result<Vec<AssetView>> {
+pub async fn with_derivatives(db: &impl ConnectionTrait, assets: Vec<asset::Model>) -> Result<Vec<AssetView>> {
     let ids: Vec<Uuid> = assets.iter().map(|a| a.id).collect();
     let mut by_asset: HashMap<Uuid, Vec<asset_version::Model>> = HashMap::new();
     let mut auto_tags: HashMap<Uuid, Vec<String>> = HashMap::new();

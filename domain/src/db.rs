@@ -23,7 +23,7 @@ pub async fn connect_and_migrate(database_url: &str) -> Result<DatabaseConnectio
 
 /// Runs pending migrations in one transaction holding an advisory lock, so concurrent starts wait
 /// for each other instead of racing on `CREATE TABLE`.
-pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+pub async fn migrate(db: &(impl ConnectionTrait + TransactionTrait)) -> Result<(), DbErr> {
     let txn = db.begin().await?;
     txn.execute(Statement::from_sql_and_values(
         db.get_database_backend(),

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 /// Global roles, from least to most powerful.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "server", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
 #[cfg_attr(feature = "server", sea_orm(rs_type = "String", db_type = "Text"))]
 #[serde(rename_all = "snake_case")]
@@ -41,6 +42,7 @@ impl Role {
 
 /// Everything the checks can be asked about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub enum Permission {
     /// Browse, search, preview and download assets.
     Browse,
@@ -90,6 +92,7 @@ impl Permission {
 
 /// Whose things a permission reaches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub enum Reach {
     /// What the person made: assets they uploaded, collections and links they created.
     Own,

@@ -4,12 +4,12 @@
 
 use std::{convert::Infallible, time::Duration};
 
-use app::http::{Access, ApiError};
 use axum::{
     extract::State,
     response::sse::{Event, KeepAlive, Sse},
 };
 use domain::{policy::Permission, Services};
+use edge::{Access, ApiError};
 use futures::{Stream, StreamExt};
 use sea_orm::sqlx::postgres::PgListener;
 use tokio::sync::broadcast;

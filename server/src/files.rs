@@ -2,7 +2,6 @@
 //! `domain::storage::UrlSigner`). No session is needed — the link is the permission — so the app
 //! can check access once and redirect here; byte ranges work for video players.
 
-use app::http::ApiError;
 use axum::{
     body::Body,
     extract::{Path, Query, Request, State},
@@ -13,6 +12,7 @@ use domain::{
     storage::{self, Storage},
     Error, Services,
 };
+use edge::ApiError;
 use serde::Deserialize;
 use tower::ServiceExt;
 use tower_http::services::ServeFile;

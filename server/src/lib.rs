@@ -2,6 +2,7 @@
 //! under `/api`. `router()` is the whole application; tests serve the very same router.
 
 pub mod api;
+pub mod api_docs;
 pub mod events;
 pub mod files;
 pub mod metrics;
@@ -17,7 +18,7 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes, ResponseOptions};
 use tower_http::trace::TraceLayer;
 
-use middleware::{client_ip, rate_limit, request_id, request_metrics, same_origin, security_headers};
+use middleware::{client_ip, rate_limit, request_id, request_metrics, same_origin, security_headers, server_fn_errors};
 
 /// State shared by all handlers: the domain services and Leptos' options.
 #[derive(Clone, axum::extract::FromRef)]
@@ -65,10 +66,20 @@ pub fn router(services: Services) -> Router {
         services.config.api_rate_burst,
     );
 
+    // The operations (one table, `edge::routes`) and the rest of the API, versioned; today's
+    // unversioned paths stay as aliases for now.
+    let api =
+        edge::routes::router::<AppState>().merge(api::routes()).layer(from_fn_with_state(api_limit, rate_limit::layer));
+
     Router::new()
-        .nest("/api", api::routes().layer(from_fn_with_state(api_limit, rate_limit::layer)))
+        .nest("/api/v1", api.clone())
+        .nest("/api", api)
         // Long-lived, so outside the per-request rate limit.
+        .route("/api/v1/events", get(events::stream))
         .route("/api/events", get(events::stream))
+        .route("/api/openapi.json", get(edge::openapi_json))
+        .route("/api/docs", get(api_docs::page))
+        .route("/api/docs/{file}", get(api_docs::file))
         .merge(sso::routes())
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
@@ -82,6 +93,7 @@ pub fn router(services: Services) -> Router {
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(page_context, app::shell))
         // Inside the routing, so each request knows its route.
         .route_layer(from_fn_with_state(request_metrics, request_metrics::layer))
+        .layer(from_fn(server_fn_errors::layer))
         .layer(from_fn_with_state(services.clone(), same_origin::layer))
         .layer(from_fn_with_state(services, client_ip::layer))
         .layer(from_fn(security_headers::layer))

@@ -6,13 +6,13 @@
 use std::sync::atomic::AtomicU64;
 
 use crate::middleware::request_metrics::RequestMetrics;
-use app::http::{Access, ApiError};
 use axum::{
     extract::State,
     http::{header, HeaderValue},
     response::{IntoResponse, Response},
 };
 use domain::{analytics::overview, dto::QueueReport, pipeline::backlog, policy::Permission, Error, Services};
+use edge::{Access, ApiError};
 use prometheus_client::{
     encoding::text::encode,
     metrics::{family::Family, gauge::Gauge},

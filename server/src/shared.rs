@@ -4,7 +4,6 @@
 //! the password grant cookie, that the asset belongs to the link, and — for originals and the
 //! ZIP — that the link allows downloads. The page itself is the app's `/s/<token>` route.
 
-use app::http::{cookies, ApiError};
 use axum::{
     extract::{Path, Query, State},
     http::HeaderMap,
@@ -15,6 +14,7 @@ use axum::{
 use domain::{
     analytics::UsageEvent, catalog, dto::DerivativeKind, entities::share_link, sharing::visitors, Error, Services,
 };
+use edge::{cookies, ApiError};
 use serde::Deserialize;
 use uuid::Uuid;
 

@@ -3,7 +3,6 @@
 //! nonce and the ID token's signature, maps the role claim, opens a session and returns home.
 //! Any failure lands on the sign-in page with a sentence saying what went wrong.
 
-use app::http::{cookies, Access};
 use axum::{
     extract::{Query, State},
     http::{header, HeaderMap, StatusCode},
@@ -22,6 +21,7 @@ use domain::{
     policy::Role,
     Services,
 };
+use edge::{cookies, Access};
 use openidconnect::{
     core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata},
     AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge,

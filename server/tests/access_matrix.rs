@@ -1,6 +1,7 @@
-//! Every endpoint (JSON API, server functions, pages) against every role, anonymous included:
-//! below the endpoint's role the answer is 401 (nobody signed in) or 403 (too little), at or above
-//! it the request does what it says.
+//! The endpoints that are not yet operations of the API table (uploads, files, pages, and the
+//! areas still moving; tests/operations.rs generates the cases of the table's operations) against
+//! every role, anonymous included: below the endpoint's role the answer is 401 (nobody signed in)
+//! or 403 (too little), at or above it the request does what it says.
 
 mod common;
 
@@ -78,30 +79,10 @@ async fn cases_for(app: &TestApp, caller: &Caller, asset: uuid::Uuid, target_use
     let unique = uuid::Uuid::new_v4().simple().to_string();
     vec![
         // JSON API
-        case("list assets", M::GET, "/api/assets", Body::None, Some(Viewer), 200),
         case("show asset", M::GET, format!("/api/assets/{asset}"), Body::None, Some(Viewer), 200),
         case("thumbnail", M::GET, format!("/api/assets/{asset}/thumbnail"), Body::None, Some(Viewer), 307),
         case("download original", M::GET, format!("/api/assets/{asset}/original"), Body::None, Some(Viewer), 307),
         case("upload", M::POST, "/api/assets", Body::Upload, Some(Editor), 201),
-        case(
-            "describe asset",
-            M::PATCH,
-            format!("/api/assets/{asset}"),
-            Body::Json(json!({ "title": format!("seed {unique}") })),
-            Some(Editor),
-            200,
-        ),
-        case(
-            "tag asset",
-            M::POST,
-            format!("/api/assets/{asset}/tags"),
-            Body::Json(json!({ "tags": ["matrix"] })),
-            Some(Editor),
-            200,
-        ),
-        case("suggest tags", M::GET, "/api/tags?q=ma", Body::None, Some(Viewer), 200),
-        case("list trash", M::GET, "/api/trash", Body::None, Some(Editor), 200),
-        case("empty trash", M::DELETE, "/api/trash", Body::None, Some(Admin), 200),
         case("list share links", M::GET, "/api/shares", Body::None, Some(Editor), 200),
         case(
             "create share link",
@@ -152,7 +133,6 @@ async fn cases_for(app: &TestApp, caller: &Caller, asset: uuid::Uuid, target_use
         // Server functions (what the web UI calls)
         case("fn current_user", M::POST, "/api/fn/current_user", Body::Form(vec![]), None, 200),
         case("fn sso_options", M::POST, "/api/fn/sso_options", Body::Form(vec![]), None, 200),
-        case("fn search_assets", M::POST, "/api/fn/search_assets", Body::Form(vec![]), Some(Viewer), 200),
         case("fn upload_files", M::POST, "/api/fn/upload_files", Body::Upload, Some(Editor), 200),
         case("fn my_tokens", M::POST, "/api/fn/my_tokens", Body::Form(vec![]), Some(Viewer), 200),
         case(
@@ -268,7 +248,7 @@ async fn every_endpoint_answers_every_role_as_the_policy_says() {
         }
     }
     assert!(failures.is_empty(), "{} of {checked} checks failed:\n{}", failures.len(), failures.join("\n"));
-    assert!(checked >= 4 * 37);
+    assert!(checked >= 4 * 31);
 
     // The sign-in page: shown to nobody-in-particular, skipped for the signed-in.
     for caller in &callers {

@@ -110,7 +110,7 @@ async fn wrong_passwords_are_refused_audited_and_rate_limited_per_account_and_ad
         let response = login(&app, &client, &user.email, "not the password").await;
         assert_eq!(response.status(), 401);
         let body: Value = response.json().await.unwrap();
-        assert_eq!(body["error"], "wrong e-mail or password");
+        assert_eq!(body["detail"], "wrong e-mail or password");
     }
     // The limit holds even for the right password, so guessing cannot continue.
     let limited = login(&app, &client, &user.email, &user.password).await;
@@ -292,7 +292,7 @@ async fn disabling_a_user_ends_their_access_and_the_last_admin_stays() {
     assert_eq!(editor_token.get(app.url("/api/assets")).send().await.unwrap().status(), 401);
     let r = login(&app, &browser_client(), &editor.email, &editor.password).await;
     assert_eq!(r.status(), 403);
-    assert_eq!(r.json::<Value>().await.unwrap()["error"], "this account is disabled; ask an administrator");
+    assert_eq!(r.json::<Value>().await.unwrap()["detail"], "this account is disabled; ask an administrator");
 
     let r = admin_client
         .patch(app.url(&format!("/api/users/{}", admin.id)))
@@ -332,7 +332,7 @@ async fn cross_site_requests_with_a_session_cookie_are_refused() {
         .await
         .unwrap();
     assert_eq!(forged.status(), 403);
-    assert!(forged.json::<Value>().await.unwrap()["error"]
+    assert!(forged.json::<Value>().await.unwrap()["detail"]
         .as_str()
         .unwrap()
         .contains("cross-site request from https://evil.example refused"));
@@ -491,7 +491,7 @@ async fn changing_ones_password_needs_the_current_one_and_ends_other_sessions_an
     for client in [&script, &other_script] {
         let refused = client.get(app.url("/api/auth/me")).send().await.unwrap();
         assert_eq!(refused.status(), 401);
-        assert!(refused.json::<Value>().await.unwrap()["error"].as_str().unwrap().contains("API token is not valid"));
+        assert!(refused.json::<Value>().await.unwrap()["detail"].as_str().unwrap().contains("API token is not valid"));
     }
     assert_eq!(login(&app, &browser_client(), &user.email, "a brand new password").await.status(), 200);
     app.cleanup().await;

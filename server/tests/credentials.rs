@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 async fn error_of(response: reqwest::Response) -> (StatusCode, String) {
     let status = response.status();
     let body: Value = response.json().await.unwrap_or_default();
-    (status, body["error"].as_str().unwrap_or_default().to_owned())
+    (status, body["detail"].as_str().unwrap_or_default().to_owned())
 }
 
 async fn login_from(app: &TestApp, address: &str, email: &str, password: &str) -> StatusCode {

@@ -116,7 +116,7 @@ async fn programs_markup_and_disguised_documents_are_refused() {
         let response = app.upload(&[(name, bytes)]).await;
         assert_eq!(response.status(), 415, "{name}");
         let body: serde_json::Value = response.json().await.unwrap();
-        let message = body["error"].as_str().unwrap();
+        let message = body["detail"].as_str().unwrap();
         assert!(message.starts_with(&format!("“{name}”")) && message.contains(expected), "{name}: {message}");
     }
     assert!(app.stored_files("originals").is_empty());

@@ -59,7 +59,7 @@ async fn editors_replace_trash_and_restore_only_what_they_uploaded() {
     assert_eq!(status(versions(&admin, 54)).await, 201);
     // Not someone else's trash.
     assert_eq!(status(other.api.delete(url(""))).await, 403);
-    let fn_trash = other.api.post(app.url("/api/fn/trash_assets")).form(&[("assets[0]", asset.to_string())]);
+    let fn_trash = other.api.post(app.url("/api/fn/trash_assets")).form(&[("input[assets][0]", asset.to_string())]);
     assert_eq!(status(fn_trash).await, 403);
     assert_eq!(status(other.api.post(app.url("/api/library/trash")).json(&json!({"assets": [asset]}))).await, 403);
     assert_eq!(status(owner.api.delete(url(""))).await, 204);
@@ -147,7 +147,7 @@ async fn editors_delete_only_their_collections_and_see_and_turn_off_only_their_l
 
     let delete = |who: &Person| who.api.delete(app.url(&format!("/api/collections/{collection}")));
     assert_eq!(status(delete(&other)).await, 403);
-    let fn_delete = other.api.post(app.url("/api/fn/delete_collection")).form(&[("id", collection.as_str())]);
+    let fn_delete = other.api.post(app.url("/api/fn/delete_collection")).form(&[("input[id]", collection.as_str())]);
     assert_eq!(status(fn_delete).await, 403);
     assert_eq!(status(delete(&admin)).await, 204);
     app.cleanup().await;

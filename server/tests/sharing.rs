@@ -185,7 +185,7 @@ async fn share_links_are_refused_with_reasons() {
     ] {
         let response = share(&app, body).await;
         assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-        let error = response.json::<serde_json::Value>().await.unwrap()["error"].as_str().unwrap().to_owned();
+        let error = response.json::<serde_json::Value>().await.unwrap()["detail"].as_str().unwrap().to_owned();
         assert!(error.contains(why), "{error}");
     }
     assert_eq!(

@@ -52,7 +52,7 @@ async fn text_file_named_jpg_is_refused_with_415_and_nothing_is_stored() {
     let response = app.upload(&[("notes.jpg", b"meeting notes, definitely not a photo\n".to_vec())]).await;
     assert_eq!(response.status(), 415);
     let body: Value = response.json().await.unwrap();
-    let message = body["error"].as_str().unwrap();
+    let message = body["detail"].as_str().unwrap();
     assert!(message.contains("“notes.jpg” is not an image: its content looks like plain text"), "{message}");
 
     let page: SearchResults = app.client.get(app.url("/api/assets")).fetch_json().await;
@@ -121,7 +121,7 @@ async fn empty_and_oversized_files_are_refused_and_leave_nothing_behind() {
     let empty = app.upload(&[("empty.jpg", Vec::new())]).await;
     assert_eq!(empty.status(), 400);
     let body: Value = empty.json().await.unwrap();
-    assert!(body["error"].as_str().unwrap().contains("is empty"));
+    assert!(body["detail"].as_str().unwrap().contains("is empty"));
 
     let big = jpeg(1600, 1200);
     assert!(big.len() > 20_000);
@@ -129,7 +129,7 @@ async fn empty_and_oversized_files_are_refused_and_leave_nothing_behind() {
     assert_eq!(too_large.status(), 413);
     let body: Value = too_large.json().await.unwrap();
     assert!(
-        body["error"].as_str().unwrap().contains("larger than the limit of 19.5 KB"),
+        body["detail"].as_str().unwrap().contains("larger than the limit of 19.5 KB"),
         "sizes as people read them: {body}"
     );
 
@@ -154,7 +154,7 @@ async fn a_request_without_files_is_a_400() {
         .unwrap();
     assert_eq!(no_files.status(), 400);
     let body: Value = no_files.json().await.unwrap();
-    assert!(body["error"].as_str().unwrap().contains("no files"));
+    assert!(body["detail"].as_str().unwrap().contains("no files"));
     app.cleanup().await;
 }
 

@@ -83,7 +83,7 @@ async fn a_new_file_becomes_the_next_version_and_keeps_the_earlier_ones() {
     // Another kind of file, or a viewer: refused, nothing stored.
     let (status, body) = upload_version(&app.client, &app, id, "clip.mp4", common::test_clip().await).await;
     assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    assert!(body["error"].as_str().unwrap().contains("must be one too"), "{body}");
+    assert!(body["detail"].as_str().unwrap().contains("must be one too"), "{body}");
     let viewer = app.create_user(Role::Viewer).await;
     let viewer = common::bearer_client(&app.token_for(&viewer).await);
     assert_eq!(upload_version(&viewer, &app, id, "x.png", png(10, 10)).await.0, StatusCode::FORBIDDEN);

@@ -38,7 +38,7 @@ async fn upload_server_function_stores_and_reports_each_file() {
     assert_eq!(app.wait_until_settled(report.accepted[0].id).await.status, AssetStatus::Processed);
 
     let listed =
-        app.client.post(app.url("/api/fn/search_assets")).form(&[("query[limit]", "10")]).send().await.unwrap();
+        app.client.post(app.url("/api/fn/search_assets")).form(&[("input[limit]", "10")]).send().await.unwrap();
     assert_eq!(listed.status(), 200);
     let page: SearchResults = listed.json().await.unwrap();
     assert_eq!(page.total, 1);

@@ -118,7 +118,7 @@ pub fn FailedList(failed: Vec<FailedAsset>, on_changed: impl Fn() + Copy + Send 
                             <button type="submit" class="mr-2 underline" data-testid="failed-retry">"Retry"</button>
                         </ActionForm>
                         <ActionForm action=discard attr:class="inline">
-                            <input type="hidden" name="assets[0]" value=id.to_string()/>
+                            <input type="hidden" name="input[assets][0]" value=id.to_string()/>
                             <button type="submit" class="underline" data-testid="failed-discard">"Discard"</button>
                         </ActionForm>
                     </li>

@@ -8,13 +8,13 @@ use uuid::Uuid;
 #[server(prefix = "/api/fn", endpoint = "current_user")]
 pub async fn current_user() -> Result<Option<UserView>, ServerFnError> {
     let (_, access) = super::access().await?;
-    Ok(access.principal.map(|p| domain::accounts::user_view(&p.user)))
+    Ok(access.0.principal.map(|p| domain::accounts::user_view(&p.user)))
 }
 
 #[server(prefix = "/api/fn", endpoint = "login")]
 pub async fn login(email: String, password: String) -> Result<UserView, ServerFnError> {
-    use crate::http::cookies;
     use axum::http::header::SET_COOKIE;
+    use edge::cookies;
     let (services, access) = super::access().await?;
     let (user, secret) = domain::accounts::login::with_password(&services, &email, &password, &access.session_origin())
         .await
@@ -26,8 +26,8 @@ pub async fn login(email: String, password: String) -> Result<UserView, ServerFn
 
 #[server(prefix = "/api/fn", endpoint = "logout")]
 pub async fn logout() -> Result<(), ServerFnError> {
-    use crate::http::cookies;
     use axum::http::header::SET_COOKIE;
+    use edge::cookies;
     let (services, access) = super::access().await?;
     if let Some(id) = access.session_id() {
         domain::accounts::sessions::revoke(&services.db, &access.actor(), id, false).await.map_err(super::fail)?;

@@ -1,5 +1,32 @@
-//! Server functions: the web UI's calls into the server, also reachable under `/api/fn/`. Each
-//! one goes through the same access check as the JSON API.
+//! Server functions: the web UI's calls into the server, also reachable under `/api/fn/`. Most
+//! are one line, `server_op!`, over a domain operation (`domain::operations`), the same one the
+//! JSON API runs: same input, output, permission check and transaction.
+
+/// A server function over an operation: `server_op!(fn_name, "endpoint", Operation(Input))`,
+/// where the endpoint is the operation's id (tests/operations.rs checks that they match) and
+/// `Input` its input type (spelt out: the server macro needs the concrete type; the compiler checks
+/// that it is the operation's).
+macro_rules! server_op {
+    ($(#[$meta:meta])* $name:ident, $endpoint:tt, $op:ty, $input:ty) => {
+        $(#[$meta])*
+        #[leptos::server(prefix = "/api/fn", endpoint = $endpoint)]
+        pub async fn $name(
+            input: $input,
+        ) -> Result<<$op as domain::operations::Operation>::Output, leptos::prelude::ServerFnError> {
+            crate::api::run::<$op>(input).await
+        }
+    };
+    // For inputs with nothing required (`Nothing`, a search): a call may leave the input out.
+    ($(#[$meta:meta])* $name:ident, $endpoint:tt, $op:ty, $input:ty, default) => {
+        $(#[$meta])*
+        #[leptos::server(prefix = "/api/fn", endpoint = $endpoint)]
+        pub async fn $name(
+            #[server(default)] input: $input,
+        ) -> Result<<$op as domain::operations::Operation>::Output, leptos::prelude::ServerFnError> {
+            crate::api::run::<$op>(input).await
+        }
+    };
+}
 
 pub mod account;
 pub mod admin;
@@ -12,7 +39,7 @@ mod guard {
     use domain::{policy::Permission, Services};
     use leptos::prelude::*;
 
-    use crate::http::{error, Access};
+    use edge::Access;
 
     /// Turns a domain error into the server function's error, with the same HTTP status the JSON
     /// API would answer.
@@ -21,9 +48,9 @@ mod guard {
         // function runs in-process, and the page's own status must not change.
         let rendering_page = use_context::<leptos_meta::ServerMetaContext>().is_some();
         if let (false, Some(response)) = (rendering_page, use_context::<leptos_axum::ResponseOptions>()) {
-            response.set_status(error::status_of(&e));
+            response.set_status(edge::status_of(&e));
         }
-        ServerFnError::new(error::public_message(&e))
+        ServerFnError::new(edge::problem::public_message(&e))
     }
 
     /// Who is calling, without requiring anything.
@@ -42,6 +69,12 @@ mod guard {
         access.require(permission).map_err(fail)?;
         Ok((services, access))
     }
+
+    /// Runs operation `O` for the caller of this server function.
+    pub async fn run<O: domain::operations::Operation>(input: O::Input) -> Result<O::Output, ServerFnError> {
+        let (services, access) = access().await?;
+        domain::operations::execute::<O>(&services, &access, input).await.map_err(fail)
+    }
 }
 #[cfg(feature = "ssr")]
-pub(crate) use guard::{access, authorize, fail};
+pub(crate) use guard::{access, authorize, fail, run};

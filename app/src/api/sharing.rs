@@ -48,7 +48,7 @@ pub async fn open_share(token: String) -> Result<ShareOpening, ServerFnError> {
     use super::{access, fail};
     let (services, _) = access().await?;
     let parts = use_context::<axum::http::request::Parts>().ok_or_else(|| ServerFnError::new("no request context"))?;
-    let cookie = |name: &str| crate::http::cookies::read(&parts.headers, name);
+    let cookie = |name: &str| edge::cookies::read(&parts.headers, name);
     domain::sharing::visitors::open(&services, &token, cookie).await.map_err(fail)
 }
 
@@ -60,7 +60,7 @@ pub async fn unlock_share(token: String, password: String) -> Result<(), ServerF
     let (services, access) = access().await?;
     let (link, grant) = visitors::unlock(&services, &token, &password, access.ip).await.map_err(fail)?;
     if !grant.is_empty() {
-        let cookie = crate::http::cookies::share_grant(
+        let cookie = edge::cookies::share_grant(
             visitors::grant_cookie_name(&link),
             grant,
             visitors::GRANT_SECONDS,

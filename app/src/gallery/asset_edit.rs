@@ -1,13 +1,24 @@
 //! Editing one asset on its page (editors): title and description, tags with autocomplete (a
 //! person's own, and processing's, marked "auto" — both removable), and the trash.
 
-use domain::dto::AssetView;
+use domain::{
+    dto::AssetView,
+    operations::{
+        library::{AssetDetails, AssetTag, AssetTags, TagPrefix},
+        AssetIds,
+    },
+};
 use leptos::prelude::*;
 
 use crate::{
-    api::library::{suggest_tags, DescribeAsset, RestoreAssets, TagAssets, TrashAssets, UntagAsset},
+    api::library::{suggest_tags, DescribeAsset, RestoreAssets, TagAsset, TrashAssets, UntagAsset},
     ui::{error_text, TextArea},
 };
+
+/// Tags as typed: names separated by commas.
+pub fn split_tags(typed: &str) -> Vec<String> {
+    typed.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect()
+}
 
 /// The error of an action's last call, if it failed.
 fn failure<T: Clone + Send + Sync + 'static>(
@@ -21,7 +32,7 @@ pub fn DescribeForm(asset: AssetView, on_saved: impl Fn() + Copy + Send + Sync +
     let save = ServerAction::<DescribeAsset>::new();
     let (title, description) = (RwSignal::new(asset.title.clone()), RwSignal::new(asset.description.clone()));
     Effect::new(move |_| {
-        if matches!(save.value().get(), Some(Ok(()))) {
+        if matches!(save.value().get(), Some(Ok(_))) {
             on_saved();
         }
     });
@@ -29,7 +40,9 @@ pub fn DescribeForm(asset: AssetView, on_saved: impl Fn() + Copy + Send + Sync +
     view! {
         <form class="mt-4 space-y-2 text-sm" data-testid="describe-form" on:submit=move |ev| {
             ev.prevent_default();
-            save.dispatch(DescribeAsset { id, title: title.get_untracked(), description: description.get_untracked() });
+            save.dispatch(DescribeAsset {
+                input: AssetDetails { id, title: Some(title.get_untracked()), description: Some(description.get_untracked()) },
+            });
         }>
             <label class="block">
                 <span class="text-slate-500">"Title"</span>
@@ -52,7 +65,7 @@ pub fn TagEditor(
     editable: bool,
     on_changed: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let add = ServerAction::<TagAssets>::new();
+    let add = ServerAction::<TagAsset>::new();
     let remove = ServerAction::<UntagAsset>::new();
     let typed = RwSignal::new(String::new());
     // Asked for as the person types (an action, not a resource: nothing to render on the server,
@@ -61,7 +74,13 @@ pub fn TagEditor(
     let suggest = Action::new(|typed: &String| {
         let typed = typed.clone();
         async move {
-            let names = if typed.trim().is_empty() { Ok(Vec::new()) } else { suggest_tags(typed.clone()).await };
+            let names = if typed.trim().is_empty() {
+                Ok(Vec::new())
+            } else {
+                suggest_tags(TagPrefix { q: typed.clone(), limit: Some(8) })
+                    .await
+                    .map(|found| found.into_iter().map(|s| s.name).collect::<Vec<_>>())
+            };
             (typed, names)
         }
     });
@@ -80,7 +99,7 @@ pub fn TagEditor(
         }
     });
     Effect::new(move |_| {
-        if matches!(remove.value().get(), Some(Ok(()))) {
+        if matches!(remove.value().get(), Some(Ok(_))) {
             on_changed();
         }
     });
@@ -99,7 +118,7 @@ pub fn TagEditor(
                         <button class="ml-1 text-slate-500 hover:text-red-700" aria-label=format!("Remove tag {name}") data-testid="remove-tag"
                             on:click={
                                 let name = name.clone();
-                                move |_| { remove.dispatch(UntagAsset { id, tag: name.clone() }); }
+                                move |_| { remove.dispatch(UntagAsset { input: AssetTag { id, tag: name.clone() } }); }
                             }>"×"</button>
                     })}
                 </li>
@@ -112,7 +131,7 @@ pub fn TagEditor(
         {editable.then(|| view! {
             <form class="mt-2 flex gap-1 text-sm" on:submit=move |ev| {
                 ev.prevent_default();
-                add.dispatch(TagAssets { assets: vec![id], tags: typed.get_untracked() });
+                add.dispatch(TagAsset { input: AssetTags { id, tags: split_tags(&typed.get_untracked()) } });
             }>
                 <input type="text" list="tag-suggestions" placeholder="add a tag" autocomplete="off" data-testid="tag-input"
                     class="flex-1 rounded border border-slate-300 px-2 py-1"
@@ -145,12 +164,12 @@ pub fn TrashButton(asset: AssetView, on_changed: impl Fn() + Copy + Send + Sync 
             view! {
                 <p class="mt-4 rounded bg-amber-50 p-2 text-sm text-amber-900" data-testid="in-trash">"This asset is in the trash."</p>
                 <button class="mt-2 rounded border border-slate-300 px-3 py-1.5 text-sm" data-testid="restore"
-                    on:click=move |_| { restore.dispatch(RestoreAssets { assets: vec![id] }); }>"Restore"</button>
+                    on:click=move |_| { restore.dispatch(RestoreAssets { input: AssetIds { assets: vec![id] } }); }>"Restore"</button>
             }.into_any()
         } else {
             view! {
                 <button class="mt-4 rounded border border-red-300 px-3 py-1.5 text-sm text-red-800" data-testid="trash"
-                    on:click=move |_| { trash.dispatch(TrashAssets { assets: vec![id] }); }>"Move to trash"</button>
+                    on:click=move |_| { trash.dispatch(TrashAssets { input: AssetIds { assets: vec![id] } }); }>"Move to trash"</button>
             }.into_any()
         }}
         {move || failure(trash.value()).or_else(|| failure(restore.value())).map(|e| view! { <p class="text-sm text-red-700" role="alert">{e}</p> })}

@@ -1,7 +1,7 @@
 //! Above the library when it is searched inside a collection: which one, and deleting it (its
 //! assets stay in the library).
 
-use domain::policy::Permission;
+use domain::{operations::ById, policy::Permission};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use uuid::Uuid;
@@ -48,7 +48,7 @@ pub fn CollectionHeader(
                             </Show>
                             <Show when=move || may_delete(c.created_by)>
                                 <button class="mt-2 text-sm text-red-800 underline" data-testid="delete-collection"
-                                    on:click=move |_| { delete.dispatch(DeleteCollection { id }); }>"Delete collection (keeps its assets)"</button>
+                                    on:click=move |_| { delete.dispatch(DeleteCollection { input: ById { id } }); }>"Delete collection (keeps its assets)"</button>
                             </Show>
                         </div>
                     }.into_any(),

@@ -3,6 +3,7 @@
 
 use domain::{
     dto::{AssetQuery, CollectionView},
+    operations::Nothing,
     policy::Permission,
 };
 use leptos::prelude::*;
@@ -21,7 +22,7 @@ pub fn collection_href(id: uuid::Uuid) -> String {
 pub fn CollectionsPage() -> impl IntoView {
     // Made here, once, not inside the guard's Suspense (see `ui::RequirePermission`).
     let create = ServerAction::<CreateCollection>::new();
-    let items = Resource::new(move || create.version().get(), |_| list_collections());
+    let items = Resource::new(move || create.version().get(), |_| list_collections(Nothing {}));
     view! {
         <RequirePermission permission=Permission::Browse>
             <Collections create items/>
@@ -41,11 +42,11 @@ fn Collections(
             <ActionForm action=create attr:class="mb-6 flex flex-wrap items-end gap-2 text-sm" attr:data-testid="new-collection">
                 <label class="flex flex-col">
                     <span class="text-slate-500">"Name"</span>
-                    <input type="text" name="name" required maxlength="200" class="rounded border border-slate-300 px-2 py-1" data-testid="collection-name"/>
+                    <input type="text" name="input[name]" required maxlength="200" class="rounded border border-slate-300 px-2 py-1" data-testid="collection-name"/>
                 </label>
                 <label class="flex flex-1 flex-col">
                     <span class="text-slate-500">"Description"</span>
-                    <input type="text" name="description" class="rounded border border-slate-300 px-2 py-1"/>
+                    <input type="text" name="input[description]" class="rounded border border-slate-300 px-2 py-1"/>
                 </label>
                 <button type="submit" class="rounded bg-slate-800 px-3 py-1.5 text-white" data-testid="create-collection">"Create collection"</button>
             </ActionForm>

@@ -17,6 +17,7 @@ use std::time::Duration;
 
 use domain::{
     dto::{AssetQuery, CollectionView, SearchResults},
+    operations::{ById, Nothing},
     policy::Permission,
 };
 use leptos::prelude::*;
@@ -82,11 +83,11 @@ pub fn GalleryPage() -> impl IntoView {
         first_page: Resource::new(move || (query.get(), refresh.get()), |(query, _)| search_assets(query)),
         collection: Resource::new(collection_id, |id| async move {
             match id {
-                Some(id) => get_collection(id).await.map(Some),
+                Some(id) => get_collection(ById { id }).await.map(Some),
                 None => Ok(None),
             }
         }),
-        collections: Resource::new(|| (), |_| list_collections()),
+        collections: Resource::new(|| (), |_| list_collections(Nothing {})),
         links: ShareLinks::new(move || (None, collection_id())),
     };
     view! {

@@ -1,12 +1,16 @@
 //! Bulk actions on the selected assets: download them as one ZIP; for editors also add tags, add
 //! to (or, inside one, remove from) a collection, move to the trash.
 
-use domain::policy::Permission;
+use domain::{
+    operations::{collections::CollectionAssets, library::SelectionTags, AssetIds},
+    policy::Permission,
+};
 use leptos::prelude::*;
 use uuid::Uuid;
 
 use crate::{
     api::library::{AddToCollection, RemoveFromCollection, TagAssets, TrashAssets},
+    gallery::asset_edit::split_tags,
     ui::{error_text, may},
 };
 
@@ -39,7 +43,7 @@ pub fn SelectionBar(
         }
     });
     Effect::new(move |_| {
-        if let Some(Ok(added)) = add.value().get() {
+        if let Some(Ok(added)) = add.value().get().map(|r| r.map(|a| a.added)) {
             message.set(Some(format!("{added} added to the collection")));
         }
     });
@@ -62,7 +66,9 @@ pub fn SelectionBar(
                 <Show when=may_edit>
                     <form class="flex gap-1" on:submit=move |ev| {
                         ev.prevent_default();
-                        tag.dispatch(TagAssets { assets: selection.get_untracked(), tags: tags.get_untracked() });
+                        tag.dispatch(TagAssets {
+                            input: SelectionTags { assets: selection.get_untracked(), tags: split_tags(&tags.get_untracked()) },
+                        });
                     }>
                         <input type="text" placeholder="tag, another tag" class="rounded border border-slate-300 px-2 py-1" data-testid="bulk-tag-input"
                             prop:value=tags on:input=move |ev| tags.set(event_target_value(&ev))/>
@@ -71,7 +77,7 @@ pub fn SelectionBar(
                     <form class="flex gap-1" on:submit=move |ev| {
                         ev.prevent_default();
                         if let Ok(id) = target.get_untracked().parse::<Uuid>() {
-                            add.dispatch(AddToCollection { collection: id, assets: selection.get_untracked() });
+                            add.dispatch(AddToCollection { input: CollectionAssets { id, assets: selection.get_untracked() } });
                         }
                     }>
                         <select class="rounded border border-slate-300 px-2 py-1" data-testid="collection-choice" aria-label="Collection"
@@ -86,10 +92,10 @@ pub fn SelectionBar(
                     </form>
                     {move || collection.get().map(|id| view! {
                         <button class="rounded border border-slate-300 px-2 py-1" data-testid="remove-from-collection"
-                            on:click=move |_| { take_out.dispatch(RemoveFromCollection { collection: id, assets: selection.get_untracked() }); }>"Remove from this collection"</button>
+                            on:click=move |_| { take_out.dispatch(RemoveFromCollection { input: CollectionAssets { id, assets: selection.get_untracked() } }); }>"Remove from this collection"</button>
                     })}
                     <button class="rounded border border-red-300 px-2 py-1 text-red-800" data-testid="bulk-trash"
-                        on:click=move |_| { trash.dispatch(TrashAssets { assets: selection.get_untracked() }); }>"Move to trash"</button>
+                        on:click=move |_| { trash.dispatch(TrashAssets { input: AssetIds { assets: selection.get_untracked() } }); }>"Move to trash"</button>
                 </Show>
                 <button class="underline" on:click=move |_| selection.set(Vec::new())>"Clear selection"</button>
                 {move || message.get().map(|m| view! { <span class="text-emerald-800" data-testid="selection-message">{m}</span> })}

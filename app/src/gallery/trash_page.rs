@@ -1,6 +1,9 @@
 //! `/trash`: what was deleted, to restore; admins can empty it for good.
 
-use domain::policy::Permission;
+use domain::{
+    operations::{AssetIds, Nothing},
+    policy::Permission,
+};
 use leptos::prelude::*;
 
 use super::asset_card::AssetCard;
@@ -14,7 +17,7 @@ pub fn TrashPage() -> impl IntoView {
     // Made here, once, not inside the guard's Suspense (see `ui::RequirePermission`).
     let restore = ServerAction::<RestoreAssets>::new();
     let empty = ServerAction::<EmptyTrash>::new();
-    let items = Resource::new(move || (restore.version().get(), empty.version().get()), |_| list_trash());
+    let items = Resource::new(move || (restore.version().get(), empty.version().get()), |_| list_trash(Nothing {}));
     view! {
         <RequirePermission permission=Permission::Trash>
             <Trash restore empty items/>
@@ -45,7 +48,7 @@ fn Trash(restore: ServerAction<RestoreAssets>, empty: ServerAction<EmptyTrash>, 
                                     }>
                                         <span>{format!("Delete {count} asset{} and their files for good?", if count == 1 { "" } else { "s" })}</span>
                                         <button class="rounded bg-red-700 px-3 py-1.5 text-white" data-testid="confirm-empty-trash"
-                                            on:click=move |_| { confirming.set(false); empty.dispatch(EmptyTrash {}); }>"Delete forever"</button>
+                                            on:click=move |_| { confirming.set(false); empty.dispatch(EmptyTrash { input: Nothing {} }); }>"Delete forever"</button>
                                         <button class="underline" on:click=move |_| confirming.set(false)>"Keep"</button>
                                     </Show>
                                 </div>
@@ -56,7 +59,7 @@ fn Trash(restore: ServerAction<RestoreAssets>, empty: ServerAction<EmptyTrash>, 
                                     view! {
                                         <div data-testid="trash-item">
                                             <ul><AssetCard asset selection=None/></ul>
-                                            <button class="mt-1 text-sm underline" data-testid="restore" on:click=move |_| { restore.dispatch(RestoreAssets { assets: vec![id] }); }>"Restore"</button>
+                                            <button class="mt-1 text-sm underline" data-testid="restore" on:click=move |_| { restore.dispatch(RestoreAssets { input: AssetIds { assets: vec![id] } }); }>"Restore"</button>
                                         </div>
                                     }
                                 }).collect_view()}

@@ -17,7 +17,7 @@ pub struct Reply {
     pub asset_id: Option<String>,
     /// The library already had this content: `asset_id` is the asset that has it.
     pub duplicate: bool,
-    /// The server's own words, for refusals (`{"error": "…"}`).
+    /// The server's own words, for refusals (the `detail` of its problem+json body).
     pub error: Option<String>,
 }
 
@@ -113,7 +113,7 @@ async fn send(
         .ok()
         .flatten()
         .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
-        .and_then(|json| json["error"].as_str().map(str::to_owned));
+        .and_then(|json| json["detail"].as_str().map(str::to_owned));
     Ok(Reply {
         status: xhr.status().unwrap_or(0),
         offset: header("Upload-Offset").and_then(|v| v.parse().ok()),

@@ -2,7 +2,7 @@
 //! listed and revoked by their owner (or an admin).
 
 use chrono::{Duration, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
 
 use super::secrets;
@@ -25,7 +25,7 @@ pub struct Origin {
 
 /// Opens a session and returns it with the cookie value (the only copy of the secret).
 pub async fn start(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     user: &user::Model,
     ttl: Duration,
     origin: &Origin,
@@ -59,7 +59,7 @@ pub async fn open(services: &crate::Services, user: &user::Model, origin: &Origi
 }
 
 /// The live session and its (enabled) user for a cookie value, if any.
-pub async fn authenticate(db: &DatabaseConnection, secret: &str) -> Result<Option<(session::Model, user::Model)>> {
+pub async fn authenticate(db: &impl ConnectionTrait, secret: &str) -> Result<Option<(session::Model, user::Model)>> {
     let now = Utc::now();
     let Some(session) = session::Entity::find()
         .filter(session::Column::TokenHash.eq(secrets::hash(secret)))
@@ -85,7 +85,7 @@ pub async fn authenticate(db: &DatabaseConnection, secret: &str) -> Result<Optio
 
 /// Whether session `id` still signs its person in (not revoked or expired, the person enabled):
 /// asked again by long-lived requests such as the event stream.
-pub async fn is_active(db: &DatabaseConnection, id: Uuid) -> Result<bool> {
+pub async fn is_active(db: &impl ConnectionTrait, id: Uuid) -> Result<bool> {
     let Some(session) = session::Entity::find_by_id(id).one(db).await? else { return Ok(false) };
     if session.revoked_at.is_some() || session.expires_at <= Utc::now() {
         return Ok(false);
@@ -93,7 +93,7 @@ pub async fn is_active(db: &DatabaseConnection, id: Uuid) -> Result<bool> {
     Ok(user::Entity::find_by_id(session.user_id).one(db).await?.is_some_and(|u| !u.disabled))
 }
 
-pub async fn list_active(db: &DatabaseConnection, user_id: Uuid, current: Option<Uuid>) -> Result<Vec<SessionView>> {
+pub async fn list_active(db: &impl ConnectionTrait, user_id: Uuid, current: Option<Uuid>) -> Result<Vec<SessionView>> {
     let sessions = session::Entity::find()
         .filter(session::Column::UserId.eq(user_id))
         .filter(session::Column::RevokedAt.is_null())
@@ -117,7 +117,7 @@ pub async fn list_active(db: &DatabaseConnection, user_id: Uuid, current: Option
 
 /// Revokes one session. People may revoke their own; `may_revoke_others` is for admins.
 /// Someone else's session is reported as not found, so ids cannot be probed.
-pub async fn revoke(db: &DatabaseConnection, actor: &Actor, id: Uuid, may_revoke_others: bool) -> Result<()> {
+pub async fn revoke(db: &impl ConnectionTrait, actor: &Actor, id: Uuid, may_revoke_others: bool) -> Result<()> {
     let session = session::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -131,13 +131,13 @@ pub async fn revoke(db: &DatabaseConnection, actor: &Actor, id: Uuid, may_revoke
     audit::record(db, actor, "session.revoke", Some(Target::session(id)), serde_json::json!({})).await
 }
 
-pub async fn revoke_all(db: &DatabaseConnection, user_id: Uuid) -> Result<u64> {
+pub async fn revoke_all(db: &impl ConnectionTrait, user_id: Uuid) -> Result<u64> {
     revoke_all_except(db, user_id, None).await
 }
 
 /// Ends every session of a user but `keep` (the one making the request, when they change their
 /// own password).
-pub async fn revoke_all_except(db: &DatabaseConnection, user_id: Uuid, keep: Option<Uuid>) -> Result<u64> {
+pub async fn revoke_all_except(db: &impl ConnectionTrait, user_id: Uuid, keep: Option<Uuid>) -> Result<u64> {
     let mut update = session::Entity::update_many()
         .col_expr(session::Column::RevokedAt, Utc::now().into())
         .filter(session::Column::UserId.eq(user_id))

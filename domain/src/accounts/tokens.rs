@@ -1,9 +1,7 @@
 //! API tokens (bearer) for scripts: created and revoked by their owner, stored as hashes.
 
 use chrono::{Duration, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
 
 use super::secrets;
@@ -30,7 +28,7 @@ fn view(t: api_token::Model) -> TokenView {
     }
 }
 
-pub async fn create(db: &DatabaseConnection, actor: &Actor, user_id: Uuid, new: NewToken) -> Result<CreatedToken> {
+pub async fn create(db: &impl ConnectionTrait, actor: &Actor, user_id: Uuid, new: NewToken) -> Result<CreatedToken> {
     let name = new.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(Error::BadRequest("a token needs a name of 1 to 100 characters".into()));
@@ -65,7 +63,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, user_id: Uuid, new: 
 }
 
 /// The live token and its (enabled) owner for a bearer secret, if any.
-pub async fn authenticate(db: &DatabaseConnection, secret: &str) -> Result<Option<(api_token::Model, user::Model)>> {
+pub async fn authenticate(db: &impl ConnectionTrait, secret: &str) -> Result<Option<(api_token::Model, user::Model)>> {
     let now = Utc::now();
     let Some(token) = api_token::Entity::find()
         .filter(api_token::Column::TokenHash.eq(secrets::hash(secret)))
@@ -90,7 +88,7 @@ pub async fn authenticate(db: &DatabaseConnection, secret: &str) -> Result<Optio
 }
 
 /// Whether token `id` still signs its person in (see `sessions::is_active`).
-pub async fn is_active(db: &DatabaseConnection, id: Uuid) -> Result<bool> {
+pub async fn is_active(db: &impl ConnectionTrait, id: Uuid) -> Result<bool> {
     let Some(token) = api_token::Entity::find_by_id(id).one(db).await? else { return Ok(false) };
     if token.revoked_at.is_some() || token.expires_at.is_some_and(|at| at <= Utc::now()) {
         return Ok(false);
@@ -98,7 +96,7 @@ pub async fn is_active(db: &DatabaseConnection, id: Uuid) -> Result<bool> {
     Ok(user::Entity::find_by_id(token.user_id).one(db).await?.is_some_and(|u| !u.disabled))
 }
 
-pub async fn list_active(db: &DatabaseConnection, user_id: Uuid) -> Result<Vec<TokenView>> {
+pub async fn list_active(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Vec<TokenView>> {
     let tokens = api_token::Entity::find()
         .filter(api_token::Column::UserId.eq(user_id))
         .filter(api_token::Column::RevokedAt.is_null())
@@ -109,7 +107,7 @@ pub async fn list_active(db: &DatabaseConnection, user_id: Uuid) -> Result<Vec<T
 }
 
 /// Revokes a token; its owner may, and admins (`may_revoke_others`) may revoke anyone's.
-pub async fn revoke(db: &DatabaseConnection, actor: &Actor, id: Uuid, may_revoke_others: bool) -> Result<()> {
+pub async fn revoke(db: &impl ConnectionTrait, actor: &Actor, id: Uuid, may_revoke_others: bool) -> Result<()> {
     let token = api_token::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -123,7 +121,7 @@ pub async fn revoke(db: &DatabaseConnection, actor: &Actor, id: Uuid, may_revoke
     audit::record(db, actor, "token.revoke", Some(Target::token(id)), serde_json::json!({})).await
 }
 
-pub async fn revoke_all(db: &DatabaseConnection, user_id: Uuid) -> Result<u64> {
+pub async fn revoke_all(db: &impl ConnectionTrait, user_id: Uuid) -> Result<u64> {
     let result = api_token::Entity::update_many()
         .col_expr(api_token::Column::RevokedAt, Utc::now().into())
         .filter(api_token::Column::UserId.eq(user_id))

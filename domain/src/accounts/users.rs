@@ -2,8 +2,8 @@
 
 use chrono::Utc;
 use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, Set, Statement, TransactionTrait,
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set, Statement, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -39,7 +39,7 @@ pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> Result<user::Model> {
     user::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound("user"))
 }
 
-pub async fn list(db: &DatabaseConnection) -> Result<Vec<user::Model>> {
+pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<user::Model>> {
     Ok(user::Entity::find().order_by_asc(user::Column::Email).all(db).await?)
 }
 
@@ -88,7 +88,7 @@ pub async fn create(db: &impl ConnectionTrait, actor: &Actor, new: NewUser) -> R
 }
 
 /// An admin's change to a user. Refuses to leave the installation without an enabled admin.
-pub async fn update(db: &DatabaseConnection, actor: &Actor, id: Uuid, change: UserUpdate) -> Result<user::Model> {
+pub async fn update(db: &impl ConnectionTrait, actor: &Actor, id: Uuid, change: UserUpdate) -> Result<user::Model> {
     let current = get(db, id).await?;
     let loses_admin = current.role == Role::Admin
         && !current.disabled
@@ -172,7 +172,7 @@ pub async fn change_own_password(
 
 /// The person acting proves it is them, with their own password. The command line (a system
 /// actor, run by someone with the server's shell) needs no proof.
-async fn confirm_acting_admin(db: &DatabaseConnection, actor: &Actor, password: Option<&str>) -> Result<()> {
+async fn confirm_acting_admin(db: &impl ConnectionTrait, actor: &Actor, password: Option<&str>) -> Result<()> {
     let Some(acting) = actor.user_id else { return Ok(()) };
     let acting = get(db, acting).await?;
     let Some(phc) = acting.password_hash.as_deref() else {
@@ -191,7 +191,7 @@ async fn confirm_acting_admin(db: &DatabaseConnection, actor: &Actor, password: 
     }
 }
 
-async fn other_enabled_admins(db: &DatabaseConnection, except: Uuid) -> Result<u64> {
+async fn other_enabled_admins(db: &impl ConnectionTrait, except: Uuid) -> Result<u64> {
     Ok(user::Entity::find()
         .filter(user::Column::Role.eq(Role::Admin))
         .filter(user::Column::Disabled.eq(false))
@@ -203,7 +203,7 @@ async fn other_enabled_admins(db: &DatabaseConnection, except: Uuid) -> Result<u
 /// On the very first start (no users at all) creates an admin, with the given password or a
 /// generated one that is returned so it can be shown once. Safe when several servers start at once.
 pub async fn bootstrap_admin(
-    db: &DatabaseConnection,
+    db: &(impl ConnectionTrait + TransactionTrait),
     email: &str,
     password: Option<&str>,
 ) -> Result<Option<CreatedUser>> {
@@ -240,7 +240,7 @@ pub struct SsoIdentity<'a> {
 /// first time, and only with an e-mail the provider verified — linked to the account with that
 /// e-mail, unless that account is bound to another subject already. The role follows the
 /// provider's claim at every sign-in, except that it never removes the last enabled admin.
-pub async fn upsert_sso_user(db: &DatabaseConnection, identity: SsoIdentity<'_>) -> Result<user::Model> {
+pub async fn upsert_sso_user(db: &impl ConnectionTrait, identity: SsoIdentity<'_>) -> Result<user::Model> {
     let SsoIdentity { subject, email, email_verified, name, role } = identity;
     let email = normalize_email(email)?;
     if !email_verified {

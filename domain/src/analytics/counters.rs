@@ -102,7 +102,7 @@ impl UsageCounters {
     }
 
     /// Moves every count from Redis into Postgres; returns how many (asset, day) rows it added to.
-    pub async fn flush(&self, db: &DatabaseConnection) -> Result<usize> {
+    pub async fn flush(&self, db: &impl ConnectionTrait) -> Result<usize> {
         let mut conn = self.conn.clone();
         let now = Utc::now().timestamp();
         let mine = format!("{}{now}:{}", self.flushing_prefix(), Uuid::new_v4().simple());
@@ -199,7 +199,7 @@ fn aggregate(fields: HashMap<String, i64>) -> HashMap<(Uuid, NaiveDate), Counts>
 
 /// One statement (so all or nothing): per-day rows and all-time totals. Counts for assets deleted
 /// meanwhile are dropped.
-async fn add_to_database(db: &DatabaseConnection, counts: HashMap<(Uuid, NaiveDate), Counts>) -> Result<usize> {
+async fn add_to_database(db: &impl ConnectionTrait, counts: HashMap<(Uuid, NaiveDate), Counts>) -> Result<usize> {
     const SQL: &str = "
         WITH incoming AS (
             SELECT i.* FROM unnest($1::uuid[], $2::date[], $3::bigint[], $4::bigint[]) AS i (asset_id, day, views, downloads)

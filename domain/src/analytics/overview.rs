@@ -5,8 +5,7 @@ use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Statement,
+    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
 };
 
 use super::UsageCounters;
@@ -24,7 +23,7 @@ fn statement(sql: &str) -> Statement {
     Statement::from_string(DatabaseBackend::Postgres, sql)
 }
 
-async fn scalar(db: &DatabaseConnection, sql: &str) -> Result<i64> {
+async fn scalar(db: &impl ConnectionTrait, sql: &str) -> Result<i64> {
     Ok(db
         .query_one(statement(sql))
         .await?
@@ -38,7 +37,7 @@ pub struct Holdings {
     pub derivative_bytes: i64,
 }
 
-pub async fn holdings(db: &DatabaseConnection) -> Result<Holdings> {
+pub async fn holdings(db: &impl ConnectionTrait) -> Result<Holdings> {
     let kinds = db
         .query_all(statement("SELECT kind, count(*) AS assets, COALESCE(sum(size), 0)::bigint AS bytes FROM assets WHERE deleted_at IS NULL GROUP BY kind ORDER BY kind"))
         .await?
@@ -51,7 +50,7 @@ pub async fn holdings(db: &DatabaseConnection) -> Result<Holdings> {
 }
 
 /// Everything the dashboard shows.
-pub async fn overview(db: &DatabaseConnection, usage: &UsageCounters) -> Result<Overview> {
+pub async fn overview(db: &impl ConnectionTrait, usage: &UsageCounters) -> Result<Overview> {
     let Holdings { kinds, original_bytes, derivative_bytes } = holdings(db).await?;
     let days = days(db, usage).await?;
     let latest_rows = asset::Entity::find()
@@ -97,7 +96,7 @@ pub async fn overview(db: &DatabaseConnection, usage: &UsageCounters) -> Result<
 
 /// Uploads, downloads and views per day for the last [`DAYS`] days (every day present, zeros
 /// included); today's downloads and views include what Redis has not flushed yet.
-pub async fn days(db: &DatabaseConnection, usage: &UsageCounters) -> Result<Vec<DayUsage>> {
+pub async fn days(db: &impl ConnectionTrait, usage: &UsageCounters) -> Result<Vec<DayUsage>> {
     let today = Utc::now().date_naive();
     let first = today - Duration::days(DAYS - 1);
     let sql = format!(

@@ -7,6 +7,7 @@ use uuid::Uuid;
 use crate::policy::Role;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct UserView {
     pub id: Uuid,
     pub email: String,
@@ -21,12 +22,14 @@ pub struct UserView {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct LoginRequest {
     pub email: String,
     pub password: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct NewUser {
     pub email: String,
     #[serde(default)]
@@ -38,6 +41,7 @@ pub struct NewUser {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct CreatedUser {
     pub user: UserView,
     /// Only when the server generated the password: shown once, never stored in clear.
@@ -46,6 +50,7 @@ pub struct CreatedUser {
 
 /// A partial update of a user by an admin; absent fields stay as they are.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct UserUpdate {
     #[serde(default)]
     pub role: Option<Role>,
@@ -63,6 +68,7 @@ pub struct UserUpdate {
 
 /// What changing one's own password ended, so the person can be told.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct PasswordChanged {
     /// The person's other sessions, signed out.
     pub sessions_ended: u64,
@@ -71,6 +77,7 @@ pub struct PasswordChanged {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct SessionView {
     pub id: Uuid,
     pub created_at: DateTime<Utc>,
@@ -83,6 +90,7 @@ pub struct SessionView {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct TokenView {
     pub id: Uuid,
     pub name: String,
@@ -93,6 +101,7 @@ pub struct TokenView {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct NewToken {
     pub name: String,
     /// Days until it expires; none for a token that lives until revoked.
@@ -101,6 +110,7 @@ pub struct NewToken {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct CreatedToken {
     pub token: TokenView,
     /// The bearer secret: shown once, stored only as a hash.
@@ -108,6 +118,7 @@ pub struct CreatedToken {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct AuditEntry {
     pub id: i64,
     pub at: DateTime<Utc>,
@@ -122,6 +133,7 @@ pub struct AuditEntry {
 
 /// Filters of the audit log; every one is optional and they combine with AND.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct AuditFilter {
     /// Part of the actor's e-mail or label.
     pub actor: Option<String>,
@@ -136,6 +148,7 @@ pub struct AuditFilter {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct AuditPage {
     pub items: Vec<AuditEntry>,
     pub page: u64,

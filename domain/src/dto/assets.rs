@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 /// Where an asset is in its life: stored, being processed, ready, or failed with a reason.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "server", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
 #[cfg_attr(feature = "server", sea_orm(rs_type = "String", db_type = "Text"))]
 #[serde(rename_all = "snake_case")]
@@ -38,6 +39,7 @@ impl AssetStatus {
 
 /// The family of an asset, decided from its content when it is uploaded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "server", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
 #[cfg_attr(feature = "server", sea_orm(rs_type = "String", db_type = "Text"))]
 #[serde(rename_all = "snake_case")]
@@ -72,6 +74,7 @@ pub fn format_label(mime: &str, filename: &str) -> String {
 
 /// What a derivative is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "server", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
 #[cfg_attr(feature = "server", sea_orm(rs_type = "String", db_type = "Text"))]
 #[serde(rename_all = "snake_case")]
@@ -87,6 +90,7 @@ pub enum DerivativeKind {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct DerivativeView {
     pub kind: DerivativeKind,
     pub label: String,
@@ -98,6 +102,7 @@ pub struct DerivativeView {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct AssetView {
     pub id: Uuid,
     pub filename: String,
@@ -149,6 +154,7 @@ impl AssetView {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct TagView {
     pub name: String,
     /// Added by processing rather than a person.
@@ -158,6 +164,7 @@ pub struct TagView {
 /// What a photo says about itself: EXIF (camera, time, place, exposure) and the descriptive
 /// IPTC/XMP fields photographers and agencies fill in, where present.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct PhotoMetadata {
     pub camera_make: Option<String>,
     pub camera_model: Option<String>,
@@ -184,6 +191,7 @@ pub struct PhotoMetadata {
 
 /// Why a file of an upload was not stored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RejectReason {
     UnsupportedType,
@@ -194,6 +202,7 @@ pub enum RejectReason {
 
 /// A file of an upload request that was not stored, and why.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct RejectedFile {
     pub filename: String,
     pub reason: RejectReason,
@@ -202,6 +211,7 @@ pub struct RejectedFile {
 
 /// The result of one upload request carrying one or more files: each file is judged on its own.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct UploadReport {
     /// New assets, queued for processing.
     pub accepted: Vec<AssetView>,
@@ -213,6 +223,7 @@ pub struct UploadReport {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct DuplicateFile {
     /// The name it was uploaded under.
     pub filename: String,
@@ -228,6 +239,7 @@ pub fn already_in_library(uploaded: &str, existing: &str) -> String {
 
 /// Asks for a direct upload (S3 storage): the file goes to `put_url`, then to `confirm_url`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct NewDirectUpload {
     pub filename: String,
     /// Exactly the number of bytes that will be PUT.
@@ -237,6 +249,7 @@ pub struct NewDirectUpload {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct DirectUploadTicket {
     pub id: uuid::Uuid,
     /// A presigned link: `PUT` the file's bytes there, nothing else.
@@ -262,6 +275,7 @@ mod tests {
 
 /// One file version of an asset: the current original or an earlier one.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct FileVersionView {
     pub version: i32,
     pub filename: String,

@@ -7,6 +7,7 @@ use uuid::Uuid;
 use super::AssetView;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct KindUsage {
     pub kind: String,
     pub assets: i64,
@@ -14,6 +15,7 @@ pub struct KindUsage {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct DayUsage {
     pub day: NaiveDate,
     pub uploads: i64,
@@ -22,6 +24,7 @@ pub struct DayUsage {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct AssetCount {
     pub id: Uuid,
     pub name: String,
@@ -29,6 +32,7 @@ pub struct AssetCount {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct FailedAsset {
     pub id: Uuid,
     pub name: String,
@@ -37,6 +41,7 @@ pub struct FailedAsset {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct Overview {
     /// Assets outside the trash, per kind, with the bytes of their current originals.
     pub kinds: Vec<KindUsage>,

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::{AssetKind, AssetView};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Sort {
     #[default]
@@ -19,6 +20,7 @@ pub enum Sort {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Orientation {
     Landscape,
@@ -28,6 +30,7 @@ pub enum Orientation {
 
 /// At least this resolution, by the short side (4K ≥ 2160, 1080p ≥ 1080, 720p ≥ 720).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub enum Resolution {
     #[serde(rename = "4k")]
     Uhd,
@@ -49,6 +52,7 @@ impl Resolution {
 
 /// How long a video plays: short < 30 s ≤ medium ≤ 5 min < long.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Duration {
     Short,
@@ -69,6 +73,7 @@ impl Duration {
 
 /// What to look for. Every field is optional; the empty query lists the library newest first.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct AssetQuery {
     /// Words to find in names, titles, tags, descriptions and the files' own metadata; the last
     /// word may be incomplete (search as you type), and names are matched despite typos.
@@ -237,12 +242,14 @@ pub fn percent_encode(text: &str) -> String {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct FacetCount {
     pub value: String,
     pub count: u64,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct Facets {
     /// Matches per kind, as if no kind were chosen (so the other kinds can be offered).
     pub kinds: Vec<FacetCount>,
@@ -251,6 +258,7 @@ pub struct Facets {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct SearchResults {
     pub items: Vec<AssetView>,
     /// Pass as `after` for the next page; absent on the last page.

@@ -8,6 +8,7 @@ use super::AssetKind;
 
 /// What a new link opens (exactly one of the two) and on what terms.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct NewShareLink {
     #[serde(default)]
     pub asset_id: Option<Uuid>,
@@ -23,6 +24,7 @@ pub struct NewShareLink {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ShareState {
     Active,
@@ -41,6 +43,7 @@ impl ShareState {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct ShareLinkView {
     pub id: Uuid,
     /// The path to hand out (`/s/<token>`); prefix it with the site's address.
@@ -63,6 +66,7 @@ pub struct ShareLinkView {
 
 /// One asset on a shared page: only what a visitor needs (no uploader, checksum or location).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct SharedAsset {
     pub id: Uuid,
     pub name: String,
@@ -82,6 +86,7 @@ pub struct SharedAsset {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct SharedPage {
     pub title: String,
     pub description: String,
@@ -94,6 +99,7 @@ pub struct SharedPage {
 
 /// What opening a link gives.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub enum ShareOpening {
     Open(SharedPage),
     /// The link has a password and this browser has not given it yet.

@@ -2,10 +2,7 @@
 //! everyone can browse; the library's search and filters work inside one (`AssetQuery::collection`).
 
 use chrono::Utc;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter, QueryResult,
-    Statement, Value,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryResult, Statement, Value};
 use uuid::Uuid;
 
 use crate::{
@@ -63,12 +60,12 @@ fn name_taken(e: sea_orm::DbErr, name: &str) -> Error {
     }
 }
 
-pub async fn list(db: &DatabaseConnection) -> Result<Vec<CollectionView>> {
+pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<CollectionView>> {
     let rows = db.query_all(statement(&format!("{VIEW_SQL} ORDER BY c.updated_at DESC"), vec![])).await?;
     rows.iter().map(view).collect()
 }
 
-pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<CollectionView> {
+pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> Result<CollectionView> {
     let row = db
         .query_one(statement(&format!("{VIEW_SQL} WHERE c.id = $1"), vec![id.into()]))
         .await?
@@ -76,7 +73,7 @@ pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<CollectionView> {
     view(&row)
 }
 
-pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewCollection) -> Result<CollectionView> {
+pub async fn create(db: &impl ConnectionTrait, actor: &Actor, new: NewCollection) -> Result<CollectionView> {
     let new = clean(new)?;
     let id = Uuid::now_v7();
     db.execute(statement(
@@ -96,7 +93,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewCollection) 
     get(db, id).await
 }
 
-pub async fn update(db: &DatabaseConnection, actor: &Actor, id: Uuid, new: NewCollection) -> Result<CollectionView> {
+pub async fn update(db: &impl ConnectionTrait, actor: &Actor, id: Uuid, new: NewCollection) -> Result<CollectionView> {
     let new = clean(new)?;
     let changed = db
         .execute(statement(
@@ -121,7 +118,7 @@ pub async fn update(db: &DatabaseConnection, actor: &Actor, id: Uuid, new: NewCo
 
 /// Deletes the collection; its assets stay in the library. Editors delete the collections they
 /// made; admins any.
-pub async fn delete(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<()> {
+pub async fn delete(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> Result<()> {
     let row = db
         .query_one(statement("SELECT created_by FROM collections WHERE id = $1", vec![id.into()]))
         .await?
@@ -141,7 +138,7 @@ pub async fn delete(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<
 }
 
 /// Adds assets (already there: no change); returns how many were new.
-pub async fn add(db: &DatabaseConnection, actor: &Actor, id: Uuid, assets: &[Uuid]) -> Result<u64> {
+pub async fn add(db: &impl ConnectionTrait, actor: &Actor, id: Uuid, assets: &[Uuid]) -> Result<u64> {
     if assets.is_empty() || assets.len() > MAX_BULK {
         return Err(Error::BadRequest(format!("select between 1 and {MAX_BULK} assets")));
     }
@@ -169,7 +166,7 @@ pub async fn add(db: &DatabaseConnection, actor: &Actor, id: Uuid, assets: &[Uui
 }
 
 /// Takes assets out of the collection (not out of the library).
-pub async fn remove(db: &DatabaseConnection, actor: &Actor, id: Uuid, assets: &[Uuid]) -> Result<u64> {
+pub async fn remove(db: &impl ConnectionTrait, actor: &Actor, id: Uuid, assets: &[Uuid]) -> Result<u64> {
     let gone = db
         .execute(statement(
             "DELETE FROM collection_assets WHERE collection_id = $1 AND asset_id = ANY($2)",
@@ -194,7 +191,7 @@ pub async fn remove(db: &DatabaseConnection, actor: &Actor, id: Uuid, assets: &[
 }
 
 /// The collection's assets outside the trash, in the order they were added (at most [`MAX_BULK`]).
-pub async fn assets_of(db: &DatabaseConnection, id: Uuid) -> Result<Vec<asset::Model>> {
+pub async fn assets_of(db: &impl ConnectionTrait, id: Uuid) -> Result<Vec<asset::Model>> {
     let sql = format!(
         "SELECT a.id FROM collection_assets ca JOIN assets a ON a.id = ca.asset_id
          WHERE ca.collection_id = $1 AND a.deleted_at IS NULL ORDER BY ca.added_at, a.id LIMIT {MAX_BULK}"

@@ -1,7 +1,7 @@
 //! What people write about an asset: its title and description (editors).
 
 use chrono::Utc;
-use sea_orm::{sea_query::Expr, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{sea_query::Expr, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::{
@@ -15,7 +15,7 @@ pub const MAX_DESCRIPTION_CHARS: usize = 5000;
 
 /// Sets the fields given; `None` leaves a field as it is, an empty text clears it.
 pub async fn describe(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     actor: &Actor,
     id: Uuid,
     title: Option<String>,

@@ -5,8 +5,7 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter, Statement,
-    TransactionTrait, Value,
+    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, Statement, TransactionTrait, Value,
 };
 use uuid::Uuid;
 
@@ -80,7 +79,12 @@ fn normalized(raw: &[String]) -> Result<Vec<String>> {
 }
 
 /// Adds tags to assets (one or a selection) as the person's own; a hidden auto-tag comes back.
-pub async fn add(db: &DatabaseConnection, actor: &Actor, assets: &[Uuid], raw: &[String]) -> Result<Vec<String>> {
+pub async fn add(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    actor: &Actor,
+    assets: &[Uuid],
+    raw: &[String],
+) -> Result<Vec<String>> {
     if assets.is_empty() || assets.len() > MAX_BULK {
         return Err(Error::BadRequest(format!("select between 1 and {MAX_BULK} assets")));
     }
@@ -115,7 +119,12 @@ pub async fn add(db: &DatabaseConnection, actor: &Actor, assets: &[Uuid], raw: &
 }
 
 /// Removes a tag from an asset: hidden if processing made it, deleted if a person added it.
-pub async fn remove(db: &DatabaseConnection, actor: &Actor, asset: Uuid, raw: &str) -> Result<()> {
+pub async fn remove(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    actor: &Actor,
+    asset: Uuid,
+    raw: &str,
+) -> Result<()> {
     crate::catalog::find(db, actor, asset).await?;
     let name = normalize(raw).ok_or(Error::NotFound("tag"))?;
     let txn = db.begin().await?;
@@ -143,7 +152,7 @@ pub async fn remove(db: &DatabaseConnection, actor: &Actor, asset: Uuid, raw: &s
 
 /// Tag names for autocomplete: those starting with what was typed first, then close spellings,
 /// the most used first.
-pub async fn suggest(db: &DatabaseConnection, typed: &str, limit: u64) -> Result<Vec<(String, i64)>> {
+pub async fn suggest(db: &impl ConnectionTrait, typed: &str, limit: u64) -> Result<Vec<(String, i64)>> {
     let Some(prefix) = normalize(typed) else { return Ok(Vec::new()) };
     let rows = db
         .query_all(statement(

@@ -4,7 +4,7 @@
 //! see the trash (see `policy`).
 
 use chrono::Utc;
-use sea_orm::{sea_query::Expr, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{sea_query::Expr, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use crate::{
@@ -15,7 +15,6 @@ use crate::{
     error::{Error, Result},
     library::tags::MAX_BULK,
     policy::{Permission, Reach},
-    services::Services,
 };
 
 fn check_selection(ids: &[Uuid]) -> Result<()> {
@@ -27,7 +26,7 @@ fn check_selection(ids: &[Uuid]) -> Result<()> {
 
 /// Checks that `actor` may move every one of `ids` in or out of the trash: each must exist, be in
 /// the actor's sight, and be theirs unless their reach is any asset.
-async fn check_reach(db: &DatabaseConnection, actor: &Actor, ids: &[Uuid], moving: &str) -> Result<()> {
+async fn check_reach(db: &impl ConnectionTrait, actor: &Actor, ids: &[Uuid], moving: &str) -> Result<()> {
     check_selection(ids)?;
     actor.require(Permission::Trash, actor.user_id, &format!("{moving} assets"))?;
     for asset in asset::Entity::find().filter(asset::Column::Id.is_in(ids.to_vec())).all(db).await? {
@@ -43,7 +42,7 @@ async fn check_reach(db: &DatabaseConnection, actor: &Actor, ids: &[Uuid], movin
 }
 
 /// Moves assets to the trash; returns how many were moved (already trashed ones are skipped).
-pub async fn trash(db: &DatabaseConnection, actor: &Actor, ids: &[Uuid]) -> Result<u64> {
+pub async fn trash(db: &impl ConnectionTrait, actor: &Actor, ids: &[Uuid]) -> Result<u64> {
     check_reach(db, actor, ids, "move to the trash").await?;
     let now = Utc::now();
     let moved = asset::Entity::update_many()
@@ -59,7 +58,7 @@ pub async fn trash(db: &DatabaseConnection, actor: &Actor, ids: &[Uuid]) -> Resu
     Ok(moved)
 }
 
-pub async fn restore(db: &DatabaseConnection, actor: &Actor, ids: &[Uuid]) -> Result<u64> {
+pub async fn restore(db: &impl ConnectionTrait, actor: &Actor, ids: &[Uuid]) -> Result<u64> {
     check_reach(db, actor, ids, "restore").await?;
     let restored = asset::Entity::update_many()
         .col_expr(asset::Column::DeletedAt, Expr::value(Option::<chrono::DateTime<Utc>>::None))
@@ -77,7 +76,7 @@ pub async fn restore(db: &DatabaseConnection, actor: &Actor, ids: &[Uuid]) -> Re
 
 /// What is in the trash for `actor` (an editor's own uploads, everything for admins), most
 /// recently deleted first.
-pub async fn list(db: &DatabaseConnection, actor: &Actor) -> Result<Vec<AssetView>> {
+pub async fn list(db: &impl ConnectionTrait, actor: &Actor) -> Result<Vec<AssetView>> {
     let mut query = asset::Entity::find().filter(asset::Column::DeletedAt.is_not_null());
     match actor.reach(Permission::Trash) {
         Some(Reach::Any) => {}
@@ -88,11 +87,13 @@ pub async fn list(db: &DatabaseConnection, actor: &Actor) -> Result<Vec<AssetVie
     catalog::with_derivatives(db, rows).await
 }
 
-/// Removes everything in the trash for good; returns how many assets went.
-pub async fn empty(services: &Services, actor: &Actor) -> Result<u64> {
+/// Removes every asset in the trash for good; returns how many went and the stored files that
+/// are no longer anyone's, which the caller deletes once the removal is committed (a file
+/// without a row is garbage the reconciler collects; a row without its file is a broken asset).
+pub async fn empty(db: &impl ConnectionTrait, actor: &Actor) -> Result<(u64, Vec<String>)> {
     actor.require(Permission::EmptyTrash, None, "empty the trash (admins only)")?;
-    let db = &services.db;
     let mut removed = 0u64;
+    let mut unused = Vec::new();
     loop {
         let batch = asset::Entity::find().filter(asset::Column::DeletedAt.is_not_null()).limit(200).all(db).await?;
         if batch.is_empty() {
@@ -103,26 +104,23 @@ pub async fn empty(services: &Services, actor: &Actor) -> Result<u64> {
             asset_version::Entity::find().filter(asset_version::Column::AssetId.is_in(ids.clone())).all(db).await?;
         let older_files =
             asset_file::Entity::find().filter(asset_file::Column::AssetId.is_in(ids.clone())).all(db).await?;
-        // Rows first: a file without a row is garbage, a row without its file is a broken asset.
         asset::Entity::delete_many().filter(asset::Column::Id.is_in(ids)).exec(db).await?;
-        for version in &versions {
-            services.storage.delete(&version.path).await?;
-        }
+        unused.extend(versions.into_iter().map(|v| v.path));
         let originals = batch.iter().map(|a| &a.original_path).chain(older_files.iter().map(|f| &f.path));
         for path in originals {
-            if !original_in_use(db, path).await? {
-                services.storage.delete(path).await?;
+            if !original_in_use(db, path).await? && !unused.contains(path) {
+                unused.push(path.clone());
             }
         }
         removed += batch.len() as u64;
     }
     audit::record(db, actor, "trash.empty", None, serde_json::json!({ "assets": removed })).await?;
     tracing::info!(removed, "trash emptied");
-    Ok(removed)
+    Ok((removed, unused))
 }
 
 /// Whether another asset still has this original, as its current file or an earlier version.
-async fn original_in_use(db: &DatabaseConnection, path: &str) -> Result<bool> {
+async fn original_in_use(db: &impl ConnectionTrait, path: &str) -> Result<bool> {
     let current = asset::Entity::find().filter(asset::Column::OriginalPath.eq(path)).one(db).await?.is_some();
     Ok(current || asset_file::Entity::find().filter(asset_file::Column::Path.eq(path)).one(db).await?.is_some())
 }

@@ -7,8 +7,8 @@ use bytes::Bytes;
 use chrono::Utc;
 use futures::Stream;
 use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait,
-    QueryFilter, QueryOrder, Set, Statement, TransactionTrait,
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter,
+    QueryOrder, Set, Statement, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -57,7 +57,7 @@ where
 
 /// The asset a new file is for: one the actor may replace files of (editors: what they
 /// uploaded), outside the trash.
-async fn live_asset(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<asset::Model> {
+async fn live_asset(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> Result<asset::Model> {
     let asset = catalog::find(db, actor, id).await?;
     actor.require(
         Permission::ReplaceFile,
@@ -162,7 +162,7 @@ fn article(label: &str) -> String {
 }
 
 /// Every version, newest (current) first.
-pub async fn list(db: &DatabaseConnection, actor: &Actor, asset_id: Uuid) -> Result<Vec<FileVersionView>> {
+pub async fn list(db: &impl ConnectionTrait, actor: &Actor, asset_id: Uuid) -> Result<Vec<FileVersionView>> {
     let asset = catalog::find(db, actor, asset_id).await?;
     let older = asset_file::Entity::find()
         .filter(asset_file::Column::AssetId.eq(asset_id))
@@ -203,7 +203,7 @@ pub async fn list(db: &DatabaseConnection, actor: &Actor, asset_id: Uuid) -> Res
     Ok(out)
 }
 
-async fn emails_of(db: &DatabaseConnection, ids: Vec<Uuid>) -> Result<Vec<(Uuid, String)>> {
+async fn emails_of(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<Vec<(Uuid, String)>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -219,7 +219,7 @@ async fn emails_of(db: &DatabaseConnection, ids: Vec<Uuid>) -> Result<Vec<(Uuid,
 
 /// An earlier version's file (storage key and name), to download.
 pub async fn older_file(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     actor: &Actor,
     asset_id: Uuid,
     version: i32,

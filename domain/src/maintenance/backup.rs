@@ -1,6 +1,6 @@
 //! `dam backup`: the database and every object it refers to, from one snapshot.
 
-use sea_orm::{AccessMode, ConnectionTrait, DatabaseConnection, IsolationLevel, Statement, TransactionTrait};
+use sea_orm::{AccessMode, ConnectionTrait, IsolationLevel, Statement, TransactionTrait};
 
 use super::{
     database,
@@ -22,7 +22,7 @@ pub struct BackupSummary {
 /// at that instant. Every copied object's size and SHA-256 are checked against the database
 /// (originals) and recorded in the manifest.
 pub async fn backup(
-    db: &DatabaseConnection,
+    db: &(impl ConnectionTrait + TransactionTrait),
     database_url: &str,
     storage: &Storage,
     target: &BackupLocation,

@@ -79,7 +79,7 @@ async fn read_manifest(source: &BackupLocation) -> Result<Manifest, MaintenanceE
 }
 
 /// Assets in the database; 0 when it has no schema yet.
-async fn count_assets(db: &DatabaseConnection) -> Result<i64, MaintenanceError> {
+async fn count_assets(db: &impl ConnectionTrait) -> Result<i64, MaintenanceError> {
     let backend = db.get_database_backend();
     let has_schema = db
         .query_one(Statement::from_string(backend, "SELECT to_regclass('public.assets') IS NOT NULL AS found"))

@@ -1,7 +1,7 @@
 //! `dam migrate-storage`: every object the database refers to, copied from one backend to another
 //! (local disk to S3 when a team outgrows one machine, or back).
 
-use sea_orm::DatabaseConnection;
+use sea_orm::ConnectionTrait;
 
 use super::{
     objects::{copy_all, copy_verified, referenced_objects},
@@ -21,7 +21,7 @@ pub struct MoveSummary {
 /// just before switching, for objects added meanwhile; copies are whole and identical, so a
 /// second run only rewrites them.
 pub async fn migrate_storage(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     from: &Storage,
     to: &Storage,
 ) -> Result<MoveSummary, MaintenanceError> {

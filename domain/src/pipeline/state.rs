@@ -6,8 +6,7 @@ use chrono::{Duration, Utc};
 use sea_orm::{
     sea_query::{Expr, OnConflict},
     ActiveValue::NotSet,
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter, Set, Statement,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, Set, Statement, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -40,7 +39,7 @@ struct Id {
 
 /// Marks up to `limit` waiting assets of one kind as dispatched, in priority order, and returns
 /// them for the feeder to push. Concurrent feeders never take the same asset (SKIP LOCKED).
-pub async fn dispatch_batch(db: &DatabaseConnection, kind: AssetKind, limit: u64) -> Result<Vec<Uuid>> {
+pub async fn dispatch_batch(db: &impl ConnectionTrait, kind: AssetKind, limit: u64) -> Result<Vec<Uuid>> {
     if limit == 0 {
         return Ok(Vec::new());
     }
@@ -75,7 +74,7 @@ pub async fn undispatch(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<u64> 
 
 /// The worker `worker_id` takes the asset: `None` when there is nothing to do (deleted, already
 /// done, or another worker has it).
-pub async fn claim(db: &DatabaseConnection, asset_id: Uuid, worker_id: &str) -> Result<Option<asset::Model>> {
+pub async fn claim(db: &impl ConnectionTrait, asset_id: Uuid, worker_id: &str) -> Result<Option<asset::Model>> {
     let claimed = asset::Entity::update_many()
         .col_expr(asset::Column::Status, Expr::value(AssetStatus::Processing))
         .col_expr(asset::Column::ProcessingBy, Expr::value(worker_id))
@@ -107,7 +106,7 @@ pub struct Outcome {
 }
 
 /// Records what processing learnt and tags the asset with it (see `library::auto_tags`).
-pub async fn complete(db: &DatabaseConnection, asset_id: Uuid, outcome: Outcome) -> Result<()> {
+pub async fn complete(db: &(impl ConnectionTrait + TransactionTrait), asset_id: Uuid, outcome: Outcome) -> Result<()> {
     let Outcome { width, height, photo, duration_ms, colours, mut extra } = outcome;
     let photo = photo.unwrap_or_default();
     let Some(asset) = asset::Entity::find_by_id(asset_id).one(db).await? else { return Ok(()) };
@@ -150,7 +149,7 @@ pub async fn complete(db: &DatabaseConnection, asset_id: Uuid, outcome: Outcome)
 }
 
 /// A permanent failure (the input itself is bad): no retry; the reason is kept for people.
-pub async fn fail(db: &DatabaseConnection, asset_id: Uuid, reason: &str) -> Result<()> {
+pub async fn fail(db: &impl ConnectionTrait, asset_id: Uuid, reason: &str) -> Result<()> {
     tracing::warn!(%asset_id, reason, "processing failed");
     asset::Entity::update_many()
         .col_expr(asset::Column::Status, Expr::value(AssetStatus::Failed))
@@ -172,7 +171,7 @@ pub fn backoff(attempt: i32) -> Duration {
 
 /// A transient failure (storage, database): back to the backlog after a back-off, or failed for
 /// good after [`MAX_ATTEMPTS`]. Returns true when it gave up.
-pub async fn retry_later(db: &DatabaseConnection, asset: &asset::Model, error: &str) -> Result<bool> {
+pub async fn retry_later(db: &impl ConnectionTrait, asset: &asset::Model, error: &str) -> Result<bool> {
     let attempt = asset.attempts + 1;
     if attempt >= MAX_ATTEMPTS {
         fail(db, asset.id, &format!("Processing kept failing ({attempt} attempts); last error: {error}")).await?;
@@ -194,7 +193,7 @@ pub async fn retry_later(db: &DatabaseConnection, asset: &asset::Model, error: &
 }
 
 /// Puts an asset (back) into the backlog: a retry of a failed one, or regenerating derivatives.
-pub async fn request(db: &DatabaseConnection, actor: &Actor, asset_id: Uuid, priority: Priority) -> Result<()> {
+pub async fn request(db: &impl ConnectionTrait, actor: &Actor, asset_id: Uuid, priority: Priority) -> Result<()> {
     let updated = asset::Entity::update_many()
         .col_expr(asset::Column::Status, Expr::value(AssetStatus::Uploaded))
         .col_expr(asset::Column::Priority, Expr::value(priority as i16))
@@ -225,7 +224,7 @@ pub enum Selection {
     Failed,
 }
 
-pub async fn request_many(db: &DatabaseConnection, actor: &Actor, selection: Selection) -> Result<u64> {
+pub async fn request_many(db: &impl ConnectionTrait, actor: &Actor, selection: Selection) -> Result<u64> {
     let mut update = asset::Entity::update_many()
         .col_expr(asset::Column::Status, Expr::value(AssetStatus::Uploaded))
         .col_expr(asset::Column::Priority, Expr::value(Priority::Reprocess as i16))
@@ -254,7 +253,7 @@ pub async fn request_many(db: &DatabaseConnection, actor: &Actor, selection: Sel
 /// after a back-off that grows with each interruption; an asset that has taken
 /// [`MAX_INTERRUPTED_CLAIMS`] workers down is failed instead. Returns how many were handed back
 /// or failed.
-pub async fn release_from_dead_workers(db: &DatabaseConnection) -> Result<u64> {
+pub async fn release_from_dead_workers(db: &impl ConnectionTrait) -> Result<u64> {
     let result = db
         .execute(Statement::from_sql_and_values(
             db.get_database_backend(),
@@ -295,7 +294,7 @@ pub fn interrupted_reason() -> String {
 /// what the worker is running; claims younger than `grace` are left alone, as their job may not
 /// have registered yet.
 pub async fn release_abandoned(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     worker_id: &str,
     in_hand: &[Uuid],
     grace: Duration,
@@ -309,7 +308,7 @@ pub async fn release_abandoned(
 }
 
 /// At a worker's orderly shutdown: whatever it still holds goes back to the backlog.
-pub async fn release_worker(db: &DatabaseConnection, worker_id: &str) -> Result<u64> {
+pub async fn release_worker(db: &impl ConnectionTrait, worker_id: &str) -> Result<u64> {
     Ok(handed_back_by(worker_id).exec(db).await?.rows_affected)
 }
 
@@ -329,7 +328,7 @@ fn handed_back_by(worker_id: &str) -> sea_orm::UpdateMany<asset::Entity> {
 /// Dispatched assets of a kind that Redis no longer holds (it restarted empty, or a push was lost):
 /// called only when Redis has nothing of that queue waiting or running, so any asset dispatched
 /// more than `grace` ago cannot be there.
-pub async fn release_lost_dispatches(db: &DatabaseConnection, kind: AssetKind, grace: Duration) -> Result<u64> {
+pub async fn release_lost_dispatches(db: &impl ConnectionTrait, kind: AssetKind, grace: Duration) -> Result<u64> {
     let result = asset::Entity::update_many()
         .col_expr(asset::Column::DispatchedAt, Expr::value(Option::<chrono::DateTime<Utc>>::None))
         .filter(asset::Column::Status.eq(AssetStatus::Uploaded))
@@ -344,7 +343,7 @@ pub async fn release_lost_dispatches(db: &DatabaseConnection, kind: AssetKind, g
 /// again (a duplicate job is harmless: only one claim can succeed).
 /// Renews the dispatch of an asset whose job is waiting, in a live worker, for a free slot — so
 /// `release_stale_dispatches` does not take it for lost and dispatch it twice.
-pub async fn keep_dispatched(db: &DatabaseConnection, asset_id: Uuid) -> Result<()> {
+pub async fn keep_dispatched(db: &impl ConnectionTrait, asset_id: Uuid) -> Result<()> {
     asset::Entity::update_many()
         .col_expr(asset::Column::DispatchedAt, Expr::value(Some(Utc::now())))
         .filter(asset::Column::Id.eq(asset_id))
@@ -355,7 +354,7 @@ pub async fn keep_dispatched(db: &DatabaseConnection, asset_id: Uuid) -> Result<
     Ok(())
 }
 
-pub async fn release_stale_dispatches(db: &DatabaseConnection, older_than: Duration) -> Result<u64> {
+pub async fn release_stale_dispatches(db: &impl ConnectionTrait, older_than: Duration) -> Result<u64> {
     let result = asset::Entity::update_many()
         .col_expr(asset::Column::DispatchedAt, Expr::value(Option::<chrono::DateTime<Utc>>::None))
         .filter(asset::Column::Status.eq(AssetStatus::Uploaded))
@@ -379,7 +378,7 @@ pub struct NewDerivative<'a> {
 
 /// Inserts or replaces the derivative row (unique per asset, kind and label): re-running a job
 /// overwrites, never duplicates.
-pub async fn record_derivative(db: &DatabaseConnection, asset_id: Uuid, d: NewDerivative<'_>) -> Result<()> {
+pub async fn record_derivative(db: &impl ConnectionTrait, asset_id: Uuid, d: NewDerivative<'_>) -> Result<()> {
     let row = asset_version::ActiveModel {
         id: Set(Uuid::now_v7()),
         asset_id: Set(asset_id),

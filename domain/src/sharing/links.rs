@@ -4,8 +4,8 @@
 
 use chrono::{Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, FromQueryResult, QueryResult,
-    Set, Statement, Value,
+    ActiveModelTrait, ConnectionTrait, DatabaseBackend, EntityTrait, FromQueryResult, QueryResult, Set, Statement,
+    Value,
 };
 use uuid::Uuid;
 
@@ -64,7 +64,7 @@ fn view(row: &QueryResult) -> Result<ShareLinkView> {
     })
 }
 
-async fn views(db: &DatabaseConnection, filter: &str, values: Vec<Value>) -> Result<Vec<ShareLinkView>> {
+async fn views(db: &impl ConnectionTrait, filter: &str, values: Vec<Value>) -> Result<Vec<ShareLinkView>> {
     let sql = format!("{VIEW_SQL} WHERE {filter} ORDER BY s.created_at DESC LIMIT 500");
     db.query_all(Statement::from_sql_and_values(DatabaseBackend::Postgres, sql, values))
         .await?
@@ -73,14 +73,14 @@ async fn views(db: &DatabaseConnection, filter: &str, values: Vec<Value>) -> Res
         .collect()
 }
 
-pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<ShareLinkView> {
+pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> Result<ShareLinkView> {
     views(db, "s.id = $1", vec![id.into()]).await?.pop().ok_or(Error::NotFound("share link"))
 }
 
 /// The links of one asset or collection (newest first), or — with neither — every link; an
 /// editor sees the links they made, an admin everyone's.
 pub async fn list(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     actor: &Actor,
     asset_id: Option<Uuid>,
     collection_id: Option<Uuid>,
@@ -109,7 +109,7 @@ pub fn expiry_in_days(days: u32) -> Result<chrono::DateTime<Utc>> {
     Ok(Utc::now() + Duration::days(days.into()))
 }
 
-pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewShareLink) -> Result<ShareLinkView> {
+pub async fn create(db: &impl ConnectionTrait, actor: &Actor, new: NewShareLink) -> Result<ShareLinkView> {
     let now = Utc::now();
     if new.expires_at <= now {
         return Err(Error::BadRequest("the expiry date must be in the future".into()));
@@ -168,7 +168,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewShareLink) -
 }
 
 /// Closes a link for good (visitors get 410). Only its maker may, or an admin.
-pub async fn revoke(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<ShareLinkView> {
+pub async fn revoke(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> Result<ShareLinkView> {
     let link = share_link::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound("share link"))?;
     actor.require(
         Permission::ManageShareLinks,

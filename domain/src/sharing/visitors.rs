@@ -2,10 +2,7 @@
 //! visitor needs to see), the password gate, and the checks behind every file the page links to.
 
 use chrono::Utc;
-use sea_orm::{
-    sea_query::Expr, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter,
-    Statement,
-};
+use sea_orm::{sea_query::Expr, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, Statement};
 use uuid::Uuid;
 
 use super::links::state_of;
@@ -35,7 +32,7 @@ fn grant_subject(link: &share_link::Model) -> String {
 
 /// The link behind `token` while it opens: 404 for a token that never was, 410 once expired or
 /// revoked.
-pub async fn find_open(db: &DatabaseConnection, token: &str) -> Result<share_link::Model> {
+pub async fn find_open(db: &impl ConnectionTrait, token: &str) -> Result<share_link::Model> {
     if token.is_empty() || token.len() > 128 {
         return Err(Error::NotFound("share link"));
     }
@@ -86,7 +83,7 @@ pub async fn unlock(
 
 /// What the link shows: its asset, or its collection's assets in the order they were added —
 /// never anything in the trash.
-pub async fn assets_of(db: &DatabaseConnection, link: &share_link::Model) -> Result<Vec<asset::Model>> {
+pub async fn assets_of(db: &impl ConnectionTrait, link: &share_link::Model) -> Result<Vec<asset::Model>> {
     match (link.asset_id, link.collection_id) {
         (Some(id), _) => Ok(asset::Entity::find_by_id(id).filter(asset::Column::DeletedAt.is_null()).all(db).await?),
         (None, Some(collection)) => collections::assets_of(db, collection).await,
@@ -95,7 +92,7 @@ pub async fn assets_of(db: &DatabaseConnection, link: &share_link::Model) -> Res
 }
 
 /// One asset the link shows (404 for any other, so a link cannot be used to probe the library).
-pub async fn asset_of(db: &DatabaseConnection, link: &share_link::Model, asset_id: Uuid) -> Result<asset::Model> {
+pub async fn asset_of(db: &impl ConnectionTrait, link: &share_link::Model, asset_id: Uuid) -> Result<asset::Model> {
     let not_shared = Error::NotFound("asset");
     let asset = asset::Entity::find_by_id(asset_id)
         .one(db)

@@ -5,7 +5,7 @@
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use hmac::{Hmac, KeyInit, Mac};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Statement};
+use sea_orm::{ConnectionTrait, DbErr, Statement};
 use sha2::{Digest, Sha256};
 
 type HmacSha256 = Hmac<Sha256>;
@@ -38,7 +38,7 @@ impl UrlSigner {
 
     /// The configured SIGNING_KEY, or else a key made on the first start and kept in the database,
     /// so every replica signs and checks alike.
-    pub async fn load(db: &DatabaseConnection, configured: Option<&str>, ttl_seconds: i64) -> Result<Self, DbErr> {
+    pub async fn load(db: &impl ConnectionTrait, configured: Option<&str>, ttl_seconds: i64) -> Result<Self, DbErr> {
         if let Some(secret) = configured {
             return Ok(UrlSigner::new(secret.as_bytes(), ttl_seconds));
         }

@@ -1,6 +1,5 @@
 //! `/api/assets`: upload, list, read, and serve an asset's files.
 
-use app::http::{error::status_of_rejection, Access, ApiError};
 use axum::{
     extract::{DefaultBodyLimit, Path, Query, Request, State},
     http::{header, StatusCode},
@@ -12,6 +11,7 @@ use domain::{
     analytics::UsageEvent, catalog, dto::DerivativeKind, entities::asset, ingest, pipeline, policy::Permission, Error,
     Services,
 };
+use edge::{problem::status_of_rejection, Access, ApiError};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -61,8 +61,15 @@ async fn upload(
         None if report.accepted.is_empty() => StatusCode::OK,
         None => StatusCode::CREATED,
         Some(first) => {
-            body["error"] = first.error.clone().into();
-            status_of_rejection(first.reason)
+            // A problem document (RFC 9457) that also carries the per-file report.
+            let status = status_of_rejection(first.reason);
+            let problem = serde_json::to_value(edge::Problem::new(status, first.error.clone()))
+                .map_err(|e| Error::BadRequest(e.to_string()))?;
+            body.as_object_mut()
+                .expect("a report is an object")
+                .extend(problem.as_object().cloned().unwrap_or_default());
+            let content_type = [(header::CONTENT_TYPE, edge::problem::PROBLEM_JSON)];
+            return Ok((status, content_type, Json(body)).into_response());
         }
     };
     Ok((status, Json(body)).into_response())

@@ -1,6 +1,5 @@
 //! `/api/audit`: the audit log, filtered (admins only).
 
-use app::http::{Access, ApiError};
 use axum::{
     extract::{Query, State},
     routing::get,
@@ -12,6 +11,7 @@ use domain::{
     policy::Permission,
     Services,
 };
+use edge::{Access, ApiError};
 
 use crate::AppState;
 

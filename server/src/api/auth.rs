@@ -1,6 +1,5 @@
 //! `/api/auth`: password sign-in for scripts and the API, sign-out, who am I, change my password.
 
-use app::http::{cookies, Access, ApiError};
 use axum::{
     extract::State,
     http::{header, StatusCode},
@@ -14,6 +13,7 @@ use domain::{
     policy::Permission,
     Services,
 };
+use edge::{cookies, Access, ApiError};
 use serde::Deserialize;
 
 use crate::AppState;

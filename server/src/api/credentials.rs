@@ -1,7 +1,6 @@
 //! `/api/tokens` and `/api/sessions`: one's own API tokens and sign-in sessions. Admins may revoke
 //! anyone's.
 
-use app::http::{Access, ApiError};
 use axum::{
     extract::{Path, State},
     http::StatusCode,
@@ -15,6 +14,7 @@ use domain::{
     policy::Permission,
     Services,
 };
+use edge::{Access, ApiError};
 use uuid::Uuid;
 
 use crate::AppState;

@@ -1,8 +1,8 @@
 //! `/api/admin/overview`: the admin dashboard's figures as JSON, for scripts (admins only).
 
-use app::http::{Access, ApiError};
 use axum::{extract::State, routing::get, Json, Router};
 use domain::{analytics::overview, dto::Overview, policy::Permission, Services};
+use edge::{Access, ApiError};
 
 use crate::AppState;
 

@@ -1,7 +1,6 @@
 //! `/api/uploads/direct`: the browser sends a file straight to S3 with a presigned PUT, then
 //! confirms it here (see `domain::uploads::direct`). For S3 storage only; tus works everywhere.
 
-use app::http::{Access, ApiError};
 use axum::{
     extract::{Path, State},
     http::{HeaderValue, StatusCode},
@@ -16,6 +15,7 @@ use domain::{
     uploads::{direct, NewUpload},
     Services,
 };
+use edge::{Access, ApiError};
 use uuid::Uuid;
 
 use crate::AppState;

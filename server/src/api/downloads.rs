@@ -2,7 +2,6 @@
 //! a plain HTML form can ask) or a collection (`GET /api/collections/{id}/download.zip`) as one
 //! ZIP streamed while it is made. Each asset in it counts as a download.
 
-use app::http::{Access, ApiError};
 use axum::{
     body::Body,
     extract::{Path, State},
@@ -18,6 +17,7 @@ use domain::{
     policy::Permission,
     storage, Error, Services,
 };
+use edge::{Access, ApiError};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
 use uuid::Uuid;

@@ -1,15 +1,15 @@
-//! The JSON API under `/api`. Every handler takes the `Access` extractor and asks it for the
-//! permission it needs.
+//! The parts of the JSON API that are not operations of the table in `edge::routes`: uploads
+//! (multipart, tus, direct to S3), file downloads and redirects, and the routes still waiting to
+//! move into the table. Every handler takes the `Access` extractor and asks it for the permission
+//! it needs.
 
 mod assets;
 mod audit;
 mod auth;
-mod collections;
 mod credentials;
 mod dashboard;
 mod direct_uploads;
 pub(crate) mod downloads;
-mod library;
 mod queues;
 mod shares;
 mod uploads;
@@ -30,8 +30,6 @@ pub fn routes() -> Router<AppState> {
         .merge(queues::routes())
         .merge(uploads::routes())
         .merge(direct_uploads::routes())
-        .merge(library::routes())
-        .merge(collections::routes())
         .merge(shares::routes())
         .merge(downloads::routes())
         .merge(versions::routes())

@@ -1,6 +1,5 @@
 //! `/api/queues`: the processing queues' backlog and live workers, and bulk reprocessing (admins).
 
-use app::http::{Access, ApiError};
 use axum::{
     extract::State,
     http::StatusCode,
@@ -14,6 +13,7 @@ use domain::{
     policy::Permission,
     Error, Services,
 };
+use edge::{Access, ApiError};
 use serde::Deserialize;
 
 use crate::AppState;

@@ -1,7 +1,6 @@
 //! `/api/shares`: share links, for editors (Permission::Share). The pages they open are public
 //! (`/s/<token>`, see `crate::shared`).
 
-use app::http::{Access, ApiError};
 use axum::{
     extract::{Path, Query, State},
     http::StatusCode,
@@ -14,6 +13,7 @@ use domain::{
     sharing::links,
     Services,
 };
+use edge::{Access, ApiError};
 use serde::Deserialize;
 use uuid::Uuid;
 

@@ -3,7 +3,6 @@
 //! (tus-js-client, Uppy, tusd's clients) can upload multi-gigabyte files and resume them.
 //! The protocol is translated here; what an upload is lives in `domain::uploads`.
 
-use app::http::{Access, ApiError};
 use axum::{
     body::Body,
     extract::{DefaultBodyLimit, Path, Request, State},
@@ -20,6 +19,7 @@ use domain::{
     uploads::{self, ChunkChecksum, NewUpload},
     Error, Services,
 };
+use edge::{Access, ApiError};
 use uuid::Uuid;
 
 use crate::AppState;

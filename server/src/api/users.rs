@@ -1,6 +1,5 @@
 //! `/api/users`: administration of people (admins only).
 
-use app::http::{Access, ApiError};
 use axum::{
     extract::{Path, State},
     http::StatusCode,
@@ -14,6 +13,7 @@ use domain::{
     policy::Permission,
     Services,
 };
+use edge::{Access, ApiError};
 use uuid::Uuid;
 
 use crate::AppState;

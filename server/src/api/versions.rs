@@ -1,7 +1,6 @@
 //! `/api/assets/{id}/versions`: an asset's file versions — list them, download an earlier one,
 //! upload a new original (multipart, one file; editors).
 
-use app::http::{Access, ApiError};
 use axum::{
     extract::{DefaultBodyLimit, Path, Request, State},
     http::StatusCode,
@@ -17,6 +16,7 @@ use domain::{
     policy::Permission,
     Error, Services,
 };
+use edge::{Access, ApiError};
 use serde_json::json;
 use uuid::Uuid;
 

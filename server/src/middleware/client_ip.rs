@@ -4,13 +4,13 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use app::http::ClientIp;
 use axum::{
     extract::{ConnectInfo, Request, State},
     middleware::Next,
     response::Response,
 };
 use domain::Services;
+use edge::ClientIp;
 use ipnet::IpNet;
 
 pub fn resolve(peer: IpAddr, forwarded_for: Option<&str>, trusted: &[IpNet]) -> IpAddr {

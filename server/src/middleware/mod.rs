@@ -8,3 +8,4 @@ pub mod request_id;
 pub mod request_metrics;
 pub mod same_origin;
 pub mod security_headers;
+pub mod server_fn_errors;

@@ -1,7 +1,6 @@
 //! The API's rate limit, per API token (or per session, or per address for anonymous calls),
 //! shared by every replica through Redis (`domain::rate_limit`): 429 with Retry-After past it.
 
-use app::http::{cookies, ApiError, ClientIp};
 use axum::{
     extract::{Request, State},
     middleware::Next,
@@ -12,6 +11,7 @@ use domain::{
     rate_limit::{Quota, SharedRateLimit},
     Error,
 };
+use edge::{cookies, ApiError, ClientIp};
 
 #[derive(Clone)]
 pub struct ApiRateLimit {
@@ -30,7 +30,7 @@ impl ApiRateLimit {
 /// `Authorization` header is ignored, so it cannot buy a signed-in browser a fresh quota.
 fn quota_key(request: &Request) -> String {
     let headers = request.headers();
-    if let Some(token) = app::http::access::bearer(headers) {
+    if let Some(token) = edge::access::bearer(headers) {
         return format!("token:{}", &secrets::hash(token)[..24]);
     }
     if let Some(session) = cookies::read(headers, cookies::SESSION_COOKIE) {

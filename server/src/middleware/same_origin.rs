@@ -4,7 +4,6 @@
 //! has no ambient credentials (an invalid token is refused by the access check). Any other
 //! `Authorization` header changes nothing.
 
-use app::http::{cookies, ApiError};
 use axum::{
     extract::{Request, State},
     http::{header, HeaderMap, Method},
@@ -12,6 +11,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use domain::{Error, Services};
+use edge::{cookies, ApiError};
 
 fn origin_of(url: &str) -> Option<&str> {
     let scheme_end = url.find("://")? + 3;
@@ -42,7 +42,7 @@ pub async fn layer(State(services): State<Services>, request: Request, next: Nex
     let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let headers = request.headers();
     let session = cookies::read(headers, cookies::SESSION_COOKIE).filter(|s| !s.is_empty());
-    if safe || (session.is_none() && app::http::access::bearer(headers).is_some()) {
+    if safe || (session.is_none() && edge::access::bearer(headers).is_some()) {
         return next.run(request).await;
     }
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());

@@ -53,6 +53,12 @@ pub fn fresh_config(overrides: &[(&str, &str)]) -> Config {
         ("QUEUE_NAMESPACE", format!("dam-test:{id}")),
         ("STORAGE_DIR", std::env::temp_dir().join(format!("dam-test-{id}")).to_string_lossy().into_owned()),
         ("LISTEN_ADDR", "127.0.0.1:0".into()),
+        // The bundle `make build` made (the API reference's files are in it).
+        (
+            "SITE_ROOT",
+            std::env::var("SITE_ROOT")
+                .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site").into()),
+        ),
     ];
     Config::from_lookup(|name| {
         overrides

@@ -8,7 +8,7 @@ mod words;
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc};
-use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, FromQueryResult, Statement, Value};
+use sea_orm::{ConnectionTrait, DatabaseBackend, FromQueryResult, Statement, Value};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -164,7 +164,7 @@ fn conditions_without_kind(query: &AssetQuery, terms: &[String]) -> Conditions {
 const COMMON_KIND_SHARE: f64 = 0.5;
 
 /// The share of the library that is of `kind`, from the planner's statistics (0 when unknown).
-async fn share_of(db: &DatabaseConnection, kind: AssetKind) -> Result<f64> {
+async fn share_of(db: &impl ConnectionTrait, kind: AssetKind) -> Result<f64> {
     const SHARE: &str = "SELECT coalesce((SELECT m.share::float8 FROM pg_stats s, unnest(s.most_common_vals::text::text[], s.most_common_freqs) AS m(kind, share)
                           WHERE s.schemaname = current_schema() AND s.tablename = 'assets' AND s.attname = 'kind' AND m.kind = $1), 0) AS share";
     let row = db.query_one(statement(SHARE.into(), vec![kind.label().into()])).await?;
@@ -224,7 +224,7 @@ pub(super) fn statement(sql: String, values: Vec<Value>) -> Statement {
 pub const MAX_QUERY_WORDS: usize = 16;
 pub const MAX_QUERY_CHARS: usize = 200;
 
-pub async fn search(db: &DatabaseConnection, query: &AssetQuery) -> Result<SearchResults> {
+pub async fn search(db: &impl ConnectionTrait, query: &AssetQuery) -> Result<SearchResults> {
     let words = words::words_of(&query.q);
     if words.len() > MAX_QUERY_WORDS || query.q.chars().count() > MAX_QUERY_CHARS {
         return Err(Error::BadRequest(format!(
@@ -268,7 +268,7 @@ pub async fn search(db: &DatabaseConnection, query: &AssetQuery) -> Result<Searc
 
 /// One page of matches in the chosen order, and the cursor for the next.
 async fn page(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     query: &AssetQuery,
     mut page: Conditions,
 ) -> Result<(Vec<AssetView>, Option<String>)> {

@@ -7,7 +7,7 @@
 //! block sample of the table (SAMPLE_ROWS rows, ~8 ms on a million assets), whose matches also
 //! give the estimated facets. Only searches the sample shows could be narrow are counted.
 
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sea_orm::ConnectionTrait;
 
 use super::{statement, Conditions};
 use crate::{dto::FacetCount, error::Result};
@@ -30,7 +30,7 @@ pub(super) struct Tally {
 }
 
 /// The planner's estimate of how many assets match (no rows are read).
-async fn planned(db: &DatabaseConnection, c: &Conditions) -> Result<u64> {
+async fn planned(db: &impl ConnectionTrait, c: &Conditions) -> Result<u64> {
     let sql = format!("EXPLAIN (FORMAT JSON) SELECT 1 FROM assets WHERE {}", c.clause());
     let plan: serde_json::Value = db
         .query_one(statement(sql, c.values.clone()))
@@ -51,7 +51,7 @@ struct Pass {
 }
 
 /// One pass over `source`, which selects `kind, tags, hit` (whether the row matches).
-async fn pass(db: &DatabaseConnection, c: &Conditions, source: &str, with_tags: bool) -> Result<Pass> {
+async fn pass(db: &impl ConnectionTrait, c: &Conditions, source: &str, with_tags: bool) -> Result<Pass> {
     let tags = if with_tags {
         // unnest in the select list: a set-returning projection, twice as fast as a join to unnest().
         format!("UNION ALL (SELECT 'tag', tag, count(*) FROM (SELECT unnest(tags) AS tag FROM m WHERE hit) t GROUP BY tag ORDER BY 3 DESC, 2 LIMIT {TOP_TAGS})")
@@ -92,7 +92,7 @@ fn scaled(total: u64, seen: u64, mut kinds: Vec<FacetCount>, mut tags: Vec<Facet
 }
 
 /// Tags are tallied only when `with_tags`.
-pub(super) async fn tally(db: &DatabaseConnection, c: &Conditions, with_tags: bool) -> Result<Tally> {
+pub(super) async fn tally(db: &impl ConnectionTrait, c: &Conditions, with_tags: bool) -> Result<Tally> {
     let planned = planned(db, c).await?;
     let mut sampled = 0;
     if planned > EXACT_COUNT_LIMIT as u64 {

@@ -3,7 +3,7 @@
 //! `search_words` dictionary), and a typed prefix is replaced by the few known words it begins,
 //! which the planner can estimate (it guesses 2 % for any prefix) and the index reads faster.
 
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sea_orm::ConnectionTrait;
 
 use super::statement;
 use crate::error::Result;
@@ -53,7 +53,7 @@ fn terms_of(words: &[Word]) -> Vec<String> {
 
 /// Known words equal to `word` or, for a prefix, beginning with it (up to one more than
 /// MAX_SPELT_OUT). `~>=~`/`~<~` compare bytes, so the pattern index serves them under any collation.
-async fn known_words(db: &DatabaseConnection, word: &Word) -> Result<Vec<String>> {
+async fn known_words(db: &impl ConnectionTrait, word: &Word) -> Result<Vec<String>> {
     const EXACT: &str = "SELECT word FROM search_words WHERE word = $1";
     let spelt_out = format!(
         "SELECT word FROM search_words WHERE word ~>=~ $1 AND word ~<~ ($1 || chr(1114111)) ORDER BY word LIMIT {}",
@@ -65,7 +65,7 @@ async fn known_words(db: &DatabaseConnection, word: &Word) -> Result<Vec<String>
 }
 
 /// The known words spelt closest to `word`, best first.
-async fn closest_words(db: &DatabaseConnection, word: &Word) -> Result<Vec<String>> {
+async fn closest_words(db: &impl ConnectionTrait, word: &Word) -> Result<Vec<String>> {
     const CLOSEST: &str =
         "SELECT word FROM search_words WHERE word % $1 ORDER BY similarity(word, $1) DESC, word LIMIT 3";
     let rows = db.query_all(statement(CLOSEST.into(), vec![word.text.clone().into()])).await?;
@@ -78,7 +78,7 @@ async fn closest_words(db: &DatabaseConnection, word: &Word) -> Result<Vec<Strin
 
 /// The query's terms, each of which must match. Asking the dictionary, not the assets, keeps this cheap: "does anything match this misspelt
 /// word?" over the assets would read all of them.
-pub(super) async fn terms(db: &DatabaseConnection, words: &[Word]) -> Result<Vec<String>> {
+pub(super) async fn terms(db: &impl ConnectionTrait, words: &[Word]) -> Result<Vec<String>> {
     let mut terms = Vec::with_capacity(words.len());
     for word in words {
         if !word.in_dictionary_range() {

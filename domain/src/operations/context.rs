@@ -1,0 +1,52 @@
+//! Running an operation: the permission check, one database transaction, and what may only
+//! happen once that transaction is committed.
+
+use std::{future::Future, pin::Pin, sync::Mutex};
+
+use sea_orm::{DatabaseTransaction, TransactionTrait};
+
+use super::{Caller, Operation};
+use crate::{audit::Actor, error::Result, services::Services};
+
+type Task = Pin<Box<dyn Future<Output = Result<()>> + Send>>;
+
+/// What an operation runs with: who calls, the services, and the open transaction. Workspaces
+/// will set the tenant in this transaction; events will write their outbox row in it.
+pub struct Cx<'a> {
+    pub caller: &'a Caller,
+    pub actor: Actor,
+    pub services: &'a Services,
+    pub db: &'a DatabaseTransaction,
+    after_commit: Mutex<Vec<Task>>,
+}
+
+impl Cx<'_> {
+    /// Work that must not happen unless the change is kept (deleting files, enqueueing jobs that
+    /// would read the new rows): run in order after the commit.
+    pub fn after_commit(&self, task: impl Future<Output = Result<()>> + Send + 'static) {
+        self.after_commit.lock().expect("not poisoned").push(Box::pin(task));
+    }
+}
+
+/// Checks the permission `O` declares, runs it in one transaction, commits, then runs what it
+/// left for after the commit. Every adapter (JSON route, server function) calls this.
+pub async fn execute<O: Operation>(services: &Services, caller: &Caller, input: O::Input) -> Result<O::Output> {
+    if let Some(permission) = O::SPEC.permission {
+        caller.require(permission)?;
+    }
+    let txn = services.db.begin().await?;
+    let cx = Cx { caller, actor: caller.actor(), services, db: &txn, after_commit: Mutex::new(Vec::new()) };
+    // On an error the transaction is dropped, which rolls it back.
+    let output = O::run(&cx, input).await?;
+    let tasks = std::mem::take(&mut *cx.after_commit.lock().expect("not poisoned"));
+    drop(cx);
+    txn.commit().await?;
+    for task in tasks {
+        if let Err(error) = task.await {
+            // The change is kept; what failed is tidying (a file left behind is garbage the
+            // reconciler collects), so the caller is told it worked.
+            tracing::warn!(operation = O::SPEC.id, %error, "after-commit step failed");
+        }
+    }
+    Ok(output)
+}
