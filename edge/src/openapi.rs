@@ -117,10 +117,10 @@ fn describe(route: &Route, input: &Value, output: Value) -> Value {
         operation["security"] = json!([{ "token": [] }, { "session": [] }]);
     }
     let mut responses = Map::new();
-    for status in documented_statuses(spec) {
+    for status in documented_statuses(spec, route.method) {
         let reason = StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("Error");
         let response = match status {
-            200 | 201 => json!({ "description": reason, "content": { "application/json": { "schema": output } } }),
+            200..=202 => json!({ "description": reason, "content": { "application/json": { "schema": output } } }),
             204 => json!({ "description": reason }),
             _ => json!({
                 "description": reason,

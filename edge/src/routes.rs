@@ -4,7 +4,9 @@
 
 use axum::{extract::FromRef, http::Method, Router};
 use domain::{
-    operations::{collections::*, library::*, trash::*, Operation, Spec},
+    operations::{
+        admin::*, assets::*, collections::*, credentials::*, library::*, sharing::*, trash::*, Operation, Spec,
+    },
     policy::Role,
     Services,
 };
@@ -68,6 +70,9 @@ macro_rules! table {
 
 table! {
     GET "/assets" => SearchAssets;
+    GET "/assets/{id}" => GetAsset;
+    POST "/assets/{id}/reprocess" => ReprocessAsset;
+    GET "/assets/{id}/versions" => ListVersions;
     PATCH "/assets/{id}" => DescribeAsset;
     DELETE "/assets/{id}" => TrashAsset;
     POST "/assets/{id}/restore" => RestoreAsset;
@@ -87,21 +92,42 @@ table! {
     DELETE "/collections/{id}" => DeleteCollection;
     POST "/collections/{id}/assets" => AddToCollection;
     DELETE "/collections/{id}/assets" => RemoveFromCollection;
+
+    GET "/shares" => ListShares;
+    POST "/shares" => CreateShare;
+    DELETE "/shares/{id}" => RevokeShare;
+
+    GET "/tokens" => ListTokens;
+    POST "/tokens" => CreateToken;
+    DELETE "/tokens/{id}" => RevokeToken;
+    GET "/sessions" => ListSessions;
+    DELETE "/sessions/{id}" => RevokeSession;
+
+    GET "/users" => ListUsers;
+    POST "/users" => CreateUser;
+    PATCH "/users/{id}" => UpdateUser;
+    GET "/audit" => ListAudit;
+    GET "/admin/overview" => DashboardOverview;
+    GET "/queues" => QueueReports;
+    POST "/queues/reprocess" => ReprocessMany;
 }
 
-/// Every status an operation can answer with: its success, the failures every operation has,
-/// and those it declares.
-pub fn documented_statuses(spec: &Spec) -> Vec<u16> {
+/// Every status an operation served with `method` can answer with: its success, the failures
+/// every operation has, and those it declares.
+pub fn documented_statuses(spec: &Spec, method: &str) -> Vec<u16> {
     let success = match spec.success {
         domain::operations::Success::Ok => 200,
         domain::operations::Success::Created => 201,
+        domain::operations::Success::Accepted => 202,
         domain::operations::Success::NoContent => 204,
     };
     // 400: a body or query that cannot be parsed; 422: one that is not the input; 401: a bad
     // token (even where no sign-in is needed) or none where one is; 429: the rate limit.
     let mut statuses = vec![success, 400, 401, 422, 429];
     let refuses_a_role = Role::ALL.into_iter().any(|role| !spec.admits(Some(role)));
-    if refuses_a_role || spec.owned {
+    // A request that changes something with a session cookie must come from this site's pages.
+    let changes = method != "GET";
+    if refuses_a_role || spec.owned || changes {
         statuses.push(403);
     }
     statuses.extend(spec.failures.iter().map(|f| status_of_failure(*f).as_u16()));

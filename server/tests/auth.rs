@@ -335,13 +335,13 @@ async fn cross_site_requests_with_a_session_cookie_are_refused() {
     assert!(forged.json::<Value>().await.unwrap()["detail"]
         .as_str()
         .unwrap()
-        .contains("cross-site request from https://evil.example refused"));
+        .contains("you are not allowed to change anything from another site (https://evil.example)"));
     let no_origin = browser.post(app.url("/api/tokens")).json(&new_token).send().await.unwrap();
     assert_eq!(no_origin.status(), 403);
     let forged_fn = browser
         .post(app.url("/api/fn/create_token"))
         .header("origin", "https://evil.example")
-        .form(&[("name", "x")])
+        .form(&[("input[name]", "x")])
         .send()
         .await
         .unwrap();

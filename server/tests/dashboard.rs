@@ -44,7 +44,7 @@ async fn the_overview_counts_what_happened_today() {
     let viewed = app
         .client
         .post(app.url("/api/fn/get_asset"))
-        .form(&[("id", ids[1].to_string()), ("viewing", "true".into())])
+        .form(&[("input[id]", ids[1].to_string()), ("input[viewing]", "true".into())])
         .send()
         .await
         .unwrap();

@@ -23,6 +23,7 @@ struct Caller {
     client: reqwest::Client,
     /// Who made the things the operation is called on: the caller, or another editor.
     owner: usize,
+    user: Option<TestUser>,
 }
 
 /// People who make things for the fixtures: [0] another editor, then the callers themselves.
@@ -53,12 +54,55 @@ async fn collection_of(app: &TestApp, actor: &Actor) -> Uuid {
 }
 
 /// A valid input for operation `id`, on things made by maker `owner` (fresh ones where the call
-/// changes them, so every caller gets the same chance).
-async fn fixture(app: &TestApp, makers: &Makers, owner: usize, id: &str) -> Value {
+/// changes them, so every caller gets the same chance); `caller` for one's own credentials.
+async fn fixture(app: &TestApp, makers: &Makers, owner: usize, caller: Option<&TestUser>, id: &str) -> Value {
     let (db, client) = (&app.services.db, &makers.users[owner].1);
     let actor = makers.actor(app, owner).await;
     let unique = Uuid::new_v4().simple().to_string();
+    let caller_row = match caller {
+        Some(user) => Some(domain::accounts::users::get(db, user.id).await.unwrap()),
+        None => None,
+    };
     match id {
+        "get_asset" => json!({ "id": upload_as(app, client).await, "viewing": true }),
+        "reprocess_asset" | "list_versions" => json!({ "id": upload_as(app, client).await }),
+        "list_shares" => json!({}),
+        "create_share" => json!({ "asset_id": upload_as(app, client).await, "expires_in_days": 7 }),
+        "revoke_share" => {
+            let new = domain::dto::NewShareLink {
+                asset_id: Some(upload_as(app, client).await),
+                collection_id: None,
+                expires_at: None,
+                expires_in_days: Some(7),
+                password: None,
+                allow_download: false,
+            };
+            json!({ "id": domain::sharing::links::create(db, &actor, new).await.unwrap().id })
+        }
+        "list_tokens" | "list_sessions" | "list_users" | "dashboard_overview" | "queue_reports" => json!({}),
+        "create_token" => json!({ "name": format!("script {unique}") }),
+        "revoke_token" => match &caller_row {
+            Some(user) => {
+                let new = domain::dto::NewToken { name: "spare".into(), expires_in_days: None };
+                let token = domain::accounts::tokens::create(db, &Actor::user(user, None), user.id, new).await.unwrap();
+                json!({ "id": token.token.id })
+            }
+            None => json!({ "id": Uuid::now_v7() }),
+        },
+        "revoke_session" => match &caller_row {
+            Some(user) => {
+                let ttl = chrono::Duration::hours(1);
+                let (session, _) = domain::accounts::sessions::start(db, user, ttl, &Default::default()).await.unwrap();
+                json!({ "id": session.id })
+            }
+            None => json!({ "id": Uuid::now_v7() }),
+        },
+        "create_user" => json!({ "email": format!("new-{unique}@example.test"), "role": "viewer" }),
+        "update_user" => {
+            json!({ "id": app.create_user(Role::Viewer).await.id, "display_name": format!("renamed {unique}") })
+        }
+        "list_audit" => json!({ "action": "asset.", "per_page": 10 }),
+        "reprocess_many" => json!({ "selection": "failed" }),
         "search_assets" => json!({ "q": "" }),
         "suggest_tags" => json!({ "q": "ma" }),
         "describe_asset" => json!({ "id": upload_as(app, client).await, "title": format!("t {unique}") }),
@@ -171,7 +215,8 @@ async fn every_operation_answers_every_caller_as_the_policy_says_through_route_a
     let other_editor = app.create_user(Role::Editor).await;
     let other_client = client_for(&app.token_for(&other_editor).await);
     let mut makers = Makers { users: vec![(other_editor, other_client)] };
-    let mut callers = vec![Caller { label: "anonymous", role: None, client: reqwest::Client::new(), owner: 0 }];
+    let mut callers =
+        vec![Caller { label: "anonymous", role: None, client: reqwest::Client::new(), owner: 0, user: None }];
     for (label, role, owns) in [
         ("viewer", Role::Viewer, false),
         ("editor", Role::Editor, true),
@@ -181,12 +226,12 @@ async fn every_operation_answers_every_caller_as_the_policy_says_through_route_a
         let user = app.create_user(role).await;
         let client = client_for(&app.token_for(&user).await);
         let owner = if owns {
-            makers.users.push((user, client.clone()));
+            makers.users.push((user.clone(), client.clone()));
             makers.users.len() - 1
         } else {
             0
         };
-        callers.push(Caller { label, role: Some(role), client, owner });
+        callers.push(Caller { label, role: Some(role), client, owner, user: Some(user) });
     }
 
     let server_fns = server_fn_paths();
@@ -196,8 +241,8 @@ async fn every_operation_answers_every_caller_as_the_policy_says_through_route_a
         let server_fn = format!("/api/fn/{}", spec.id);
         let has_server_fn = server_fns.contains(&server_fn);
         for caller in &callers {
-            let success = routes::documented_statuses(&spec)[0];
-            let input = fixture(&app, &makers, caller.owner, spec.id).await;
+            let success = routes::documented_statuses(&spec, route.method)[0];
+            let input = fixture(&app, &makers, caller.owner, caller.user.as_ref(), spec.id).await;
             let response = json_request(&app, &caller.client, &route, &input).send().await.unwrap();
             let status = response.status();
             let want = expected(&spec, caller, StatusCode::from_u16(success).unwrap());
@@ -217,7 +262,7 @@ async fn every_operation_answers_every_caller_as_the_policy_says_through_route_a
                 }
             }
             if has_server_fn {
-                let input = fixture(&app, &makers, caller.owner, spec.id).await;
+                let input = fixture(&app, &makers, caller.owner, caller.user.as_ref(), spec.id).await;
                 let mut fields = Vec::new();
                 server_fn_form(&input, "input", &mut fields);
                 let response = caller.client.post(app.url(&server_fn)).form(&fields).send().await.unwrap();
@@ -238,33 +283,17 @@ async fn every_operation_answers_every_caller_as_the_policy_says_through_route_a
     app.cleanup().await;
 }
 
-/// Server functions that are not yet operations of the table (issue 16 moves them area by area).
-/// The list may only shrink: a new server function is an operation.
-const NOT_YET_OPERATIONS: &[&str] = &[
+/// Server functions that are not operations of the table: signing in and out and changing one's
+/// password set or end cookies and sessions; uploads stream multipart bodies; a share page's
+/// visitor is no account. The list may only shrink: a new server function is an operation.
+const OUTSIDE_THE_TABLE: &[&str] = &[
     "current_user",
     "login",
     "logout",
-    "my_sessions",
-    "revoke_session",
-    "my_tokens",
-    "create_token",
-    "revoke_token",
     "change_password",
     "sso_options",
-    "list_users",
-    "create_user",
-    "update_user",
-    "list_audit",
-    "dashboard_overview",
-    "queue_reports",
     "upload_files",
-    "get_asset",
-    "reprocess_asset",
-    "list_versions",
     "upload_version",
-    "create_share",
-    "list_shares",
-    "revoke_share",
     "open_share",
     "unlock_share",
 ];
@@ -278,7 +307,7 @@ fn every_server_function_is_an_operation_of_the_table() {
             strays.push(path);
             continue;
         };
-        if !ids.contains(&name) && !NOT_YET_OPERATIONS.contains(&name) {
+        if !ids.contains(&name) && !OUTSIDE_THE_TABLE.contains(&name) {
             strays.push(path);
         }
     }
@@ -355,7 +384,7 @@ async fn the_openapi_document_describes_every_operation_of_the_table() {
         let id = route.spec.id;
         assert_eq!(operation["operationId"], id);
         assert!(operation["summary"].as_str().is_some_and(|s| !s.is_empty()), "{id} has a summary");
-        for status in routes::documented_statuses(&route.spec) {
+        for status in routes::documented_statuses(&route.spec, route.method) {
             assert!(operation["responses"][status.to_string()].is_object(), "{id} documents {status}");
         }
         for name in route.path_params() {

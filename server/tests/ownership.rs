@@ -88,9 +88,9 @@ async fn viewers_never_see_the_trash_or_what_is_in_it() {
     for path in ["", "/original", "/thumbnail", "/preview", "/versions", "/versions/1/original"] {
         assert_eq!(status(viewer.api.get(url(path))).await, 404, "viewer GET {path}");
     }
-    let fn_get = viewer.api.post(app.url("/api/fn/get_asset")).form(&[("id", asset.to_string())]);
+    let fn_get = viewer.api.post(app.url("/api/fn/get_asset")).form(&[("input[id]", asset.to_string())]);
     assert_eq!(status(fn_get).await, 404);
-    let fn_versions = viewer.api.post(app.url("/api/fn/list_versions")).form(&[("id", asset.to_string())]);
+    let fn_versions = viewer.api.post(app.url("/api/fn/list_versions")).form(&[("input[id]", asset.to_string())]);
     assert_eq!(status(fn_versions).await, 404);
     let zip = viewer.api.post(app.url("/api/downloads/zip")).form(&[("ids", asset.to_string())]);
     assert_eq!(status(zip).await, 404);
@@ -132,7 +132,7 @@ async fn editors_delete_only_their_collections_and_see_and_turn_off_only_their_l
     for listing in [
         other.api.get(app.url("/api/shares")),
         other.api.get(app.url(&format!("/api/shares?asset_id={asset}"))),
-        other.api.post(app.url("/api/fn/list_shares")).form(&[("asset_id", asset.to_string())]),
+        other.api.post(app.url("/api/fn/list_shares")).form(&[("input[asset_id]", asset.to_string())]),
     ] {
         let links: Vec<Value> = listing.fetch_json().await;
         assert_eq!(links.len(), 1, "{links:?}");
@@ -141,7 +141,7 @@ async fn editors_delete_only_their_collections_and_see_and_turn_off_only_their_l
     let all: Vec<Value> = admin.api.get(app.url("/api/shares")).fetch_json().await;
     assert_eq!(all.len(), 2, "admins see every link");
     assert_eq!(status(other.api.delete(app.url(&format!("/api/shares/{link_id}")))).await, 403);
-    let fn_revoke = other.api.post(app.url("/api/fn/revoke_share")).form(&[("id", link_id)]);
+    let fn_revoke = other.api.post(app.url("/api/fn/revoke_share")).form(&[("input[id]", link_id)]);
     assert_eq!(status(fn_revoke).await, 403);
     assert_eq!(status(maker.api.delete(app.url(&format!("/api/shares/{link_id}")))).await, 200);
 

@@ -293,7 +293,7 @@ async fn views_and_downloads_are_counted_per_asset_per_day() {
     for viewing in ["true", "true", "false"] {
         let response = client
             .post(app.url("/api/fn/get_asset"))
-            .form(&[("id", photo.id.to_string()), ("viewing", viewing.into())])
+            .form(&[("input[id]", photo.id.to_string()), ("input[viewing]", viewing.into())])
             .send()
             .await
             .unwrap();

@@ -179,7 +179,7 @@ async fn assets_are_listed_newest_first_in_pages() {
     let missing = app.client.get(app.url(&format!("/api/assets/{}", uuid::Uuid::now_v7()))).send().await.unwrap();
     assert_eq!(missing.status(), 404);
     let not_an_id = app.client.get(app.url("/api/assets/not-a-uuid")).send().await.unwrap();
-    assert_eq!(not_an_id.status(), 400);
+    assert_eq!(not_an_id.status(), 422, "an id that is not one is input the operation cannot read");
     app.cleanup().await;
 }
 

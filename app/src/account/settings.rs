@@ -1,10 +1,13 @@
 //! One's own settings: password, API tokens (secret shown once), open sessions.
 
-use domain::dto::{SessionView, TokenView};
+use domain::{
+    dto::{SessionView, TokenView},
+    operations::{ById, Nothing},
+};
 use leptos::prelude::*;
 
 use crate::{
-    api::account::{my_sessions, my_tokens, ChangePassword, CreateToken, RevokeSession, RevokeToken},
+    api::account::{list_sessions, list_tokens, ChangePassword, CreateToken, RevokeSession, RevokeToken},
     ui::{error_text, RequirePermission},
 };
 use domain::policy::Permission;
@@ -18,9 +21,12 @@ pub fn SettingsPage() -> impl IntoView {
     // Made here, once, not inside the guard's Suspense (see `ui::RequirePermission`).
     let create_token = ServerAction::<CreateToken>::new();
     let revoke_token = ServerAction::<RevokeToken>::new();
-    let tokens = Resource::new(move || (create_token.version().get(), revoke_token.version().get()), |_| my_tokens());
+    let tokens = Resource::new(
+        move || (create_token.version().get(), revoke_token.version().get()),
+        |_| list_tokens(Nothing {}),
+    );
     let revoke_session = ServerAction::<RevokeSession>::new();
-    let sessions = Resource::new(move || revoke_session.version().get(), |_| my_sessions());
+    let sessions = Resource::new(move || revoke_session.version().get(), |_| list_sessions(Nothing {}));
     view! {
         <RequirePermission permission=Permission::ManageOwnCredentials>
             <h1 class="mb-6 text-2xl font-semibold">"Settings"</h1>
@@ -122,7 +128,7 @@ fn TokenRow(token: TokenView, revoke: ServerAction<RevokeToken>) -> impl IntoVie
             <td>{when(token.created_at)}</td>
             <td>{token.last_used_at.map(when).unwrap_or_else(|| "never".into())}</td>
             <td>{token.expires_at.map(when).unwrap_or_else(|| "never".into())}</td>
-            <td><button class="text-red-700 underline" on:click=move |_| { revoke.dispatch(RevokeToken { id }); }>"Revoke"</button></td>
+            <td><button class="text-red-700 underline" on:click=move |_| { revoke.dispatch(RevokeToken { input: ById { id } }); }>"Revoke"</button></td>
         </tr>
     }
 }
@@ -162,7 +168,7 @@ fn SessionRow(session: SessionView, revoke: ServerAction<RevokeSession>) -> impl
             <td>{session.ip.unwrap_or_default()}</td>
             <td class="max-w-xs truncate">{session.user_agent.unwrap_or_default()}</td>
             <td>{(!session.current).then(|| view! {
-                <button class="text-red-700 underline" on:click=move |_| { revoke.dispatch(RevokeSession { id }); }>"Sign out"</button>
+                <button class="text-red-700 underline" on:click=move |_| { revoke.dispatch(RevokeSession { input: ById { id } }); }>"Sign out"</button>
             })}</td>
         </tr>
     }

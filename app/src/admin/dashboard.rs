@@ -5,6 +5,7 @@
 
 use domain::{
     dto::{DayUsage, Overview},
+    operations::Nothing,
     policy::Permission,
 };
 use leptos::prelude::*;
@@ -19,8 +20,8 @@ use crate::{
 pub fn DashboardPage() -> impl IntoView {
     // Made here, once, not inside the guard's Suspense (see `ui::RequirePermission`).
     let refresh = RwSignal::new(0u64);
-    let overview = Resource::new(move || refresh.get(), |_| dashboard_overview());
-    let reports = Resource::new(move || refresh.get(), |_| queue_reports());
+    let overview = Resource::new(move || refresh.get(), |_| dashboard_overview(Nothing {}));
+    let reports = Resource::new(move || refresh.get(), |_| queue_reports(Nothing {}));
     view! {
         <RequirePermission permission=Permission::ViewDashboard>
             <Dashboard refresh overview reports/>

@@ -91,7 +91,7 @@ pub fn FailedList(failed: Vec<FailedAsset>, on_changed: impl Fn() + Copy + Send 
     let retry = ServerAction::<ReprocessAsset>::new();
     let discard = ServerAction::<TrashAssets>::new();
     Effect::new(move |_| {
-        if matches!(retry.value().get(), Some(Ok(()))) || matches!(discard.value().get(), Some(Ok(_))) {
+        if matches!(retry.value().get(), Some(Ok(_))) || matches!(discard.value().get(), Some(Ok(_))) {
             on_changed();
         }
     });
@@ -114,7 +114,7 @@ pub fn FailedList(failed: Vec<FailedAsset>, on_changed: impl Fn() + Copy + Send 
                         // Forms, so a press before the page is interactive (or without
                         // JavaScript) still posts, and comes back to the dashboard.
                         <ActionForm action=retry attr:class="inline">
-                            <input type="hidden" name="id" value=id.to_string()/>
+                            <input type="hidden" name="input[id]" value=id.to_string()/>
                             <button type="submit" class="mr-2 underline" data-testid="failed-retry">"Retry"</button>
                         </ActionForm>
                         <ActionForm action=discard attr:class="inline">

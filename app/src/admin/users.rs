@@ -1,5 +1,6 @@
 use domain::{
-    dto::{UserUpdate, UserView},
+    dto::UserView,
+    operations::{admin::UserChange, Nothing},
     policy::{Permission, Role},
 };
 use leptos::prelude::*;
@@ -14,7 +15,7 @@ pub fn UsersPage() -> impl IntoView {
     // Made here, once, not inside the guard's Suspense (see `ui::RequirePermission`).
     let create = ServerAction::<CreateUser>::new();
     let update = ServerAction::<UpdateUser>::new();
-    let users = Resource::new(move || (create.version().get(), update.version().get()), |_| list_users());
+    let users = Resource::new(move || (create.version().get(), update.version().get()), |_| list_users(Nothing {}));
     view! {
         <RequirePermission permission=Permission::ManageUsers>
             <UsersAdmin create update users/>
@@ -94,7 +95,7 @@ fn UserRow(user: UserView, update: ServerAction<UpdateUser>) -> impl IntoView {
         if chosen == Role::Admin {
             confirming.set(true);
         } else {
-            update.dispatch(UpdateUser { id, change: UserUpdate { role: Some(chosen), ..Default::default() } });
+            update.dispatch(UpdateUser { input: UserChange { id, role: Some(chosen), ..Default::default() } });
         }
     };
     let cancel = move |_| {
@@ -104,17 +105,18 @@ fn UserRow(user: UserView, update: ServerAction<UpdateUser>) -> impl IntoView {
     };
     let confirm = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let change = UserUpdate {
+        let change = UserChange {
+            id,
             role: Some(Role::Admin),
             confirm_password: Some(password.get_untracked()),
             ..Default::default()
         };
-        update.dispatch(UpdateUser { id, change });
+        update.dispatch(UpdateUser { input: change });
         password.set(String::new());
         confirming.set(false);
     };
     let toggle = move |_| {
-        update.dispatch(UpdateUser { id, change: UserUpdate { disabled: Some(!disabled), ..Default::default() } });
+        update.dispatch(UpdateUser { input: UserChange { id, disabled: Some(!disabled), ..Default::default() } });
     };
     let who = email.clone();
     view! {

@@ -1,8 +1,10 @@
 //! Signing in and out, and one's own sessions and API tokens.
 
-use domain::dto::{CreatedToken, SessionView, TokenView, UserView};
+use domain::{
+    dto::{NewToken, UserView},
+    operations::{credentials, ById, Nothing},
+};
 use leptos::prelude::*;
-use uuid::Uuid;
 
 /// The signed-in person, or `None`.
 #[server(prefix = "/api/fn", endpoint = "current_user")]
@@ -37,41 +39,6 @@ pub async fn logout() -> Result<(), ServerFnError> {
     Ok(())
 }
 
-#[server(prefix = "/api/fn", endpoint = "my_sessions")]
-pub async fn my_sessions() -> Result<Vec<SessionView>, ServerFnError> {
-    let (services, access) = super::authorize(domain::policy::Permission::ManageOwnCredentials).await?;
-    let me = access.principal.as_ref().expect("authorized").user.id;
-    domain::accounts::sessions::list_active(&services.db, me, access.session_id()).await.map_err(super::fail)
-}
-
-#[server(prefix = "/api/fn", endpoint = "revoke_session")]
-pub async fn revoke_session(id: Uuid) -> Result<(), ServerFnError> {
-    let (services, access) = super::authorize(domain::policy::Permission::ManageOwnCredentials).await?;
-    domain::accounts::sessions::revoke(&services.db, &access.actor(), id, false).await.map_err(super::fail)
-}
-
-#[server(prefix = "/api/fn", endpoint = "my_tokens")]
-pub async fn my_tokens() -> Result<Vec<TokenView>, ServerFnError> {
-    let (services, access) = super::authorize(domain::policy::Permission::ManageOwnCredentials).await?;
-    let me = access.principal.as_ref().expect("authorized").user.id;
-    domain::accounts::tokens::list_active(&services.db, me).await.map_err(super::fail)
-}
-
-#[server(prefix = "/api/fn", endpoint = "create_token")]
-pub async fn create_token(name: String, expires_in_days: Option<u32>) -> Result<CreatedToken, ServerFnError> {
-    let (services, access) = super::authorize(domain::policy::Permission::ManageOwnCredentials).await?;
-    let me = access.principal.as_ref().expect("authorized").user.id;
-    domain::accounts::tokens::create(&services.db, &access.actor(), me, domain::dto::NewToken { name, expires_in_days })
-        .await
-        .map_err(super::fail)
-}
-
-#[server(prefix = "/api/fn", endpoint = "revoke_token")]
-pub async fn revoke_token(id: Uuid) -> Result<(), ServerFnError> {
-    let (services, access) = super::authorize(domain::policy::Permission::ManageOwnCredentials).await?;
-    domain::accounts::tokens::revoke(&services.db, &access.actor(), id, false).await.map_err(super::fail)
-}
-
 #[server(prefix = "/api/fn", endpoint = "change_password")]
 pub async fn change_password(
     current_password: String,
@@ -90,6 +57,12 @@ pub async fn change_password(
     .await
     .map_err(super::fail)
 }
+
+server_op!(list_sessions, "list_sessions", credentials::ListSessions, Nothing, default);
+server_op!(revoke_session, "revoke_session", credentials::RevokeSession, ById);
+server_op!(list_tokens, "list_tokens", credentials::ListTokens, Nothing, default);
+server_op!(create_token, "create_token", credentials::CreateToken, NewToken);
+server_op!(revoke_token, "revoke_token", credentials::RevokeToken, ById);
 
 /// The single sign-on button's label when SSO is configured.
 #[server(prefix = "/api/fn", endpoint = "sso_options")]

@@ -1,4 +1,10 @@
-use domain::dto::UploadReport;
+use domain::{
+    dto::UploadReport,
+    operations::{
+        assets::{self, AssetLookup},
+        ById,
+    },
+};
 use leptos::prelude::*;
 use server_fn::codec::{MultipartData, MultipartFormData};
 
@@ -11,39 +17,9 @@ pub async fn upload_files(data: MultipartData) -> Result<UploadReport, ServerFnE
     domain::ingest::ingest_multipart(&services, &access.actor(), false, form).await.map_err(fail)
 }
 
-/// One asset. `viewing`: the asset page is opening (not refreshing), which counts as a view.
-#[server(prefix = "/api/fn", endpoint = "get_asset")]
-pub async fn get_asset(
-    id: uuid::Uuid,
-    #[server(default)] viewing: bool,
-) -> Result<domain::dto::AssetView, ServerFnError> {
-    use super::{authorize, fail};
-    let (services, access) = authorize(domain::policy::Permission::Browse).await?;
-    let asset = domain::catalog::get_asset(&services.db, &access.actor(), id).await.map_err(fail)?;
-    if viewing {
-        services.usage.record(id, domain::analytics::UsageEvent::View).await;
-    }
-    Ok(asset)
-}
-
-/// Processes the asset again (editors): a failed one once its cause is fixed, or to regenerate.
-#[server(prefix = "/api/fn", endpoint = "reprocess_asset")]
-pub async fn reprocess_asset(id: uuid::Uuid) -> Result<(), ServerFnError> {
-    use super::{authorize, fail};
-    let (services, access) = authorize(domain::policy::Permission::EditMetadata).await?;
-    domain::catalog::find(&services.db, &access.actor(), id).await.map_err(fail)?;
-    domain::pipeline::state::request(&services.db, &access.actor(), id, domain::pipeline::Priority::Retry)
-        .await
-        .map_err(fail)
-}
-
-/// Every file version of an asset, the current one first.
-#[server(prefix = "/api/fn", endpoint = "list_versions")]
-pub async fn list_versions(id: uuid::Uuid) -> Result<Vec<domain::dto::FileVersionView>, ServerFnError> {
-    use super::{authorize, fail};
-    let (services, access) = authorize(domain::policy::Permission::Browse).await?;
-    domain::library::versions::list(&services.db, &access.actor(), id).await.map_err(fail)
-}
+server_op!(get_asset, "get_asset", assets::GetAsset, AssetLookup);
+server_op!(reprocess_asset, "reprocess_asset", assets::ReprocessAsset, ById);
+server_op!(list_versions, "list_versions", assets::ListVersions, ById);
 
 /// A new file for an asset (editors): fields `asset` (its id), then the file. The new version's
 /// number, or `None` when the file is the current version already.

@@ -1,46 +1,19 @@
-//! Server functions of share links: making and revoking them (editors), and opening one (anyone
-//! holding the link, signed in or not).
+//! Server functions of share links: making and revoking them (editors; the operations of the same
+//! names), and opening one (anyone holding the link, signed in or not: these set the visitor's
+//! grant cookie, so they stay server functions of their own).
 
-#[cfg(feature = "ssr")]
-use domain::dto::NewShareLink;
-use domain::dto::{ShareLinkView, ShareOpening};
+use domain::{
+    dto::{NewShareLink, ShareOpening},
+    operations::{
+        sharing::{self, ShareFilter},
+        ById,
+    },
+};
 use leptos::prelude::*;
-use uuid::Uuid;
 
-/// A new link open for `days` from now (the JSON API takes an exact expiry instead).
-#[server(prefix = "/api/fn", endpoint = "create_share")]
-pub async fn create_share(
-    asset_id: Option<Uuid>,
-    collection_id: Option<Uuid>,
-    days: u32,
-    password: Option<String>,
-    allow_download: bool,
-) -> Result<ShareLinkView, ServerFnError> {
-    use super::{authorize, fail};
-    let (services, access) = authorize(domain::policy::Permission::Share).await?;
-    let expires_at = domain::sharing::links::expiry_in_days(days).map_err(fail)?;
-    let new = NewShareLink { asset_id, collection_id, expires_at, password, allow_download };
-    domain::sharing::links::create(&services.db, &access.actor(), new).await.map_err(fail)
-}
-
-/// The links of an asset or a collection, newest first.
-#[server(prefix = "/api/fn", endpoint = "list_shares")]
-pub async fn list_shares(
-    asset_id: Option<Uuid>,
-    collection_id: Option<Uuid>,
-) -> Result<Vec<ShareLinkView>, ServerFnError> {
-    use super::{authorize, fail};
-    let (services, access) = authorize(domain::policy::Permission::ManageShareLinks).await?;
-    domain::sharing::links::list(&services.db, &access.actor(), asset_id, collection_id).await.map_err(fail)
-}
-
-#[server(prefix = "/api/fn", endpoint = "revoke_share")]
-pub async fn revoke_share(id: Uuid) -> Result<ShareLinkView, ServerFnError> {
-    use super::{authorize, fail};
-    use domain::policy::Permission;
-    let (services, access) = authorize(Permission::ManageShareLinks).await?;
-    domain::sharing::links::revoke(&services.db, &access.actor(), id).await.map_err(fail)
-}
+server_op!(list_shares, "list_shares", sharing::ListShares, ShareFilter, default);
+server_op!(create_share, "create_share", sharing::CreateShare, NewShareLink);
+server_op!(revoke_share, "revoke_share", sharing::RevokeShare, ById);
 
 /// What the link at `/s/<token>` shows this visitor. Needs no account.
 #[server(prefix = "/api/fn", endpoint = "open_share")]

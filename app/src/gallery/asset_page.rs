@@ -2,6 +2,7 @@
 
 use domain::{
     dto::{AssetView, DerivativeKind},
+    operations::{assets::AssetLookup, ById},
     policy::Permission,
 };
 use leptos::prelude::*;
@@ -35,7 +36,7 @@ pub fn AssetPage() -> impl IntoView {
     // show them, not the whole page (see AssetSections).
     let first = Resource::new(id, |id| async move {
         match id {
-            Some(id) => get_asset(id, true).await,
+            Some(id) => get_asset(AssetLookup { id, viewing: true }).await,
             None => Err(ServerFnError::new("this is not an asset address")),
         }
     });
@@ -73,7 +74,7 @@ fn AssetSections(initial: AssetView, data: PageData) -> impl IntoView {
     let reprocess = ServerAction::<ReprocessAsset>::new();
     let changed = RwSignal::new(0u64);
     let bump = move || changed.update(|n| *n += 1);
-    let reload = Action::new(move |_: &()| get_asset(id, false));
+    let reload = Action::new(move |_: &()| get_asset(AssetLookup { id, viewing: false }));
     Effect::new(move |first_run: Option<()>| {
         changed.track();
         reprocess.version().track();
@@ -100,7 +101,7 @@ fn AssetSections(initial: AssetView, data: PageData) -> impl IntoView {
         {move || may_share().then(|| view! { <SharePanel links=data.links asset_id=id/> })}
         {move || may_trash().then(|| view! { <TrashButton asset=current.get() on_changed=bump/> })}
         <Show when=may_edit>
-            <button class="mt-4 rounded border border-slate-300 px-3 py-1.5 text-sm" on:click=move |_| { reprocess.dispatch(ReprocessAsset { id }); }>
+            <button class="mt-4 rounded border border-slate-300 px-3 py-1.5 text-sm" on:click=move |_| { reprocess.dispatch(ReprocessAsset { input: ById { id } }); }>
                 "Process again"
             </button>
         </Show>

@@ -1,6 +1,7 @@
 //! An asset's file versions on its page: each one listed with who uploaded it and a download,
 //! and (editors) a form to upload a new file as the next version.
 
+use domain::operations::ById;
 use leptos::{html, prelude::*, server_fn::ServerFn as _};
 use uuid::Uuid;
 
@@ -23,7 +24,7 @@ impl Versions {
             move || (asset_id(), uploaded.get()),
             |(asset_id, _)| async move {
                 match asset_id {
-                    Some(id) => list_versions(id).await,
+                    Some(id) => list_versions(ById { id }).await,
                     None => Ok(Vec::new()),
                 }
             },

@@ -1,6 +1,9 @@
 //! Making and revoking share links for one asset or one collection (editors).
 
-use domain::dto::{ShareLinkView, ShareState};
+use domain::{
+    dto::{NewShareLink, ShareLinkView, ShareState},
+    operations::{sharing::ShareFilter, ById},
+};
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -33,7 +36,7 @@ impl ShareLinks {
                 if asset_id.is_none() && collection_id.is_none() {
                     return Ok(Vec::new());
                 }
-                list_shares(asset_id, collection_id).await
+                list_shares(ShareFilter { asset_id, collection_id }).await
             },
         );
         // A failure shown for one asset or collection is not about the next one opened.
@@ -76,11 +79,14 @@ pub fn SharePanel(
         ev.prevent_default();
         let password = Some(password.get_untracked()).filter(|p| !p.is_empty());
         create.dispatch(CreateShare {
-            asset_id,
-            collection_id,
-            days: days.get_untracked(),
-            password,
-            allow_download: allow_download.get_untracked(),
+            input: NewShareLink {
+                asset_id,
+                collection_id,
+                expires_at: None,
+                expires_in_days: Some(days.get_untracked()),
+                password,
+                allow_download: allow_download.get_untracked(),
+            },
         });
     };
     view! {
@@ -146,7 +152,7 @@ fn LinkRow(link: ShareLinkView, origin: RwSignal<String>, revoke: ServerAction<R
             <span class="text-xs text-slate-500">{format!("{} · {}", link.state.label(), terms.join(" · "))}</span>
             {(link.state == ShareState::Active).then(|| view! {
                 <button class="ml-auto text-red-800 underline" data-testid="share-revoke"
-                    on:click=move |_| { revoke.dispatch(RevokeShare { id }); }>"Turn off"</button>
+                    on:click=move |_| { revoke.dispatch(RevokeShare { input: ById { id } }); }>"Turn off"</button>
             })}
         </li>
     }

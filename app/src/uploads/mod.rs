@@ -157,7 +157,10 @@ fn forget(row: Row) {
 /// The row's end when the library had the file already: the existing asset by name.
 async fn already_there(id: String) -> State {
     let name = match id.parse() {
-        Ok(uuid) => crate::api::assets::get_asset(uuid, false).await.map(|a| a.filename).ok(),
+        Ok(uuid) => crate::api::assets::get_asset(domain::operations::assets::AssetLookup { id: uuid, viewing: false })
+            .await
+            .map(|a| a.filename)
+            .ok(),
         Err(_) => None,
     };
     State::AlreadyThere(name.unwrap_or_else(|| "another file".into()), id)

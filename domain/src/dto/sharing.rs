@@ -14,7 +14,12 @@ pub struct NewShareLink {
     pub asset_id: Option<Uuid>,
     #[serde(default)]
     pub collection_id: Option<Uuid>,
-    pub expires_at: DateTime<Utc>,
+    /// When it stops working (at most a year away); or give `expires_in_days`.
+    #[serde(default)]
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Open for this many days from now (1 to 365), instead of `expires_at`.
+    #[serde(default)]
+    pub expires_in_days: Option<u32>,
     /// Visitors must type it; empty or absent means none.
     #[serde(default)]
     pub password: Option<String>,

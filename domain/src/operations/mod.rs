@@ -45,8 +45,12 @@ macro_rules! operation {
     };
 }
 
+pub mod admin;
+pub mod assets;
 pub mod collections;
+pub mod credentials;
 pub mod library;
+pub mod sharing;
 pub mod trash;
 
 #[cfg(feature = "server")]
@@ -127,6 +131,8 @@ pub enum Success {
     Ok,
     /// 201 with the output: something new was made.
     Created,
+    /// 202 with the output: the work was queued.
+    Accepted,
     /// 204 and no body (the output is `()`).
     NoContent,
 }

@@ -111,10 +111,15 @@ pub fn expiry_in_days(days: u32) -> Result<chrono::DateTime<Utc>> {
 
 pub async fn create(db: &impl ConnectionTrait, actor: &Actor, new: NewShareLink) -> Result<ShareLinkView> {
     let now = Utc::now();
-    if new.expires_at <= now {
+    let expires_at = match (new.expires_at, new.expires_in_days) {
+        (Some(at), None) => at,
+        (None, Some(days)) => expiry_in_days(days)?,
+        _ => return Err(Error::BadRequest("give either expires_at or expires_in_days".into())),
+    };
+    if expires_at <= now {
         return Err(Error::BadRequest("the expiry date must be in the future".into()));
     }
-    if new.expires_at > now + Duration::days(MAX_DAYS) {
+    if expires_at > now + Duration::days(MAX_DAYS) {
         return Err(Error::BadRequest(format!("a link can stay open for at most {MAX_DAYS} days")));
     }
     actor.require(Permission::Share, None, "share assets (editors and admins can)")?;
@@ -152,7 +157,7 @@ pub async fn create(db: &impl ConnectionTrait, actor: &Actor, new: NewShareLink)
         collection_id: Set(new.collection_id),
         created_by: Set(actor.user_id),
         created_at: Set(now),
-        expires_at: Set(new.expires_at),
+        expires_at: Set(expires_at),
         password_hash: Set(password_hash),
         allow_download: Set(new.allow_download),
         revoked_at: Set(None),

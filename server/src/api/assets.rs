@@ -8,8 +8,7 @@ use axum::{
     Json, Router,
 };
 use domain::{
-    analytics::UsageEvent, catalog, dto::DerivativeKind, entities::asset, ingest, pipeline, policy::Permission, Error,
-    Services,
+    analytics::UsageEvent, catalog, dto::DerivativeKind, entities::asset, ingest, policy::Permission, Error, Services,
 };
 use edge::{problem::status_of_rejection, Access, ApiError};
 use serde::Deserialize;
@@ -21,13 +20,11 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         // Uploads are streamed and limited per file by MAX_UPLOAD_BYTES, not by a body limit.
         .route("/assets", post(upload).layer(DefaultBodyLimit::disable()))
-        .route("/assets/{id}", get(show))
         .route("/assets/{id}/thumbnail", get(thumbnail))
         .route("/assets/{id}/preview", get(preview))
         .route("/assets/{id}/poster", get(poster))
         .route("/assets/{id}/transcode", get(transcode))
         .route("/assets/{id}/original", get(original))
-        .route("/assets/{id}/reprocess", post(reprocess))
 }
 
 #[derive(Deserialize)]
@@ -35,11 +32,6 @@ struct UploadQuery {
     /// A large import: processed after interactive uploads.
     #[serde(default)]
     bulk: bool,
-}
-
-async fn show(access: Access, State(services): State<Services>, Path(id): Path<Uuid>) -> Result<Response, ApiError> {
-    access.require(Permission::Browse)?;
-    Ok(Json(catalog::get_asset(&services.db, &access.actor(), id).await?).into_response())
 }
 
 /// `multipart/form-data` with one or more file parts. 201 when every file was stored (200 when every
@@ -179,18 +171,4 @@ async fn original(
     let asset = catalog::find(&services.db, &access.actor(), id).await?;
     services.usage.record(asset.id, UsageEvent::Download).await;
     files::redirect_to(&services, &asset.original_path, Some(&asset.original_filename)).await
-}
-
-/// Processes an asset again (a failed one after its cause was fixed, or to regenerate derivatives),
-/// ahead of bulk work. 202: it is back in the backlog.
-async fn reprocess(
-    access: Access,
-    State(services): State<Services>,
-    Path(id): Path<Uuid>,
-) -> Result<Response, ApiError> {
-    access.require(Permission::EditMetadata)?;
-    let actor = access.actor();
-    catalog::find(&services.db, &actor, id).await?;
-    pipeline::state::request(&services.db, &actor, id, pipeline::Priority::Retry).await?;
-    Ok((StatusCode::ACCEPTED, Json(catalog::get_asset(&services.db, &actor, id).await?)).into_response())
 }

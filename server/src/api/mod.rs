@@ -4,16 +4,10 @@
 //! it needs.
 
 mod assets;
-mod audit;
 mod auth;
-mod credentials;
-mod dashboard;
 mod direct_uploads;
 pub(crate) mod downloads;
-mod queues;
-mod shares;
 mod uploads;
-mod users;
 mod versions;
 
 use axum::Router;
@@ -24,14 +18,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(assets::routes())
         .merge(auth::routes())
-        .merge(users::routes())
-        .merge(credentials::routes())
-        .merge(audit::routes())
-        .merge(queues::routes())
         .merge(uploads::routes())
         .merge(direct_uploads::routes())
-        .merge(shares::routes())
         .merge(downloads::routes())
         .merge(versions::routes())
-        .merge(dashboard::routes())
 }

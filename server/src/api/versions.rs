@@ -5,13 +5,12 @@ use axum::{
     extract::{DefaultBodyLimit, Path, Request, State},
     http::StatusCode,
     response::{IntoResponse, Response},
-    routing::get,
+    routing::{get, post},
     Json, Router,
 };
 use domain::{
     analytics::UsageEvent,
     catalog,
-    dto::FileVersionView,
     library::versions::{self, Replaced},
     policy::Permission,
     Error, Services,
@@ -26,17 +25,8 @@ use crate::{files, AppState};
 pub fn routes() -> Router<AppState> {
     Router::new()
         // Limited per file by MAX_UPLOAD_BYTES while streaming, like every upload.
-        .route("/assets/{id}/versions", get(list).post(upload).layer(DefaultBodyLimit::disable()))
+        .route("/assets/{id}/versions", post(upload).layer(DefaultBodyLimit::disable()))
         .route("/assets/{id}/versions/{version}/original", get(download))
-}
-
-async fn list(
-    access: Access,
-    State(services): State<Services>,
-    Path(id): Path<Uuid>,
-) -> Result<Json<Vec<FileVersionView>>, ApiError> {
-    access.require(Permission::Browse)?;
-    Ok(Json(versions::list(&services.db, &access.actor(), id).await?))
 }
 
 /// 201 with the new version's number; 200 when the file is the current version already (nothing

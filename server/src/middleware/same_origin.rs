@@ -48,9 +48,9 @@ pub async fn layer(State(services): State<Services>, request: Request, next: Nex
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
     let verdict = match request_origin(headers) {
         Some(origin) if is_same_origin(origin, &services.config.public_url, host) => Ok(()),
-        Some(origin) => Err(format!("cross-site request from {origin} refused")),
+        Some(origin) => Err(format!("change anything from another site ({origin}); use this site's pages")),
         None if session.is_some() => {
-            Err("a signed-in browser request must say where it comes from (Origin header)".to_owned())
+            Err("change anything with a session cookie from a request that does not say which site it comes from (Origin header)".to_owned())
         }
         None => Ok(()),
     };
