@@ -23,7 +23,7 @@ psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS dam_sch
 bin="${CARGO_TARGET_DIR:-$HOME/.cache/dam-target}/debug"
 "$bin/dam-server" &
 server=$!
-trap 'kill "$server" 2>/dev/null || true; rm -rf "$STORAGE_DIR" cookies.schemathesis' EXIT INT TERM
+trap 'kill "$server" 2>/dev/null || true; rm -rf "$STORAGE_DIR" "${work:-}"' EXIT INT TERM
 base="http://127.0.0.1:$port"
 for _ in $(seq 1 120); do curl -fsS "$base/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
 
@@ -35,7 +35,30 @@ token="$(curl -fsS -b "$jar" -H "Origin: $base" -H "Content-Type: application/js
   -d '{"name": "schemathesis"}' "$base/api/v1/tokens" | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')"
 rm -f "$jar"
 
-"$venv/bin/st" run "$base/api/openapi.json" \
+# Something to work on, so that operations on one asset, collection or share link reach their
+# logic instead of answering 404 to random ids.
+auth=(-H "Authorization: Bearer $token")
+work="$(mktemp -d)"
+python3 -c 'import base64,sys; sys.stdout.buffer.write(base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="))' > "$work/pixel.png"
+asset="$(curl -fsS "${auth[@]}" -F "files=@$work/pixel.png" "$base/api/v1/assets" | python3 -c 'import json,sys; print(json.load(sys.stdin)["accepted"][0]["id"])')"
+collection="$(curl -fsS "${auth[@]}" -H "Content-Type: application/json" -d '{"name": "Fuzzed"}' "$base/api/v1/collections" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')"
+share="$(curl -fsS "${auth[@]}" -H "Content-Type: application/json" -d "{\"asset_id\": \"$asset\", \"expires_in_days\": 7}" "$base/api/v1/shares" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')"
+cat > "$work/schemathesis.toml" <<TOML
+[[operations]]
+include-path-regex = "^/assets/[{]id[}]"
+parameters = { "id" = "$asset" }
+
+[[operations]]
+include-path-regex = "^/collections/[{]id[}]"
+parameters = { "id" = "$collection" }
+
+[[operations]]
+include-path-regex = "^/shares/[{]id[}]"
+parameters = { "id" = "$share" }
+TOML
+
+cd "$work" # schemathesis keeps its cache in the working directory
+"$venv/bin/st" --config-file "$work/schemathesis.toml" run "$base/api/openapi.json" \
   --url "$base/api/v1" \
   --header "Authorization: Bearer $token" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::{
     audit::Actor,
     dto::{AssetView, DerivativeKind, DerivativeView, TagView},
-    entities::{asset, asset_version},
+    entities::{asset, derivative},
     error::{Error, Result},
     policy::Permission,
 };
@@ -36,10 +36,10 @@ pub async fn derivative_path(
     kind: DerivativeKind,
     label: &str,
 ) -> Result<(String, String)> {
-    let version = asset_version::Entity::find()
-        .filter(asset_version::Column::AssetId.eq(asset.id))
-        .filter(asset_version::Column::Kind.eq(kind))
-        .filter(asset_version::Column::Label.eq(label))
+    let version = derivative::Entity::find()
+        .filter(derivative::Column::AssetId.eq(asset.id))
+        .filter(derivative::Column::Kind.eq(kind))
+        .filter(derivative::Column::Label.eq(label))
         .one(db)
         .await?
         .ok_or(Error::NotFound("derivative"))?;
@@ -49,15 +49,15 @@ pub async fn derivative_path(
 /// The API's views of `assets`, with their derivatives and tags (two queries for the whole page).
 pub async fn with_derivatives(db: &impl ConnectionTrait, assets: Vec<asset::Model>) -> Result<Vec<AssetView>> {
     let ids: Vec<Uuid> = assets.iter().map(|a| a.id).collect();
-    let mut by_asset: HashMap<Uuid, Vec<asset_version::Model>> = HashMap::new();
+    let mut by_asset: HashMap<Uuid, Vec<derivative::Model>> = HashMap::new();
     let mut auto_tags: HashMap<Uuid, Vec<String>> = HashMap::new();
     if !ids.is_empty() {
-        let versions = asset_version::Entity::find()
-            .filter(asset_version::Column::AssetId.is_in(ids.clone()))
-            .order_by_asc(asset_version::Column::Width)
+        let made = derivative::Entity::find()
+            .filter(derivative::Column::AssetId.is_in(ids.clone()))
+            .order_by_asc(derivative::Column::Width)
             .all(db)
             .await?;
-        for v in versions {
+        for v in made {
             by_asset.entry(v.asset_id).or_default().push(v);
         }
         let sql = "SELECT at.asset_id, t.name FROM asset_tags at JOIN tags t ON t.id = at.tag_id WHERE at.asset_id = ANY($1) AND at.source = 'auto' AND NOT at.removed";
@@ -68,9 +68,9 @@ pub async fn with_derivatives(db: &impl ConnectionTrait, assets: Vec<asset::Mode
     Ok(assets
         .into_iter()
         .map(|a| {
-            let versions = by_asset.remove(&a.id).unwrap_or_default();
+            let made = by_asset.remove(&a.id).unwrap_or_default();
             let auto = auto_tags.remove(&a.id).unwrap_or_default();
-            let mut view = to_view(a, versions);
+            let mut view = to_view(a, made);
             for tag in &mut view.tags {
                 tag.auto = auto.contains(&tag.name);
             }
@@ -80,9 +80,9 @@ pub async fn with_derivatives(db: &impl ConnectionTrait, assets: Vec<asset::Mode
 }
 
 /// The API's view of an asset and its derivatives.
-pub fn to_view(asset: asset::Model, versions: Vec<asset_version::Model>) -> AssetView {
+pub fn to_view(asset: asset::Model, made: Vec<derivative::Model>) -> AssetView {
     let base = format!("/api/assets/{}", asset.id);
-    let derivatives: Vec<DerivativeView> = versions
+    let derivatives: Vec<DerivativeView> = made
         .into_iter()
         .map(|v| DerivativeView {
             url: format!("{base}/{}?format={}", derivative_segment(v.kind), v.label),

@@ -21,6 +21,7 @@ mod m20261128_000016_search_filters_index;
 mod m20261128_000017_worker_slots;
 mod m20261128_000018_asset_request_id;
 mod m20261206_000019_interrupted_claims;
+mod m20261207_000020_derivatives;
 
 pub struct Migrator;
 
@@ -77,6 +78,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000017_worker_slots::Migration),
             Box::new(m20261128_000018_asset_request_id::Migration),
             Box::new(m20261206_000019_interrupted_claims::Migration),
+            Box::new(m20261207_000020_derivatives::Migration),
         ]
     }
 }

@@ -7,7 +7,7 @@ pub mod events;
 pub mod files;
 pub mod metrics;
 pub mod middleware;
-pub mod shared;
+pub mod share_files;
 pub mod sso;
 
 use std::{net::SocketAddr, path::Path};
@@ -85,7 +85,7 @@ pub fn router(services: Services) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics::scrape))
         .route("/files/{*key}", get(files::serve))
-        .merge(shared::routes())
+        .merge(share_files::routes())
         .leptos_routes_with_context(&state, routes, page_context.clone(), {
             let options = leptos_options.clone();
             move || app::shell(options.clone())

@@ -10,7 +10,7 @@ use std::time::Duration;
 use common::{png, spawn_app_without_worker, TestApp};
 use domain::{
     dto::{AssetStatus, QueueReport, UploadReport},
-    entities::{asset, asset_version},
+    entities::{asset, derivative},
     pipeline::{backlog, state, workers, QueueName},
 };
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
@@ -232,11 +232,7 @@ async fn repeated_jobs_and_reprocessing_never_duplicate_derivatives() {
     app.start_worker();
     all_settle(&app, &ids).await;
     let derivatives = || async {
-        asset_version::Entity::find()
-            .filter(asset_version::Column::AssetId.eq(ids[0]))
-            .all(&app.services.db)
-            .await
-            .unwrap()
+        derivative::Entity::find().filter(derivative::Column::AssetId.eq(ids[0])).all(&app.services.db).await.unwrap()
     };
     let stored_files = || {
         let dir = app.storage_dir.join("thumbnails").join(ids[0].to_string());
@@ -247,7 +243,7 @@ async fn repeated_jobs_and_reprocessing_never_duplicate_derivatives() {
         files.sort();
         files
     };
-    let described = |rows: &[asset_version::Model]| {
+    let described = |rows: &[derivative::Model]| {
         let mut kinds: Vec<String> = rows.iter().map(|r| format!("{:?} {}", r.kind, r.label)).collect();
         kinds.sort();
         let mut paths: Vec<String> = rows.iter().map(|r| r.path.clone()).collect();

@@ -18,3 +18,55 @@ async fn migrations_are_idempotent_and_safe_to_run_concurrently() {
     assert_eq!(health.status(), 200);
     app.cleanup().await;
 }
+
+/// The derivatives table was renamed (it was `asset_versions`): a library made before keeps every
+/// derivative, found through the new name, with nothing left under the old one.
+#[tokio::test]
+async fn a_library_made_before_the_derivatives_rename_keeps_its_derivatives() {
+    use migrations::{Migrator, MigratorTrait};
+    use sea_orm::{ConnectionTrait, Database, Statement};
+
+    let config = common::fresh_config(&[]);
+    let url = config.database_url.clone();
+    // The database as the previous release left it: every migration but the rename.
+    drop(db::connect_and_migrate(&url).await.expect("a fresh database"));
+    let old = Database::connect(&url).await.unwrap();
+    Migrator::down(&old, Some(1)).await.expect("back to the previous schema");
+    let exec = |sql: &str| old.execute(Statement::from_string(sea_orm::DatabaseBackend::Postgres, sql.to_owned()));
+    let (asset, derivative) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+    exec(&format!(
+        "INSERT INTO assets (id, original_path, original_filename, status, kind, mime, size, checksum)
+         VALUES ('{asset}', 'originals/a.png', 'harbour.png', 'processed', 'image', 'image/png', 10, 'c0ffee')"
+    ))
+    .await
+    .unwrap();
+    exec(&format!(
+        "INSERT INTO asset_versions (id, asset_id, kind, label, path, mime, width, height, size)
+         VALUES ('{derivative}', '{asset}', 'thumbnail', 'jpg', 'derived/a-320.jpg', 'image/jpeg', 320, 240, 4000)"
+    ))
+    .await
+    .unwrap();
+    drop(old);
+
+    // The new release starts: it migrates, and the asset shows its thumbnail as before.
+    let db = db::connect_and_migrate(&url).await.expect("the new release migrates the old library");
+    let view = domain::catalog::get_asset(&db, &domain::audit::Actor::system("test"), asset).await.unwrap();
+    assert_eq!(view.derivatives.len(), 1);
+    assert_eq!((view.derivatives[0].width, view.derivatives[0].size), (320, 4000));
+    assert!(view.thumbnail_url.is_some_and(|u| u.contains("/thumbnail")));
+    let gone = db
+        .query_one(Statement::from_string(
+            sea_orm::DatabaseBackend::Postgres,
+            "SELECT to_regclass('asset_versions') IS NULL AS gone, (SELECT count(*) FROM derivatives) AS kept",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(gone.try_get::<bool>("", "gone").unwrap(), "no table under the old name");
+    assert_eq!(gone.try_get::<i64>("", "kept").unwrap(), 1);
+    // And the rename can be undone (down) and done again.
+    Migrator::down(&db, Some(1)).await.expect("down");
+    Migrator::up(&db, None).await.expect("up again");
+    drop(db);
+    db::drop_database(&url).await.expect("drop test database");
+}

@@ -87,8 +87,8 @@ fn TokensSection(
             <h2 class="mb-2 text-lg font-semibold">"API tokens"</h2>
             <p class="mb-2 text-sm text-slate-500">"For scripts: send " <code>"Authorization: Bearer <token>"</code> ". A token acts with your role."</p>
             <ActionForm action=create attr:class="mb-3 flex flex-wrap items-end gap-3 text-sm">
-                <label>"Name" <input name="name" required maxlength="100" class="ml-2 rounded border border-slate-300 px-2 py-1"/></label>
-                <label>"Expires in days (empty: never)" <input name="expires_in_days" type="number" min="1" class="ml-2 w-20 rounded border border-slate-300 px-2 py-1"/></label>
+                <label>"Name" <input name="input[name]" required maxlength="100" class="ml-2 rounded border border-slate-300 px-2 py-1"/></label>
+                <label>"Expires in days (empty: never)" <input name="input[expires_in_days]" type="number" min="1" class="ml-2 w-20 rounded border border-slate-300 px-2 py-1"/></label>
                 <button type="submit" class="rounded bg-slate-900 px-3 py-1.5 text-white">"Create token"</button>
             </ActionForm>
             {move || create.value().get().map(|r| match r {

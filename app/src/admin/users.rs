@@ -34,10 +34,10 @@ fn UsersAdmin(
             <section class="mb-6 rounded-lg border border-slate-200 bg-white p-4">
                 <h2 class="mb-2 font-semibold">"Add a user"</h2>
                 <ActionForm action=create attr:class="flex flex-wrap items-end gap-3 text-sm">
-                    <label>"E-mail" <input type="email" name="email" required class="ml-2 rounded border border-slate-300 px-2 py-1"/></label>
-                    <label>"Name" <input name="display_name" class="ml-2 rounded border border-slate-300 px-2 py-1"/></label>
-                    <label>"Role" <RoleSelect name="role" selected=Role::Viewer/></label>
-                    <label>"Password (empty: generate)" <input type="password" name="password" autocomplete="new-password" class="ml-2 rounded border border-slate-300 px-2 py-1"/></label>
+                    <label>"E-mail" <input type="email" name="input[email]" required class="ml-2 rounded border border-slate-300 px-2 py-1"/></label>
+                    <label>"Name" <input name="input[display_name]" class="ml-2 rounded border border-slate-300 px-2 py-1"/></label>
+                    <label>"Role" <RoleSelect name="input[role]" selected=Role::Viewer/></label>
+                    <label>"Password (empty: generate)" <input type="password" name="input[password]" autocomplete="new-password" class="ml-2 rounded border border-slate-300 px-2 py-1"/></label>
                     <button type="submit" class="rounded bg-slate-900 px-3 py-1.5 text-white">"Add user"</button>
                 </ActionForm>
                 {move || create.value().get().map(|r| match r {

@@ -13,7 +13,7 @@ use anyhow::{Context, Result};
 use domain::{
     audit::Actor,
     dto::AssetStatus,
-    entities::{asset, asset_version},
+    entities::{asset, derivative},
     ingest,
     pipeline::Priority,
     Config, Services,
@@ -110,9 +110,9 @@ async fn time_to_thumbnail(services: &Services, samples: usize, first_seed: u8) 
         loop {
             let row = asset::Entity::find_by_id(stored.id).one(&services.db).await?.context("asset vanished")?;
             if row.status == AssetStatus::Processed {
-                let thumbnails = asset_version::Entity::find()
-                    .filter(asset_version::Column::AssetId.eq(row.id))
-                    .filter(asset_version::Column::Kind.eq(domain::dto::DerivativeKind::Thumbnail))
+                let thumbnails = derivative::Entity::find()
+                    .filter(derivative::Column::AssetId.eq(row.id))
+                    .filter(derivative::Column::Kind.eq(domain::dto::DerivativeKind::Thumbnail))
                     .count(&services.db)
                     .await?;
                 anyhow::ensure!(thumbnails > 0, "upload {i} was marked processed without a thumbnail");

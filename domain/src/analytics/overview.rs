@@ -45,7 +45,7 @@ pub async fn holdings(db: &impl ConnectionTrait) -> Result<Holdings> {
         .map(|r| Ok(KindUsage { kind: r.try_get("", "kind")?, assets: r.try_get("", "assets")?, bytes: r.try_get("", "bytes")? }))
         .collect::<Result<Vec<_>>>()?;
     let original_bytes = scalar(db, "SELECT ((SELECT COALESCE(sum(size), 0) FROM assets) + (SELECT COALESCE(sum(size), 0) FROM asset_files))::bigint AS n").await?;
-    let derivative_bytes = scalar(db, "SELECT COALESCE(sum(size), 0)::bigint AS n FROM asset_versions").await?;
+    let derivative_bytes = scalar(db, "SELECT COALESCE(sum(size), 0)::bigint AS n FROM derivatives").await?;
     Ok(Holdings { kinds, original_bytes, derivative_bytes })
 }
 

@@ -55,11 +55,11 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
-    #[sea_orm(has_many = "super::asset_version::Entity")]
+    #[sea_orm(has_many = "super::derivative::Entity")]
     Versions,
 }
 
-impl Related<super::asset_version::Entity> for Entity {
+impl Related<super::derivative::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Versions.def()
     }

@@ -25,7 +25,7 @@ const VIEW_SQL: &str = "
     SELECT c.id, c.name, c.description, c.created_by, c.created_at, c.updated_at,
            (SELECT count(*) FROM collection_assets ca JOIN assets a ON a.id = ca.asset_id WHERE ca.collection_id = c.id AND a.deleted_at IS NULL) AS asset_count,
            (SELECT ca.asset_id FROM collection_assets ca
-              JOIN asset_versions v ON v.asset_id = ca.asset_id AND v.kind = 'thumbnail' AND v.label = 'jpg'
+              JOIN derivatives v ON v.asset_id = ca.asset_id AND v.kind = 'thumbnail' AND v.label = 'jpg'
               JOIN assets a ON a.id = ca.asset_id AND a.deleted_at IS NULL
              WHERE ca.collection_id = c.id ORDER BY ca.added_at DESC LIMIT 1) AS cover
     FROM collections c";

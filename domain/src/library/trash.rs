@@ -11,7 +11,7 @@ use crate::{
     audit::{self, Actor, Target},
     catalog,
     dto::AssetView,
-    entities::{asset, asset_file, asset_version},
+    entities::{asset, asset_file, derivative},
     error::{Error, Result},
     library::tags::MAX_BULK,
     policy::{Permission, Reach},
@@ -100,12 +100,12 @@ pub async fn empty(db: &impl ConnectionTrait, actor: &Actor) -> Result<(u64, Vec
             break;
         }
         let ids: Vec<Uuid> = batch.iter().map(|a| a.id).collect();
-        let versions =
-            asset_version::Entity::find().filter(asset_version::Column::AssetId.is_in(ids.clone())).all(db).await?;
+        let derivatives =
+            derivative::Entity::find().filter(derivative::Column::AssetId.is_in(ids.clone())).all(db).await?;
         let older_files =
             asset_file::Entity::find().filter(asset_file::Column::AssetId.is_in(ids.clone())).all(db).await?;
         asset::Entity::delete_many().filter(asset::Column::Id.is_in(ids)).exec(db).await?;
-        unused.extend(versions.into_iter().map(|v| v.path));
+        unused.extend(derivatives.into_iter().map(|d| d.path));
         let originals = batch.iter().map(|a| &a.original_path).chain(older_files.iter().map(|f| &f.path));
         for path in originals {
             if !original_in_use(db, path).await? && !unused.contains(path) {

@@ -16,7 +16,7 @@ use crate::{
     audit::{self, Actor, Target},
     catalog,
     dto::{AssetStatus, FileVersionView},
-    entities::{asset, asset_file, asset_version},
+    entities::{asset, asset_file, derivative},
     error::{Error, Result},
     ingest::{self, StoredOriginal},
     pipeline::Priority,
@@ -141,9 +141,8 @@ async fn replace(
         return Err(Error::Conflict("the asset is being processed or changed right now; try again in a moment".into()));
     }
     // The old file's derivatives go; processing makes the new file's.
-    let derivatives =
-        asset_version::Entity::find().filter(asset_version::Column::AssetId.eq(current.id)).all(&txn).await?;
-    asset_version::Entity::delete_many().filter(asset_version::Column::AssetId.eq(current.id)).exec(&txn).await?;
+    let derivatives = derivative::Entity::find().filter(derivative::Column::AssetId.eq(current.id)).all(&txn).await?;
+    derivative::Entity::delete_many().filter(derivative::Column::AssetId.eq(current.id)).exec(&txn).await?;
     let details = serde_json::json!({ "version": version, "filename": stored.filename, "size": stored.size, "replaced_checksum": current.checksum });
     audit::record(&txn, actor, "asset.new_version", Some(Target::asset(current.id)), details).await?;
     txn.commit().await?;

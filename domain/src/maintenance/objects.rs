@@ -32,7 +32,7 @@ pub async fn referenced_objects(db: &impl ConnectionTrait) -> Result<Vec<StoredO
         SELECT DISTINCT ON (key) key, size, checksum FROM (
             SELECT original_path AS key, size, checksum FROM assets
             UNION ALL SELECT path, size, checksum FROM asset_files
-            UNION ALL SELECT path, size, NULL FROM asset_versions
+            UNION ALL SELECT path, size, NULL FROM derivatives
         ) AS referenced
         ORDER BY key, checksum NULLS LAST"#;
     Ok(StoredObject::find_by_statement(Statement::from_string(db.get_database_backend(), sql)).all(db).await?)

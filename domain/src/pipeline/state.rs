@@ -15,7 +15,7 @@ use super::Priority;
 use crate::{
     audit::{self, Actor, Target},
     dto::{AssetKind, AssetStatus, DerivativeKind, PhotoMetadata},
-    entities::{asset, asset_version},
+    entities::{asset, derivative},
     error::{Error, Result},
     library::{auto_tags, tags},
 };
@@ -379,7 +379,7 @@ pub struct NewDerivative<'a> {
 /// Inserts or replaces the derivative row (unique per asset, kind and label): re-running a job
 /// overwrites, never duplicates.
 pub async fn record_derivative(db: &impl ConnectionTrait, asset_id: Uuid, d: NewDerivative<'_>) -> Result<()> {
-    let row = asset_version::ActiveModel {
+    let row = derivative::ActiveModel {
         id: Set(Uuid::now_v7()),
         asset_id: Set(asset_id),
         kind: Set(d.kind),
@@ -392,21 +392,18 @@ pub async fn record_derivative(db: &impl ConnectionTrait, asset_id: Uuid, d: New
         metadata: Set(d.metadata),
         created_at: NotSet,
     };
-    let upsert = OnConflict::columns([
-        asset_version::Column::AssetId,
-        asset_version::Column::Kind,
-        asset_version::Column::Label,
-    ])
-    .update_columns([
-        asset_version::Column::Path,
-        asset_version::Column::Mime,
-        asset_version::Column::Width,
-        asset_version::Column::Height,
-        asset_version::Column::Size,
-        asset_version::Column::Metadata,
-    ])
-    .to_owned();
-    asset_version::Entity::insert(row).on_conflict(upsert).exec_without_returning(db).await?;
+    let upsert =
+        OnConflict::columns([derivative::Column::AssetId, derivative::Column::Kind, derivative::Column::Label])
+            .update_columns([
+                derivative::Column::Path,
+                derivative::Column::Mime,
+                derivative::Column::Width,
+                derivative::Column::Height,
+                derivative::Column::Size,
+                derivative::Column::Metadata,
+            ])
+            .to_owned();
+    derivative::Entity::insert(row).on_conflict(upsert).exec_without_returning(db).await?;
     Ok(())
 }
 

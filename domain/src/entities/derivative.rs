@@ -4,7 +4,7 @@ use crate::dto::DerivativeKind;
 
 /// A derivative made from an asset's original (thumbnail, preview, transcode, poster).
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-#[sea_orm(table_name = "asset_versions")]
+#[sea_orm(table_name = "derivatives")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,

@@ -1,0 +1,21 @@
+//! The derivatives (thumbnails, previews, transcodes, posters) were kept in a table the seed named
+//! `asset_versions`, while a "version" in the product is a file version (`asset_files`). The table
+//! and its constraints take the name of what they hold; rows, ids and files stay as they are.
+
+crate::sql_migration!("m20261207_000020_derivatives");
+
+const UP: &str = r#"
+ALTER TABLE asset_versions RENAME TO derivatives;
+ALTER TABLE derivatives RENAME CONSTRAINT asset_versions_pkey TO derivatives_pkey;
+ALTER TABLE derivatives RENAME CONSTRAINT asset_versions_asset_id_fkey TO derivatives_asset_id_fkey;
+ALTER TABLE derivatives RENAME CONSTRAINT asset_versions_asset_id_kind_label_key TO derivatives_asset_id_kind_label_key;
+ALTER TABLE derivatives RENAME CONSTRAINT asset_versions_kind_check TO derivatives_kind_check;
+"#;
+
+const DOWN: &str = r#"
+ALTER TABLE derivatives RENAME CONSTRAINT derivatives_kind_check TO asset_versions_kind_check;
+ALTER TABLE derivatives RENAME CONSTRAINT derivatives_asset_id_kind_label_key TO asset_versions_asset_id_kind_label_key;
+ALTER TABLE derivatives RENAME CONSTRAINT derivatives_asset_id_fkey TO asset_versions_asset_id_fkey;
+ALTER TABLE derivatives RENAME CONSTRAINT derivatives_pkey TO asset_versions_pkey;
+ALTER TABLE derivatives RENAME TO asset_versions;
+"#;
