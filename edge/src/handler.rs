@@ -2,7 +2,10 @@
 
 use axum::{
     body::Bytes,
-    extract::{rejection::PathRejection, Path, RawQuery, State},
+    extract::{
+        rejection::{BytesRejection, PathRejection},
+        Path, RawQuery, State,
+    },
     http::{Method, StatusCode},
     response::{IntoResponse, Response},
     Json,
@@ -25,9 +28,19 @@ pub async fn json<O: Operation>(
     method: Method,
     params: Result<Path<Vec<(String, String)>>, PathRejection>,
     RawQuery(query): RawQuery,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let params = params.map(|Path(p)| p).unwrap_or_default();
+    let params = match params {
+        Ok(Path(params)) => params,
+        // A route without parameters.
+        Err(PathRejection::MissingPathParams(_)) => Vec::new(),
+        // Never fall back to fields of the body: the path names what the request acts on.
+        Err(rejection) => return Problem::new(StatusCode::BAD_REQUEST, rejection.body_text()).into_response(),
+    };
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) => return Problem::new(rejection.status(), rejection.body_text()).into_response(),
+    };
     let input = match read_input::<O::Input>(&method, params, query.as_deref(), &body) {
         Ok(input) => input,
         Err(problem) => return problem.into_response(),
@@ -41,7 +54,8 @@ pub async fn json<O: Operation>(
         },
         Err(error) => {
             let status = crate::problem::status_of(&error);
-            if !crate::routes::documented_statuses(&O::SPEC, method.as_str()).contains(&status.as_u16()) {
+            let documented = crate::routes::documented_statuses(&O::SPEC, method.as_str());
+            if !status.is_server_error() && !documented.contains(&status.as_u16()) {
                 // The OpenAPI document promised otherwise: a bug in the operation's declaration.
                 tracing::error!(operation = O::SPEC.id, status = status.as_u16(), %error, "undocumented status");
             }

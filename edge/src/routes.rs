@@ -130,6 +130,10 @@ pub fn documented_statuses(spec: &Spec, method: &str) -> Vec<u16> {
     if refuses_a_role || spec.owned || changes {
         statuses.push(403);
     }
+    if changes {
+        // A body over the size limit.
+        statuses.push(413);
+    }
     statuses.extend(spec.failures.iter().map(|f| status_of_failure(*f).as_u16()));
     statuses.sort_unstable();
     statuses.dedup();

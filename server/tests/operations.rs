@@ -364,6 +364,11 @@ async fn unreadable_input_is_a_problem_that_names_the_field() {
         .unwrap();
     assert_eq!(response.status(), 400);
 
+    // A path that cannot be read is refused; the body never stands in for it.
+    let decoy = json!({ "id": Uuid::now_v7() });
+    let response = app.client.delete(app.url("/api/v1/assets/%FF")).json(&decoy).send().await.unwrap();
+    assert_eq!(response.status(), 400);
+
     // A path parameter that is not an id: 422 too, never a 500.
     let response = app.client.get(app.url("/api/v1/collections/not-an-id")).send().await.unwrap();
     assert_eq!(response.status(), 422);
@@ -422,5 +427,36 @@ async fn the_api_reference_is_served_from_here_under_a_policy_that_allows_only_t
         let response = app.anonymous.get(app.url(script)).send().await.unwrap();
         assert_eq!(response.status(), 200, "{script} is served (make build copies it)");
     }
+    app.cleanup().await;
+}
+
+/// One's own credentials are one's own: someone else's token or session is not found, except for
+/// an admin, who may revoke anyone's (a leaked token is stopped without resetting a password).
+#[tokio::test]
+async fn only_admins_revoke_someone_elses_tokens_and_sessions() {
+    let app = spawn_app_without_worker(&[]).await;
+    let owner = app.create_user(Role::Viewer).await;
+    let owner_row = domain::accounts::users::get(&app.services.db, owner.id).await.unwrap();
+    let db = &app.services.db;
+    let new = domain::dto::NewToken { name: "spare".into(), expires_in_days: None };
+    let token = domain::accounts::tokens::create(db, &Actor::user(&owner_row, None), owner.id, new).await.unwrap();
+    let origin = Default::default();
+    let ttl = chrono::Duration::hours(1);
+    let (session, _) = domain::accounts::sessions::start(db, &owner_row, ttl, &origin).await.unwrap();
+    let (token, session) = (token.token.id, session.id);
+    let bearer = |secret: String| {
+        let header = [(reqwest::header::AUTHORIZATION, format!("Bearer {secret}").parse().unwrap())];
+        reqwest::Client::builder().default_headers(reqwest::header::HeaderMap::from_iter(header)).build().unwrap()
+    };
+    let editor = bearer(app.token_for(&app.create_user(Role::Editor).await).await);
+    let admin = bearer(app.token_for(&app.create_user(Role::Admin).await).await);
+
+    for path in [format!("/api/v1/tokens/{token}"), format!("/api/v1/sessions/{session}")] {
+        let refused = editor.delete(app.url(&path)).send().await.unwrap();
+        assert_eq!(refused.status(), 404, "{path}: another person's credential is not found");
+        assert_eq!(admin.delete(app.url(&path)).send().await.unwrap().status(), 204, "{path}: an admin revokes it");
+    }
+    assert!(!domain::accounts::tokens::is_active(&app.services.db, token).await.unwrap());
+    assert!(!domain::accounts::sessions::is_active(&app.services.db, session).await.unwrap());
     app.cleanup().await;
 }

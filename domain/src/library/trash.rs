@@ -93,7 +93,7 @@ pub async fn list(db: &impl ConnectionTrait, actor: &Actor) -> Result<Vec<AssetV
 pub async fn empty(db: &impl ConnectionTrait, actor: &Actor) -> Result<(u64, Vec<String>)> {
     actor.require(Permission::EmptyTrash, None, "empty the trash (admins only)")?;
     let mut removed = 0u64;
-    let mut unused = Vec::new();
+    let mut unused = std::collections::BTreeSet::new();
     loop {
         let batch = asset::Entity::find().filter(asset::Column::DeletedAt.is_not_null()).limit(200).all(db).await?;
         if batch.is_empty() {
@@ -108,15 +108,15 @@ pub async fn empty(db: &impl ConnectionTrait, actor: &Actor) -> Result<(u64, Vec
         unused.extend(derivatives.into_iter().map(|d| d.path));
         let originals = batch.iter().map(|a| &a.original_path).chain(older_files.iter().map(|f| &f.path));
         for path in originals {
-            if !original_in_use(db, path).await? && !unused.contains(path) {
-                unused.push(path.clone());
+            if !unused.contains(path) && !original_in_use(db, path).await? {
+                unused.insert(path.clone());
             }
         }
         removed += batch.len() as u64;
     }
     audit::record(db, actor, "trash.empty", None, serde_json::json!({ "assets": removed })).await?;
     tracing::info!(removed, "trash emptied");
-    Ok((removed, unused))
+    Ok((removed, unused.into_iter().collect()))
 }
 
 /// Whether another asset still has this original, as its current file or an earlier version.

@@ -32,7 +32,11 @@ operation! {
         run: |cx, input| {
             let asset = catalog::get_asset(cx.db, &cx.actor, input.id).await?;
             if input.viewing {
-                cx.services.usage.record(input.id, UsageEvent::View).await;
+                let usage = cx.services.usage.clone();
+                cx.after_commit(async move {
+                    usage.record(input.id, UsageEvent::View).await;
+                    Ok(())
+                });
             }
             Ok(asset)
         },

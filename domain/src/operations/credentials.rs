@@ -43,13 +43,13 @@ operation! {
 operation! {
     RevokeToken(ById) -> () {
         id: "revoke_token",
-        summary: "Revoke one of one's API tokens",
+        summary: "Revoke one of one's API tokens (admins: anyone's)",
         permission: Some(Permission::ManageOwnCredentials),
         owned: false,
         success: NoContent,
         failures: [NotFound],
         example: ById { id: EXAMPLE_ID },
-        run: |cx, input| tokens::revoke(cx.db, &cx.actor, input.id, false).await,
+        run: |cx, input| tokens::revoke(cx.db, &cx.actor, input.id, cx.caller.can(Permission::ManageUsers)).await,
     }
 }
 
@@ -69,12 +69,12 @@ operation! {
 operation! {
     RevokeSession(ById) -> () {
         id: "revoke_session",
-        summary: "Sign one of one's sessions out",
+        summary: "Sign one of one's sessions out (admins: anyone's)",
         permission: Some(Permission::ManageOwnCredentials),
         owned: false,
         success: NoContent,
         failures: [NotFound],
         example: ById { id: EXAMPLE_ID },
-        run: |cx, input| sessions::revoke(cx.db, &cx.actor, input.id, false).await,
+        run: |cx, input| sessions::revoke(cx.db, &cx.actor, input.id, cx.caller.can(Permission::ManageUsers)).await,
     }
 }

@@ -76,7 +76,10 @@ operation! {
         success: Ok,
         failures: [Invalid],
         example: AssetQuery { q: "beach".into(), ..Default::default() },
-        run: |cx, input| search::search(cx.db, &input).await,
+        // Read only, and its page and counts are read side by side on separate pooled
+        // connections (one transaction's connection would take them one after another: p95 44 ms
+        // became ~200 ms).
+        run: |cx, input| search::search(&cx.services.db, &input).await,
     }
 }
 

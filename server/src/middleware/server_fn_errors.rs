@@ -11,7 +11,8 @@ use axum::{
     response::Response,
 };
 
-/// Server-function error bodies are one short line; anything longer is passed on untouched.
+/// Server-function error bodies are one short line; a longer one is not an argument error and
+/// keeps its status (its body, which cannot be held, is dropped).
 const MAX_ERROR_BYTES: usize = 64 * 1024;
 
 pub async fn layer(request: Request, next: Next) -> Response {
