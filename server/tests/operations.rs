@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{png, spawn_app_without_worker, TestApp, TestUser};
+use common::{bearer_client, png, spawn_app_without_worker, TestApp, TestUser};
 use domain::{
     audit::Actor,
     dto::{NewCollection, UploadReport},
@@ -164,7 +164,7 @@ fn json_request(app: &TestApp, client: &reqwest::Client, route: &Route, input: &
     for name in route.path_params() {
         let value = rest.remove(name).unwrap_or_else(|| panic!("{}: fixture lacks {name}", route.spec.id));
         let text = value.as_str().map(str::to_owned).unwrap_or_else(|| value.to_string());
-        path = path.replace(&format!("{{{name}}}"), &urlencoding(&text));
+        path = path.replace(&format!("{{{name}}}"), &domain::dto::percent_encode(&text));
     }
     let request = client.request(routes::method_of(route), app.url(&path));
     if route.reads_query() {
@@ -176,15 +176,6 @@ fn json_request(app: &TestApp, client: &reqwest::Client, route: &Route, input: &
     } else {
         request.json(&Value::Object(rest))
     }
-}
-
-fn urlencoding(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// `input` as the form fields of a server function's single `input` argument
@@ -208,12 +199,8 @@ fn server_fn_paths() -> Vec<String> {
 #[tokio::test]
 async fn every_operation_answers_every_caller_as_the_policy_says_through_route_and_server_function() {
     let app = spawn_app_without_worker(&[("API_RATE_PER_SECOND", "10000"), ("API_RATE_BURST", "10000")]).await;
-    let client_for = |secret: &str| {
-        let bearer = [(reqwest::header::AUTHORIZATION, format!("Bearer {secret}").parse().unwrap())];
-        reqwest::Client::builder().default_headers(reqwest::header::HeaderMap::from_iter(bearer)).build().unwrap()
-    };
     let other_editor = app.create_user(Role::Editor).await;
-    let other_client = client_for(&app.token_for(&other_editor).await);
+    let other_client = bearer_client(&app.token_for(&other_editor).await);
     let mut makers = Makers { users: vec![(other_editor, other_client)] };
     let mut callers =
         vec![Caller { label: "anonymous", role: None, client: reqwest::Client::new(), owner: 0, user: None }];
@@ -224,7 +211,7 @@ async fn every_operation_answers_every_caller_as_the_policy_says_through_route_a
         ("admin", Role::Admin, true),
     ] {
         let user = app.create_user(role).await;
-        let client = client_for(&app.token_for(&user).await);
+        let client = bearer_client(&app.token_for(&user).await);
         let owner = if owns {
             makers.users.push((user.clone(), client.clone()));
             makers.users.len() - 1
@@ -444,12 +431,8 @@ async fn only_admins_revoke_someone_elses_tokens_and_sessions() {
     let ttl = chrono::Duration::hours(1);
     let (session, _) = domain::accounts::sessions::start(db, &owner_row, ttl, &origin).await.unwrap();
     let (token, session) = (token.token.id, session.id);
-    let bearer = |secret: String| {
-        let header = [(reqwest::header::AUTHORIZATION, format!("Bearer {secret}").parse().unwrap())];
-        reqwest::Client::builder().default_headers(reqwest::header::HeaderMap::from_iter(header)).build().unwrap()
-    };
-    let editor = bearer(app.token_for(&app.create_user(Role::Editor).await).await);
-    let admin = bearer(app.token_for(&app.create_user(Role::Admin).await).await);
+    let editor = bearer_client(&app.token_for(&app.create_user(Role::Editor).await).await);
+    let admin = bearer_client(&app.token_for(&app.create_user(Role::Admin).await).await);
 
     for path in [format!("/api/v1/tokens/{token}"), format!("/api/v1/sessions/{session}")] {
         let refused = editor.delete(app.url(&path)).send().await.unwrap();
