@@ -121,3 +121,33 @@ pub fn RequirePermission(permission: Permission, children: ChildrenFn) -> impl I
         </Suspense>
     }
 }
+
+/// How many more items one "Show more" asks for (the API's default page).
+pub const PAGE: usize = 100;
+
+/// A list read page by page until it holds `wanted` items or ends. A list view keeps `wanted` in
+/// a signal that "Show more" raises; because the resource reads every page again, an action that
+/// changes the list (a restore, a revoke) reloads exactly what was on screen.
+pub async fn read_pages<T, F, Fut>(wanted: usize, fetch: F) -> Result<domain::dto::Page<T>, ServerFnError>
+where
+    F: Fn(Option<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<domain::dto::Page<T>, ServerFnError>>,
+{
+    let mut page = fetch(None).await?;
+    while page.items.len() < wanted {
+        let Some(after) = page.next.clone() else { break };
+        page.extend(fetch(Some(after)).await?);
+    }
+    Ok(page)
+}
+
+/// "Show more" under a paged list, shown while the list has more: raises `wanted` by a page.
+#[component]
+pub fn ShowMore(more: bool, wanted: RwSignal<usize>) -> impl IntoView {
+    more.then(|| {
+        view! {
+            <button class="mt-4 rounded border border-slate-300 px-3 py-1.5 text-sm" data-testid="show-more"
+                on:click=move |_| wanted.update(|w| *w += PAGE)>"Show more"</button>
+        }
+    })
+}

@@ -1,15 +1,14 @@
 //! The audit log: who did what to which asset, user or setting, when, and from where.
 
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    Set,
-};
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, QueryFilter, Set};
 use uuid::Uuid;
 
 use crate::{
-    dto::{AuditEntry, AuditFilter, AuditPage},
+    dto::{AuditEntry, AuditFilter, Page, PageRequest},
     entities::{audit_event, user},
     error::{Error, Result},
+    paging,
     policy::{self, Permission, Reach, Role},
 };
 
@@ -113,9 +112,10 @@ pub async fn record(
 }
 
 /// Newest first, filtered.
-pub async fn list(db: &impl ConnectionTrait, filter: AuditFilter) -> Result<AuditPage> {
-    let page = filter.page.unwrap_or(1).max(1);
-    let per_page = filter.per_page.unwrap_or(50).clamp(1, 500);
+pub async fn list(db: &impl ConnectionTrait, filter: AuditFilter) -> Result<Page<AuditEntry>> {
+    let request = PageRequest { after: filter.after, limit: filter.limit };
+    let limit = paging::limit(&request);
+    let after = paging::after::<DateTime<Utc>, i64>(&request)?;
     let mut condition = Condition::all();
     if let Some(actor) = filter.actor.filter(|s| !s.trim().is_empty()) {
         condition = condition.add(audit_event::Column::ActorLabel.contains(actor.trim()));
@@ -135,15 +135,11 @@ pub async fn list(db: &impl ConnectionTrait, filter: AuditFilter) -> Result<Audi
     if let Some(to) = filter.to {
         condition = condition.add(audit_event::Column::At.lt(to));
     }
-    let paginator = audit_event::Entity::find()
-        .filter(condition)
-        .order_by_desc(audit_event::Column::At)
-        .order_by_desc(audit_event::Column::Id)
-        .paginate(db, per_page);
-    let total = paginator.num_items().await?;
-    let items = paginator
-        .fetch_page(page - 1)
-        .await?
+    let query = audit_event::Entity::find().filter(condition);
+    let query = paging::keyset(query, audit_event::Column::At, audit_event::Column::Id, Order::Desc, after, limit);
+    let page = paging::page(query.all(db).await?, limit, |e| paging::cursor(&e.at, &e.id));
+    let items = page
+        .items
         .into_iter()
         .map(|e| AuditEntry {
             id: e.id,
@@ -157,5 +153,5 @@ pub async fn list(db: &impl ConnectionTrait, filter: AuditFilter) -> Result<Audi
             details: e.details,
         })
         .collect();
-    Ok(AuditPage { items, page, per_page, total })
+    Ok(Page { items, next: page.next })
 }

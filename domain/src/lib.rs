@@ -36,6 +36,8 @@ pub mod library;
 #[cfg(feature = "server")]
 pub mod maintenance;
 #[cfg(feature = "server")]
+pub mod paging;
+#[cfg(feature = "server")]
 pub mod pipeline;
 #[cfg(feature = "server")]
 pub mod rate_limit;

@@ -16,7 +16,7 @@ use common::{
     start_server_for, wait_until_up, TestApp,
 };
 use domain::{
-    dto::{AssetStatus, AssetView, FileVersionView, UploadReport},
+    dto::{AssetStatus, AssetView, FileVersionView, Page, UploadReport},
     Config,
 };
 use uuid::Uuid;
@@ -86,8 +86,9 @@ async fn assert_library_intact(client: &reqwest::Client, base: &str, before: &[A
             assert_eq!(response.status(), 200, "{:?} {} of {}", derivative.kind, derivative.label, asset.filename);
             assert_eq!(response.bytes().await.unwrap().len() as i64, derivative.size);
         }
-        let versions: Vec<FileVersionView> =
+        let versions: Page<FileVersionView> =
             client.get(format!("{base}/api/assets/{}/versions", asset.id)).fetch_json().await;
+        let versions = versions.items;
         assert_eq!(versions.len(), asset.version as usize);
         for version in versions {
             let file = client.get(format!("{base}{}", version.download_url)).send().await.unwrap();

@@ -51,7 +51,8 @@ async fn making_someone_admin_or_setting_their_password_needs_the_acting_admins_
         (StatusCode::FORBIDDEN, "you are not allowed to do this: the password you confirmed with is not yours")
     );
     let unchanged: Value = bearer_client(&app.token_for(&admin).await).get(app.url("/api/users")).fetch_json().await;
-    let row = unchanged.as_array().unwrap().iter().find(|u| u["email"] == editor.email.as_str()).unwrap().clone();
+    let row =
+        unchanged["items"].as_array().unwrap().iter().find(|u| u["email"] == editor.email.as_str()).unwrap().clone();
     assert_eq!(row["role"], "editor");
 
     // Other changes need no confirmation; these two do, and then work.

@@ -91,7 +91,8 @@ async fn the_event_stream_ends_when_its_token_or_session_is_revoked() {
     let mut by_session = browser.get(app.url("/api/events")).send().await.unwrap();
     assert_eq!((by_token.status().as_u16(), by_session.status().as_u16()), (200, 200));
 
-    let tokens: Vec<serde_json::Value> = script.get(app.url("/api/tokens")).fetch_json().await;
+    let tokens: serde_json::Value = script.get(app.url("/api/tokens")).fetch_json().await;
+    let tokens = &tokens["items"];
     let revoked = browser
         .delete(app.url(&format!("/api/tokens/{}", tokens[0]["id"].as_str().unwrap())))
         .header("origin", &app.address)

@@ -7,7 +7,7 @@ use common::FetchJson as _;
 
 use common::{bearer_client, jpeg, png, spawn_app, TestApp};
 use domain::{
-    dto::{AssetStatus, AssetView, SearchResults, UploadReport},
+    dto::{AssetStatus, AssetView, Page, SearchResults, UploadReport},
     policy::Role,
 };
 use image::{ImageFormat, Rgb, RgbImage};
@@ -246,7 +246,8 @@ async fn the_trash_hides_restores_and_when_emptied_removes_the_files() {
     let trashed = app.client.delete(app.url(&format!("/api/assets/{drop_id}"))).send().await.unwrap();
     assert_eq!(trashed.status(), StatusCode::NO_CONTENT);
     assert_eq!(names(&search(&app, "").await), ["keep.png"]);
-    let in_trash: Vec<AssetView> = app.client.get(app.url("/api/trash")).fetch_json().await;
+    let in_trash: Page<AssetView> = app.client.get(app.url("/api/trash")).fetch_json().await;
+    let in_trash = in_trash.items;
     assert_eq!(in_trash.iter().map(|a| a.filename.as_str()).collect::<Vec<_>>(), ["drop.png"]);
     assert!(in_trash[0].deleted_at.is_some());
 
@@ -327,7 +328,8 @@ async fn collections_group_assets_and_are_searched_like_the_library() {
         ["launch-hero.png"],
         "search works inside a collection"
     );
-    let listed: Vec<domain::dto::CollectionView> = app.client.get(app.url("/api/collections")).fetch_json().await;
+    let listed: Page<domain::dto::CollectionView> = app.client.get(app.url("/api/collections")).fetch_json().await;
+    let listed = listed.items;
     assert_eq!(listed[0].asset_count, 2);
     assert!(listed[0]
         .cover_url

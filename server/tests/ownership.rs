@@ -13,6 +13,11 @@ use reqwest::Client;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
+/// The items of a page of a list.
+fn items(page: &Value) -> &Vec<Value> {
+    page["items"].as_array().expect("a page has items")
+}
+
 struct Person {
     api: Client,
 }
@@ -66,10 +71,13 @@ async fn editors_replace_trash_and_restore_only_what_they_uploaded() {
     // In the trash it is out of the other editor's sight: restore, show, files all say 404.
     assert_eq!(status(other.api.post(url("/restore"))).await, 404);
     assert_eq!(status(other.api.get(url(""))).await, 404);
-    let trash: Vec<Value> = other.api.get(app.url("/api/trash")).fetch_json().await;
-    assert!(trash.iter().all(|a| a["id"] != asset.to_string().as_str()), "another editor's trash is not listed");
-    let theirs: Vec<Value> = owner.api.get(app.url("/api/trash")).fetch_json().await;
-    assert!(theirs.iter().any(|a| a["id"] == asset.to_string().as_str()));
+    let trash: Value = other.api.get(app.url("/api/trash")).fetch_json().await;
+    assert!(
+        items(&trash).iter().all(|a| a["id"] != asset.to_string().as_str()),
+        "another editor's trash is not listed"
+    );
+    let theirs: Value = owner.api.get(app.url("/api/trash")).fetch_json().await;
+    assert!(items(&theirs).iter().any(|a| a["id"] == asset.to_string().as_str()));
     assert_eq!(status(admin.api.post(url("/restore"))).await, 200);
     assert_eq!(status(owner.api.delete(url(""))).await, 204);
     assert_eq!(status(owner.api.post(url("/restore"))).await, 200);
@@ -134,12 +142,13 @@ async fn editors_delete_only_their_collections_and_see_and_turn_off_only_their_l
         other.api.get(app.url(&format!("/api/shares?asset_id={asset}"))),
         other.api.post(app.url("/api/fn/list_shares")).form(&[("input[asset_id]", asset.to_string())]),
     ] {
-        let links: Vec<Value> = listing.fetch_json().await;
+        let links: Value = listing.fetch_json().await;
+        let links = items(&links);
         assert_eq!(links.len(), 1, "{links:?}");
         assert_ne!(links[0]["id"], link["id"]);
     }
-    let all: Vec<Value> = admin.api.get(app.url("/api/shares")).fetch_json().await;
-    assert_eq!(all.len(), 2, "admins see every link");
+    let all: Value = admin.api.get(app.url("/api/shares")).fetch_json().await;
+    assert_eq!(items(&all).len(), 2, "admins see every link");
     assert_eq!(status(other.api.delete(app.url(&format!("/api/shares/{link_id}")))).await, 403);
     let fn_revoke = other.api.post(app.url("/api/fn/revoke_share")).form(&[("input[id]", link_id)]);
     assert_eq!(status(fn_revoke).await, 403);

@@ -9,7 +9,7 @@ use common::FetchJson as _;
 use chrono::{Duration, Utc};
 use common::{browser_client, jpeg, png, sha256_hex, spawn_app, unzip, TestApp};
 use domain::{
-    dto::{AssetStatus, AssetView, CollectionView, ShareLinkView, UploadReport},
+    dto::{AssetStatus, AssetView, CollectionView, Page, ShareLinkView, UploadReport},
     policy::Role,
 };
 use reqwest::StatusCode;
@@ -161,8 +161,9 @@ async fn a_share_link_opens_only_its_assets_on_its_terms_until_it_expires_or_is_
     assert_eq!(visit(&visitor, &app, "/s/no-such-link").await.0, StatusCode::NOT_FOUND);
 
     // The maker sees how often a link was opened.
-    let listed: Vec<ShareLinkView> =
+    let listed: Page<ShareLinkView> =
         app.client.get(app.url(&format!("/api/shares?collection_id={collection}"))).fetch_json().await;
+    let listed = listed.items;
     assert_eq!(listed.len(), 1);
     assert_eq!(
         (listed[0].opens, listed[0].state),

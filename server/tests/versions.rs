@@ -8,7 +8,7 @@ use common::FetchJson as _;
 
 use common::{png, sha256_hex, spawn_app, TestApp};
 use domain::{
-    dto::{AssetStatus, FileVersionView, UploadReport},
+    dto::{AssetStatus, FileVersionView, Page, UploadReport},
     policy::Role,
 };
 use reqwest::StatusCode;
@@ -32,7 +32,8 @@ async fn upload_version(
 }
 
 async fn versions(app: &TestApp, id: Uuid) -> Vec<FileVersionView> {
-    app.client.get(app.url(&format!("/api/assets/{id}/versions"))).fetch_json().await
+    let page: Page<FileVersionView> = app.client.get(app.url(&format!("/api/assets/{id}/versions"))).fetch_json().await;
+    page.items
 }
 
 #[tokio::test]

@@ -1,14 +1,14 @@
 //! One's own settings: password, API tokens (secret shown once), open sessions.
 
 use domain::{
-    dto::{SessionView, TokenView},
-    operations::{ById, Nothing},
+    dto::{Page, PageRequest, SessionView, TokenView},
+    operations::ById,
 };
 use leptos::prelude::*;
 
 use crate::{
     api::account::{list_sessions, list_tokens, ChangePassword, CreateToken, RevokeSession, RevokeToken},
-    ui::{error_text, RequirePermission},
+    ui::{error_text, read_pages, RequirePermission, ShowMore, PAGE},
 };
 use domain::policy::Permission;
 
@@ -21,18 +21,23 @@ pub fn SettingsPage() -> impl IntoView {
     // Made here, once, not inside the guard's Suspense (see `ui::RequirePermission`).
     let create_token = ServerAction::<CreateToken>::new();
     let revoke_token = ServerAction::<RevokeToken>::new();
+    let tokens_wanted = RwSignal::new(PAGE);
     let tokens = Resource::new(
-        move || (create_token.version().get(), revoke_token.version().get()),
-        |_| list_tokens(Nothing {}),
+        move || (create_token.version().get(), revoke_token.version().get(), tokens_wanted.get()),
+        |(_, _, wanted)| read_pages(wanted, |after| list_tokens(PageRequest { after, limit: None })),
     );
     let revoke_session = ServerAction::<RevokeSession>::new();
-    let sessions = Resource::new(move || revoke_session.version().get(), |_| list_sessions(Nothing {}));
+    let sessions_wanted = RwSignal::new(PAGE);
+    let sessions = Resource::new(
+        move || (revoke_session.version().get(), sessions_wanted.get()),
+        |(_, wanted)| read_pages(wanted, |after| list_sessions(PageRequest { after, limit: None })),
+    );
     view! {
         <RequirePermission permission=Permission::ManageOwnCredentials>
             <h1 class="mb-6 text-2xl font-semibold">"Settings"</h1>
             <PasswordSection/>
-            <TokensSection create=create_token revoke=revoke_token tokens/>
-            <SessionsSection revoke=revoke_session sessions/>
+            <TokensSection create=create_token revoke=revoke_token tokens wanted=tokens_wanted/>
+            <SessionsSection revoke=revoke_session sessions wanted=sessions_wanted/>
         </RequirePermission>
     }
 }
@@ -80,7 +85,8 @@ fn PasswordSection() -> impl IntoView {
 fn TokensSection(
     create: ServerAction<CreateToken>,
     revoke: ServerAction<RevokeToken>,
-    tokens: Resource<Result<Vec<TokenView>, ServerFnError>>,
+    tokens: Resource<Result<Page<TokenView>, ServerFnError>>,
+    wanted: RwSignal<usize>,
 ) -> impl IntoView {
     view! {
         <section class="mb-8">
@@ -103,12 +109,13 @@ fn TokensSection(
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     match tokens.await {
-                        Ok(list) if list.is_empty() => view! { <p class="text-sm text-slate-500">"No tokens."</p> }.into_any(),
+                        Ok(list) if list.items.is_empty() => view! { <p class="text-sm text-slate-500">"No tokens."</p> }.into_any(),
                         Ok(list) => view! {
                             <table class="w-full text-left text-sm" data-testid="token-list">
                                 <thead><tr><th>"Name"</th><th>"Token"</th><th>"Created"</th><th>"Last used"</th><th>"Expires"</th><th></th></tr></thead>
-                                <tbody>{list.into_iter().map(|t| view! { <TokenRow token=t revoke/> }).collect_view()}</tbody>
+                                <tbody>{list.items.into_iter().map(|t| view! { <TokenRow token=t revoke/> }).collect_view()}</tbody>
                             </table>
+                            <ShowMore more=list.next.is_some() wanted/>
                         }.into_any(),
                         Err(e) => view! { <p class="text-sm text-red-700">{error_text(&e)}</p> }.into_any(),
                     }
@@ -136,7 +143,8 @@ fn TokenRow(token: TokenView, revoke: ServerAction<RevokeToken>) -> impl IntoVie
 #[component]
 fn SessionsSection(
     revoke: ServerAction<RevokeSession>,
-    sessions: Resource<Result<Vec<SessionView>, ServerFnError>>,
+    sessions: Resource<Result<Page<SessionView>, ServerFnError>>,
+    wanted: RwSignal<usize>,
 ) -> impl IntoView {
     view! {
         <section>
@@ -147,8 +155,9 @@ fn SessionsSection(
                         Ok(list) => view! {
                             <table class="w-full text-left text-sm" data-testid="session-list">
                                 <thead><tr><th>"Signed in"</th><th>"Last seen"</th><th>"From"</th><th>"Browser"</th><th></th></tr></thead>
-                                <tbody>{list.into_iter().map(|s| view! { <SessionRow session=s revoke/> }).collect_view()}</tbody>
+                                <tbody>{list.items.into_iter().map(|s| view! { <SessionRow session=s revoke/> }).collect_view()}</tbody>
                             </table>
+                            <ShowMore more=list.next.is_some() wanted/>
                         }.into_any(),
                         Err(e) => view! { <p class="text-sm text-red-700">{error_text(&e)}</p> }.into_any(),
                     }

@@ -1,6 +1,11 @@
 //! The audit log with filters; the filters live in the URL so a view can be bookmarked.
 
-use domain::{dto::AuditFilter, policy::Permission};
+use std::ops::Not;
+
+use domain::{
+    dto::{percent_encode, AuditFilter},
+    policy::Permission,
+};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -38,18 +43,29 @@ fn filter(query: Memo<leptos_router::params::ParamsMap>) -> AuditFilter {
             from: day("from"),
             // Inclusive end day.
             to: day("to").and_then(|d| d.checked_add_signed(chrono::Duration::days(1))),
-            page: text("page").and_then(|p| p.parse().ok()),
-            per_page: Some(100),
+            after: text("after"),
+            limit: Some(100),
         }
     })
 }
 
-type AuditEntries = Resource<Result<domain::dto::AuditPage, ServerFnError>>;
+type AuditEntries = Resource<Result<domain::dto::Page<domain::dto::AuditEntry>, ServerFnError>>;
 
 #[component]
 fn AuditLog(entries: AuditEntries) -> impl IntoView {
     let query = use_query_map();
     let value = move |k: &'static str| query.with(|q| q.get(k).unwrap_or_default());
+    // The same filters from another place in the log (`None`: the newest entries).
+    let from = move |after: Option<String>| {
+        query.with_untracked(|q| {
+            let kept = q.into_iter().filter(|(k, v)| *k != "after" && !v.is_empty());
+            let pairs: Vec<String> = kept
+                .map(|(k, v)| format!("{k}={}", percent_encode(v)))
+                .chain(after.map(|a| format!("after={}", percent_encode(&a))))
+                .collect();
+            format!("/admin/audit?{}", pairs.join("&"))
+        })
+    };
     view! {
             <h1 class="mb-4 text-2xl font-semibold">"Audit log"</h1>
             <form method="get" action="/admin/audit" class="mb-4 flex flex-wrap items-end gap-3 text-sm">
@@ -68,7 +84,6 @@ fn AuditLog(entries: AuditEntries) -> impl IntoView {
                 {move || Suspend::new(async move {
                     match entries.await {
                         Ok(page) => view! {
-                            <p class="mb-2 text-sm text-slate-500">{format!("{} entries", page.total)}</p>
                             <table class="w-full text-left text-sm" data-testid="audit-list">
                                 <thead><tr><th>"When"</th><th>"Who"</th><th>"Action"</th><th>"Target"</th><th>"From"</th><th>"Details"</th></tr></thead>
                                 <tbody>
@@ -84,6 +99,10 @@ fn AuditLog(entries: AuditEntries) -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
+                            <nav class="mt-4 flex gap-4 text-sm" aria-label="Pages of the log">
+                                {value("after").is_empty().not().then(|| view! { <a class="underline" href=from(None)>"Newest entries"</a> })}
+                                {page.next.map(|next| view! { <a class="underline" href=from(Some(next)) data-testid="audit-older">"Older entries"</a> })}
+                            </nav>
                         }.into_any(),
                         Err(e) => view! { <p class="text-red-700">{error_text(&e)}</p> }.into_any(),
                     }

@@ -1,13 +1,13 @@
 use domain::{
-    dto::UserView,
-    operations::{admin::UserChange, Nothing},
+    dto::{Page, PageRequest, UserView},
+    operations::admin::UserChange,
     policy::{Permission, Role},
 };
 use leptos::prelude::*;
 
 use crate::{
     api::admin::{list_users, CreateUser, UpdateUser},
-    ui::{error_text, RequirePermission},
+    ui::{error_text, read_pages, RequirePermission, ShowMore, PAGE},
 };
 
 #[component]
@@ -15,10 +15,14 @@ pub fn UsersPage() -> impl IntoView {
     // Made here, once, not inside the guard's Suspense (see `ui::RequirePermission`).
     let create = ServerAction::<CreateUser>::new();
     let update = ServerAction::<UpdateUser>::new();
-    let users = Resource::new(move || (create.version().get(), update.version().get()), |_| list_users(Nothing {}));
+    let wanted = RwSignal::new(PAGE);
+    let users = Resource::new(
+        move || (create.version().get(), update.version().get(), wanted.get()),
+        |(_, _, wanted)| read_pages(wanted, |after| list_users(PageRequest { after, limit: None })),
+    );
     view! {
         <RequirePermission permission=Permission::ManageUsers>
-            <UsersAdmin create update users/>
+            <UsersAdmin create update users wanted/>
         </RequirePermission>
     }
 }
@@ -27,7 +31,8 @@ pub fn UsersPage() -> impl IntoView {
 fn UsersAdmin(
     create: ServerAction<CreateUser>,
     update: ServerAction<UpdateUser>,
-    users: Resource<Result<Vec<UserView>, ServerFnError>>,
+    users: Resource<Result<Page<UserView>, ServerFnError>>,
+    wanted: RwSignal<usize>,
 ) -> impl IntoView {
     view! {
             <h1 class="mb-6 text-2xl font-semibold">"Users"</h1>
@@ -61,8 +66,9 @@ fn UsersAdmin(
                         Ok(list) => view! {
                             <table class="w-full text-left text-sm" data-testid="user-list">
                                 <thead><tr><th>"E-mail"</th><th>"Name"</th><th>"Role"</th><th>"Status"</th><th>"Last sign-in"</th></tr></thead>
-                                <tbody>{list.into_iter().map(|u| view! { <UserRow user=u update/> }).collect_view()}</tbody>
+                                <tbody>{list.items.into_iter().map(|u| view! { <UserRow user=u update/> }).collect_view()}</tbody>
                             </table>
+                            <ShowMore more=list.next.is_some() wanted/>
                         }.into_any(),
                         Err(e) => view! { <p class="text-red-700">{error_text(&e)}</p> }.into_any(),
                     }

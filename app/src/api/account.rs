@@ -1,8 +1,8 @@
 //! Signing in and out, and one's own sessions and API tokens.
 
 use domain::{
-    dto::{NewToken, UserView},
-    operations::{credentials, ById, Nothing},
+    dto::{NewToken, PageRequest, UserView},
+    operations::{credentials, ById},
 };
 use leptos::prelude::*;
 
@@ -58,9 +58,9 @@ pub async fn change_password(
     .map_err(super::fail)
 }
 
-server_op!(list_sessions, "list_sessions", credentials::ListSessions, Nothing, default);
+server_op!(list_sessions, "list_sessions", credentials::ListSessions, PageRequest, default);
 server_op!(revoke_session, "revoke_session", credentials::RevokeSession, ById);
-server_op!(list_tokens, "list_tokens", credentials::ListTokens, Nothing, default);
+server_op!(list_tokens, "list_tokens", credentials::ListTokens, PageRequest, default);
 server_op!(create_token, "create_token", credentials::CreateToken, NewToken);
 server_op!(revoke_token, "revoke_token", credentials::RevokeToken, ById);
 

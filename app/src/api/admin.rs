@@ -2,14 +2,14 @@
 //! operation of the same name (`domain::operations::admin`).
 
 use domain::{
-    dto::{AuditFilter, NewUser},
+    dto::{AuditFilter, NewUser, PageRequest},
     operations::{
         admin::{self, Reprocess, UserChange},
         Nothing,
     },
 };
 
-server_op!(list_users, "list_users", admin::ListUsers, Nothing, default);
+server_op!(list_users, "list_users", admin::ListUsers, PageRequest, default);
 server_op!(create_user, "create_user", admin::CreateUser, NewUser);
 server_op!(update_user, "update_user", admin::UpdateUser, UserChange);
 server_op!(list_audit, "list_audit", admin::ListAudit, AuditFilter, default);

@@ -1,7 +1,7 @@
 use domain::{
     dto::UploadReport,
     operations::{
-        assets::{self, AssetLookup},
+        assets::{self, AssetLookup, VersionsPage},
         ById,
     },
 };
@@ -19,7 +19,7 @@ pub async fn upload_files(data: MultipartData) -> Result<UploadReport, ServerFnE
 
 server_op!(get_asset, "get_asset", assets::GetAsset, AssetLookup);
 server_op!(reprocess_asset, "reprocess_asset", assets::ReprocessAsset, ById);
-server_op!(list_versions, "list_versions", assets::ListVersions, ById);
+server_op!(list_versions, "list_versions", assets::ListVersions, VersionsPage);
 
 /// A new file for an asset (editors): fields `asset` (its id), then the file. The new version's
 /// number, or `None` when the file is the current version already.

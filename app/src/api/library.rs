@@ -3,7 +3,7 @@
 //! macro makes for a function (`TrashAssets` for `trash_assets`) is what the UI dispatches.
 
 use domain::{
-    dto::{AssetQuery, NewCollection},
+    dto::{AssetQuery, NewCollection, PageRequest},
     operations::{
         collections::{self, CollectionAssets},
         library::{self, AssetDetails, AssetTag, AssetTags, SelectionTags, TagPrefix},
@@ -20,10 +20,10 @@ server_op!(suggest_tags, "suggest_tags", library::SuggestTags, TagPrefix, defaul
 
 server_op!(trash_assets, "trash_assets", trash::TrashAssets, AssetIds);
 server_op!(restore_assets, "restore_assets", trash::RestoreAssets, AssetIds);
-server_op!(list_trash, "list_trash", trash::ListTrash, Nothing, default);
+server_op!(list_trash, "list_trash", trash::ListTrash, PageRequest, default);
 server_op!(empty_trash, "empty_trash", trash::EmptyTrash, Nothing, default);
 
-server_op!(list_collections, "list_collections", collections::ListCollections, Nothing, default);
+server_op!(list_collections, "list_collections", collections::ListCollections, PageRequest, default);
 server_op!(get_collection, "get_collection", collections::GetCollection, ById);
 server_op!(create_collection, "create_collection", collections::CreateCollection, NewCollection);
 server_op!(add_to_collection, "add_to_collection", collections::AddToCollection, CollectionAssets);

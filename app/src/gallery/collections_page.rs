@@ -2,8 +2,7 @@
 //! A collection's own page is the library searched inside it (`/?collection=<id>`).
 
 use domain::{
-    dto::{AssetQuery, CollectionView},
-    operations::Nothing,
+    dto::{AssetQuery, CollectionView, Page, PageRequest},
     policy::Permission,
 };
 use leptos::prelude::*;
@@ -11,7 +10,7 @@ use leptos::prelude::*;
 use super::search_form::gallery_href;
 use crate::{
     api::library::{list_collections, CreateCollection},
-    ui::{error_text, may, RequirePermission},
+    ui::{error_text, may, read_pages, RequirePermission, ShowMore, PAGE},
 };
 
 pub fn collection_href(id: uuid::Uuid) -> String {
@@ -22,10 +21,14 @@ pub fn collection_href(id: uuid::Uuid) -> String {
 pub fn CollectionsPage() -> impl IntoView {
     // Made here, once, not inside the guard's Suspense (see `ui::RequirePermission`).
     let create = ServerAction::<CreateCollection>::new();
-    let items = Resource::new(move || create.version().get(), |_| list_collections(Nothing {}));
+    let wanted = RwSignal::new(PAGE);
+    let items = Resource::new(
+        move || (create.version().get(), wanted.get()),
+        |(_, wanted)| read_pages(wanted, |after| list_collections(PageRequest { after, limit: None })),
+    );
     view! {
         <RequirePermission permission=Permission::Browse>
-            <Collections create items/>
+            <Collections create items wanted/>
         </RequirePermission>
     }
 }
@@ -33,7 +36,8 @@ pub fn CollectionsPage() -> impl IntoView {
 #[component]
 fn Collections(
     create: ServerAction<CreateCollection>,
-    items: Resource<Result<Vec<CollectionView>, ServerFnError>>,
+    items: Resource<Result<Page<CollectionView>, ServerFnError>>,
+    wanted: RwSignal<usize>,
 ) -> impl IntoView {
     let may_edit = may(Permission::EditMetadata);
     view! {
@@ -55,11 +59,12 @@ fn Collections(
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match items.await {
-                    Ok(list) if list.is_empty() => view! { <p class="text-slate-500">"No collections yet."</p> }.into_any(),
+                    Ok(list) if list.items.is_empty() => view! { <p class="text-slate-500">"No collections yet."</p> }.into_any(),
                     Ok(list) => view! {
                         <ul class="grid grid-cols-2 gap-4 sm:grid-cols-3 lg:grid-cols-4" data-testid="collections">
-                            {list.into_iter().map(|c| view! { <CollectionCard collection=c/> }).collect_view()}
+                            {list.items.into_iter().map(|c| view! { <CollectionCard collection=c/> }).collect_view()}
                         </ul>
+                        <ShowMore more=list.next.is_some() wanted/>
                     }.into_any(),
                     Err(e) => view! { <p class="text-red-700" role="alert">{error_text(&e)}</p> }.into_any(),
                 }

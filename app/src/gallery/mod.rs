@@ -16,8 +16,8 @@ mod versions_panel;
 use std::time::Duration;
 
 use domain::{
-    dto::{AssetQuery, CollectionView, SearchResults},
-    operations::{ById, Nothing},
+    dto::{AssetQuery, CollectionView, PageRequest, SearchResults},
+    operations::ById,
     policy::Permission,
 };
 use leptos::prelude::*;
@@ -26,7 +26,7 @@ use leptos_router::hooks::use_query_map;
 use crate::{
     api::library::{get_collection, list_collections, search_assets},
     sharing::ShareLinks,
-    ui::{error_text, may, RequirePermission},
+    ui::{error_text, may, read_pages, RequirePermission},
     uploads::UploadQueue,
 };
 use results::{MorePages, Results};
@@ -87,7 +87,14 @@ pub fn GalleryPage() -> impl IntoView {
                 None => Ok(None),
             }
         }),
-        collections: Resource::new(|| (), |_| list_collections(Nothing {})),
+        // Every collection, for "Add to collection".
+        collections: Resource::new(
+            || (),
+            |_| async {
+                let all = read_pages(usize::MAX, |after| list_collections(PageRequest { after, limit: Some(500) }));
+                all.await.map(|page| page.items)
+            },
+        ),
         links: ShareLinks::new(move || (None, collection_id())),
     };
     view! {

@@ -1,6 +1,7 @@
 //! `/trash`: what was deleted, to restore; admins can empty it for good.
 
 use domain::{
+    dto::{AssetView, Page, PageRequest},
     operations::{AssetIds, Nothing},
     policy::Permission,
 };
@@ -9,7 +10,7 @@ use leptos::prelude::*;
 use super::asset_card::AssetCard;
 use crate::{
     api::library::{list_trash, EmptyTrash, RestoreAssets},
-    ui::{error_text, may, RequirePermission},
+    ui::{error_text, may, read_pages, RequirePermission, ShowMore, PAGE},
 };
 
 #[component]
@@ -17,18 +18,27 @@ pub fn TrashPage() -> impl IntoView {
     // Made here, once, not inside the guard's Suspense (see `ui::RequirePermission`).
     let restore = ServerAction::<RestoreAssets>::new();
     let empty = ServerAction::<EmptyTrash>::new();
-    let items = Resource::new(move || (restore.version().get(), empty.version().get()), |_| list_trash(Nothing {}));
+    let wanted = RwSignal::new(PAGE);
+    let items = Resource::new(
+        move || (restore.version().get(), empty.version().get(), wanted.get()),
+        |(_, _, wanted)| read_pages(wanted, |after| list_trash(PageRequest { after, limit: None })),
+    );
     view! {
         <RequirePermission permission=Permission::Trash>
-            <Trash restore empty items/>
+            <Trash restore empty items wanted/>
         </RequirePermission>
     }
 }
 
-type TrashItems = Resource<Result<Vec<domain::dto::AssetView>, ServerFnError>>;
+type TrashItems = Resource<Result<Page<AssetView>, ServerFnError>>;
 
 #[component]
-fn Trash(restore: ServerAction<RestoreAssets>, empty: ServerAction<EmptyTrash>, items: TrashItems) -> impl IntoView {
+fn Trash(
+    restore: ServerAction<RestoreAssets>,
+    empty: ServerAction<EmptyTrash>,
+    items: TrashItems,
+    wanted: RwSignal<usize>,
+) -> impl IntoView {
     let may_empty = may(Permission::EmptyTrash);
     let confirming = RwSignal::new(false);
     view! {
@@ -37,16 +47,21 @@ fn Trash(restore: ServerAction<RestoreAssets>, empty: ServerAction<EmptyTrash>, 
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match items.await {
-                    Ok(assets) if assets.is_empty() => view! { <p class="text-slate-500" data-testid="trash-empty">"The trash is empty."</p> }.into_any(),
-                    Ok(assets) => {
-                        let count = assets.len();
+                    Ok(page) if page.items.is_empty() => view! { <p class="text-slate-500" data-testid="trash-empty">"The trash is empty."</p> }.into_any(),
+                    Ok(page) => {
+                        let more = page.next.is_some();
+                        let assets = page.items;
+                        // "Empty trash" deletes everything there, also what is not shown yet.
+                        let count = if more { format!("{} or more", assets.len()) } else { assets.len().to_string() };
+                        let plural = if assets.len() == 1 && !more { "" } else { "s" };
+                        let question = StoredValue::new(format!("Delete {count} asset{plural} and their files for good?"));
                         view! {
                             <Show when=may_empty>
                                 <div class="mb-4 flex items-center gap-2 text-sm">
                                     <Show when=move || confirming.get() fallback=move || view! {
                                         <button class="rounded border border-red-300 px-3 py-1.5 text-red-800" data-testid="empty-trash" on:click=move |_| confirming.set(true)>"Empty trash"</button>
                                     }>
-                                        <span>{format!("Delete {count} asset{} and their files for good?", if count == 1 { "" } else { "s" })}</span>
+                                        <span>{move || question.get_value()}</span>
                                         <button class="rounded bg-red-700 px-3 py-1.5 text-white" data-testid="confirm-empty-trash"
                                             on:click=move |_| { confirming.set(false); empty.dispatch(EmptyTrash { input: Nothing {} }); }>"Delete forever"</button>
                                         <button class="underline" on:click=move |_| confirming.set(false)>"Keep"</button>
@@ -64,6 +79,7 @@ fn Trash(restore: ServerAction<RestoreAssets>, empty: ServerAction<EmptyTrash>, 
                                     }
                                 }).collect_view()}
                             </div>
+                            <ShowMore more wanted/>
                         }.into_any()
                     }
                     Err(e) => view! { <p class="text-red-700" role="alert">{error_text(&e)}</p> }.into_any(),

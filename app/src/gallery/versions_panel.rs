@@ -1,13 +1,13 @@
 //! An asset's file versions on its page: each one listed with who uploaded it and a download,
 //! and (editors) a form to upload a new file as the next version.
 
-use domain::operations::ById;
+use domain::operations::assets::VersionsPage;
 use leptos::{html, prelude::*, server_fn::ServerFn as _};
 use uuid::Uuid;
 
 use crate::{
     api::assets::{list_versions, upload_version, UploadVersion},
-    ui::{error_text, human_size},
+    ui::{error_text, human_size, read_pages},
 };
 
 /// An asset's versions, made by the page once, outside any Suspense (see `ui::RequirePermission`).
@@ -24,7 +24,11 @@ impl Versions {
             move || (asset_id(), uploaded.get()),
             |(asset_id, _)| async move {
                 match asset_id {
-                    Some(id) => list_versions(ById { id }).await,
+                    Some(id) => {
+                        let all =
+                            read_pages(usize::MAX, |after| list_versions(VersionsPage { id, after, limit: Some(500) }));
+                        all.await.map(|page| page.items)
+                    }
                     None => Ok(Vec::new()),
                 }
             },

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::{
     api::sharing::{list_shares, CreateShare, RevokeShare},
-    ui::error_text,
+    ui::{error_text, read_pages},
 };
 
 /// How long a new link stays open, in days (the person picks one).
@@ -36,7 +36,10 @@ impl ShareLinks {
                 if asset_id.is_none() && collection_id.is_none() {
                     return Ok(Vec::new());
                 }
-                list_shares(ShareFilter { asset_id, collection_id }).await
+                let all = read_pages(usize::MAX, |after| {
+                    list_shares(ShareFilter { asset_id, collection_id, after, limit: Some(500) })
+                });
+                all.await.map(|page| page.items)
             },
         );
         // A failure shown for one asset or collection is not about the next one opened.

@@ -1,16 +1,17 @@
 //! Browser sessions: a random cookie value whose hash is a row here. They expire, and can be
 //! listed and revoked by their owner (or an admin).
 
-use chrono::{Duration, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, Set};
 use uuid::Uuid;
 
 use super::secrets;
 use crate::{
     audit::{self, Actor, Target},
-    dto::SessionView,
+    dto::{Page, PageRequest, SessionView},
     entities::{session, user},
     error::{Error, Result},
+    paging,
 };
 
 /// Seen-at times are refreshed at most this often, so every request does not write.
@@ -93,15 +94,22 @@ pub async fn is_active(db: &impl ConnectionTrait, id: Uuid) -> Result<bool> {
     Ok(user::Entity::find_by_id(session.user_id).one(db).await?.is_some_and(|u| !u.disabled))
 }
 
-pub async fn list_active(db: &impl ConnectionTrait, user_id: Uuid, current: Option<Uuid>) -> Result<Vec<SessionView>> {
-    let sessions = session::Entity::find()
+pub async fn list_active(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    current: Option<Uuid>,
+    request: PageRequest,
+) -> Result<Page<SessionView>> {
+    let query = session::Entity::find()
         .filter(session::Column::UserId.eq(user_id))
         .filter(session::Column::RevokedAt.is_null())
-        .filter(session::Column::ExpiresAt.gt(Utc::now()))
-        .order_by_desc(session::Column::CreatedAt)
-        .all(db)
-        .await?;
-    Ok(sessions
+        .filter(session::Column::ExpiresAt.gt(Utc::now()));
+    let limit = paging::limit(&request);
+    let after = paging::after::<DateTime<Utc>, Uuid>(&request)?;
+    let query = paging::keyset(query, session::Column::CreatedAt, session::Column::Id, Order::Desc, after, limit);
+    let sessions = paging::page(query.all(db).await?, limit, |s| paging::cursor(&s.created_at, &s.id));
+    let items = sessions
+        .items
         .into_iter()
         .map(|s| SessionView {
             current: Some(s.id) == current,
@@ -112,7 +120,8 @@ pub async fn list_active(db: &impl ConnectionTrait, user_id: Uuid, current: Opti
             ip: s.ip,
             user_agent: s.user_agent,
         })
-        .collect())
+        .collect();
+    Ok(Page { items, next: sessions.next })
 }
 
 /// Revokes one session. People may revoke their own; `may_revoke_others` is for admins.

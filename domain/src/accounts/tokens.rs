@@ -1,15 +1,16 @@
 //! API tokens (bearer) for scripts: created and revoked by their owner, stored as hashes.
 
-use chrono::{Duration, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, QueryFilter, Set};
 use uuid::Uuid;
 
 use super::secrets;
 use crate::{
     audit::{self, Actor, Target},
-    dto::{CreatedToken, NewToken, TokenView},
+    dto::{CreatedToken, NewToken, Page, PageRequest, TokenView},
     entities::{api_token, user},
     error::{Error, Result},
+    paging,
 };
 
 pub const SECRET_PREFIX: &str = "dam_pat_";
@@ -96,14 +97,16 @@ pub async fn is_active(db: &impl ConnectionTrait, id: Uuid) -> Result<bool> {
     Ok(user::Entity::find_by_id(token.user_id).one(db).await?.is_some_and(|u| !u.disabled))
 }
 
-pub async fn list_active(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Vec<TokenView>> {
-    let tokens = api_token::Entity::find()
+/// Someone's tokens that were not revoked, newest first.
+pub async fn list_active(db: &impl ConnectionTrait, user_id: Uuid, request: PageRequest) -> Result<Page<TokenView>> {
+    let query = api_token::Entity::find()
         .filter(api_token::Column::UserId.eq(user_id))
-        .filter(api_token::Column::RevokedAt.is_null())
-        .order_by_desc(api_token::Column::CreatedAt)
-        .all(db)
-        .await?;
-    Ok(tokens.into_iter().map(view).collect())
+        .filter(api_token::Column::RevokedAt.is_null());
+    let limit = paging::limit(&request);
+    let after = paging::after::<DateTime<Utc>, Uuid>(&request)?;
+    let query = paging::keyset(query, api_token::Column::CreatedAt, api_token::Column::Id, Order::Desc, after, limit);
+    let tokens = paging::page(query.all(db).await?, limit, |t| paging::cursor(&t.created_at, &t.id));
+    Ok(Page { items: tokens.items.into_iter().map(view).collect(), next: tokens.next })
 }
 
 /// Revokes a token; its owner may, and admins (`may_revoke_others`) may revoke anyone's.

@@ -2,8 +2,8 @@
 
 use chrono::Utc;
 use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, Statement, TransactionTrait,
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter,
+    Set, Statement, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -11,9 +11,10 @@ use uuid::Uuid;
 use super::{passwords, secrets, sessions, tokens, user_view};
 use crate::{
     audit::{self, Actor, Target},
-    dto::{CreatedUser, NewUser, PasswordChanged, UserUpdate},
+    dto::{CreatedUser, NewUser, Page, PageRequest, PasswordChanged, UserUpdate},
     entities::user,
     error::{Error, Result},
+    paging,
     policy::Role,
 };
 
@@ -39,8 +40,12 @@ pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> Result<user::Model> {
     user::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound("user"))
 }
 
-pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<user::Model>> {
-    Ok(user::Entity::find().order_by_asc(user::Column::Email).all(db).await?)
+/// Everyone, by e-mail address.
+pub async fn list(db: &impl ConnectionTrait, request: PageRequest) -> Result<Page<user::Model>> {
+    let limit = paging::limit(&request);
+    let after = paging::after::<String, Uuid>(&request)?;
+    let query = paging::keyset(user::Entity::find(), user::Column::Email, user::Column::Id, Order::Asc, after, limit);
+    Ok(paging::page(query.all(db).await?, limit, |u| paging::cursor(&u.email, &u.id)))
 }
 
 /// Creates a user with a password (given, or generated and returned once).

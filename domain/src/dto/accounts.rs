@@ -143,15 +143,8 @@ pub struct AuditFilter {
     pub target_id: Option<String>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
-    pub page: Option<u64>,
-    pub per_page: Option<u64>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
-pub struct AuditPage {
-    pub items: Vec<AuditEntry>,
-    pub page: u64,
-    pub per_page: u64,
-    pub total: u64,
+    /// The `next` of the previous page.
+    pub after: Option<String>,
+    /// How many entries at most (1 to 500; 100 when absent).
+    pub limit: Option<u64>,
 }

@@ -1,16 +1,19 @@
 //! Collections: named sets of assets (a campaign, a press kit) that editors put together and
 //! everyone can browse; the library's search and filters work inside one (`AssetQuery::collection`).
 
-use chrono::Utc;
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryResult, Statement, Value};
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, Order, QueryFilter, QueryResult, Statement, Value,
+};
 use uuid::Uuid;
 
 use crate::{
     audit::{self, Actor, Target},
-    dto::{CollectionView, NewCollection},
+    dto::{CollectionView, NewCollection, Page, PageRequest},
     entities::asset,
     error::{Error, Result},
     library::tags::MAX_BULK,
+    paging,
     policy::Permission,
 };
 
@@ -60,9 +63,18 @@ fn name_taken(e: sea_orm::DbErr, name: &str) -> Error {
     }
 }
 
-pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<CollectionView>> {
-    let rows = db.query_all(statement(&format!("{VIEW_SQL} ORDER BY c.updated_at DESC"), vec![])).await?;
-    rows.iter().map(view).collect()
+/// The collections, most recently changed first.
+pub async fn list(db: &impl ConnectionTrait, request: PageRequest) -> Result<Page<CollectionView>> {
+    let limit = paging::limit(&request);
+    let (filter, values) = match paging::after::<DateTime<Utc>, Uuid>(&request)? {
+        Some((at, id)) => {
+            (format!("WHERE {}", paging::after_sql("c.updated_at, c.id", Order::Desc, 1)), vec![at.into(), id.into()])
+        }
+        None => (String::new(), vec![]),
+    };
+    let sql = format!("{VIEW_SQL} {filter} ORDER BY c.updated_at DESC, c.id DESC LIMIT {}", limit + 1);
+    let rows = db.query_all(statement(&sql, values)).await?.iter().map(view).collect::<Result<Vec<_>>>()?;
+    Ok(paging::page(rows, limit, |c| paging::cursor(&c.updated_at, &c.id)))
 }
 
 pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> Result<CollectionView> {

@@ -3,17 +3,18 @@
 //! points at. Editors trash, see and restore what they uploaded; admins anything; viewers never
 //! see the trash (see `policy`).
 
-use chrono::Utc;
-use sea_orm::{sea_query::Expr, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use chrono::{DateTime, Utc};
+use sea_orm::{sea_query::Expr, ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
 use crate::{
     audit::{self, Actor, Target},
     catalog,
-    dto::AssetView,
+    dto::{AssetView, Page, PageRequest},
     entities::{asset, asset_file, derivative},
     error::{Error, Result},
     library::tags::MAX_BULK,
+    paging,
     policy::{Permission, Reach},
 };
 
@@ -76,15 +77,18 @@ pub async fn restore(db: &impl ConnectionTrait, actor: &Actor, ids: &[Uuid]) -> 
 
 /// What is in the trash for `actor` (an editor's own uploads, everything for admins), most
 /// recently deleted first.
-pub async fn list(db: &impl ConnectionTrait, actor: &Actor) -> Result<Vec<AssetView>> {
+pub async fn list(db: &impl ConnectionTrait, actor: &Actor, request: PageRequest) -> Result<Page<AssetView>> {
     let mut query = asset::Entity::find().filter(asset::Column::DeletedAt.is_not_null());
     match actor.reach(Permission::Trash) {
         Some(Reach::Any) => {}
         Some(Reach::Own) => query = query.filter(asset::Column::UploadedBy.eq(actor.user_id)),
         None => return Err(Error::Forbidden("see the trash (editors and admins can)".into())),
     }
-    let rows = query.order_by_desc(asset::Column::DeletedAt).limit(500).all(db).await?;
-    catalog::with_derivatives(db, rows).await
+    let limit = paging::limit(&request);
+    let after = paging::after::<DateTime<Utc>, Uuid>(&request)?;
+    let query = paging::keyset(query, asset::Column::DeletedAt, asset::Column::Id, Order::Desc, after, limit);
+    let page = paging::page(query.all(db).await?, limit, |a| paging::cursor(&a.deleted_at.unwrap_or_default(), &a.id));
+    Ok(Page { items: catalog::with_derivatives(db, page.items).await?, next: page.next })
 }
 
 /// Removes every asset in the trash for good; returns how many went and the stored files that

@@ -8,17 +8,18 @@ use chrono::Utc;
 use futures::Stream;
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter,
-    QueryOrder, Set, Statement, TransactionTrait,
+    QueryOrder, QuerySelect, Set, Statement, TransactionTrait,
 };
 use uuid::Uuid;
 
 use crate::{
     audit::{self, Actor, Target},
     catalog,
-    dto::{AssetStatus, FileVersionView},
+    dto::{AssetStatus, FileVersionView, Page, PageRequest},
     entities::{asset, asset_file, derivative},
     error::{Error, Result},
     ingest::{self, StoredOriginal},
+    paging,
     pipeline::Priority,
     policy::Permission,
     services::Services,
@@ -160,14 +161,23 @@ fn article(label: &str) -> String {
     format!("{} {label}", if vowel { "an" } else { "a" })
 }
 
-/// Every version, newest (current) first.
-pub async fn list(db: &impl ConnectionTrait, actor: &Actor, asset_id: Uuid) -> Result<Vec<FileVersionView>> {
+/// Every version, newest (current) first; a version's number is its place in the list.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    asset_id: Uuid,
+    request: PageRequest,
+) -> Result<Page<FileVersionView>> {
     let asset = catalog::find(db, actor, asset_id).await?;
-    let older = asset_file::Entity::find()
-        .filter(asset_file::Column::AssetId.eq(asset_id))
-        .order_by_desc(asset_file::Column::Version)
-        .all(db)
-        .await?;
+    let limit = paging::limit(&request);
+    let after = paging::after::<i32, i32>(&request)?.map(|(version, _)| version);
+    let mut older = asset_file::Entity::find().filter(asset_file::Column::AssetId.eq(asset_id));
+    if let Some(version) = after {
+        older = older.filter(asset_file::Column::Version.lt(version));
+    }
+    // The first page starts with the current file, which is not a row of `asset_files`; one row
+    // more than fits tells whether another page follows.
+    let older = older.order_by_desc(asset_file::Column::Version).limit(limit + 1).all(db).await?;
     let mut people: Vec<Uuid> = older.iter().flat_map(|f| [f.uploaded_by, f.replaced_by]).flatten().collect();
     people.extend(asset.uploaded_by);
     let emails = emails_of(db, people).await?;
@@ -177,7 +187,7 @@ pub async fn list(db: &impl ConnectionTrait, actor: &Actor, asset_id: Uuid) -> R
         None => (asset.uploaded_by, asset.created_at),
     };
     let base = format!("/api/assets/{asset_id}");
-    let mut out = vec![FileVersionView {
+    let current = FileVersionView {
         version: asset.version,
         filename: asset.original_filename.clone(),
         mime: asset.mime.clone(),
@@ -187,7 +197,8 @@ pub async fn list(db: &impl ConnectionTrait, actor: &Actor, asset_id: Uuid) -> R
         uploaded_at: current_at,
         current: true,
         download_url: format!("{base}/original"),
-    }];
+    };
+    let mut out = if after.is_none() { vec![current] } else { Vec::new() };
     out.extend(older.into_iter().map(|f| FileVersionView {
         version: f.version,
         download_url: format!("{base}/versions/{}/original", f.version),
@@ -199,7 +210,7 @@ pub async fn list(db: &impl ConnectionTrait, actor: &Actor, asset_id: Uuid) -> R
         uploaded_at: f.uploaded_at,
         current: false,
     }));
-    Ok(out)
+    Ok(paging::page(out, limit, |v| paging::cursor(&v.version, &v.version)))
 }
 
 async fn emails_of(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<Vec<(Uuid, String)>> {

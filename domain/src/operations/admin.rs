@@ -12,7 +12,9 @@ use crate::{
     pipeline::{backlog, state},
 };
 use crate::{
-    dto::{AuditFilter, AuditPage, CreatedUser, NewUser, Overview, QueueReport, UserUpdate, UserView},
+    dto::{
+        AuditEntry, AuditFilter, CreatedUser, NewUser, Overview, Page, PageRequest, QueueReport, UserUpdate, UserView,
+    },
     policy::{Permission, Role},
 };
 
@@ -72,15 +74,18 @@ pub struct Queued {
 }
 
 operation! {
-    ListUsers(Nothing) -> Vec<UserView> {
+    ListUsers(PageRequest) -> Page<UserView> {
         id: "list_users",
         summary: "Everyone with an account",
         permission: Some(Permission::ManageUsers),
         owned: false,
         success: Ok,
         failures: [],
-        example: Nothing {},
-        run: |cx, _input| Ok(users::list(cx.db).await?.iter().map(user_view).collect()),
+        example: PageRequest::default(),
+        run: |cx, input| {
+            let page = users::list(cx.db, input).await?;
+            Ok(Page { items: page.items.iter().map(user_view).collect(), next: page.next })
+        },
     }
 }
 
@@ -119,14 +124,14 @@ operation! {
 }
 
 operation! {
-    ListAudit(AuditFilter) -> AuditPage {
+    ListAudit(AuditFilter) -> Page<AuditEntry> {
         id: "list_audit",
         summary: "The audit log, newest first, filtered by who, what, which and when",
         permission: Some(Permission::ViewAuditLog),
         owned: false,
         success: Ok,
         failures: [Invalid],
-        example: AuditFilter { action: Some("user.".into()), per_page: Some(50), ..Default::default() },
+        example: AuditFilter { action: Some("user.".into()), limit: Some(50), ..Default::default() },
         run: |cx, input| audit::list(cx.db, input).await,
     }
 }

@@ -7,7 +7,7 @@ use super::{ById, EXAMPLE_ID};
 #[cfg(feature = "server")]
 use crate::{analytics::UsageEvent, catalog, library::versions, pipeline};
 use crate::{
-    dto::{AssetView, FileVersionView},
+    dto::{AssetView, FileVersionView, Page},
     policy::Permission,
 };
 
@@ -18,6 +18,19 @@ pub struct AssetLookup {
     /// A person opens it (its page, the viewer), which counts as a view; not for refreshes.
     #[serde(default)]
     pub viewing: bool,
+}
+
+/// Which asset's versions, and which page of them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
+pub struct VersionsPage {
+    pub id: Uuid,
+    /// The `next` of the previous page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+    /// How many at most (1 to 500; 100 when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u64>,
 }
 
 operation! {
@@ -61,14 +74,17 @@ operation! {
 }
 
 operation! {
-    ListVersions(ById) -> Vec<FileVersionView> {
+    ListVersions(VersionsPage) -> Page<FileVersionView> {
         id: "list_versions",
         summary: "Every file version of an asset, the current one first",
         permission: Some(Permission::Browse),
         owned: false,
         success: Ok,
         failures: [NotFound],
-        example: ById { id: EXAMPLE_ID },
-        run: |cx, input| versions::list(cx.db, &cx.actor, input.id).await,
+        example: VersionsPage { id: EXAMPLE_ID, after: None, limit: None },
+        run: |cx, input| {
+            let page = crate::dto::PageRequest { after: input.after, limit: input.limit };
+            versions::list(cx.db, &cx.actor, input.id, page).await
+        },
     }
 }

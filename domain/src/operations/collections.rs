@@ -4,11 +4,11 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{ById, Nothing, EXAMPLE_ID};
+use super::{ById, EXAMPLE_ID};
 #[cfg(feature = "server")]
 use crate::library::collections;
 use crate::{
-    dto::{CollectionView, NewCollection},
+    dto::{CollectionView, NewCollection, Page, PageRequest},
     policy::Permission,
 };
 
@@ -46,15 +46,15 @@ pub struct Removed {
 }
 
 operation! {
-    ListCollections(Nothing) -> Vec<CollectionView> {
+    ListCollections(PageRequest) -> Page<CollectionView> {
         id: "list_collections",
         summary: "List the collections, most recently changed first",
         permission: Some(Permission::Browse),
         owned: false,
         success: Ok,
         failures: [],
-        example: Nothing {},
-        run: |cx, _input| collections::list(cx.db).await,
+        example: PageRequest { after: None, limit: Some(50) },
+        run: |cx, input| collections::list(cx.db, input).await,
     }
 }
 

@@ -1,10 +1,10 @@
 //! One's own API tokens and sign-in sessions.
 
-use super::{ById, Nothing, EXAMPLE_ID};
+use super::{ById, EXAMPLE_ID};
 #[cfg(feature = "server")]
 use crate::accounts::{sessions, tokens};
 use crate::{
-    dto::{CreatedToken, NewToken, SessionView, TokenView},
+    dto::{CreatedToken, NewToken, Page, PageRequest, SessionView, TokenView},
     policy::Permission,
 };
 
@@ -15,15 +15,15 @@ fn me(cx: &super::Cx<'_>) -> crate::error::Result<uuid::Uuid> {
 }
 
 operation! {
-    ListTokens(Nothing) -> Vec<TokenView> {
+    ListTokens(PageRequest) -> Page<TokenView> {
         id: "list_tokens",
         summary: "One's own API tokens that still work",
         permission: Some(Permission::ManageOwnCredentials),
         owned: false,
         success: Ok,
         failures: [],
-        example: Nothing {},
-        run: |cx, _input| tokens::list_active(cx.db, me(cx)?).await,
+        example: PageRequest::default(),
+        run: |cx, input| tokens::list_active(cx.db, me(cx)?, input).await,
     }
 }
 
@@ -54,15 +54,15 @@ operation! {
 }
 
 operation! {
-    ListSessions(Nothing) -> Vec<SessionView> {
+    ListSessions(PageRequest) -> Page<SessionView> {
         id: "list_sessions",
         summary: "Where one is signed in (device, address, last use), the current session marked",
         permission: Some(Permission::ManageOwnCredentials),
         owned: false,
         success: Ok,
         failures: [],
-        example: Nothing {},
-        run: |cx, _input| sessions::list_active(cx.db, me(cx)?, cx.caller.session_id()).await,
+        example: PageRequest::default(),
+        run: |cx, input| sessions::list_active(cx.db, me(cx)?, cx.caller.session_id(), input).await,
     }
 }
 

@@ -7,30 +7,40 @@ use super::{ById, EXAMPLE_ID};
 #[cfg(feature = "server")]
 use crate::sharing::links;
 use crate::{
-    dto::{NewShareLink, ShareLinkView},
+    dto::{NewShareLink, Page, ShareLinkView},
     policy::Permission,
 };
 
-/// Whose links: an asset's or a collection's (neither: every link the caller may see).
+/// Whose links: an asset's or a collection's (neither: every link the caller may see); and which
+/// page (`PageRequest`'s fields, spelled out because query strings cannot carry nested objects).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct ShareFilter {
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_id: Option<Uuid>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collection_id: Option<Uuid>,
+    /// The `next` of the previous page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+    /// How many at most (1 to 500; 100 when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u64>,
 }
 
 operation! {
-    ListShares(ShareFilter) -> Vec<ShareLinkView> {
+    ListShares(ShareFilter) -> Page<ShareLinkView> {
         id: "list_shares",
         summary: "Share links, newest first (editors see the ones they made)",
         permission: Some(Permission::ManageShareLinks),
         owned: false,
         success: Ok,
         failures: [],
-        example: ShareFilter { asset_id: Some(EXAMPLE_ID), collection_id: None },
-        run: |cx, input| links::list(cx.db, &cx.actor, input.asset_id, input.collection_id).await,
+        example: ShareFilter { asset_id: Some(EXAMPLE_ID), ..Default::default() },
+        run: |cx, input| {
+            let page = crate::dto::PageRequest { after: input.after, limit: input.limit };
+            links::list(cx.db, &cx.actor, input.asset_id, input.collection_id, page).await
+        },
     }
 }
 

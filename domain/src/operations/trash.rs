@@ -4,7 +4,10 @@
 use super::{AssetIds, ById, Changed, Nothing, EXAMPLE_ID};
 #[cfg(feature = "server")]
 use crate::{catalog, library::trash};
-use crate::{dto::AssetView, policy::Permission};
+use crate::{
+    dto::{AssetView, Page, PageRequest},
+    policy::Permission,
+};
 
 operation! {
     TrashAsset(ById) -> () {
@@ -62,15 +65,15 @@ operation! {
 }
 
 operation! {
-    ListTrash(Nothing) -> Vec<AssetView> {
+    ListTrash(PageRequest) -> Page<AssetView> {
         id: "list_trash",
         summary: "What is in the trash (for editors: what they uploaded), most recently trashed first",
         permission: Some(Permission::Trash),
         owned: false,
         success: Ok,
         failures: [],
-        example: Nothing {},
-        run: |cx, _input| trash::list(cx.db, &cx.actor).await,
+        example: PageRequest { after: None, limit: Some(50) },
+        run: |cx, input| trash::list(cx.db, &cx.actor, input).await,
     }
 }
 

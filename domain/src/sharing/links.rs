@@ -2,10 +2,10 @@
 //! until its expiry (at most a year) or until it is revoked; it may need a password and may allow
 //! downloads.
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseBackend, EntityTrait, FromQueryResult, QueryResult, Set, Statement,
-    Value,
+    ActiveModelTrait, ConnectionTrait, DatabaseBackend, EntityTrait, FromQueryResult, Order, QueryResult, Set,
+    Statement, Value,
 };
 use uuid::Uuid;
 
@@ -13,9 +13,10 @@ use super::MAX_DAYS;
 use crate::{
     accounts::{passwords, secrets},
     audit::{self, Actor, Target},
-    dto::{NewShareLink, ShareLinkView, ShareState},
+    dto::{NewShareLink, Page, PageRequest, ShareLinkView, ShareState},
     entities::share_link,
     error::{Error, Result},
+    paging,
     policy::{Permission, Reach},
 };
 
@@ -64,8 +65,8 @@ fn view(row: &QueryResult) -> Result<ShareLinkView> {
     })
 }
 
-async fn views(db: &impl ConnectionTrait, filter: &str, values: Vec<Value>) -> Result<Vec<ShareLinkView>> {
-    let sql = format!("{VIEW_SQL} WHERE {filter} ORDER BY s.created_at DESC LIMIT 500");
+async fn views(db: &impl ConnectionTrait, filter: &str, values: Vec<Value>, limit: u64) -> Result<Vec<ShareLinkView>> {
+    let sql = format!("{VIEW_SQL} WHERE {filter} ORDER BY s.created_at DESC, s.id DESC LIMIT {limit}");
     db.query_all(Statement::from_sql_and_values(DatabaseBackend::Postgres, sql, values))
         .await?
         .iter()
@@ -74,7 +75,7 @@ async fn views(db: &impl ConnectionTrait, filter: &str, values: Vec<Value>) -> R
 }
 
 pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> Result<ShareLinkView> {
-    views(db, "s.id = $1", vec![id.into()]).await?.pop().ok_or(Error::NotFound("share link"))
+    views(db, "s.id = $1", vec![id.into()], 1).await?.pop().ok_or(Error::NotFound("share link"))
 }
 
 /// The links of one asset or collection (newest first), or — with neither — every link; an
@@ -84,7 +85,8 @@ pub async fn list(
     actor: &Actor,
     asset_id: Option<Uuid>,
     collection_id: Option<Uuid>,
-) -> Result<Vec<ShareLinkView>> {
+    request: PageRequest,
+) -> Result<Page<ShareLinkView>> {
     let (mut filter, mut values): (String, Vec<Value>) = match (asset_id, collection_id) {
         (Some(id), _) => ("s.asset_id = $1".into(), vec![id.into()]),
         (None, Some(id)) => ("s.collection_id = $1".into(), vec![id.into()]),
@@ -98,7 +100,13 @@ pub async fn list(
         }
         None => return Err(Error::Forbidden("see share links (editors and admins can)".into())),
     }
-    views(db, &filter, values).await
+    if let Some((at, id)) = paging::after::<DateTime<Utc>, Uuid>(&request)? {
+        filter = format!("{filter} AND {}", paging::after_sql("s.created_at, s.id", Order::Desc, values.len() + 1));
+        values.extend([at.into(), id.into()]);
+    }
+    let limit = paging::limit(&request);
+    let links = views(db, &filter, values, limit + 1).await?;
+    Ok(paging::page(links, limit, |link| paging::cursor(&link.created_at, &link.id)))
 }
 
 /// The expiry of a link open for `days` from now (the web form asks for days).

@@ -238,9 +238,17 @@ async fn run(db: &DatabaseConnection, actor: &Actor, command: UserCommand) -> an
             println!("{email} is enabled");
         }
         UserCommand::List => {
-            for user in users::list(db).await? {
-                let state = if user.disabled { "disabled" } else { "enabled" };
-                println!("{:<40} {:<7} {state}", user.email, user.role.as_str());
+            let mut page = domain::dto::PageRequest { after: None, limit: Some(domain::paging::MAX_LIMIT) };
+            loop {
+                let users = users::list(db, page.clone()).await?;
+                for user in users.items {
+                    let state = if user.disabled { "disabled" } else { "enabled" };
+                    println!("{:<40} {:<7} {state}", user.email, user.role.as_str());
+                }
+                match users.next {
+                    Some(next) => page.after = Some(next),
+                    None => break,
+                }
             }
         }
     }

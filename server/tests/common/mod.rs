@@ -465,3 +465,30 @@ pub async fn unzip(archive: Vec<u8>) -> Vec<(String, Vec<u8>)> {
     let names: Vec<String> = serde_json::from_slice(&output.stdout).unwrap();
     names.into_iter().map(|name| (name.clone(), std::fs::read(out.join(&name)).unwrap())).collect()
 }
+
+/// The JSON request for `route` with `input`: path parameters filled in, the rest in the query
+/// string (GET) or the body.
+pub fn operation_request(
+    app: &TestApp,
+    client: &reqwest::Client,
+    route: &edge::routes::Route,
+    input: &serde_json::Value,
+) -> reqwest::RequestBuilder {
+    let mut path = format!("/api/v1{}", route.path);
+    let mut rest = input.as_object().cloned().unwrap_or_default();
+    for name in route.path_params() {
+        let value = rest.remove(name).unwrap_or_else(|| panic!("{}: fixture lacks {name}", route.spec.id));
+        let text = value.as_str().map(str::to_owned).unwrap_or_else(|| value.to_string());
+        path = path.replace(&format!("{{{name}}}"), &domain::dto::percent_encode(&text));
+    }
+    let request = client.request(edge::routes::method_of(route), app.url(&path));
+    if route.reads_query() {
+        let pairs: Vec<(String, String)> = rest
+            .into_iter()
+            .map(|(k, v)| (k, v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string())))
+            .collect();
+        request.query(&pairs)
+    } else {
+        request.json(&serde_json::Value::Object(rest))
+    }
+}

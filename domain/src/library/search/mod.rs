@@ -6,10 +6,8 @@
 mod tally;
 mod words;
 
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseBackend, FromQueryResult, Statement, Value};
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::{
@@ -20,6 +18,7 @@ use crate::{
     },
     entities::asset,
     error::{Error, Result},
+    paging,
 };
 
 /// A WHERE clause under construction, with its numbered parameters.
@@ -46,13 +45,6 @@ impl Conditions {
             self.sql.join(" AND ")
         }
     }
-}
-
-/// Where the previous page ended: the sort key and id of its last asset.
-#[derive(Serialize, Deserialize)]
-struct Cursor {
-    key: String,
-    id: Uuid,
 }
 
 // Filters written over these expressions are answered by the search index, which holds the very
@@ -199,9 +191,8 @@ fn key_of(asset: &asset::Model, sort: Sort, name_key: String) -> String {
 }
 
 fn continue_after(c: &mut Conditions, sort: Sort, cursor: &str) -> Result<()> {
-    let bad = || Error::BadRequest("the page cursor is not valid; start the search again".into());
-    let cursor: Cursor =
-        URL_SAFE_NO_PAD.decode(cursor).ok().and_then(|b| serde_json::from_slice(&b).ok()).ok_or_else(bad)?;
+    let bad = paging::invalid;
+    let cursor = paging::Cursor::decode(cursor)?;
     let (_, key, op) = order(sort);
     let key_param = match sort {
         Sort::Newest | Sort::Oldest => {
@@ -210,7 +201,7 @@ fn continue_after(c: &mut Conditions, sort: Sort, cursor: &str) -> Result<()> {
         Sort::Name => c.param(cursor.key),
         Sort::Size => c.param(cursor.key.parse::<i64>().map_err(|_| bad())?),
     };
-    let id = c.param(cursor.id);
+    let id = c.param(cursor.id.parse::<Uuid>().map_err(|_| bad())?);
     c.push(format!("({key}, id) {op} ({key_param}, {id})"));
     Ok(())
 }
@@ -291,10 +282,7 @@ async fn page(
     }
     let next = (found.len() as u64 > limit).then(|| {
         let last = rows.last().expect("a full page has a last row");
-        URL_SAFE_NO_PAD.encode(
-            serde_json::to_vec(&Cursor { key: key_of(last, query.sort, last_key), id: last.id })
-                .expect("a cursor serializes"),
-        )
+        paging::Cursor { key: key_of(last, query.sort, last_key), id: last.id.to_string() }.encode()
     });
     Ok((catalog::with_derivatives(db, rows).await?, next))
 }
