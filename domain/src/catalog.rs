@@ -10,6 +10,7 @@ use crate::{
     dto::{AssetView, DerivativeKind, DerivativeView, TagView},
     entities::{asset, derivative},
     error::{Error, Result},
+    links::Links,
     policy::Permission,
 };
 
@@ -24,9 +25,9 @@ pub async fn find(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> Result<
     Ok(asset)
 }
 
-pub async fn get_asset(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> Result<AssetView> {
+pub async fn get_asset(db: &impl ConnectionTrait, links: &dyn Links, actor: &Actor, id: Uuid) -> Result<AssetView> {
     let asset = find(db, actor, id).await?;
-    Ok(with_derivatives(db, vec![asset]).await?.remove(0))
+    Ok(with_derivatives(db, links, vec![asset]).await?.remove(0))
 }
 
 /// The storage key and type of an asset's derivative (`label` is its format, e.g. `jpg`, `webp`).
@@ -47,7 +48,11 @@ pub async fn derivative_path(
 }
 
 /// The API's views of `assets`, with their derivatives and tags (two queries for the whole page).
-pub async fn with_derivatives(db: &impl ConnectionTrait, assets: Vec<asset::Model>) -> Result<Vec<AssetView>> {
+pub async fn with_derivatives(
+    db: &impl ConnectionTrait,
+    links: &dyn Links,
+    assets: Vec<asset::Model>,
+) -> Result<Vec<AssetView>> {
     let ids: Vec<Uuid> = assets.iter().map(|a| a.id).collect();
     let mut by_asset: HashMap<Uuid, Vec<derivative::Model>> = HashMap::new();
     let mut auto_tags: HashMap<Uuid, Vec<String>> = HashMap::new();
@@ -70,7 +75,7 @@ pub async fn with_derivatives(db: &impl ConnectionTrait, assets: Vec<asset::Mode
         .map(|a| {
             let made = by_asset.remove(&a.id).unwrap_or_default();
             let auto = auto_tags.remove(&a.id).unwrap_or_default();
-            let mut view = to_view(a, made);
+            let mut view = to_view(links, a, made);
             for tag in &mut view.tags {
                 tag.auto = auto.contains(&tag.name);
             }
@@ -79,13 +84,12 @@ pub async fn with_derivatives(db: &impl ConnectionTrait, assets: Vec<asset::Mode
         .collect())
 }
 
-/// The API's view of an asset and its derivatives.
-pub fn to_view(asset: asset::Model, made: Vec<derivative::Model>) -> AssetView {
-    let base = format!("/api/assets/{}", asset.id);
+/// The API's view of an asset and its derivatives, with links to its files.
+pub fn to_view(links: &dyn Links, asset: asset::Model, made: Vec<derivative::Model>) -> AssetView {
     let derivatives: Vec<DerivativeView> = made
         .into_iter()
         .map(|v| DerivativeView {
-            url: format!("{base}/{}?format={}", derivative_segment(v.kind), v.label),
+            url: links.derivative(asset.id, v.kind, &v.label),
             kind: v.kind,
             label: v.label,
             mime: v.mime,
@@ -114,7 +118,7 @@ pub fn to_view(asset: asset::Model, made: Vec<derivative::Model>) -> AssetView {
         created_at: asset.created_at,
         updated_at: asset.updated_at,
         thumbnail_url,
-        original_url: format!("{base}/original"),
+        original_url: links.original(asset.id),
         derivatives,
         taken_at: asset.taken_at,
         camera_make: asset.camera_make,
@@ -126,15 +130,5 @@ pub fn to_view(asset: asset::Model, made: Vec<derivative::Model>) -> AssetView {
         duration_ms: asset.duration_ms,
         deleted_at: asset.deleted_at,
         version: asset.version,
-    }
-}
-
-/// The URL segment under `/api/assets/{id}/` that serves a derivative kind.
-pub fn derivative_segment(kind: DerivativeKind) -> &'static str {
-    match kind {
-        DerivativeKind::Thumbnail => "thumbnail",
-        DerivativeKind::Preview => "preview",
-        DerivativeKind::Transcode => "transcode",
-        DerivativeKind::Poster => "poster",
     }
 }

@@ -14,6 +14,7 @@ use crate::{
     dto::{AssetKind, AssetStatus, DuplicateFile, RejectedFile, UploadReport},
     entities::asset,
     error::{Error, Result},
+    links::Links,
     pipeline::{Priority, BULK_UPLOAD_THRESHOLD},
     services::Services,
     sniff::{self, SNIFF_LEN},
@@ -193,6 +194,7 @@ pub async fn record(
 /// [`BULK_UPLOAD_THRESHOLD`] files becomes bulk from that file on.
 pub async fn ingest_multipart(
     services: &Services,
+    links: &dyn Links,
     uploader: &Actor,
     bulk: bool,
     mut form: multer::Multipart<'static>,
@@ -210,9 +212,9 @@ pub async fn ingest_multipart(
         files += 1;
         let priority = if bulk || files > BULK_UPLOAD_THRESHOLD { Priority::Bulk } else { Priority::Interactive };
         match ingest_file(services, uploader, priority, &filename, field).await {
-            Ok(Ingested::New(asset)) => report.accepted.push(catalog::to_view(asset, Vec::new())),
+            Ok(Ingested::New(asset)) => report.accepted.push(catalog::to_view(links, asset, Vec::new())),
             Ok(Ingested::Existing(asset)) => {
-                let existing = catalog::with_derivatives(&services.db, vec![asset]).await?.remove(0);
+                let existing = catalog::with_derivatives(&services.db, links, vec![asset]).await?.remove(0);
                 let message = crate::dto::already_in_library(&filename, &existing.filename);
                 report.duplicates.push(DuplicateFile { filename, existing, message });
             }

@@ -34,6 +34,8 @@ pub mod ingest;
 #[cfg(feature = "server")]
 pub mod library;
 #[cfg(feature = "server")]
+pub mod links;
+#[cfg(feature = "server")]
 pub mod maintenance;
 #[cfg(feature = "server")]
 pub mod paging;

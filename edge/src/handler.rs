@@ -45,7 +45,7 @@ pub async fn json<O: Operation>(
         Ok(input) => input,
         Err(problem) => return problem.into_response(),
     };
-    match execute::<O>(&services, &access, input).await {
+    match execute::<O>(&services, &access, &crate::links::API, input).await {
         Ok(output) => match O::SPEC.success {
             Success::Ok => Json(output).into_response(),
             Success::Created => (StatusCode::CREATED, Json(output)).into_response(),

@@ -5,6 +5,7 @@
 pub mod access;
 pub mod cookies;
 pub mod handler;
+pub mod links;
 pub mod openapi;
 pub mod problem;
 pub mod routes;

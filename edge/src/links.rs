@@ -37,12 +37,18 @@ impl Links for ApiLinks {
 }
 
 /// Files as a share link's visitor fetches them: under the link, which is their only right.
-pub struct SharedLinks<'a> {
+pub struct SharedLinks {
     /// The link's page, `/s/{token}`.
-    pub page: &'a str,
+    pub page: String,
 }
 
-impl Links for SharedLinks<'_> {
+impl SharedLinks {
+    pub fn under(page: &str) -> Self {
+        SharedLinks { page: page.to_owned() }
+    }
+}
+
+impl Links for SharedLinks {
     fn original(&self, asset: Uuid) -> String {
         format!("{}/assets/{asset}/original", self.page)
     }
@@ -51,6 +57,6 @@ impl Links for SharedLinks<'_> {
     }
     fn version(&self, _asset: Uuid, _version: i32) -> String {
         // A visitor sees the current file only; nothing links here.
-        format!("{}", self.page)
+        self.page.clone()
     }
 }

@@ -86,7 +86,7 @@ async fn zip(
         return Err(Error::NotFound("asset behind this link").into());
     }
     let title = match link.collection_id {
-        Some(id) => domain::library::collections::get(&services.db, id).await?.name,
+        Some(id) => domain::library::collections::name_of(&services.db, id).await?,
         None => {
             if assets[0].title.is_empty() {
                 assets[0].original_filename.clone()

@@ -50,7 +50,7 @@ async fn upload_as(app: &TestApp, client: &reqwest::Client) -> Uuid {
 async fn collection_of(app: &TestApp, actor: &Actor) -> Uuid {
     let name = format!("matrix {}", Uuid::new_v4().simple());
     let new = NewCollection { name, description: String::new() };
-    domain::library::collections::create(&app.services.db, actor, new).await.unwrap().id
+    domain::library::collections::create(&app.services.db, &edge::links::API, actor, new).await.unwrap().id
 }
 
 /// A valid input for operation `id`, on things made by maker `owner` (fresh ones where the call

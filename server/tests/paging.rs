@@ -40,7 +40,7 @@ async fn three_of_everything(app: &TestApp, admin: &reqwest::Client, actor: &Act
     let user = domain::accounts::users::get(db, user_id).await.unwrap();
     for (n, asset) in assets.iter().take(3).enumerate() {
         let collection = NewCollection { name: format!("paged {n}"), description: String::new() };
-        domain::library::collections::create(db, actor, collection).await.unwrap();
+        domain::library::collections::create(db, &edge::links::API, actor, collection).await.unwrap();
         let link = NewShareLink {
             asset_id: Some(*asset),
             collection_id: None,

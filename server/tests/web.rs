@@ -16,7 +16,7 @@ async fn gallery_is_server_rendered_with_the_assets() {
     let html = page.text().await.unwrap();
     assert!(html.contains("Library"));
     assert!(html.contains("sunset.png"), "the asset is in the server-rendered HTML");
-    assert!(html.contains(&format!("/api/assets/{}/thumbnail", report.accepted[0].id)));
+    assert!(html.contains(&format!("/api/v1/assets/{}/thumbnail", report.accepted[0].id)));
     assert!(html.contains("/pkg/dam.js"), "hydration script is linked");
     app.cleanup().await;
 }
@@ -57,7 +57,7 @@ async fn the_asset_page_shows_the_preview_and_metadata() {
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
     assert!(html.contains("harbour.png"));
-    assert!(html.contains(&format!("/api/assets/{id}/preview?format=jpg")), "the 1600 px preview is shown");
+    assert!(html.contains(&format!("/api/v1/assets/{id}/preview?format=jpg")), "the 1600 px preview is shown");
     assert!(html.contains("2000 × 1000"));
     assert!(html.contains(&report.accepted[0].checksum));
     let missing = app

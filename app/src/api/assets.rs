@@ -14,7 +14,7 @@ pub async fn upload_files(data: MultipartData) -> Result<UploadReport, ServerFnE
     use super::{authorize, fail};
     let (services, access) = authorize(domain::policy::Permission::Upload).await?;
     let form = data.into_inner().ok_or_else(|| ServerFnError::new("expected a multipart body"))?;
-    domain::ingest::ingest_multipart(&services, &access.actor(), false, form).await.map_err(fail)
+    domain::ingest::ingest_multipart(&services, &edge::links::API, &access.actor(), false, form).await.map_err(fail)
 }
 
 server_op!(get_asset, "get_asset", assets::GetAsset, AssetLookup);

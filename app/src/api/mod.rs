@@ -73,7 +73,7 @@ mod guard {
     /// Runs operation `O` for the caller of this server function.
     pub async fn run<O: domain::operations::Operation>(input: O::Input) -> Result<O::Output, ServerFnError> {
         let (services, access) = access().await?;
-        domain::operations::execute::<O>(&services, &access, input).await.map_err(fail)
+        domain::operations::execute::<O>(&services, &access, &edge::links::API, input).await.map_err(fail)
     }
 }
 #[cfg(feature = "ssr")]

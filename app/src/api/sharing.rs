@@ -22,7 +22,7 @@ pub async fn open_share(token: String) -> Result<ShareOpening, ServerFnError> {
     let (services, _) = access().await?;
     let parts = use_context::<axum::http::request::Parts>().ok_or_else(|| ServerFnError::new("no request context"))?;
     let cookie = |name: &str| edge::cookies::read(&parts.headers, name);
-    domain::sharing::visitors::open(&services, &token, cookie).await.map_err(fail)
+    domain::sharing::visitors::open(&services, &token, edge::links::SharedLinks::under, cookie).await.map_err(fail)
 }
 
 /// Checks the link's password; the browser keeps a grant for this link for some hours.

@@ -237,7 +237,7 @@ async fn main() -> anyhow::Result<()> {
 
     // Warm the caches once, as a running server would be.
     for (_, query) in queries(0) {
-        search::search(&db, &query).await?;
+        search::search(&db, &edge::links::API, &query).await?;
     }
     let rounds = 30;
     let mut ours: Vec<f64> = Vec::new();
@@ -247,7 +247,7 @@ async fn main() -> anyhow::Result<()> {
     for round in 0..rounds {
         for (i, (_, query)) in queries(round).into_iter().enumerate() {
             let started = Instant::now();
-            let results = search::search(&db, &query).await?;
+            let results = search::search(&db, &edge::links::API, &query).await?;
             let ms = started.elapsed().as_secs_f64() * 1000.0;
             ours.push(ms);
             by_kind[i].1.push(ms);

@@ -14,6 +14,7 @@ use crate::{
     dto::{AssetCount, AssetStatus, DayUsage, FailedAsset, KindUsage, Overview},
     entities::asset,
     error::Result,
+    links::Links,
 };
 
 /// How many days the charts cover.
@@ -50,7 +51,7 @@ pub async fn holdings(db: &impl ConnectionTrait) -> Result<Holdings> {
 }
 
 /// Everything the dashboard shows.
-pub async fn overview(db: &impl ConnectionTrait, usage: &UsageCounters) -> Result<Overview> {
+pub async fn overview(db: &impl ConnectionTrait, links: &dyn Links, usage: &UsageCounters) -> Result<Overview> {
     let Holdings { kinds, original_bytes, derivative_bytes } = holdings(db).await?;
     let days = days(db, usage).await?;
     let latest_rows = asset::Entity::find()
@@ -59,7 +60,7 @@ pub async fn overview(db: &impl ConnectionTrait, usage: &UsageCounters) -> Resul
         .limit(8)
         .all(db)
         .await?;
-    let latest = catalog::with_derivatives(db, latest_rows).await?;
+    let latest = catalog::with_derivatives(db, links, latest_rows).await?;
     let most_downloaded = db
         .query_all(statement(
             "SELECT a.id, COALESCE(NULLIF(a.title, ''), a.original_filename) AS name, s.downloads AS count

@@ -9,10 +9,11 @@ use uuid::Uuid;
 
 use crate::{
     audit::{self, Actor, Target},
-    dto::{CollectionView, NewCollection, Page, PageRequest},
+    dto::{CollectionView, DerivativeKind, NewCollection, Page, PageRequest},
     entities::asset,
     error::{Error, Result},
     library::tags::MAX_BULK,
+    links::Links,
     paging,
     policy::Permission,
 };
@@ -33,14 +34,14 @@ const VIEW_SQL: &str = "
              WHERE ca.collection_id = c.id ORDER BY ca.added_at DESC LIMIT 1) AS cover
     FROM collections c";
 
-fn view(row: &QueryResult) -> Result<CollectionView> {
+fn view(row: &QueryResult, links: &dyn Links) -> Result<CollectionView> {
     let cover: Option<Uuid> = row.try_get("", "cover")?;
     Ok(CollectionView {
         id: row.try_get("", "id")?,
         name: row.try_get("", "name")?,
         description: row.try_get("", "description")?,
         asset_count: row.try_get("", "asset_count")?,
-        cover_url: cover.map(|id| format!("/api/assets/{id}/thumbnail?format=jpg")),
+        cover_url: cover.map(|id| links.derivative(id, DerivativeKind::Thumbnail, "jpg")),
         created_by: row.try_get("", "created_by")?,
         created_at: row.try_get("", "created_at")?,
         updated_at: row.try_get("", "updated_at")?,
@@ -64,7 +65,7 @@ fn name_taken(e: sea_orm::DbErr, name: &str) -> Error {
 }
 
 /// The collections, most recently changed first.
-pub async fn list(db: &impl ConnectionTrait, request: PageRequest) -> Result<Page<CollectionView>> {
+pub async fn list(db: &impl ConnectionTrait, links: &dyn Links, request: PageRequest) -> Result<Page<CollectionView>> {
     let limit = paging::limit(&request);
     let (filter, values) = match paging::after::<DateTime<Utc>, Uuid>(&request)? {
         Some((at, id)) => {
@@ -73,19 +74,34 @@ pub async fn list(db: &impl ConnectionTrait, request: PageRequest) -> Result<Pag
         None => (String::new(), vec![]),
     };
     let sql = format!("{VIEW_SQL} {filter} ORDER BY c.updated_at DESC, c.id DESC LIMIT {}", limit + 1);
-    let rows = db.query_all(statement(&sql, values)).await?.iter().map(view).collect::<Result<Vec<_>>>()?;
+    let rows =
+        db.query_all(statement(&sql, values)).await?.iter().map(|row| view(row, links)).collect::<Result<Vec<_>>>()?;
     Ok(paging::page(rows, limit, |c| paging::cursor(&c.updated_at, &c.id)))
 }
 
-pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> Result<CollectionView> {
+pub async fn get(db: &impl ConnectionTrait, links: &dyn Links, id: Uuid) -> Result<CollectionView> {
     let row = db
         .query_one(statement(&format!("{VIEW_SQL} WHERE c.id = $1"), vec![id.into()]))
         .await?
         .ok_or(Error::NotFound("collection"))?;
-    view(&row)
+    view(&row, links)
 }
 
-pub async fn create(db: &impl ConnectionTrait, actor: &Actor, new: NewCollection) -> Result<CollectionView> {
+/// A collection's name (not found: there is no such collection).
+pub async fn name_of(db: &impl ConnectionTrait, id: Uuid) -> Result<String> {
+    let row = db
+        .query_one(statement("SELECT name FROM collections WHERE id = $1", vec![id.into()]))
+        .await?
+        .ok_or(Error::NotFound("collection"))?;
+    Ok(row.try_get("", "name")?)
+}
+
+pub async fn create(
+    db: &impl ConnectionTrait,
+    links: &dyn Links,
+    actor: &Actor,
+    new: NewCollection,
+) -> Result<CollectionView> {
     let new = clean(new)?;
     let id = Uuid::now_v7();
     db.execute(statement(
@@ -102,10 +118,16 @@ pub async fn create(db: &impl ConnectionTrait, actor: &Actor, new: NewCollection
         serde_json::json!({ "name": new.name }),
     )
     .await?;
-    get(db, id).await
+    get(db, links, id).await
 }
 
-pub async fn update(db: &impl ConnectionTrait, actor: &Actor, id: Uuid, new: NewCollection) -> Result<CollectionView> {
+pub async fn update(
+    db: &impl ConnectionTrait,
+    links: &dyn Links,
+    actor: &Actor,
+    id: Uuid,
+    new: NewCollection,
+) -> Result<CollectionView> {
     let new = clean(new)?;
     let changed = db
         .execute(statement(
@@ -125,7 +147,7 @@ pub async fn update(db: &impl ConnectionTrait, actor: &Actor, id: Uuid, new: New
         serde_json::json!({ "name": new.name }),
     )
     .await?;
-    get(db, id).await
+    get(db, links, id).await
 }
 
 /// Deletes the collection; its assets stay in the library. Editors delete the collections they
@@ -154,7 +176,7 @@ pub async fn add(db: &impl ConnectionTrait, actor: &Actor, id: Uuid, assets: &[U
     if assets.is_empty() || assets.len() > MAX_BULK {
         return Err(Error::BadRequest(format!("select between 1 and {MAX_BULK} assets")));
     }
-    get(db, id).await?;
+    name_of(db, id).await?;
     let added = db
         .execute(statement(
             "INSERT INTO collection_assets (collection_id, asset_id, added_by)

@@ -14,6 +14,7 @@ use crate::{
     entities::{asset, asset_file, derivative},
     error::{Error, Result},
     library::tags::MAX_BULK,
+    links::Links,
     paging,
     policy::{Permission, Reach},
 };
@@ -77,7 +78,12 @@ pub async fn restore(db: &impl ConnectionTrait, actor: &Actor, ids: &[Uuid]) -> 
 
 /// What is in the trash for `actor` (an editor's own uploads, everything for admins), most
 /// recently deleted first.
-pub async fn list(db: &impl ConnectionTrait, actor: &Actor, request: PageRequest) -> Result<Page<AssetView>> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    links: &dyn Links,
+    actor: &Actor,
+    request: PageRequest,
+) -> Result<Page<AssetView>> {
     let mut query = asset::Entity::find().filter(asset::Column::DeletedAt.is_not_null());
     match actor.reach(Permission::Trash) {
         Some(Reach::Any) => {}
@@ -88,7 +94,7 @@ pub async fn list(db: &impl ConnectionTrait, actor: &Actor, request: PageRequest
     let after = paging::after::<DateTime<Utc>, Uuid>(&request)?;
     let query = paging::keyset(query, asset::Column::DeletedAt, asset::Column::Id, Order::Desc, after, limit);
     let page = paging::page(query.all(db).await?, limit, |a| paging::cursor(&a.deleted_at.unwrap_or_default(), &a.id));
-    Ok(Page { items: catalog::with_derivatives(db, page.items).await?, next: page.next })
+    Ok(Page { items: catalog::with_derivatives(db, links, page.items).await?, next: page.next })
 }
 
 /// Removes every asset in the trash for good; returns how many went and the stored files that

@@ -19,6 +19,7 @@ use crate::{
     entities::{asset, asset_file, derivative},
     error::{Error, Result},
     ingest::{self, StoredOriginal},
+    links::Links,
     paging,
     pipeline::Priority,
     policy::Permission,
@@ -164,6 +165,7 @@ fn article(label: &str) -> String {
 /// Every version, newest (current) first; a version's number is its place in the list.
 pub async fn list(
     db: &impl ConnectionTrait,
+    links: &dyn Links,
     actor: &Actor,
     asset_id: Uuid,
     request: PageRequest,
@@ -186,7 +188,6 @@ pub async fn list(
         Some(latest) => (latest.replaced_by, latest.replaced_at),
         None => (asset.uploaded_by, asset.created_at),
     };
-    let base = format!("/api/assets/{asset_id}");
     let current = FileVersionView {
         version: asset.version,
         filename: asset.original_filename.clone(),
@@ -196,12 +197,12 @@ pub async fn list(
         uploaded_by: email(current_by),
         uploaded_at: current_at,
         current: true,
-        download_url: format!("{base}/original"),
+        download_url: links.original(asset_id),
     };
     let mut out = if after.is_none() { vec![current] } else { Vec::new() };
     out.extend(older.into_iter().map(|f| FileVersionView {
         version: f.version,
-        download_url: format!("{base}/versions/{}/original", f.version),
+        download_url: links.version(asset_id, f.version),
         filename: f.filename,
         mime: f.mime,
         size: f.size,

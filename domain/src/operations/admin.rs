@@ -145,7 +145,7 @@ operation! {
         success: Ok,
         failures: [],
         example: Nothing {},
-        run: |cx, _input| overview::overview(cx.db, &cx.services.usage).await,
+        run: |cx, _input| overview::overview(cx.db, cx.links, &cx.services.usage).await,
     }
 }
 

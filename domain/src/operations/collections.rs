@@ -54,7 +54,7 @@ operation! {
         success: Ok,
         failures: [],
         example: PageRequest { after: None, limit: Some(50) },
-        run: |cx, input| collections::list(cx.db, input).await,
+        run: |cx, input| collections::list(cx.db, cx.links, input).await,
     }
 }
 
@@ -67,7 +67,7 @@ operation! {
         success: Ok,
         failures: [NotFound],
         example: ById { id: EXAMPLE_ID },
-        run: |cx, input| collections::get(cx.db, input.id).await,
+        run: |cx, input| collections::get(cx.db, cx.links, input.id).await,
     }
 }
 
@@ -80,7 +80,7 @@ operation! {
         success: Created,
         failures: [Invalid, Conflict],
         example: NewCollection { name: "Spring campaign".into(), description: "Key visuals and cut-downs".into() },
-        run: |cx, input| collections::create(cx.db, &cx.actor, input).await,
+        run: |cx, input| collections::create(cx.db, cx.links, &cx.actor, input).await,
     }
 }
 
@@ -95,7 +95,7 @@ operation! {
         example: CollectionChange { id: EXAMPLE_ID, name: "Spring campaign 2027".into(), description: String::new() },
         run: |cx, input| {
             let change = NewCollection { name: input.name, description: input.description };
-            collections::update(cx.db, &cx.actor, input.id, change).await
+            collections::update(cx.db, cx.links, &cx.actor, input.id, change).await
         },
     }
 }

@@ -6,14 +6,16 @@ use std::{future::Future, pin::Pin, sync::Mutex};
 use sea_orm::{DatabaseTransaction, TransactionTrait};
 
 use super::{Caller, Operation};
-use crate::{audit::Actor, error::Result, services::Services};
+use crate::{audit::Actor, error::Result, links::Links, services::Services};
 
 type Task = Pin<Box<dyn Future<Output = Result<()>> + Send>>;
 
-/// What an operation runs with: who calls, the services, and the open transaction. Workspaces
-/// will set the tenant in this transaction; events will write their outbox row in it.
+/// What an operation runs with: who calls, the services, the open transaction, and the links
+/// to files its answer carries (the adapter's: they depend on where the request came in).
+/// Workspaces will set the tenant in the transaction; events will write their outbox row in it.
 pub struct Cx<'a> {
     pub caller: &'a Caller,
+    pub links: &'a dyn Links,
     pub actor: Actor,
     pub services: &'a Services,
     pub db: &'a DatabaseTransaction,
@@ -30,12 +32,17 @@ impl Cx<'_> {
 
 /// Checks the permission `O` declares, runs it in one transaction, commits, then runs what it
 /// left for after the commit. Every adapter (JSON route, server function) calls this.
-pub async fn execute<O: Operation>(services: &Services, caller: &Caller, input: O::Input) -> Result<O::Output> {
+pub async fn execute<O: Operation>(
+    services: &Services,
+    caller: &Caller,
+    links: &dyn Links,
+    input: O::Input,
+) -> Result<O::Output> {
     if let Some(permission) = O::SPEC.permission {
         caller.require(permission)?;
     }
     let txn = services.db.begin().await?;
-    let cx = Cx { caller, actor: caller.actor(), services, db: &txn, after_commit: Mutex::new(Vec::new()) };
+    let cx = Cx { caller, links, actor: caller.actor(), services, db: &txn, after_commit: Mutex::new(Vec::new()) };
     // On an error the transaction is dropped, which rolls it back.
     let output = O::run(&cx, input).await?;
     let tasks = std::mem::take(&mut *cx.after_commit.lock().expect("not poisoned"));

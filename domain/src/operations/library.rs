@@ -79,7 +79,7 @@ operation! {
         // Read only, and its page and counts are read side by side on separate pooled
         // connections (one transaction's connection would take them one after another: p95 44 ms
         // became ~200 ms).
-        run: |cx, input| search::search(&cx.services.db, &input).await,
+        run: |cx, input| search::search(&cx.services.db, cx.links, &input).await,
     }
 }
 
@@ -94,7 +94,7 @@ operation! {
         example: AssetDetails { id: EXAMPLE_ID, title: Some("Harbour at dawn".into()), description: None },
         run: |cx, input| {
             editing::describe(cx.db, &cx.actor, input.id, input.title, input.description).await?;
-            catalog::get_asset(cx.db, &cx.actor, input.id).await
+            catalog::get_asset(cx.db, cx.links, &cx.actor, input.id).await
         },
     }
 }
@@ -110,7 +110,7 @@ operation! {
         example: AssetTags { id: EXAMPLE_ID, tags: vec!["harbour".into(), "dawn".into()] },
         run: |cx, input| {
             tags::add(cx.db, &cx.actor, &[input.id], &input.tags).await?;
-            catalog::get_asset(cx.db, &cx.actor, input.id).await
+            catalog::get_asset(cx.db, cx.links, &cx.actor, input.id).await
         },
     }
 }
@@ -126,7 +126,7 @@ operation! {
         example: AssetTag { id: EXAMPLE_ID, tag: "dawn".into() },
         run: |cx, input| {
             tags::remove(cx.db, &cx.actor, input.id, &input.tag).await?;
-            catalog::get_asset(cx.db, &cx.actor, input.id).await
+            catalog::get_asset(cx.db, cx.links, &cx.actor, input.id).await
         },
     }
 }

@@ -46,7 +46,7 @@ operation! {
         example: ById { id: EXAMPLE_ID },
         run: |cx, input| {
             trash::restore(cx.db, &cx.actor, &[input.id]).await?;
-            catalog::get_asset(cx.db, &cx.actor, input.id).await
+            catalog::get_asset(cx.db, cx.links, &cx.actor, input.id).await
         },
     }
 }
@@ -73,7 +73,7 @@ operation! {
         success: Ok,
         failures: [],
         example: PageRequest { after: None, limit: Some(50) },
-        run: |cx, input| trash::list(cx.db, &cx.actor, input).await,
+        run: |cx, input| trash::list(cx.db, cx.links, &cx.actor, input).await,
     }
 }
 

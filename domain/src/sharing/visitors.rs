@@ -14,6 +14,7 @@ use crate::{
     entities::{asset, share_link},
     error::{Error, Result},
     library::collections,
+    links::Links,
     services::Services,
     storage::UrlSigner,
 };
@@ -117,8 +118,14 @@ pub async fn asset_of(db: &impl ConnectionTrait, link: &share_link::Model, asset
 }
 
 /// Opens the link for a visitor (`cookie` reads their cookies by name): the page, or why not.
-/// Counts the opening (and, for a single asset, a view of it).
-pub async fn open(services: &Services, token: &str, cookie: impl Fn(&str) -> Option<String>) -> Result<ShareOpening> {
+/// Counts the opening (and, for a single asset, a view of it). `files` makes the links to the
+/// files under the link's page (`/s/{token}`; the HTTP edge's `SharedLinks`).
+pub async fn open<L: Links>(
+    services: &Services,
+    token: &str,
+    files: impl Fn(&str) -> L,
+    cookie: impl Fn(&str) -> Option<String>,
+) -> Result<ShareOpening> {
     let link = match find_open(&services.db, token).await {
         Ok(link) => link,
         Err(Error::NotFound(_)) => return Ok(ShareOpening::NotFound),
@@ -137,12 +144,13 @@ pub async fn open(services: &Services, token: &str, cookie: impl Fn(&str) -> Opt
     if let Some(id) = link.asset_id {
         services.usage.record(id, UsageEvent::View).await;
     }
-    Ok(ShareOpening::Open(page(services, &link).await?))
+    let base = super::links::path_of(&link.token);
+    Ok(ShareOpening::Open(page(services, &files(&base), &base, &link).await?))
 }
 
-async fn page(services: &Services, link: &share_link::Model) -> Result<SharedPage> {
+async fn page(services: &Services, files: &dyn Links, base: &str, link: &share_link::Model) -> Result<SharedPage> {
     let db = &services.db;
-    let assets = catalog::with_derivatives(db, assets_of(db, link).await?).await?;
+    let assets = catalog::with_derivatives(db, files, assets_of(db, link).await?).await?;
     let (title, description) = match (link.asset_id, assets.first()) {
         (Some(_), Some(asset)) => (asset.display_name().to_owned(), asset.description.clone()),
         _ => {
@@ -154,30 +162,26 @@ async fn page(services: &Services, link: &share_link::Model) -> Result<SharedPag
             (row.try_get("", "name")?, row.try_get("", "description")?)
         }
     };
-    let base = super::links::path_of(&link.token);
     Ok(SharedPage {
         title,
         description,
         expires_at: link.expires_at,
         allow_download: link.allow_download,
-        assets: assets.into_iter().map(|a| shared_asset(&base, link.allow_download, a)).collect(),
+        assets: assets.into_iter().map(|a| shared_asset(link.allow_download, a)).collect(),
         zip_url: link.allow_download.then(|| format!("{base}/download.zip")),
     })
 }
 
-/// An asset as a visitor sees it, its files served under the link (`<base>/assets/<id>/…`).
-fn shared_asset(base: &str, allow_download: bool, asset: AssetView) -> SharedAsset {
-    let files = format!("{base}/assets/{}", asset.id);
-    let url =
-        |kind: DerivativeKind, label: &str| format!("{files}/{}?format={label}", catalog::derivative_segment(kind));
+/// An asset as a visitor sees it, its files linked under the link's page.
+fn shared_asset(allow_download: bool, asset: AssetView) -> SharedAsset {
     let jpeg = |kind: DerivativeKind| {
-        asset.derivatives.iter().find(|d| d.kind == kind && d.mime == "image/jpeg").map(|d| url(kind, &d.label))
+        asset.derivatives.iter().find(|d| d.kind == kind && d.mime == "image/jpeg").map(|d| d.url.clone())
     };
     let mut videos: Vec<(String, String, i32)> = asset
         .derivatives
         .iter()
         .filter(|d| d.kind == DerivativeKind::Transcode)
-        .map(|d| (url(d.kind, &d.label), d.label.clone(), d.width.min(d.height)))
+        .map(|d| (d.url.clone(), d.label.clone(), d.width.min(d.height)))
         .collect();
     videos.sort_by_key(|(_, _, short_side)| *short_side);
     SharedAsset {
@@ -193,6 +197,6 @@ fn shared_asset(base: &str, allow_download: bool, asset: AssetView) -> SharedAss
         thumbnail_url: jpeg(DerivativeKind::Thumbnail),
         preview_url: jpeg(DerivativeKind::Preview).or_else(|| jpeg(DerivativeKind::Poster)),
         videos: videos.into_iter().map(|(url, label, _)| (url, label)).collect(),
-        download_url: allow_download.then(|| format!("{files}/original")),
+        download_url: allow_download.then(|| asset.original_url.clone()),
     }
 }

@@ -46,7 +46,7 @@ async fn upload(
 ) -> Result<Response, ApiError> {
     access.require(Permission::Upload)?;
     let form = multipart_of(request)?;
-    let report = ingest::ingest_multipart(&services, &access.actor(), options.bulk, form).await?;
+    let report = ingest::ingest_multipart(&services, &edge::links::API, &access.actor(), options.bulk, form).await?;
     let mut body = serde_json::to_value(&report).map_err(|e| Error::BadRequest(e.to_string()))?;
     let status = match report.rejected.first() {
         // Only files the library already had: nothing was created.

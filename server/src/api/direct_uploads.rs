@@ -49,7 +49,7 @@ async fn confirm(access: Access, State(services): State<Services>, Path(id): Pat
     access.require(Permission::Upload)?;
     let ingested = direct::confirm(&services, &access.actor(), id).await?;
     let duplicate = ingested.is_duplicate();
-    let mut response = Json(catalog::to_view(ingested.asset().clone(), Vec::new())).into_response();
+    let mut response = Json(catalog::to_view(&edge::links::API, ingested.asset().clone(), Vec::new())).into_response();
     if duplicate {
         response.headers_mut().insert("asset-duplicate", HeaderValue::from_static("?1"));
     }

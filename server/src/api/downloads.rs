@@ -68,12 +68,12 @@ async fn collection(
     Path(id): Path<Uuid>,
 ) -> Result<Response, ApiError> {
     access.require(Permission::Browse)?;
-    let found = collections::get(&services.db, id).await?;
+    let name = collections::name_of(&services.db, id).await?;
     let assets = collections::assets_of(&services.db, id).await?;
     if assets.is_empty() {
         return Err(Error::NotFound("asset in this collection").into());
     }
-    Ok(zip_response(&services, &found.name, assets).await)
+    Ok(zip_response(&services, &name, assets).await)
 }
 
 /// The streamed ZIP of `assets`' originals, named after `title`; counts a download of each.

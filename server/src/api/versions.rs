@@ -46,7 +46,7 @@ async fn upload(
         };
         let Some(filename) = field.file_name().map(domain::file_names::display_name) else { continue };
         let replaced = versions::upload(&services, &access.actor(), id, &filename, field).await?;
-        let asset = catalog::get_asset(&services.db, &access.actor(), id).await?;
+        let asset = catalog::get_asset(&services.db, &edge::links::API, &access.actor(), id).await?;
         return Ok(match replaced {
             Replaced::NewVersion(version) => {
                 (StatusCode::CREATED, Json(json!({ "version": version, "asset": asset }))).into_response()

@@ -18,6 +18,7 @@ use crate::{
     },
     entities::asset,
     error::{Error, Result},
+    links::Links,
     paging,
 };
 
@@ -215,7 +216,7 @@ pub(super) fn statement(sql: String, values: Vec<Value>) -> Statement {
 pub const MAX_QUERY_WORDS: usize = 16;
 pub const MAX_QUERY_CHARS: usize = 200;
 
-pub async fn search(db: &impl ConnectionTrait, query: &AssetQuery) -> Result<SearchResults> {
+pub async fn search(db: &impl ConnectionTrait, links: &dyn Links, query: &AssetQuery) -> Result<SearchResults> {
     let words = words::words_of(&query.q);
     if words.len() > MAX_QUERY_WORDS || query.q.chars().count() > MAX_QUERY_CHARS {
         return Err(Error::BadRequest(format!(
@@ -243,7 +244,7 @@ pub async fn search(db: &impl ConnectionTrait, query: &AssetQuery) -> Result<Sea
         }
     };
     let ((items, next), matched, every_kind) =
-        tokio::try_join!(page(db, query, matching.clone()), tally::tally(db, &matching, true), every_kind)?;
+        tokio::try_join!(page(db, links, query, matching.clone()), tally::tally(db, &matching, true), every_kind)?;
     let kinds = match (every_kind, query.kind) {
         (Some(every_kind), Some(chosen)) => tally::with_count(every_kind.kinds, chosen.label(), matched.total),
         _ => matched.kinds,
@@ -260,6 +261,7 @@ pub async fn search(db: &impl ConnectionTrait, query: &AssetQuery) -> Result<Sea
 /// One page of matches in the chosen order, and the cursor for the next.
 async fn page(
     db: &impl ConnectionTrait,
+    links: &dyn Links,
     query: &AssetQuery,
     mut page: Conditions,
 ) -> Result<(Vec<AssetView>, Option<String>)> {
@@ -284,7 +286,7 @@ async fn page(
         let last = rows.last().expect("a full page has a last row");
         paging::Cursor { key: key_of(last, query.sort, last_key), id: last.id.to_string() }.encode()
     });
-    Ok((catalog::with_derivatives(db, rows).await?, next))
+    Ok((catalog::with_derivatives(db, links, rows).await?, next))
 }
 
 #[cfg(test)]
