@@ -111,10 +111,10 @@ fn TokensSection(
                     match tokens.await {
                         Ok(list) if list.items.is_empty() => view! { <p class="text-sm text-slate-500">"No tokens."</p> }.into_any(),
                         Ok(list) => view! {
-                            <table class="w-full text-left text-sm" data-testid="token-list">
+                            <div class="overflow-x-auto"><table class="w-full text-left text-sm" data-testid="token-list">
                                 <thead><tr><th>"Name"</th><th>"Token"</th><th>"Created"</th><th>"Last used"</th><th>"Expires"</th><th></th></tr></thead>
                                 <tbody>{list.items.into_iter().map(|t| view! { <TokenRow token=t revoke/> }).collect_view()}</tbody>
-                            </table>
+                            </table></div>
                             <ShowMore more=list.next.is_some() wanted/>
                         }.into_any(),
                         Err(e) => view! { <p class="text-sm text-red-700">{error_text(&e)}</p> }.into_any(),
@@ -153,10 +153,10 @@ fn SessionsSection(
                 {move || Suspend::new(async move {
                     match sessions.await {
                         Ok(list) => view! {
-                            <table class="w-full text-left text-sm" data-testid="session-list">
+                            <div class="overflow-x-auto"><table class="w-full text-left text-sm" data-testid="session-list">
                                 <thead><tr><th>"Signed in"</th><th>"Last seen"</th><th>"From"</th><th>"Browser"</th><th></th></tr></thead>
                                 <tbody>{list.items.into_iter().map(|s| view! { <SessionRow session=s revoke/> }).collect_view()}</tbody>
-                            </table>
+                            </table></div>
                             <ShowMore more=list.next.is_some() wanted/>
                         }.into_any(),
                         Err(e) => view! { <p class="text-sm text-red-700">{error_text(&e)}</p> }.into_any(),

@@ -84,7 +84,7 @@ fn AuditLog(entries: AuditEntries) -> impl IntoView {
                 {move || Suspend::new(async move {
                     match entries.await {
                         Ok(page) => view! {
-                            <table class="w-full text-left text-sm" data-testid="audit-list">
+                            <div class="overflow-x-auto"><table class="w-full text-left text-sm" data-testid="audit-list">
                                 <thead><tr><th>"When"</th><th>"Who"</th><th>"Action"</th><th>"Target"</th><th>"From"</th><th>"Details"</th></tr></thead>
                                 <tbody>
                                     {page.items.into_iter().map(|e| view! {
@@ -98,7 +98,7 @@ fn AuditLog(entries: AuditEntries) -> impl IntoView {
                                         </tr>
                                     }).collect_view()}
                                 </tbody>
-                            </table>
+                            </table></div>
                             <nav class="mt-4 flex gap-4 text-sm" aria-label="Pages of the log">
                                 {value("after").is_empty().not().then(|| view! { <a class="underline" href=from(None)>"Newest entries"</a> })}
                                 {page.next.map(|next| view! { <a class="underline" href=from(Some(next)) data-testid="audit-older">"Older entries"</a> })}

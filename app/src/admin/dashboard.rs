@@ -71,14 +71,14 @@ fn Figures(overview: Overview) -> impl IntoView {
         o.days.iter().map(|d| (d.day.format("%Y-%m-%d").to_string(), pick(d))).collect::<Vec<_>>()
     };
     view! {
-        <section class="mb-6 grid gap-3 sm:grid-cols-2 md:grid-cols-4">
+        <section class="mb-6 grid gap-3 *:min-w-0 sm:grid-cols-2 md:grid-cols-4">
             <Card label="Assets" value=total_assets.to_string() testid="total-assets"
                 detail=by_kind/>
             <Card label="Originals" value=human_size(o.original_bytes) testid="original-bytes" detail="current and earlier versions".into()/>
             <Card label="Derivatives" value=human_size(o.derivative_bytes) testid="derivative-bytes" detail="thumbnails, previews, renditions".into()/>
             <Card label="Failed" value=o.failed_total.to_string() testid="failed-total" detail="assets whose processing failed".into()/>
         </section>
-        <section class="mb-6 grid gap-4 md:grid-cols-3">
+        <section class="mb-6 grid gap-4 *:min-w-0 md:grid-cols-3">
             <DayChart title="Uploads" points=series(|d| d.uploads) testid="chart-uploads"/>
             <DayChart title="Downloads" points=series(|d| d.downloads) testid="chart-downloads"/>
             <DayChart title="Views" points=series(|d| d.views) testid="chart-views"/>
@@ -91,7 +91,7 @@ fn Figures(overview: Overview) -> impl IntoView {
 fn Lists(overview: Overview, refresh: RwSignal<u64>) -> impl IntoView {
     let o = overview;
     view! {
-        <section class="grid gap-6 md:grid-cols-3">
+        <section class="grid gap-6 *:min-w-0 md:grid-cols-3">
             <div>
                 <h2 class="mb-2 font-semibold">"Latest"</h2>
                 <ul class="text-sm" data-testid="latest">

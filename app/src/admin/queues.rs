@@ -40,7 +40,7 @@ fn QueueTable(reports: Vec<QueueReport>) -> impl IntoView {
             seen
         });
     view! {
-        <table class="w-full text-right text-sm">
+        <div class="overflow-x-auto"><table class="w-full text-right text-sm">
             <thead class="text-xs uppercase text-slate-500">
                 <tr>
                     <th class="text-left">"Queue"</th><th>"Backlog"</th><th>"Pending"</th><th>"Delayed"</th><th>"Waiting"</th>
@@ -58,7 +58,7 @@ fn QueueTable(reports: Vec<QueueReport>) -> impl IntoView {
                     </tr>
                 }).collect_view()}
             </tbody>
-        </table>
+        </table></div>
         <h3 class="mb-1 mt-3 text-sm font-semibold">"Workers"</h3>
         <ul class="text-sm" data-testid="workers">
             {if workers.is_empty() {

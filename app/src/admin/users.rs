@@ -64,10 +64,10 @@ fn UsersAdmin(
                 {move || Suspend::new(async move {
                     match users.await {
                         Ok(list) => view! {
-                            <table class="w-full text-left text-sm" data-testid="user-list">
+                            <div class="overflow-x-auto"><table class="w-full text-left text-sm" data-testid="user-list">
                                 <thead><tr><th>"E-mail"</th><th>"Name"</th><th>"Role"</th><th>"Status"</th><th>"Last sign-in"</th></tr></thead>
                                 <tbody>{list.items.into_iter().map(|u| view! { <UserRow user=u update/> }).collect_view()}</tbody>
-                            </table>
+                            </table></div>
                             <ShowMore more=list.next.is_some() wanted/>
                         }.into_any(),
                         Err(e) => view! { <p class="text-red-700">{error_text(&e)}</p> }.into_any(),
