@@ -94,7 +94,8 @@ test("making someone an admin says what it means and asks for the acting admin's
   await row.getByLabel("Role").selectOption("admin");
   await confirm.getByTestId("confirm-password").fill(admin.password);
   await confirm.getByTestId("confirm-admin-button").click();
-  await expect(row.getByLabel("Role")).toHaveValue("admin");
+  // Checking a password takes a deliberate while (Argon2), longer on a busy machine.
+  await expect(row.getByLabel("Role")).toHaveValue("admin", { timeout: 15_000 });
   await page.reload();
   await expect(row.getByLabel("Role")).toHaveValue("admin");
   // The refusal above was a 403 the page explained; nothing else failed.

@@ -249,3 +249,27 @@ async fn without_redis_nobody_signs_in_because_guesses_cannot_be_counted() {
     domain::db::drop_database(&app.services.config.database_url).await.unwrap();
     let _ = std::fs::remove_dir_all(&app.storage_dir);
 }
+
+/// Someone checking where they are signed in sees "Safari on iPhone", not a user-agent string.
+#[tokio::test]
+async fn sessions_are_listed_by_the_device_they_were_opened_on() {
+    let app = spawn_app_without_worker(&[]).await;
+    let user = app.create_user(Role::Viewer).await;
+    let phone = browser_client();
+    let iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
+    let signed_in = phone
+        .post(app.url("/api/auth/login"))
+        .header("origin", &app.address)
+        .header("user-agent", iphone)
+        .json(&json!({ "email": user.email, "password": user.password }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), 200);
+    let script = app.sign_in(&user).await;
+    let sessions: Value = script.get(app.url("/api/v1/sessions")).fetch_json().await;
+    let devices: Vec<&Value> = sessions["items"].as_array().unwrap().iter().map(|s| &s["device"]).collect();
+    assert!(devices.contains(&&json!("Safari on iPhone")), "{sessions}");
+    assert!(devices.contains(&&Value::Null), "a client that names no browser has no device name: {sessions}");
+    app.cleanup().await;
+}

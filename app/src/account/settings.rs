@@ -175,7 +175,7 @@ fn SessionRow(session: SessionView, revoke: ServerAction<RevokeSession>) -> impl
             <td>{when(session.created_at)}{session.current.then_some(" (this one)")}</td>
             <td>{when(session.last_seen_at)}</td>
             <td>{session.ip.unwrap_or_default()}</td>
-            <td class="max-w-xs truncate">{session.user_agent.unwrap_or_default()}</td>
+            <td title=session.user_agent.clone().unwrap_or_default()>{session.device.unwrap_or_else(|| "Unknown browser".into())}</td>
             <td>{(!session.current).then(|| view! {
                 <button class="text-red-700 underline" on:click=move |_| { revoke.dispatch(RevokeSession { input: ById { id } }); }>"Sign out"</button>
             })}</td>

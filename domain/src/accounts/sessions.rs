@@ -118,10 +118,22 @@ pub async fn list_active(
             expires_at: s.expires_at,
             last_seen_at: s.last_seen_at,
             ip: s.ip,
+            device: s.user_agent.as_deref().and_then(device_name),
             user_agent: s.user_agent,
         })
         .collect();
     Ok(Page { items, next: sessions.next })
+}
+
+/// What a person calls the device behind a user agent: "Firefox on Windows 10", "Safari on
+/// iPhone"; `None` when the browser is not recognised (a script, a made-up string).
+pub fn device_name(user_agent: &str) -> Option<String> {
+    let parsed = woothee::parser::Parser::new().parse(user_agent)?;
+    let known = |text: &str| !text.is_empty() && text != woothee::woothee::VALUE_UNKNOWN;
+    if !known(parsed.name) {
+        return None;
+    }
+    Some(if known(parsed.os) { format!("{} on {}", parsed.name, parsed.os) } else { parsed.name.to_owned() })
 }
 
 /// Revokes one session. People may revoke their own; `may_revoke_others` is for admins.
@@ -155,4 +167,21 @@ pub async fn revoke_all_except(db: &impl ConnectionTrait, user_id: Uuid, keep: O
         update = update.filter(session::Column::Id.ne(keep));
     }
     Ok(update.exec(db).await?.rows_affected)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::device_name;
+
+    #[test]
+    fn a_session_is_named_by_its_browser_and_system_and_a_script_by_nothing() {
+        let mac = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+        let iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
+        let windows = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0";
+        assert_eq!(device_name(mac).as_deref(), Some("Chrome on Mac OSX"));
+        assert_eq!(device_name(iphone).as_deref(), Some("Safari on iPhone"));
+        assert_eq!(device_name(windows).as_deref(), Some("Firefox on Windows 10"));
+        assert_eq!(device_name("nightly-import/1.0"), None);
+        assert_eq!(device_name(""), None);
+    }
 }

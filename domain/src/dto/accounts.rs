@@ -85,6 +85,8 @@ pub struct SessionView {
     pub last_seen_at: DateTime<Utc>,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+    /// The browser and system the user agent names, for people ("Chrome on Mac OSX").
+    pub device: Option<String>,
     /// The session this request was made with.
     pub current: bool,
 }
