@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/dam-target
 export SITE_ROOT ?= $(CURDIR)/target/site
 
-.PHONY: run test lint setup build front test-rust test-api test-e2e check-deploy test-swarm images clean-data
+.PHONY: run test lint setup build front front-dev screenshots bench-front test-rust test-api test-e2e check-deploy test-swarm images clean-data
 
 run: setup build
 	scripts/run.sh
@@ -20,8 +20,16 @@ lint:
 setup:
 	scripts/setup.sh
 
-# Browser bundle: WASM + JS bindings, CSS, static files.
+# Browser bundle: WASM + JS bindings (wasm-release profile), CSS, then wasm-opt, content-hashed
+# names and brotli/gzip copies (style/bundle.mjs), static files. `make front-dev` skips the
+# optimisation for quick iterations on the UI.
 front:
+	cargo run -q -p xtask -- wasm --release
+	cd style && npm run --silent build && node bundle.mjs
+	cp -r public/. $(SITE_ROOT)/
+	cp style/node_modules/swagger-ui-dist/swagger-ui-bundle.js style/node_modules/swagger-ui-dist/swagger-ui.css $(SITE_ROOT)/api-docs/
+
+front-dev:
 	cargo run -q -p xtask -- wasm
 	cd style && npm run --silent build
 	cp -r public/. $(SITE_ROOT)/
@@ -51,6 +59,15 @@ test-e2e:
 # process an image and a video, flood the video queue and watch the autoscaler (docs/DEPLOY.md).
 test-swarm: build
 	deploy/local/test-swarm.sh
+
+# The gallery, viewer, upload tray, share dialog and dashboard, light and dark, desktop and phone,
+# into docs/screenshots/ (the README shows them).
+screenshots: build
+	cd end2end && npx playwright test --config screenshots.config.ts --reporter=line
+
+# Bundle size and page-load figures under a throttled line (docs/BENCHMARKS.md).
+bench-front: build
+	cd end2end && npx playwright test --config bench.config.ts --reporter=line
 
 # The images without a registry: dam-base (debootstrap) and dam:local (release binaries).
 images: front

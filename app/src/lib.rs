@@ -1,34 +1,37 @@
 //! The web UI: Leptos components rendered on the server (feature `ssr`) and hydrated in the
 //! browser (feature `hydrate`), plus the server functions they call.
 
+#![recursion_limit = "256"]
+
 pub mod account;
 pub mod admin;
 pub mod api;
 pub mod gallery;
 mod layout;
+pub mod routes;
 pub mod sharing;
 pub mod ui;
 pub mod uploads;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
-use leptos_router::{
-    components::{Route, Router, Routes},
-    path, SsrMode,
-};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_router::components::Router;
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // The bundle's files share one name, content-hashed by `make front` (server/src/bundle.rs).
+    let stylesheet = format!("/{}/{}.css", options.site_pkg_dir, options.output_name);
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang="en" data-theme=ui::theme::current().attribute()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="stylesheet" href=stylesheet/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
-            <body class="min-h-screen bg-slate-50 text-slate-900">
+            <body class="min-h-screen">
                 <App/>
             </body>
         </html>
@@ -46,25 +49,12 @@ pub fn App() -> impl IntoView {
         }
     });
     view! {
-        <Stylesheet id="dam" href="/pkg/dam.css"/>
         <Title text="DAM"/>
         <Router>
+            <a href="#main" class="skip-link">"Skip to content"</a>
             <layout::Header/>
-            <main class="mx-auto max-w-6xl px-4 py-6">
-                // Async rendering: access checks resolve before the first byte, so a page that
-                // needs a sign-in answers with a real redirect.
-                <Routes fallback=|| view! { <p>"Page not found."</p> }>
-                    <Route path=path!("") view=gallery::GalleryPage ssr=SsrMode::Async/>
-                    <Route path=path!("assets/:id") view=gallery::asset_page::AssetPage ssr=SsrMode::Async/>
-                    <Route path=path!("trash") view=gallery::trash_page::TrashPage ssr=SsrMode::Async/>
-                    <Route path=path!("collections") view=gallery::collections_page::CollectionsPage ssr=SsrMode::Async/>
-                    <Route path=path!("s/:token") view=sharing::share_page::SharePage ssr=SsrMode::Async/>
-                    <Route path=path!("login") view=account::login::LoginPage ssr=SsrMode::Async/>
-                    <Route path=path!("settings") view=account::settings::SettingsPage ssr=SsrMode::Async/>
-                    <Route path=path!("admin") view=admin::dashboard::DashboardPage ssr=SsrMode::Async/>
-                    <Route path=path!("admin/users") view=admin::users::UsersPage ssr=SsrMode::Async/>
-                    <Route path=path!("admin/audit") view=admin::audit::AuditPage ssr=SsrMode::Async/>
-                </Routes>
+            <main id="main" tabindex="-1" class="px-4 py-4 outline-none md:px-6">
+                <routes::AppRoutes/>
             </main>
         </Router>
     }

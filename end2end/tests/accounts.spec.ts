@@ -81,21 +81,28 @@ test("making someone an admin says what it means and asks for the acting admin's
   await waitForHydration(page);
   const row = page.locator(`[data-testid=user-row][data-email="${email}"]`);
   await row.getByLabel("Role").selectOption("admin");
-  const confirm = page.getByTestId("confirm-admin");
+  const confirm = page.getByTestId("confirm-role");
   await expect(confirm).toContainText(`Make ${email} an admin?`);
   await expect(confirm).toContainText("can delete anything");
 
   // Someone else's password (or a planted form's guess) does not do it.
   await confirm.getByTestId("confirm-password").fill("not my password");
-  await confirm.getByTestId("confirm-admin-button").click();
+  await confirm.getByTestId("confirm-role-button").click();
   await expect(page.getByRole("alert")).toContainText("the password you confirmed with is not yours");
   await expect(row.getByLabel("Role")).toHaveValue("editor");
 
   await row.getByLabel("Role").selectOption("admin");
   await confirm.getByTestId("confirm-password").fill(admin.password);
-  await confirm.getByTestId("confirm-admin-button").click();
+  await confirm.getByTestId("confirm-role-button").click();
   // Checking a password takes a deliberate while (Argon2), longer on a busy machine.
-  await expect(row.getByLabel("Role")).toHaveValue("admin", { timeout: 15_000 });
+  await expect(page.getByTestId("user-saved")).toContainText(`${email} is an admin`, { timeout: 15_000 });
+  await expect(row.getByLabel("Role")).toHaveValue("admin");
+
+  // Any other role change also says what it means before it happens.
+  await row.getByLabel("Role").selectOption("viewer");
+  await expect(confirm).toContainText("they cannot upload, change or share anything");
+  await confirm.getByRole("button", { name: "Cancel" }).click();
+  await expect(row.getByLabel("Role")).toHaveValue("admin");
   await page.reload();
   await expect(row.getByLabel("Role")).toHaveValue("admin");
   // The refusal above was a 403 the page explained; nothing else failed.

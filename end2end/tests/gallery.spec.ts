@@ -1,3 +1,4 @@
+import { pixels } from "./uploading";
 import { test, expect, type Locator, type Page } from "@playwright/test";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -29,8 +30,7 @@ test("an uploaded image appears in the gallery and gets its thumbnail without a 
   const thumbnail = card.getByRole("img", { name });
   await expect(thumbnail).toBeVisible();
   // The thumbnail really loaded, at 320 px on its longest side.
-  await expect.poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(320);
-  expect(await thumbnail.evaluate((img: HTMLImageElement) => img.naturalHeight)).toBe(213);
+  await expect.poll(() => pixels(thumbnail)).toEqual([320, 213]);
 
   expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
 

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { signIn, watchForErrors } from "./session";
+import { pixels } from "./uploading";
 
 /** A short clip made with the ffmpeg command line (installed by `make setup`). */
 function clip(width: number, height: number, seconds: number): Buffer {
@@ -54,7 +55,7 @@ test("a video plays on its page from its renditions, with its poster", async ({ 
   await signIn(page);
   const name = `launch-${Date.now()}.mp4`;
   const card = await upload(page, name, "video/mp4", clip(1280, 720, 2));
-  await expect.poll(() => card.getByRole("img", { name }).evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(320);
+  await expect.poll(async () => (await pixels(card.getByRole("img", { name })))[0]).toBe(320);
 
   await card.getByRole("link", { name }).click();
   const video = page.getByTestId("asset-video");
@@ -73,7 +74,7 @@ test("a PDF shows its first page and page count; other documents show a type ico
   const pdfName = `brochure-${Date.now()}.pdf`;
   const pdf = await upload(page, pdfName, "application/pdf", onePagePdf());
   // A4 portrait: 320 px tall.
-  await expect.poll(() => pdf.getByRole("img", { name: pdfName }).evaluate((img: HTMLImageElement) => img.naturalHeight)).toBe(320);
+  await expect.poll(async () => (await pixels(pdf.getByRole("img", { name: pdfName })))[1]).toBe(320);
 
   const csvName = `prices-${Date.now()}.csv`;
   const csv = await upload(page, csvName, "text/csv", Buffer.from("sku,price\nA-1,9.90\n"));

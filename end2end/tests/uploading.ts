@@ -1,4 +1,4 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type Locator, type Page } from "@playwright/test";
 import { gradientPng } from "./png";
 
 /** Uploads PNGs through the gallery's queue and waits until each card is processed; returns the
@@ -14,3 +14,14 @@ export async function uploadAll(page: Page, files: { name: string; width: number
 }
 
 export const cards = (page: Page) => page.getByTestId("asset-card");
+
+/** The pixel size of the file an <img> shows (its `naturalWidth` is scaled by `srcset`'s density). */
+export async function pixels(img: Locator): Promise<[number, number]> {
+  return img.evaluate(async (i: HTMLImageElement) => {
+    if (!i.currentSrc) return [0, 0];
+    const copy = new Image();
+    copy.src = i.currentSrc;
+    await copy.decode();
+    return [copy.naturalWidth, copy.naturalHeight];
+  });
+}

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod api_docs;
+pub mod bundle;
 pub mod events;
 pub mod files;
 pub mod metrics;
@@ -31,7 +32,7 @@ pub struct AppState {
 
 pub fn leptos_options(config: &Config) -> LeptosOptions {
     LeptosOptions::builder()
-        .output_name("dam")
+        .output_name(bundle::name(&config.site_root))
         .site_root(config.site_root.to_string_lossy().into_owned())
         .site_pkg_dir("pkg")
         .site_addr(config.listen_addr)
@@ -86,6 +87,7 @@ pub fn router(services: Services) -> Router {
         .route("/metrics", get(metrics::scrape))
         .route("/files/{*key}", get(files::serve))
         .merge(share_files::routes())
+        .merge(bundle::routes(&services.config.site_root))
         .leptos_routes_with_context(&state, routes, page_context.clone(), {
             let options = leptos_options.clone();
             move || app::shell(options.clone())
@@ -97,6 +99,7 @@ pub fn router(services: Services) -> Router {
         .layer(from_fn_with_state(services.clone(), same_origin::layer))
         .layer(from_fn_with_state(services, client_ip::layer))
         .layer(from_fn(security_headers::layer))
+        .layer(from_fn(bundle::pages_revalidate))
         .layer(TraceLayer::new_for_http())
         .layer(from_fn(request_id::layer))
         .with_state(state)
@@ -149,7 +152,8 @@ pub async fn ensure_first_admin(services: &Services) -> Result<(), domain::Error
 /// Warns early when the browser bundle has not been built, instead of serving pages that never
 /// become interactive.
 pub fn check_site_root(site_root: &Path) {
-    if !site_root.join("pkg").join("dam.wasm").exists() {
+    let name = bundle::name(site_root);
+    if !site_root.join("pkg").join(format!("{name}.wasm")).exists() {
         tracing::warn!(site_root = %site_root.display(), "browser bundle not found; run `make build` (pages will render but not hydrate)");
     }
 }

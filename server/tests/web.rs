@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{form, png, spawn_app, FetchJson as _};
+use common::{form, png, spawn_app, spawn_app_without_worker, FetchJson as _};
 use domain::dto::{AssetStatus, SearchResults, UploadReport};
 
 #[tokio::test]
@@ -17,7 +17,59 @@ async fn gallery_is_server_rendered_with_the_assets() {
     assert!(html.contains("Library"));
     assert!(html.contains("sunset.png"), "the asset is in the server-rendered HTML");
     assert!(html.contains(&format!("/api/v1/assets/{}/thumbnail", report.accepted[0].id)));
-    assert!(html.contains("/pkg/dam.js"), "hydration script is linked");
+    let bundle = server::bundle::name(&app.services.config.site_root);
+    assert!(html.contains(&format!("/pkg/{bundle}.js")), "hydration script is linked");
+    app.cleanup().await;
+}
+
+/// What `make front` built is what browsers get: pages link the content-hashed files, which come
+/// precompressed and are cached for good, while the pages themselves are asked for again each time.
+#[tokio::test]
+async fn the_browser_bundle_is_served_precompressed_under_hashed_names() {
+    let app = spawn_app_without_worker(&[]).await;
+    let site_root = app.services.config.site_root.clone();
+    let bundle = server::bundle::name(&site_root);
+    assert_ne!(bundle, "dam", "`make front` names the bundle after its content (pkg/bundle.txt)");
+
+    let page = app.anonymous.get(app.url("/login")).send().await.unwrap();
+    assert!(page.headers()["cache-control"].to_str().unwrap().contains("no-cache"), "pages revalidate");
+    let html = page.text().await.unwrap();
+    for kind in ["js", "wasm", "css"] {
+        assert!(html.contains(&format!("/pkg/{bundle}.{kind}")), "the page links {bundle}.{kind}");
+    }
+
+    let pkg = site_root.join("pkg");
+    for kind in ["js", "wasm", "css"] {
+        let file = format!("{bundle}.{kind}");
+        for (accept, encoding, stored) in [
+            ("br", Some("br"), format!("{file}.br")),
+            ("gzip", Some("gzip"), format!("{file}.gz")),
+            ("identity", None, file.clone()),
+        ] {
+            let response = app
+                .anonymous
+                .get(app.url(&format!("/pkg/{file}")))
+                .header("accept-encoding", accept)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 200, "{file} with {accept}");
+            let headers = response.headers().clone();
+            assert_eq!(headers.get("content-encoding").map(|v| v.to_str().unwrap()), encoding, "{file} with {accept}");
+            assert!(headers["cache-control"].to_str().unwrap().contains("immutable"), "{file} is cached for good");
+            let body = response.bytes().await.unwrap();
+            assert_eq!(body.as_ref(), std::fs::read(pkg.join(&stored)).unwrap(), "{file} with {accept} is {stored}");
+        }
+    }
+    let wasm = app.anonymous.get(app.url(&format!("/pkg/{bundle}.wasm"))).send().await.unwrap();
+    assert_eq!(wasm.headers()["content-type"], "application/wasm", "browsers stream-compile only application/wasm");
+
+    let missing = app.anonymous.get(app.url("/pkg/dam-0123456789abcdef.js")).send().await.unwrap();
+    assert_eq!(missing.status(), 404);
+    assert!(
+        !missing.headers()["cache-control"].to_str().unwrap().contains("immutable"),
+        "a 404 is not cached for good"
+    );
     app.cleanup().await;
 }
 

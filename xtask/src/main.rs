@@ -50,6 +50,8 @@ fn build_wasm(release: bool) -> Result<()> {
     let wasm = front_dir.join("wasm32-unknown-unknown").join(profile_dir).join("app.wasm");
     let pkg = site_root.join("pkg");
     std::fs::create_dir_all(&pkg)?;
+    // A hashed bundle (style/bundle.mjs) from an earlier build would otherwise be served instead.
+    let _ = std::fs::remove_file(pkg.join("bundle.txt"));
     wasm_bindgen_cli_support::Bindgen::new()
         .input_path(&wasm)
         .out_name(OUTPUT_NAME)

@@ -24,28 +24,28 @@ pub fn LoginPage() -> impl IntoView {
                 matches!(me.await, Ok(Some(_))).then(|| view! { <Redirect path="/"/> })
             })}
         </Suspense>
-        <section class="mx-auto mt-10 max-w-sm rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+        <section class="mx-auto mt-10 max-w-sm rounded-lg border border-line bg-surface p-6 shadow-sm">
             <h1 class="mb-4 text-xl font-semibold">"Sign in"</h1>
             {move || sso_error().map(|message| view! {
-                <p class="mb-3 text-sm text-red-700" role="alert" data-testid="sso-error">{format!("Single sign-on failed: {message}")}</p>
+                <p class="mb-3 text-sm text-danger-text" role="alert" data-testid="sso-error">{format!("Single sign-on failed: {message}")}</p>
             })}
             <ActionForm action=login attr:class="space-y-3">
                 <label class="block text-sm">"E-mail"
-                    <input type="email" name="email" required autocomplete="username" class="mt-1 w-full rounded border border-slate-300 px-2 py-1"/>
+                    <input type="email" name="email" required autocomplete="username" class="input mt-1 w-full"/>
                 </label>
                 <label class="block text-sm">"Password"
-                    <input type="password" name="password" required autocomplete="current-password" class="mt-1 w-full rounded border border-slate-300 px-2 py-1"/>
+                    <input type="password" name="password" required autocomplete="current-password" class="input mt-1 w-full"/>
                 </label>
-                <button type="submit" class="w-full rounded bg-slate-900 px-4 py-2 text-sm font-medium text-white">"Sign in"</button>
+                <button type="submit" class="btn btn-primary w-full">"Sign in"</button>
             </ActionForm>
             {move || login.value().get().and_then(|r| r.err()).map(|e| view! {
-                <p class="mt-3 text-sm text-red-700" role="alert">{error_text(&e)}</p>
+                <p class="mt-3 text-sm text-danger-text" role="alert">{error_text(&e)}</p>
             })}
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     sso.await.ok().flatten().map(|label| view! {
-                        <div class="mt-4 border-t border-slate-200 pt-4">
-                            <a href="/auth/oidc/login" rel="external" class="block w-full rounded border border-slate-300 px-4 py-2 text-center text-sm">{label}</a>
+                        <div class="mt-4 border-t border-line pt-4">
+                            <a href="/auth/oidc/login" rel="external" class="btn btn-secondary w-full">{label}</a>
                         </div>
                     })
                 })}

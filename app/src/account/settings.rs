@@ -63,19 +63,19 @@ fn PasswordSection() -> impl IntoView {
     view! {
         <section class="mb-8">
             <h2 class="mb-2 text-lg font-semibold">"Password"</h2>
-            <p class="mb-2 text-sm text-slate-500">"Changing it signs out your other sessions and revokes your API tokens."</p>
+            <p class="mb-2 text-sm text-fg-muted">"Changing it signs out your other sessions and revokes your API tokens."</p>
             <ActionForm action=change attr:class="flex flex-wrap items-end gap-3 text-sm">
                 <label>"Current password"
-                    <input type="password" name="current_password" required autocomplete="current-password" class="ml-2 rounded border border-slate-300 px-2 py-1"/>
+                    <input type="password" name="current_password" required autocomplete="current-password" class="input ml-2"/>
                 </label>
                 <label>"New password"
-                    <input type="password" name="new_password" required minlength="10" autocomplete="new-password" class="ml-2 rounded border border-slate-300 px-2 py-1"/>
+                    <input type="password" name="new_password" required minlength="10" autocomplete="new-password" class="input ml-2"/>
                 </label>
-                <button type="submit" class="rounded bg-slate-900 px-3 py-1.5 text-white">"Change password"</button>
+                <button type="submit" class="btn btn-primary">"Change password"</button>
             </ActionForm>
             {move || change.value().get().map(|r| match r {
-                Ok(changed) => view! { <p class="mt-2 text-sm text-emerald-700" role="status">{password_changed_text(changed)}</p> }.into_any(),
-                Err(e) => view! { <p class="mt-2 text-sm text-red-700" role="alert">{error_text(&e)}</p> }.into_any(),
+                Ok(changed) => view! { <p class="mt-2 text-sm text-success-text" role="status">{password_changed_text(changed)}</p> }.into_any(),
+                Err(e) => view! { <p class="mt-2 text-sm text-danger-text" role="alert">{error_text(&e)}</p> }.into_any(),
             })}
         </section>
     }
@@ -91,25 +91,25 @@ fn TokensSection(
     view! {
         <section class="mb-8">
             <h2 class="mb-2 text-lg font-semibold">"API tokens"</h2>
-            <p class="mb-2 text-sm text-slate-500">"For scripts: send " <code>"Authorization: Bearer <token>"</code> ". A token acts with your role."</p>
+            <p class="mb-2 text-sm text-fg-muted">"For scripts: send " <code>"Authorization: Bearer <token>"</code> ". A token acts with your role."</p>
             <ActionForm action=create attr:class="mb-3 flex flex-wrap items-end gap-3 text-sm">
-                <label>"Name" <input name="input[name]" required maxlength="100" class="ml-2 rounded border border-slate-300 px-2 py-1"/></label>
-                <label>"Expires in days (empty: never)" <input name="input[expires_in_days]" type="number" min="1" class="ml-2 w-20 rounded border border-slate-300 px-2 py-1"/></label>
-                <button type="submit" class="rounded bg-slate-900 px-3 py-1.5 text-white">"Create token"</button>
+                <label>"Name" <input name="input[name]" required maxlength="100" class="input ml-2"/></label>
+                <label>"Expires in days (empty: never)" <input name="input[expires_in_days]" type="number" min="1" class="input ml-2 w-20"/></label>
+                <button type="submit" class="btn btn-primary">"Create token"</button>
             </ActionForm>
             {move || create.value().get().map(|r| match r {
                 Ok(created) => view! {
-                    <div class="mb-3 rounded border border-amber-300 bg-amber-50 p-3 text-sm" role="status">
+                    <div class="mb-3 rounded border border-line bg-warning-soft p-3 text-sm" role="status">
                         <p>"Copy this token now; it is not shown again:"</p>
                         <code class="break-all font-mono" data-testid="new-token-secret">{created.secret}</code>
                     </div>
                 }.into_any(),
-                Err(e) => view! { <p class="mb-3 text-sm text-red-700" role="alert">{error_text(&e)}</p> }.into_any(),
+                Err(e) => view! { <p class="mb-3 text-sm text-danger-text" role="alert">{error_text(&e)}</p> }.into_any(),
             })}
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     match tokens.await {
-                        Ok(list) if list.items.is_empty() => view! { <p class="text-sm text-slate-500">"No tokens."</p> }.into_any(),
+                        Ok(list) if list.items.is_empty() => view! { <p class="text-sm text-fg-muted">"No tokens."</p> }.into_any(),
                         Ok(list) => view! {
                             <div class="overflow-x-auto"><table class="w-full text-left text-sm" data-testid="token-list">
                                 <thead><tr><th>"Name"</th><th>"Token"</th><th>"Created"</th><th>"Last used"</th><th>"Expires"</th><th></th></tr></thead>
@@ -117,7 +117,7 @@ fn TokensSection(
                             </table></div>
                             <ShowMore more=list.next.is_some() wanted/>
                         }.into_any(),
-                        Err(e) => view! { <p class="text-sm text-red-700">{error_text(&e)}</p> }.into_any(),
+                        Err(e) => view! { <p class="text-sm text-danger-text">{error_text(&e)}</p> }.into_any(),
                     }
                 })}
             </Transition>
@@ -129,13 +129,13 @@ fn TokensSection(
 fn TokenRow(token: TokenView, revoke: ServerAction<RevokeToken>) -> impl IntoView {
     let id = token.id;
     view! {
-        <tr class="border-t border-slate-200">
+        <tr class="border-t border-line">
             <td>{token.name}</td>
             <td class="font-mono">{format!("{}…", token.prefix)}</td>
             <td>{when(token.created_at)}</td>
             <td>{token.last_used_at.map(when).unwrap_or_else(|| "never".into())}</td>
             <td>{token.expires_at.map(when).unwrap_or_else(|| "never".into())}</td>
-            <td><button class="text-red-700 underline" on:click=move |_| { revoke.dispatch(RevokeToken { input: ById { id } }); }>"Revoke"</button></td>
+            <td><button class="btn btn-ghost btn-danger-text btn-sm" on:click=move |_| { revoke.dispatch(RevokeToken { input: ById { id } }); }>"Revoke"</button></td>
         </tr>
     }
 }
@@ -159,7 +159,7 @@ fn SessionsSection(
                             </table></div>
                             <ShowMore more=list.next.is_some() wanted/>
                         }.into_any(),
-                        Err(e) => view! { <p class="text-sm text-red-700">{error_text(&e)}</p> }.into_any(),
+                        Err(e) => view! { <p class="text-sm text-danger-text">{error_text(&e)}</p> }.into_any(),
                     }
                 })}
             </Transition>
@@ -171,13 +171,13 @@ fn SessionsSection(
 fn SessionRow(session: SessionView, revoke: ServerAction<RevokeSession>) -> impl IntoView {
     let id = session.id;
     view! {
-        <tr class="border-t border-slate-200">
+        <tr class="border-t border-line">
             <td>{when(session.created_at)}{session.current.then_some(" (this one)")}</td>
             <td>{when(session.last_seen_at)}</td>
             <td>{session.ip.unwrap_or_default()}</td>
             <td title=session.user_agent.clone().unwrap_or_default()>{session.device.unwrap_or_else(|| "Unknown browser".into())}</td>
             <td>{(!session.current).then(|| view! {
-                <button class="text-red-700 underline" on:click=move |_| { revoke.dispatch(RevokeSession { input: ById { id } }); }>"Sign out"</button>
+                <button class="btn btn-ghost btn-danger-text btn-sm" on:click=move |_| { revoke.dispatch(RevokeSession { input: ById { id } }); }>"Sign out"</button>
             })}</td>
         </tr>
     }

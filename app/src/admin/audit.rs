@@ -69,16 +69,16 @@ fn AuditLog(entries: AuditEntries) -> impl IntoView {
     view! {
             <h1 class="mb-4 text-2xl font-semibold">"Audit log"</h1>
             <form method="get" action="/admin/audit" class="mb-4 flex flex-wrap items-end gap-3 text-sm">
-                <label>"Who" <input name="actor" value=move || value("actor") class="ml-1 rounded border border-slate-300 px-2 py-1"/></label>
-                <label>"Action" <input name="action" value=move || value("action") placeholder="e.g. user." class="ml-1 rounded border border-slate-300 px-2 py-1"/></label>
-                <label>"Target" <select name="target_type" class="ml-1 rounded border border-slate-300 px-2 py-1">
+                <label>"Who" <input name="actor" value=move || value("actor") class="input ml-1"/></label>
+                <label>"Action" <input name="action" value=move || value("action") placeholder="e.g. user." class="input ml-1"/></label>
+                <label>"Target" <select name="target_type" class="select ml-1">
                     {["", "asset", "user", "api_token", "session"].into_iter().map(|t| view! {
                         <option value=t selected=move || value("target_type") == t>{if t.is_empty() { "any" } else { t }}</option>
                     }).collect_view()}
                 </select></label>
-                <label>"From" <input type="date" name="from" value=move || value("from") class="ml-1 rounded border border-slate-300 px-2 py-1"/></label>
-                <label>"To" <input type="date" name="to" value=move || value("to") class="ml-1 rounded border border-slate-300 px-2 py-1"/></label>
-                <button type="submit" class="rounded bg-slate-900 px-3 py-1.5 text-white">"Filter"</button>
+                <label>"From" <input type="date" name="from" value=move || value("from") class="input ml-1"/></label>
+                <label>"To" <input type="date" name="to" value=move || value("to") class="input ml-1"/></label>
+                <button type="submit" class="btn btn-primary">"Filter"</button>
             </form>
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
@@ -88,7 +88,7 @@ fn AuditLog(entries: AuditEntries) -> impl IntoView {
                                 <thead><tr><th>"When"</th><th>"Who"</th><th>"Action"</th><th>"Target"</th><th>"From"</th><th>"Details"</th></tr></thead>
                                 <tbody>
                                     {page.items.into_iter().map(|e| view! {
-                                        <tr class="border-t border-slate-200 align-top" data-testid="audit-row">
+                                        <tr class="border-t border-line align-top" data-testid="audit-row">
                                             <td class="whitespace-nowrap">{e.at.format("%Y-%m-%d %H:%M:%S").to_string()}</td>
                                             <td>{e.actor}</td>
                                             <td class="font-mono">{e.action}</td>
@@ -104,7 +104,7 @@ fn AuditLog(entries: AuditEntries) -> impl IntoView {
                                 {page.next.map(|next| view! { <a class="underline" href=from(Some(next)) data-testid="audit-older">"Older entries"</a> })}
                             </nav>
                         }.into_any(),
-                        Err(e) => view! { <p class="text-red-700">{error_text(&e)}</p> }.into_any(),
+                        Err(e) => view! { <p class="text-danger-text">{error_text(&e)}</p> }.into_any(),
                     }
                 })}
             </Transition>

@@ -44,7 +44,7 @@ fn Dashboard(
             {move || Suspend::new(async move {
                 match overview.await {
                     Ok(o) => view! { <Figures overview=o/> }.into_any(),
-                    Err(e) => view! { <p class="text-red-700" role="alert">{error_text(&e)}</p> }.into_any(),
+                    Err(e) => view! { <p class="text-danger-text" role="alert">{error_text(&e)}</p> }.into_any(),
                 }
             })}
         </Suspense>
@@ -97,7 +97,7 @@ fn Lists(overview: Overview, refresh: RwSignal<u64>) -> impl IntoView {
                 <ul class="text-sm" data-testid="latest">
                     {o.latest.into_iter().map(|a| view! {
                         <li class="truncate"><a class="underline" href=format!("/assets/{}", a.id)>{a.display_name().to_owned()}</a>
-                            <span class="text-slate-500">{format!(" · {}", a.status.label())}</span></li>
+                            <span class="text-fg-muted">{format!(" · {}", a.status.label())}</span></li>
                     }).collect_view()}
                 </ul>
             </div>
@@ -120,10 +120,10 @@ fn Lists(overview: Overview, refresh: RwSignal<u64>) -> impl IntoView {
 #[component]
 fn Card(label: &'static str, value: String, detail: String, testid: &'static str) -> impl IntoView {
     view! {
-        <div class="rounded border border-slate-200 bg-white p-3">
-            <p class="text-xs uppercase text-slate-500">{label}</p>
+        <div class="rounded border border-line bg-surface p-3">
+            <p class="text-xs uppercase text-fg-muted">{label}</p>
             <p class="text-2xl font-semibold" data-testid=testid>{value}</p>
-            <p class="text-xs text-slate-500">{detail}</p>
+            <p class="text-xs text-fg-muted">{detail}</p>
         </div>
     }
 }
@@ -141,22 +141,22 @@ fn DayChart(title: &'static str, points: Vec<(String, i64)>, testid: &'static st
     let first = points.first().map(|(d, _)| d.clone()).unwrap_or_default();
     let last = points.last().map(|(d, _)| d.clone()).unwrap_or_default();
     view! {
-        <figure class="rounded border border-slate-200 bg-white p-3" data-testid=testid data-total=total data-today=today>
+        <figure class="rounded border border-line bg-surface p-3" data-testid=testid data-total=total data-today=today>
             <figcaption class="mb-1 flex justify-between text-sm">
                 <span class="font-semibold">{title}</span>
-                <span class="text-slate-500">{format!("{total} in 30 days · {today} today")}</span>
+                <span class="text-fg-muted">{format!("{total} in 30 days · {today} today")}</span>
             </figcaption>
             <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") class="h-24 w-full" role="img" aria-label=format!("{title} per day, last 30 days")>
                 {points.into_iter().enumerate().map(|(i, (day, n))| {
                     let height = if n > 0 { (n as f64 / highest * (HEIGHT - 2.0)).max(2.0) } else { 0.0 };
                     view! {
-                        <rect x=format!("{:.1}", i as f64 * slot + 1.0) y=format!("{:.1}", HEIGHT - height) width=format!("{:.1}", (slot - 2.0).max(1.0)) height=format!("{height:.1}") class="fill-sky-600">
+                        <rect x=format!("{:.1}", i as f64 * slot + 1.0) y=format!("{:.1}", HEIGHT - height) width=format!("{:.1}", (slot - 2.0).max(1.0)) height=format!("{height:.1}") class="fill-chart-1">
                             <title>{format!("{day}: {n}")}</title>
                         </rect>
                     }
                 }).collect_view()}
             </svg>
-            <p class="flex justify-between text-xs text-slate-400"><span>{first}</span><span>{last}</span></p>
+            <p class="flex justify-between text-xs text-fg-muted"><span>{first}</span><span>{last}</span></p>
         </figure>
     }
 }

@@ -22,7 +22,7 @@ pub fn QueuesPanel(reports: QueueReports) -> impl IntoView {
                 {move || Suspend::new(async move {
                     match reports.await {
                         Ok(list) => view! { <QueueTable reports=list/> }.into_any(),
-                        Err(e) => view! { <p class="text-red-700" role="alert">{error_text(&e)}</p> }.into_any(),
+                        Err(e) => view! { <p class="text-danger-text" role="alert">{error_text(&e)}</p> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -41,7 +41,7 @@ fn QueueTable(reports: Vec<QueueReport>) -> impl IntoView {
         });
     view! {
         <div class="overflow-x-auto"><table class="w-full text-right text-sm">
-            <thead class="text-xs uppercase text-slate-500">
+            <thead class="text-xs uppercase text-fg-muted">
                 <tr>
                     <th class="text-left">"Queue"</th><th>"Backlog"</th><th>"Pending"</th><th>"Delayed"</th><th>"Waiting"</th>
                     <th>"Active"</th><th>"Failed"</th><th title="in the last 24 hours">"Done (24 h)"</th><th>"Jobs/min"</th><th>"Median"</th>
@@ -63,7 +63,7 @@ fn QueueTable(reports: Vec<QueueReport>) -> impl IntoView {
         <ul class="text-sm" data-testid="workers">
             {if workers.is_empty() {
                 Some(view! {
-                    <li class="font-medium text-amber-700 dark:text-amber-400" role="status" data-testid="no-worker">
+                    <li class="font-medium text-warning-text" role="status" data-testid="no-worker">
                         "No worker is running: uploads wait until one starts."
                     </li>
                 })
@@ -110,21 +110,21 @@ pub fn FailedList(failed: Vec<FailedAsset>, on_changed: impl Fn() + Copy + Send 
                 view! {
                     <li class="mb-1" data-testid="failed-asset">
                         <a class="underline" href=format!("/assets/{id}")>{f.name}</a>
-                        <span class="block text-red-800">{f.reason}</span>
+                        <span class="block text-danger-text">{f.reason}</span>
                         // Forms, so a press before the page is interactive (or without
                         // JavaScript) still posts, and comes back to the dashboard.
                         <ActionForm action=retry attr:class="inline">
                             <input type="hidden" name="input[id]" value=id.to_string()/>
-                            <button type="submit" class="mr-2 underline" data-testid="failed-retry">"Retry"</button>
+                            <button type="submit" class="btn btn-ghost btn-sm mr-2" data-testid="failed-retry">"Retry"</button>
                         </ActionForm>
                         <ActionForm action=discard attr:class="inline">
                             <input type="hidden" name="input[assets][0]" value=id.to_string()/>
-                            <button type="submit" class="underline" data-testid="failed-discard">"Discard"</button>
+                            <button type="submit" class="btn btn-ghost btn-sm" data-testid="failed-discard">"Discard"</button>
                         </ActionForm>
                     </li>
                 }
             }).collect_view()}
         </ul>
-        {move || error().map(|e| view! { <p class="text-sm text-red-700" role="alert">{e}</p> })}
+        {move || error().map(|e| view! { <p class="text-sm text-danger-text" role="alert">{e}</p> })}
     }
 }

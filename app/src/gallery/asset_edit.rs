@@ -45,16 +45,16 @@ pub fn DescribeForm(asset: AssetView, on_saved: impl Fn() + Copy + Send + Sync +
             });
         }>
             <label class="block">
-                <span class="text-slate-500">"Title"</span>
-                <input type="text" maxlength="200" class="w-full rounded border border-slate-300 px-2 py-1" data-testid="title-input"
+                <span class="text-fg-muted">"Title"</span>
+                <input type="text" maxlength="200" class="input w-full" data-testid="title-input"
                     prop:value=title on:input=move |ev| title.set(event_target_value(&ev))/>
             </label>
             <label class="block">
-                <span class="text-slate-500">"Description"</span>
+                <span class="text-fg-muted">"Description"</span>
                 <TextArea value=description label="Description" testid="description-input"/>
             </label>
-            <button type="submit" class="rounded bg-slate-800 px-3 py-1 text-white" data-testid="save-details">"Save"</button>
-            {move || failure(save.value()).map(|e| view! { <p class="text-red-700" role="alert">{e}</p> })}
+            <button type="submit" class="btn btn-primary" data-testid="save-details">"Save"</button>
+            {move || failure(save.value()).map(|e| view! { <p class="text-danger-text" role="alert">{e}</p> })}
         </form>
     }
 }
@@ -109,13 +109,13 @@ pub fn TagEditor(
         .into_iter()
         .map(|tag| {
             let name = tag.name.clone();
-            let class = if tag.auto { "rounded-full border border-dashed border-slate-400 px-2 py-0.5" } else { "rounded-full border border-slate-400 bg-slate-100 px-2 py-0.5" };
+            let class = if tag.auto { "rounded-full border border-dashed border-line-strong px-2 py-0.5" } else { "rounded-full border border-line-strong bg-muted px-2 py-0.5" };
             view! {
                 <li class=class data-testid="tag" data-auto=tag.auto.to_string()>
                     <a href=format!("/?tags={}", domain::dto::percent_encode(&tag.name)) class="hover:underline">{tag.name.clone()}</a>
-                    {tag.auto.then(|| view! { <span class="ml-1 text-[10px] uppercase text-slate-400" title="added by processing">"auto"</span> })}
+                    {tag.auto.then(|| view! { <span class="ml-1 text-[10px] uppercase text-fg-muted" title="added by processing">"auto"</span> })}
                     {editable.then(|| view! {
-                        <button class="ml-1 text-slate-500 hover:text-red-700" aria-label=format!("Remove tag {name}") data-testid="remove-tag"
+                        <button class="btn btn-ghost btn-danger-text btn-sm ml-1" aria-label=format!("Remove tag {name}") data-testid="remove-tag"
                             on:click={
                                 let name = name.clone();
                                 move |_| { remove.dispatch(UntagAsset { input: AssetTag { id, tag: name.clone() } }); }
@@ -134,7 +134,7 @@ pub fn TagEditor(
                 add.dispatch(TagAsset { input: AssetTags { id, tags: split_tags(&typed.get_untracked()) } });
             }>
                 <input type="text" list="tag-suggestions" placeholder="add a tag" autocomplete="off" data-testid="tag-input"
-                    class="flex-1 rounded border border-slate-300 px-2 py-1"
+                    class="input"
                     prop:value=typed on:input=move |ev| {
                         typed.set(event_target_value(&ev));
                         suggest.dispatch(typed.get_untracked());
@@ -142,10 +142,10 @@ pub fn TagEditor(
                 <datalist id="tag-suggestions">
                     {move || suggestions().into_iter().map(|name| view! { <option value=name/> }).collect_view()}
                 </datalist>
-                <button type="submit" class="rounded border border-slate-300 px-2 py-1" data-testid="add-tag">"Add"</button>
+                <button type="submit" class="btn btn-secondary btn-sm" data-testid="add-tag">"Add"</button>
             </form>
         })}
-        {move || failure(add.value()).or_else(|| failure(remove.value())).map(|e| view! { <p class="text-sm text-red-700" role="alert">{e}</p> })}
+        {move || failure(add.value()).or_else(|| failure(remove.value())).map(|e| view! { <p class="text-sm text-danger-text" role="alert">{e}</p> })}
     }
 }
 
@@ -162,16 +162,16 @@ pub fn TrashButton(asset: AssetView, on_changed: impl Fn() + Copy + Send + Sync 
     view! {
         {if asset.deleted_at.is_some() {
             view! {
-                <p class="mt-4 rounded bg-amber-50 p-2 text-sm text-amber-900" data-testid="in-trash">"This asset is in the trash."</p>
-                <button class="mt-2 rounded border border-slate-300 px-3 py-1.5 text-sm" data-testid="restore"
+                <p class="mt-4 rounded bg-warning-soft p-2 text-sm text-warning-text" data-testid="in-trash">"This asset is in the trash."</p>
+                <button class="btn btn-secondary mt-2" data-testid="restore"
                     on:click=move |_| { restore.dispatch(RestoreAssets { input: AssetIds { assets: vec![id] } }); }>"Restore"</button>
             }.into_any()
         } else {
             view! {
-                <button class="mt-4 rounded border border-red-300 px-3 py-1.5 text-sm text-red-800" data-testid="trash"
+                <button class="btn btn-secondary btn-danger-text mt-4" data-testid="trash"
                     on:click=move |_| { trash.dispatch(TrashAssets { input: AssetIds { assets: vec![id] } }); }>"Move to trash"</button>
             }.into_any()
         }}
-        {move || failure(trash.value()).or_else(|| failure(restore.value())).map(|e| view! { <p class="text-sm text-red-700" role="alert">{e}</p> })}
+        {move || failure(trash.value()).or_else(|| failure(restore.value())).map(|e| view! { <p class="text-sm text-danger-text" role="alert">{e}</p> })}
     }
 }

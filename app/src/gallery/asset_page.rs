@@ -57,7 +57,7 @@ fn AssetDetail(data: PageData) -> impl IntoView {
             {move || Suspend::new(async move {
                 match first.await {
                     Ok(asset) => view! { <AssetSections initial=asset data/> }.into_any(),
-                    Err(e) => view! { <p class="text-red-700" role="alert">{error_text(&e)}</p> }.into_any(),
+                    Err(e) => view! { <p class="text-danger-text" role="alert">{error_text(&e)}</p> }.into_any(),
                 }
             })}
         </Transition>
@@ -101,11 +101,11 @@ fn AssetSections(initial: AssetView, data: PageData) -> impl IntoView {
         {move || may_share().then(|| view! { <SharePanel links=data.links asset_id=id/> })}
         {move || may_trash().then(|| view! { <TrashButton asset=current.get() on_changed=bump/> })}
         <Show when=may_edit>
-            <button class="mt-4 rounded border border-slate-300 px-3 py-1.5 text-sm" on:click=move |_| { reprocess.dispatch(ReprocessAsset { input: ById { id } }); }>
+            <button class="btn btn-secondary mt-4" on:click=move |_| { reprocess.dispatch(ReprocessAsset { input: ById { id } }); }>
                 "Process again"
             </button>
         </Show>
-        {move || reprocess.value().get().and_then(Result::err).map(|e| view! { <p class="text-sm text-red-700" role="alert">{error_text(&e)}</p> })}
+        {move || reprocess.value().get().and_then(Result::err).map(|e| view! { <p class="text-sm text-danger-text" role="alert">{error_text(&e)}</p> })}
     }
 }
 
@@ -204,10 +204,10 @@ fn Detail(asset: AssetView) -> impl IntoView {
     facts.retain(|(_, v)| v.is_some());
     view! {
         <h1 class="mb-1 break-all text-2xl font-semibold" data-testid="asset-title">{asset.display_name().to_owned()}</h1>
-        {(!asset.title.is_empty()).then(|| view! { <p class="mb-1 text-sm text-slate-500">{asset.filename.clone()}</p> })}
-        {(!asset.description.is_empty()).then(|| view! { <p class="mb-4 whitespace-pre-line text-slate-700" data-testid="asset-description">{asset.description.clone()}</p> })}
+        {(!asset.title.is_empty()).then(|| view! { <p class="mb-1 text-sm text-fg-muted">{asset.filename.clone()}</p> })}
+        {(!asset.description.is_empty()).then(|| view! { <p class="mb-4 whitespace-pre-line text-fg" data-testid="asset-description">{asset.description.clone()}</p> })}
         <div class="grid gap-6 md:grid-cols-3">
-            <div class="md:col-span-2 flex min-h-64 items-center justify-center rounded-lg bg-slate-100">
+            <div class="md:col-span-2 flex min-h-64 items-center justify-center rounded-lg bg-muted">
                 {if !playable.is_empty() {
                     view! {
                         <video controls preload="metadata" poster=picture class="max-h-[70vh] max-w-full" data-testid="asset-video">
@@ -223,7 +223,7 @@ fn Detail(asset: AssetView) -> impl IntoView {
             <div>
                 <dl class="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm" data-testid="asset-metadata">
                     {facts.into_iter().map(|(label, value)| view! {
-                        <dt class="text-slate-500">{label}</dt>
+                        <dt class="text-fg-muted">{label}</dt>
                         <dd class="break-all">{value}</dd>
                     }).collect_view()}
                 </dl>

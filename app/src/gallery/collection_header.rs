@@ -34,10 +34,10 @@ pub fn CollectionHeader(
                 match collection.await {
                     Ok(None) => ().into_any(),
                     Ok(Some(c)) => view! {
-                        <div class="mb-4 rounded border border-slate-200 bg-white p-3" data-testid="collection-header">
-                            <p class="text-xs uppercase text-slate-400"><a href="/collections" class="hover:underline">"Collection"</a></p>
+                        <div class="mb-4 rounded border border-line bg-surface p-3" data-testid="collection-header">
+                            <p class="text-xs uppercase text-fg-muted"><a href="/collections" class="hover:underline">"Collection"</a></p>
                             <h2 class="text-xl font-semibold">{c.name.clone()}</h2>
-                            {(!c.description.is_empty()).then(|| view! { <p class="text-sm text-slate-600">{c.description.clone()}</p> })}
+                            {(!c.description.is_empty()).then(|| view! { <p class="text-sm text-fg-muted">{c.description.clone()}</p> })}
                             {(c.asset_count > 0).then(|| view! {
                                 <a href=format!("/api/collections/{id}/download.zip") class="mt-2 inline-block text-sm underline" data-testid="collection-zip" download>
                                     {format!("Download all {} (ZIP)", c.asset_count)}
@@ -47,12 +47,12 @@ pub fn CollectionHeader(
                                 <SharePanel links collection_id=id/>
                             </Show>
                             <Show when=move || may_delete(c.created_by)>
-                                <button class="mt-2 text-sm text-red-800 underline" data-testid="delete-collection"
+                                <button class="btn btn-ghost btn-danger-text btn-sm mt-2" data-testid="delete-collection"
                                     on:click=move |_| { delete.dispatch(DeleteCollection { input: ById { id } }); }>"Delete collection (keeps its assets)"</button>
                             </Show>
                         </div>
                     }.into_any(),
-                    Err(e) => view! { <p class="text-red-700" role="alert">{error_text(&e)}</p> }.into_any(),
+                    Err(e) => view! { <p class="text-danger-text" role="alert">{error_text(&e)}</p> }.into_any(),
                 }
             })}
         </Transition>

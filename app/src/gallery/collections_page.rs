@@ -45,28 +45,28 @@ fn Collections(
         <Show when=may_edit>
             <ActionForm action=create attr:class="mb-6 flex flex-wrap items-end gap-2 text-sm" attr:data-testid="new-collection">
                 <label class="flex flex-col">
-                    <span class="text-slate-500">"Name"</span>
-                    <input type="text" name="input[name]" required maxlength="200" class="rounded border border-slate-300 px-2 py-1" data-testid="collection-name"/>
+                    <span class="text-fg-muted">"Name"</span>
+                    <input type="text" name="input[name]" required maxlength="200" class="input" data-testid="collection-name"/>
                 </label>
                 <label class="flex flex-1 flex-col">
-                    <span class="text-slate-500">"Description"</span>
-                    <input type="text" name="input[description]" class="rounded border border-slate-300 px-2 py-1"/>
+                    <span class="text-fg-muted">"Description"</span>
+                    <input type="text" name="input[description]" class="input"/>
                 </label>
-                <button type="submit" class="rounded bg-slate-800 px-3 py-1.5 text-white" data-testid="create-collection">"Create collection"</button>
+                <button type="submit" class="btn btn-primary" data-testid="create-collection">"Create collection"</button>
             </ActionForm>
-            {move || create.value().get().and_then(Result::err).map(|e| view! { <p class="mb-4 text-sm text-red-700" role="alert">{error_text(&e)}</p> })}
+            {move || create.value().get().and_then(Result::err).map(|e| view! { <p class="mb-4 text-sm text-danger-text" role="alert">{error_text(&e)}</p> })}
         </Show>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match items.await {
-                    Ok(list) if list.items.is_empty() => view! { <p class="text-slate-500">"No collections yet."</p> }.into_any(),
+                    Ok(list) if list.items.is_empty() => view! { <p class="text-fg-muted">"No collections yet."</p> }.into_any(),
                     Ok(list) => view! {
                         <ul class="grid grid-cols-2 gap-4 sm:grid-cols-3 lg:grid-cols-4" data-testid="collections">
                             {list.items.into_iter().map(|c| view! { <CollectionCard collection=c/> }).collect_view()}
                         </ul>
                         <ShowMore more=list.next.is_some() wanted/>
                     }.into_any(),
-                    Err(e) => view! { <p class="text-red-700" role="alert">{error_text(&e)}</p> }.into_any(),
+                    Err(e) => view! { <p class="text-danger-text" role="alert">{error_text(&e)}</p> }.into_any(),
                 }
             })}
         </Transition>
@@ -77,17 +77,17 @@ fn Collections(
 fn CollectionCard(collection: CollectionView) -> impl IntoView {
     let count = collection.asset_count;
     view! {
-        <li class="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm" data-testid="collection-card">
+        <li class="overflow-hidden rounded-lg border border-line bg-surface shadow-sm" data-testid="collection-card">
             <a href=collection_href(collection.id) class="block">
-                <div class="flex aspect-video items-center justify-center bg-slate-100">
+                <div class="flex aspect-video items-center justify-center bg-muted">
                     {match collection.cover_url {
                         Some(src) => view! { <img src=src alt="" loading="lazy" class="h-full w-full object-cover"/> }.into_any(),
-                        None => view! { <span class="text-sm text-slate-400">"empty"</span> }.into_any(),
+                        None => view! { <span class="text-sm text-fg-muted">"empty"</span> }.into_any(),
                     }}
                 </div>
                 <div class="p-2">
                     <p class="truncate font-medium">{collection.name.clone()}</p>
-                    <p class="text-xs text-slate-500" data-testid="collection-count">{format!("{count} asset{}", if count == 1 { "" } else { "s" })}</p>
+                    <p class="text-xs text-fg-muted" data-testid="collection-count">{format!("{count} asset{}", if count == 1 { "" } else { "s" })}</p>
                 </div>
             </a>
         </li>

@@ -136,20 +136,20 @@ fn Library(data: LibraryData) -> impl IntoView {
     live_updates(|_, _| true, bump);
 
     view! {
-        <section class="mb-6">
-            <h1 class="mb-4 text-2xl font-semibold">"Library"</h1>
+        <h1 class="sr-only">"Library"</h1>
+        {move || query.with(|q| q.collection).map(|id| view! { <collection_header::CollectionHeader id collection links/> })}
+        <div class="sticky top-0 z-30 -mx-4 mb-2 flex items-center gap-2 bg-canvas px-4 py-2 md:-mx-6 md:px-6" data-testid="gallery-bar">
+            <SearchForm query/>
             <Show when=may_upload>
                 <UploadQueue on_uploaded=bump/>
             </Show>
-        </section>
-        {move || query.with(|q| q.collection).map(|id| view! { <collection_header::CollectionHeader id collection links/> })}
-        <SearchForm query/>
+        </div>
         <SelectionBar selection collection=Signal::derive(move || query.with(|q| q.collection)) collections on_changed=bump/>
-        <Transition fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+        <Transition fallback=|| view! { <p class="text-fg-muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match first_page.await {
                     Ok(results) => view! { <Results query=query.get_untracked() results more selection=Some(selection)/> }.into_any(),
-                    Err(e) => view! { <p class="text-red-700" role="alert">{format!("Could not search the library: {}", error_text(&e))}</p> }.into_any(),
+                    Err(e) => view! { <p class="text-danger-text" role="alert">{format!("Could not search the library: {}", error_text(&e))}</p> }.into_any(),
                 }
             })}
         </Transition>

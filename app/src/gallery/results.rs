@@ -4,8 +4,17 @@
 use domain::dto::{AssetKind, AssetQuery, AssetView, FacetCount, SearchResults};
 use leptos::{html, prelude::*};
 
-use super::{asset_card::AssetCard, search_form::gallery_href};
-use crate::{api::library::search_assets, ui::error_text};
+use super::{
+    asset_card::AssetCard,
+    search_form::{active_filters, gallery_href},
+};
+use crate::{
+    api::library::search_assets,
+    ui::{
+        error_text,
+        icons::{Icon, CLOSE},
+    },
+};
 
 /// Pages loaded beyond the first, and where the next one starts. Kept outside the first page's
 /// reloads (live updates), reset when the query changes.
@@ -76,10 +85,9 @@ pub fn Results(
     };
 
     view! {
-        <Facets query=query.clone() kinds=results.facets.kinds tags=results.facets.tags/>
-        <p class="mb-3 text-sm text-slate-500" data-testid="result-count">{count}</p>
+        <Facets query=query.clone() kinds=results.facets.kinds tags=results.facets.tags count/>
         {empty.then(|| view! {
-            <p class="text-slate-500" data-testid="empty-library">
+            <p class="text-fg-muted" data-testid="empty-library">
                 {if filtered {
                     "Nothing matches this search. Try fewer words or filters."
                 } else if query.collection.is_some() {
@@ -89,30 +97,39 @@ pub fn Results(
                 }}
             </p>
         })}
-        <ul class="grid grid-cols-2 gap-4 sm:grid-cols-3 lg:grid-cols-4" data-testid="asset-grid">
+        <ul class="justified" data-testid="asset-grid" aria-label="Assets">
             {results.items.into_iter().map(|asset| view! { <AssetCard asset selection/> }).collect_view()}
             <For each=later_pages key=|a| a.id let:asset>
                 <AssetCard asset selection/>
             </For>
         </ul>
         <div node_ref=sentinel class="h-8" data-testid="more-sentinel"></div>
-        {move || more.error.get().map(|e| view! { <p class="text-sm text-red-700" role="alert">{e}</p> })}
+        {move || more.error.get().map(|e| view! { <p class="text-sm text-danger-text" role="alert">{e}</p> })}
         {move || more_link().map(|href| view! { <noscript><a href=href class="underline">"More"</a></noscript> })}
     }
 }
 
 #[component]
-fn Facets(query: AssetQuery, kinds: Vec<FacetCount>, tags: Vec<FacetCount>) -> impl IntoView {
+fn Facets(query: AssetQuery, kinds: Vec<FacetCount>, tags: Vec<FacetCount>, count: String) -> impl IntoView {
+    let active_filters = active_filters(&query)
+        .into_iter()
+        .map(|(label, without)| view! {
+            <a href=gallery_href(&without) class="chip chip-active" data-testid="active-filter" title="Remove this filter">
+                {label}<Icon icon=CLOSE class="h-3.5 w-3.5"/>
+            </a>
+        })
+        .collect_view();
     let chosen = query.tag_list();
-    let chip = "rounded-full border px-2 py-0.5";
+    let chip = "chip";
     let kind_links = kinds
         .into_iter()
+        .filter(|_| query.kind.is_none())
         .map(|f| {
             let kind: Option<AssetKind> = serde_json::from_value(serde_json::Value::String(f.value.clone())).ok();
             let active = kind.is_some() && kind == query.kind;
             let target = AssetQuery { kind: if active { None } else { kind }, ..query.first_page() };
-            let class = if active { format!("{chip} border-slate-800 bg-slate-800 text-white") } else { format!("{chip} border-slate-300") };
-            view! { <a href=gallery_href(&target) class=class data-testid="facet-kind" data-value=f.value.clone()>{format!("{} {}", kind_label(&f.value), f.count)}</a> }
+            let class = if active { format!("{chip} chip-active") } else { chip.to_owned() };
+            view! { <a href=gallery_href(&target) class=class data-testid="facet-kind" data-value=f.value.clone()>{kind_label(&f.value)}<span class="text-fg-muted">{f.count}</span></a> }
         })
         .collect_view();
     let active_tags = chosen
@@ -120,7 +137,11 @@ fn Facets(query: AssetQuery, kinds: Vec<FacetCount>, tags: Vec<FacetCount>) -> i
         .map(|tag| {
             let rest: Vec<String> = chosen.iter().filter(|t| *t != tag).cloned().collect();
             let target = query.first_page().with_tags(&rest);
-            view! { <a href=gallery_href(&target) class=format!("{chip} border-sky-700 bg-sky-700 text-white") data-testid="active-tag" title="Remove this tag from the search">{format!("{tag} ×")}</a> }
+            view! {
+                <a href=gallery_href(&target) class=format!("{chip} chip-active") data-testid="active-tag" title="Remove this tag from the search">
+                    {format!("#{tag}")}<Icon icon=CLOSE class="h-3.5 w-3.5"/>
+                </a>
+            }
         })
         .collect_view();
     let tag_links = tags
@@ -130,12 +151,20 @@ fn Facets(query: AssetQuery, kinds: Vec<FacetCount>, tags: Vec<FacetCount>) -> i
             let mut with = chosen.clone();
             with.push(f.value.clone());
             let target = query.first_page().with_tags(&with);
-            view! { <a href=gallery_href(&target) class=format!("{chip} border-slate-300 text-slate-700") data-testid="facet-tag" data-value=f.value.clone()>{format!("{} {}", f.value, f.count)}</a> }
+            view! { <a href=gallery_href(&target) class=chip data-testid="facet-tag" data-value=f.value.clone()>{format!("#{}", f.value)}<span class="text-fg-muted">{f.count}</span></a> }
         })
         .collect_view();
     view! {
-        <div class="mb-2 flex flex-wrap gap-2 text-sm" data-testid="facets">{kind_links}</div>
-        <div class="mb-3 flex flex-wrap gap-2 text-xs">{active_tags}{tag_links}</div>
+        // On a phone the chips scroll sideways inside their own row instead of filling the screen.
+        <div class="-mx-4 mb-3 flex items-center gap-2 overflow-x-auto px-4 pb-1 whitespace-nowrap sm:mx-0 sm:flex-wrap sm:overflow-visible sm:px-0 sm:whitespace-normal" data-testid="facets">
+            <span class="mr-1 text-sm text-fg-muted" data-testid="result-count">{count}</span>
+            {active_filters}{active_tags}
+            {query.is_filtered().then(|| view! {
+                <a href=gallery_href(&AssetQuery { collection: query.collection, ..Default::default() })
+                    class="btn btn-ghost btn-sm" data-testid="clear-search">"Clear all"</a>
+            })}
+            {kind_links}{tag_links}
+        </div>
     }
 }
 

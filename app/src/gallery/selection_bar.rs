@@ -56,12 +56,12 @@ pub fn SelectionBar(
     };
     view! {
         <Show when=move || selection.with(|s| !s.is_empty())>
-            <div class="sticky top-0 z-10 mb-3 flex flex-wrap items-center gap-2 rounded border border-sky-200 bg-sky-50 p-2 text-sm" data-testid="selection-bar">
+            <div class="sticky top-0 z-10 mb-3 flex flex-wrap items-center gap-2 rounded border border-line bg-accent-soft p-2 text-sm" data-testid="selection-bar">
                 <span>{move || format!("{} selected", selection.with(Vec::len))}</span>
                 // A plain form post: the browser saves the streamed ZIP itself, however large.
                 <form method="post" action="/api/downloads/zip">
                     <input type="hidden" name="ids" prop:value=move || selection.with(|s| s.iter().map(Uuid::to_string).collect::<Vec<_>>().join(","))/>
-                    <button type="submit" class="rounded border border-slate-300 px-2 py-1" data-testid="bulk-download">"Download ZIP"</button>
+                    <button type="submit" class="btn btn-secondary btn-sm" data-testid="bulk-download">"Download ZIP"</button>
                 </form>
                 <Show when=may_edit>
                     <form class="flex gap-1" on:submit=move |ev| {
@@ -70,9 +70,9 @@ pub fn SelectionBar(
                             input: SelectionTags { assets: selection.get_untracked(), tags: split_tags(&tags.get_untracked()) },
                         });
                     }>
-                        <input type="text" placeholder="tag, another tag" class="rounded border border-slate-300 px-2 py-1" data-testid="bulk-tag-input"
+                        <input type="text" placeholder="tag, another tag" class="input" data-testid="bulk-tag-input"
                             prop:value=tags on:input=move |ev| tags.set(event_target_value(&ev))/>
-                        <button type="submit" class="rounded bg-sky-700 px-2 py-1 text-white" data-testid="bulk-tag">"Add tags"</button>
+                        <button type="submit" class="btn btn-primary btn-sm" data-testid="bulk-tag">"Add tags"</button>
                     </form>
                     <form class="flex gap-1" on:submit=move |ev| {
                         ev.prevent_default();
@@ -80,7 +80,7 @@ pub fn SelectionBar(
                             add.dispatch(AddToCollection { input: CollectionAssets { id, assets: selection.get_untracked() } });
                         }
                     }>
-                        <select class="rounded border border-slate-300 px-2 py-1" data-testid="collection-choice" aria-label="Collection"
+                        <select class="select" data-testid="collection-choice" aria-label="Collection"
                             on:change=move |ev| target.set(event_target_value(&ev))>
                             <option value="">"Add to collection…"</option>
                             <Transition>
@@ -88,18 +88,18 @@ pub fn SelectionBar(
                                     .map(|c| view! { <option value=c.id.to_string()>{c.name}</option> }).collect_view()}
                             </Transition>
                         </select>
-                        <button type="submit" class="rounded border border-slate-300 px-2 py-1" data-testid="add-to-collection">"Add"</button>
+                        <button type="submit" class="btn btn-secondary btn-sm" data-testid="add-to-collection">"Add"</button>
                     </form>
                     {move || collection.get().map(|id| view! {
-                        <button class="rounded border border-slate-300 px-2 py-1" data-testid="remove-from-collection"
+                        <button class="btn btn-secondary btn-sm" data-testid="remove-from-collection"
                             on:click=move |_| { take_out.dispatch(RemoveFromCollection { input: CollectionAssets { id, assets: selection.get_untracked() } }); }>"Remove from this collection"</button>
                     })}
-                    <button class="rounded border border-red-300 px-2 py-1 text-red-800" data-testid="bulk-trash"
+                    <button class="btn btn-secondary btn-danger-text btn-sm" data-testid="bulk-trash"
                         on:click=move |_| { trash.dispatch(TrashAssets { input: AssetIds { assets: selection.get_untracked() } }); }>"Move to trash"</button>
                 </Show>
-                <button class="underline" on:click=move |_| selection.set(Vec::new())>"Clear selection"</button>
-                {move || message.get().map(|m| view! { <span class="text-emerald-800" data-testid="selection-message">{m}</span> })}
-                {move || error().map(|e| view! { <span class="text-red-700" role="alert">{e}</span> })}
+                <button class="btn btn-ghost btn-sm" on:click=move |_| selection.set(Vec::new())>"Clear selection"</button>
+                {move || message.get().map(|m| view! { <span class="text-success-text" data-testid="selection-message">{m}</span> })}
+                {move || error().map(|e| view! { <span class="text-danger-text" role="alert">{e}</span> })}
             </div>
         </Show>
     }

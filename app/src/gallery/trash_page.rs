@@ -43,11 +43,11 @@ fn Trash(
     let confirming = RwSignal::new(false);
     view! {
         <h1 class="mb-4 text-2xl font-semibold">"Trash"</h1>
-        <p class="mb-4 text-sm text-slate-500">"Deleted assets stay here, hidden from the library, until restored or the trash is emptied."</p>
+        <p class="mb-4 text-sm text-fg-muted">"Deleted assets stay here, hidden from the library, until restored or the trash is emptied."</p>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match items.await {
-                    Ok(page) if page.items.is_empty() => view! { <p class="text-slate-500" data-testid="trash-empty">"The trash is empty."</p> }.into_any(),
+                    Ok(page) if page.items.is_empty() => view! { <p class="text-fg-muted" data-testid="trash-empty">"The trash is empty."</p> }.into_any(),
                     Ok(page) => {
                         let more = page.next.is_some();
                         let assets = page.items;
@@ -59,12 +59,12 @@ fn Trash(
                             <Show when=may_empty>
                                 <div class="mb-4 flex items-center gap-2 text-sm">
                                     <Show when=move || confirming.get() fallback=move || view! {
-                                        <button class="rounded border border-red-300 px-3 py-1.5 text-red-800" data-testid="empty-trash" on:click=move |_| confirming.set(true)>"Empty trash"</button>
+                                        <button class="btn btn-secondary btn-danger-text" data-testid="empty-trash" on:click=move |_| confirming.set(true)>"Empty trash"</button>
                                     }>
                                         <span>{move || question.get_value()}</span>
-                                        <button class="rounded bg-red-700 px-3 py-1.5 text-white" data-testid="confirm-empty-trash"
+                                        <button class="btn btn-danger" data-testid="confirm-empty-trash"
                                             on:click=move |_| { confirming.set(false); empty.dispatch(EmptyTrash { input: Nothing {} }); }>"Delete forever"</button>
-                                        <button class="underline" on:click=move |_| confirming.set(false)>"Keep"</button>
+                                        <button class="btn btn-ghost btn-sm" on:click=move |_| confirming.set(false)>"Keep"</button>
                                     </Show>
                                 </div>
                             </Show>
@@ -74,7 +74,7 @@ fn Trash(
                                     view! {
                                         <div data-testid="trash-item">
                                             <ul><AssetCard asset selection=None/></ul>
-                                            <button class="mt-1 text-sm underline" data-testid="restore" on:click=move |_| { restore.dispatch(RestoreAssets { input: AssetIds { assets: vec![id] } }); }>"Restore"</button>
+                                            <button class="btn btn-ghost btn-sm mt-1" data-testid="restore" on:click=move |_| { restore.dispatch(RestoreAssets { input: AssetIds { assets: vec![id] } }); }>"Restore"</button>
                                         </div>
                                     }
                                 }).collect_view()}
@@ -82,10 +82,10 @@ fn Trash(
                             <ShowMore more wanted/>
                         }.into_any()
                     }
-                    Err(e) => view! { <p class="text-red-700" role="alert">{error_text(&e)}</p> }.into_any(),
+                    Err(e) => view! { <p class="text-danger-text" role="alert">{error_text(&e)}</p> }.into_any(),
                 }
             })}
         </Transition>
-        {move || restore.value().get().and_then(Result::err).or_else(|| empty.value().get().and_then(Result::err)).map(|e| view! { <p class="text-sm text-red-700" role="alert">{error_text(&e)}</p> })}
+        {move || restore.value().get().and_then(Result::err).or_else(|| empty.value().get().and_then(Result::err)).map(|e| view! { <p class="text-sm text-danger-text" role="alert">{error_text(&e)}</p> })}
     }
 }

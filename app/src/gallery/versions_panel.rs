@@ -80,13 +80,13 @@ pub fn VersionsPanel(
                                 <li class="flex flex-wrap gap-2" data-testid="version">
                                     <span class="font-medium">{format!("v{}", v.version)}</span>
                                     <a class="underline" href=v.download_url download>{v.filename}</a>
-                                    <span class="text-slate-500">{format!("{} · {} · {}", human_size(v.size), v.uploaded_at.format("%Y-%m-%d %H:%M"), v.uploaded_by.unwrap_or_else(|| "unknown".into()))}</span>
-                                    {v.current.then(|| view! { <span class="rounded bg-emerald-100 px-1 text-emerald-800">"current"</span> })}
+                                    <span class="text-fg-muted">{format!("{} · {} · {}", human_size(v.size), v.uploaded_at.format("%Y-%m-%d %H:%M"), v.uploaded_by.unwrap_or_else(|| "unknown".into()))}</span>
+                                    {v.current.then(|| view! { <span class="rounded bg-success-soft px-1 text-success-text">"current"</span> })}
                                 </li>
                             }).collect_view()}
                         </ul>
                     }.into_any(),
-                    Err(e) => view! { <p class="text-red-700" role="alert">{error_text(&e)}</p> }.into_any(),
+                    Err(e) => view! { <p class="text-danger-text" role="alert">{error_text(&e)}</p> }.into_any(),
                 })}
             </Transition>
             {editable.then(|| view! {
@@ -95,12 +95,12 @@ pub fn VersionsPanel(
                     method="post" enctype="multipart/form-data" action=UploadVersion::url()>
                     <input type="hidden" name="asset" value=asset_id.to_string()/>
                     <input type="file" name="file" required data-testid="version-file" aria-label="New version"/>
-                    <button type="submit" class="rounded border border-slate-300 px-2 py-1" data-testid="version-upload"
+                    <button type="submit" class="btn btn-secondary btn-sm" data-testid="version-upload"
                         disabled=move || upload.pending().get()>"Upload new version"</button>
                 </form>
             })}
             {move || message().map(|(failed, text)| view! {
-                <p class=if failed { "text-sm text-red-700" } else { "text-sm text-emerald-800" } role=if failed { "alert" } else { "status" } data-testid="version-message">{text}</p>
+                <p class=if failed { "text-sm text-danger-text" } else { "text-sm text-success-text" } role=if failed { "alert" } else { "status" } data-testid="version-message">{text}</p>
             })}
         </section>
     }

@@ -30,7 +30,7 @@ pub fn SharePage() -> impl IntoView {
                         set_status(404);
                         view! { <Notice title="Link not found" text="There is nothing at this address. Check that the link was copied completely.".into()/> }.into_any()
                     }
-                    Err(e) => view! { <p class="text-red-700" role="alert">{error_text(&e)}</p> }.into_any(),
+                    Err(e) => view! { <p class="text-danger-text" role="alert">{error_text(&e)}</p> }.into_any(),
                 }
             })}
         </Suspense>
@@ -50,9 +50,9 @@ fn set_status(_code: u16) {
 #[component]
 fn Notice(title: &'static str, text: String) -> impl IntoView {
     view! {
-        <div class="mx-auto mt-10 max-w-lg rounded border border-slate-200 bg-white p-6 text-center" data-testid="share-notice">
+        <div class="mx-auto mt-10 max-w-lg rounded border border-line bg-surface p-6 text-center" data-testid="share-notice">
             <h1 class="mb-2 text-xl font-semibold">{title}</h1>
-            <p class="text-slate-600">{text}</p>
+            <p class="text-fg-muted">{text}</p>
         </div>
     }
 }
@@ -61,16 +61,16 @@ fn Notice(title: &'static str, text: String) -> impl IntoView {
 fn PasswordGate(token: String, unlock: ServerAction<UnlockShare>) -> impl IntoView {
     let failed = move || unlock.value().get().and_then(Result::err).map(|e| error_text(&e));
     view! {
-        <div class="mx-auto mt-10 max-w-sm rounded border border-slate-200 bg-white p-6">
+        <div class="mx-auto mt-10 max-w-sm rounded border border-line bg-surface p-6">
             <h1 class="mb-2 text-xl font-semibold">"This link is protected"</h1>
-            <p class="mb-4 text-sm text-slate-600">"Type the password you were given with the link."</p>
+            <p class="mb-4 text-sm text-fg-muted">"Type the password you were given with the link."</p>
             <ActionForm action=unlock>
                 <input type="hidden" name="token" value=token/>
                 <input type="password" name="password" required autocomplete="current-password" aria-label="Password"
-                    class="mb-3 w-full rounded border border-slate-300 px-2 py-1.5" data-testid="share-unlock-password"/>
-                <button type="submit" class="w-full rounded bg-sky-700 px-3 py-1.5 text-white" data-testid="share-unlock">"Open"</button>
+                    class="input mb-3 w-full" data-testid="share-unlock-password"/>
+                <button type="submit" class="btn btn-primary w-full" data-testid="share-unlock">"Open"</button>
             </ActionForm>
-            {move || failed().map(|e| view! { <p class="mt-3 text-sm text-red-700" role="alert">{e}</p> })}
+            {move || failed().map(|e| view! { <p class="mt-3 text-sm text-danger-text" role="alert">{e}</p> })}
         </div>
     }
 }
@@ -84,11 +84,11 @@ fn Shared(page: SharedPage) -> impl IntoView {
         <div class="mb-4 flex flex-wrap items-end gap-3">
             <div>
                 <h1 class="break-all text-2xl font-semibold" data-testid="share-title">{page.title.clone()}</h1>
-                {(!page.description.is_empty()).then(|| view! { <p class="whitespace-pre-line text-slate-700">{page.description.clone()}</p> })}
-                <p class="text-sm text-slate-500">{format!("Shared with you · available until {}", page.expires_at.format("%-d %B %Y"))}</p>
+                {(!page.description.is_empty()).then(|| view! { <p class="whitespace-pre-line text-fg">{page.description.clone()}</p> })}
+                <p class="text-sm text-fg-muted">{format!("Shared with you · available until {}", page.expires_at.format("%-d %B %Y"))}</p>
             </div>
             {page.zip_url.clone().map(|url| view! {
-                <a href=url class="ml-auto rounded bg-sky-700 px-3 py-1.5 text-sm text-white" data-testid="share-zip" download>
+                <a href=url class="btn btn-primary ml-auto" data-testid="share-zip" download>
                     {if single { "Download" } else { "Download all (ZIP)" }}
                 </a>
             })}
@@ -99,11 +99,11 @@ fn Shared(page: SharedPage) -> impl IntoView {
                 {assets.into_iter().map(|asset| {
                     let chosen = asset.clone();
                     view! {
-                        <li class="rounded border border-slate-200 bg-white p-1 text-xs" data-testid="share-item">
-                            <button class="block w-full" on:click=move |_| shown.set(Some(chosen.clone())) title=asset.name.clone()>
+                        <li class="rounded border border-line bg-surface p-1 text-xs" data-testid="share-item">
+                            <button class="btn btn-ghost btn-sm block w-full" on:click=move |_| shown.set(Some(chosen.clone())) title=asset.name.clone()>
                                 {match asset.thumbnail_url.clone() {
                                     Some(src) => view! { <img src=src alt=asset.name.clone() loading="lazy" class="aspect-square w-full object-cover"/> }.into_any(),
-                                    None => view! { <div class="flex aspect-square items-center justify-center bg-slate-100">{asset.kind.label()}</div> }.into_any(),
+                                    None => view! { <div class="flex aspect-square items-center justify-center bg-muted">{asset.kind.label()}</div> }.into_any(),
                                 }}
                                 <span class="block truncate pt-1">{asset.name.clone()}</span>
                             </button>
@@ -126,7 +126,7 @@ fn Viewer(asset: SharedAsset) -> impl IntoView {
     ];
     let facts: Vec<String> = facts.into_iter().flatten().collect();
     view! {
-        <div class="rounded-lg bg-slate-100 p-2" data-testid="share-viewer">
+        <div class="rounded-lg bg-muted p-2" data-testid="share-viewer">
             <div class="flex min-h-64 items-center justify-center">
                 {if asset.kind == AssetKind::Video && !asset.videos.is_empty() {
                     view! {
@@ -137,12 +137,12 @@ fn Viewer(asset: SharedAsset) -> impl IntoView {
                 } else if let Some(src) = asset.preview_url.clone().or(asset.thumbnail_url.clone()) {
                     view! { <img src=src alt=asset.name.clone() class="max-h-[70vh] max-w-full object-contain" data-testid="share-preview"/> }.into_any()
                 } else {
-                    view! { <p class="text-slate-500">"No preview for this file."</p> }.into_any()
+                    view! { <p class="text-fg-muted">"No preview for this file."</p> }.into_any()
                 }}
             </div>
             <p class="mt-2 flex flex-wrap items-center gap-3 text-sm">
                 <span class="font-medium break-all">{asset.name.clone()}</span>
-                <span class="text-slate-500">{facts.join(" · ")}</span>
+                <span class="text-fg-muted">{facts.join(" · ")}</span>
                 {asset.download_url.clone().map(|url| view! { <a href=url class="underline" data-testid="share-download" download>"Download original"</a> })}
             </p>
         </div>

@@ -93,17 +93,17 @@ pub fn SharePanel(
         });
     };
     view! {
-        <details class="mt-4 rounded border border-slate-200 bg-white p-3 text-sm" data-testid="share-panel">
+        <details class="mt-4 rounded border border-line bg-surface p-3 text-sm" data-testid="share-panel">
             <summary class="cursor-pointer font-semibold">"Share links"</summary>
             <form class="mt-2 flex flex-wrap items-end gap-3" on:submit=submit>
                 <label class="flex flex-col">"Open for"
-                    <select class="rounded border border-slate-300 px-2 py-1" data-testid="share-days"
+                    <select class="select" data-testid="share-days"
                         on:change=move |ev| days.set(event_target_value(&ev).parse().unwrap_or(30))>
                         {LIFETIMES.iter().map(|(n, label)| view! { <option value=n.to_string() selected=*n == 30>{*label}</option> }).collect_view()}
                     </select>
                 </label>
                 <label class="flex flex-col">"Password (optional)"
-                    <input type="password" autocomplete="new-password" class="rounded border border-slate-300 px-2 py-1" data-testid="share-password"
+                    <input type="password" autocomplete="new-password" class="input" data-testid="share-password"
                         prop:value=password on:input=move |ev| password.set(event_target_value(&ev))/>
                 </label>
                 <label class="flex items-center gap-1">
@@ -111,18 +111,18 @@ pub fn SharePanel(
                         on:change=move |ev| allow_download.set(event_target_checked(&ev))/>
                     "Allow downloads"
                 </label>
-                <button type="submit" class="rounded bg-sky-700 px-3 py-1.5 text-white" data-testid="share-create">"Create link"</button>
+                <button type="submit" class="btn btn-primary" data-testid="share-create">"Create link"</button>
             </form>
-            {move || error().map(|e| view! { <p class="mt-2 text-red-700" role="alert">{e}</p> })}
+            {move || error().map(|e| view! { <p class="mt-2 text-danger-text" role="alert">{e}</p> })}
             <Transition fallback=|| ()>
                 {move || links.get().map(|found| match found {
-                    Ok(list) if list.is_empty() => view! { <p class="mt-2 text-slate-500">"No links yet."</p> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p class="mt-2 text-fg-muted">"No links yet."</p> }.into_any(),
                     Ok(list) => view! {
-                        <ul class="mt-3 divide-y divide-slate-100" data-testid="share-links">
+                        <ul class="mt-3 divide-y divide-line" data-testid="share-links">
                             {list.into_iter().map(|link| view! { <LinkRow link origin revoke/> }).collect_view()}
                         </ul>
                     }.into_any(),
-                    Err(e) => view! { <p class="mt-2 text-red-700" role="alert">{error_text(&e)}</p> }.into_any(),
+                    Err(e) => view! { <p class="mt-2 text-danger-text" role="alert">{error_text(&e)}</p> }.into_any(),
                 })}
             </Transition>
         </details>
@@ -144,17 +144,17 @@ fn LinkRow(link: ShareLinkView, origin: RwSignal<String>, revoke: ServerAction<R
         terms.push(format!("by {by}"));
     }
     let state_class = match link.state {
-        ShareState::Active => "text-emerald-700",
-        _ => "text-slate-500 line-through",
+        ShareState::Active => "text-success-text",
+        _ => "text-fg-muted line-through",
     };
     view! {
         <li class="flex flex-wrap items-center gap-2 py-2" data-testid="share-link" data-state=link.state.label()>
             <a href=href class=format!("break-all underline {state_class}") data-testid="share-url" target="_blank" rel="noopener">
                 {move || format!("{}{}", origin.get(), path)}
             </a>
-            <span class="text-xs text-slate-500">{format!("{} · {}", link.state.label(), terms.join(" · "))}</span>
+            <span class="text-xs text-fg-muted">{format!("{} · {}", link.state.label(), terms.join(" · "))}</span>
             {(link.state == ShareState::Active).then(|| view! {
-                <button class="ml-auto text-red-800 underline" data-testid="share-revoke"
+                <button class="btn btn-ghost btn-danger-text btn-sm ml-auto" data-testid="share-revoke"
                     on:click=move |_| { revoke.dispatch(RevokeShare { input: ById { id } }); }>"Turn off"</button>
             })}
         </li>

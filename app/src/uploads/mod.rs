@@ -5,9 +5,10 @@
 //!
 //! Without JavaScript the plain form still posts the files to the `upload_files` server function.
 
+mod tray;
 mod tus_client;
 
-use crate::ui::human_size;
+use crate::ui::icons::{Icon, UPLOAD};
 use leptos::{prelude::*, task::spawn_local, wasm_bindgen::JsCast};
 use web_sys::{File, FileList, HtmlInputElement, XmlHttpRequest};
 
@@ -243,17 +244,13 @@ fn refusal(error: Option<String>, status: u16) -> String {
     error.unwrap_or_else(|| format!("The server refused the upload (HTTP {status})"))
 }
 
+/// The "Upload" button (a plain form posting the files without JavaScript), files dropped
+/// anywhere on the page, and the floating tray showing each file's progress.
 #[component]
 pub fn UploadQueue(on_uploaded: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
     let queue = Queue { rows: RwSignal::new(Vec::new()), on_done: Callback::new(move |_| on_uploaded()) };
     let dragging = RwSignal::new(false);
-    let on_drop = move |ev: leptos::ev::DragEvent| {
-        ev.prevent_default();
-        dragging.set(false);
-        if let Some(files) = ev.data_transfer().and_then(|d| d.files()) {
-            queue.add(files);
-        }
-    };
+    drop_anywhere(queue, dragging);
     // Files chosen before the page became interactive stay in the input without a change
     // handler having seen them: take them as soon as it is.
     let picker = NodeRef::<leptos::html::Input>::new();
@@ -273,66 +270,55 @@ pub fn UploadQueue(on_uploaded: impl Fn() + Copy + Send + Sync + 'static) -> imp
         input.set_value("");
     };
     view! {
-        <form class=move || format!("flex flex-wrap items-center gap-3 rounded-lg border-2 border-dashed p-4 {}", if dragging.get() { "border-sky-500 bg-sky-50" } else { "border-slate-300 bg-white" })
-              method="post" action="/api/fn/upload_files" enctype="multipart/form-data" data-testid="drop-zone"
-              on:dragover=move |ev: leptos::ev::DragEvent| { ev.prevent_default(); dragging.set(true); }
-              on:dragleave=move |_| dragging.set(false)
-              on:drop=on_drop
-              on:submit=|ev: leptos::ev::SubmitEvent| ev.prevent_default()>
-            <p class="text-sm text-slate-600">"Drop photos, videos and documents here, or"</p>
-            <label class="cursor-pointer rounded bg-slate-900 px-3 py-1.5 text-sm font-medium text-white">
-                "choose files"
-                <input type="file" name="files" multiple class="sr-only" data-testid="file-input" node_ref=picker on:change=on_pick/>
+        <form class="flex items-center gap-2" method="post" action="/api/fn/upload_files" enctype="multipart/form-data"
+              data-testid="drop-zone" on:submit=|ev: leptos::ev::SubmitEvent| ev.prevent_default()>
+            // The label is the button: focusable, and Enter or Space opens the file picker.
+            <label class="btn btn-primary" tabindex="0" data-testid="upload-button"
+                on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                    if ev.key() == "Enter" || ev.key() == " " {
+                        ev.prevent_default();
+                        if let Some(input) = picker.get() { input.click(); }
+                    }
+                }>
+                <Icon icon=UPLOAD/>"Upload"
+                <input type="file" name="files" multiple class="sr-only" tabindex="-1" data-testid="file-input" node_ref=picker on:change=on_pick/>
             </label>
-            <noscript><button type="submit" class="rounded border px-3 py-1.5 text-sm">"Upload"</button></noscript>
-            <ul class="w-full space-y-2 empty:hidden" data-testid="upload-rows">
-                <For each=move || queue.rows.get() key=|row| row.key let:row>
-                    <UploadRow row queue/>
-                </For>
-            </ul>
+            <noscript><button type="submit" class="btn btn-secondary">"Send"</button></noscript>
         </form>
+        <div class="drop-overlay" class:hidden=move || !dragging.get() aria-hidden="true"
+            on:dragleave=move |_| dragging.set(false)>
+            <p class="flex items-center gap-2 text-lg font-semibold"><Icon icon=UPLOAD class="h-6 w-6"/>"Drop files to upload them"</p>
+        </div>
+        <tray::UploadTray queue/>
     }
     .into_any()
 }
 
-#[component]
-fn UploadRow(row: Row, queue: Queue) -> impl IntoView {
-    let state = row.state;
-    let percent = move || if row.size > 0.0 { (row.sent.get() / row.size * 100.0).min(100.0) } else { 100.0 };
-    view! {
-        <li class="text-sm" data-testid="upload-row" data-state=move || state.get().label()>
-            <div class="flex items-center justify-between gap-2">
-                <span class="truncate font-medium">{row.name.get_value()}</span>
-                <span class="shrink-0 text-xs text-slate-500">
-                    {move || format!("{:.0}% of {}", percent(), human_size(row.size as i64))}
-                    {move || (row.speed.get() > 0.0).then(|| format!(" · {}/s", human_size(row.speed.get() as i64)))}
-                    " · " {move || state.get().label()}
-                </span>
-                <span class="flex shrink-0 gap-1">
-                    <Show when=move || state.get() == State::Uploading || state.get() == State::Waiting>
-                        <button type="button" class="rounded border px-2 text-xs" on:click=move |_| queue.pause(row)>"Pause"</button>
-                    </Show>
-                    <Show when=move || state.get() == State::Paused || matches!(state.get(), State::Failed(_))>
-                        <button type="button" class="rounded border px-2 text-xs" on:click=move |_| queue.resume(row)>"Resume"</button>
-                    </Show>
-                    <Show when=move || !matches!(state.get(), State::Done | State::Cancelled | State::AlreadyThere(..))>
-                        <button type="button" class="rounded border px-2 text-xs" on:click=move |_| queue.cancel(row)>"Cancel"</button>
-                    </Show>
-                </span>
-            </div>
-            <progress class="h-1.5 w-full" max="100" value=percent></progress>
-            {move || match state.get() {
-                State::Failed(reason) => Some(view! { <p class="text-red-700" role="alert" data-testid="upload-error">{reason}</p> }.into_any()),
-                State::AlreadyThere(name, id) => Some(view! {
-                    <p class="text-slate-600 dark:text-slate-300" role="status" data-testid="upload-duplicate">
-                        "Already in the library as "
-                        <a class="font-medium underline" href=format!("/assets/{id}")>{format!("“{name}”")}</a>
-                        "; nothing new was stored."
-                    </p>
-                }.into_any()),
-                _ => None,
-            }}
-        </li>
+/// Files dragged over any part of the page show the drop overlay (which covers the page, so
+/// leaving it is leaving the window); dropped, they join the queue.
+fn drop_anywhere(queue: Queue, dragging: RwSignal<bool>) {
+    fn carries_files(ev: &web_sys::DragEvent) -> bool {
+        ev.data_transfer().is_some_and(|d| d.types().iter().any(|t| t.as_string().as_deref() == Some("Files")))
     }
-    .into_any()
+    Effect::new(move |_| {
+        let over = window_event_listener(leptos::ev::dragover, move |ev| {
+            if carries_files(&ev) {
+                ev.prevent_default();
+                dragging.set(true);
+            }
+        });
+        let drop = window_event_listener(leptos::ev::drop, move |ev| {
+            dragging.set(false);
+            if carries_files(&ev) {
+                ev.prevent_default();
+                if let Some(files) = ev.data_transfer().and_then(|d| d.files()) {
+                    queue.add(files);
+                }
+            }
+        });
+        on_cleanup(move || {
+            over.remove();
+            drop.remove();
+        });
+    });
 }

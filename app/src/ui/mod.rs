@@ -1,4 +1,8 @@
-//! Small pieces shared by the pages: who is signed in, route guards, error text.
+//! The design system's pieces (icons, theme, buttons and the rest are CSS classes in
+//! `style/tailwind.css`) and what pages share: who is signed in, route guards, error text.
+
+pub mod icons;
+pub mod theme;
 
 use domain::{
     dto::UserView,
@@ -60,7 +64,7 @@ pub fn TextArea(
     let initial = html_escape::encode_text(&value.get_untracked()).into_owned();
     view! {
         <textarea rows=rows maxlength=maxlength aria-label=label data-testid=testid
-            class="w-full rounded border border-slate-300 px-2 py-1"
+            class="input w-full"
             prop:value=value on:input=move |ev| value.set(event_target_value(&ev))>{initial}</textarea>
     }
 }
@@ -97,7 +101,7 @@ pub fn human_size(bytes: i64) -> String {
 pub fn RequirePermission(permission: Permission, children: ChildrenFn) -> impl IntoView {
     let me = use_current_user();
     view! {
-        <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p class="text-fg-muted">"Loading…"</p> }>
             {move || {
                 let children = children.clone();
                 Suspend::new(async move {
@@ -111,10 +115,10 @@ pub fn RequirePermission(permission: Permission, children: ChildrenFn) -> impl I
                             if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
                                 response.set_status(axum::http::StatusCode::FORBIDDEN);
                             }
-                            view! { <p class="text-red-700" role="alert">"You do not have access to this page."</p> }.into_any()
+                            view! { <p class="text-danger-text" role="alert">"You do not have access to this page."</p> }.into_any()
                         }
                         Ok(None) => view! { <Redirect path="/login"/> }.into_any(),
-                        Err(e) => view! { <p class="text-red-700" role="alert">{error_text(&e)}</p> }.into_any(),
+                        Err(e) => view! { <p class="text-danger-text" role="alert">{error_text(&e)}</p> }.into_any(),
                     }
                 })
             }}
@@ -146,7 +150,7 @@ where
 pub fn ShowMore(more: bool, wanted: RwSignal<usize>) -> impl IntoView {
     more.then(|| {
         view! {
-            <button class="mt-4 rounded border border-slate-300 px-3 py-1.5 text-sm" data-testid="show-more"
+            <button class="btn btn-secondary mt-4" data-testid="show-more"
                 on:click=move |_| wanted.update(|w| *w += PAGE)>"Show more"</button>
         }
     })
