@@ -5,6 +5,7 @@
 //! the database entities, object storage, the job queue and the ingest/catalog services.
 
 pub mod dto;
+pub mod media_words;
 pub mod operations;
 pub mod policy;
 pub mod sizes;

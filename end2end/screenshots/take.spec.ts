@@ -74,14 +74,13 @@ test("screenshots of the main pages in both themes at both sizes", async ({ page
       await page.getByRole("button", { name: "Show the upload list" }).click().catch(() => {});
       await shoot(page, `upload-tray-${tag}`);
 
+      await page.getByTestId("upload-tray-close").click();
       await page.getByTestId("asset-card").filter({ hasText: "Harbour at dusk" }).first().getByRole("link").click();
       await waitForHydration(page);
       await shoot(page, `viewer-${tag}`);
       const share = page.getByTestId("share-panel");
-      if (await share.count()) {
-        await share.scrollIntoViewIfNeeded();
-        await shoot(page, `share-${tag}`);
-      }
+      await share.scrollIntoViewIfNeeded();
+      await shoot(page, `share-${tag}`);
 
       await page.goto("/admin");
       await waitForHydration(page);

@@ -82,7 +82,7 @@ test("a PDF shows its first page and page count; other documents show a type ico
 
   await pdf.getByRole("link", { name: pdfName }).click();
   await expect(page.getByTestId("asset-metadata")).toContainText("Pages");
-  await expect(page.getByTestId("asset-metadata")).toContainText("application/pdf (document)");
+  await expect(page.getByTestId("asset-metadata")).toContainText("PDF document");
   await expect.poll(() => page.getByTestId("asset-preview").evaluate((img: HTMLImageElement) => img.naturalHeight)).toBe(1600);
   expect(errors).toEqual([]);
 });

@@ -43,7 +43,7 @@ fn no_expression_is_the_content_of_a_raw_text_element() {
         for m in raw.captures_iter(&source) {
             // Nested elements escape their own children; what is left is the element's own text.
             let own_text = tag.replace_all(&m[2], "");
-            let allowed = name == "ui.rs" && &m[1] == "textarea" && m[2].trim() == "{initial}";
+            let allowed = name == "ui/mod.rs" && &m[1] == "textarea" && m[2].trim() == "{initial}";
             if own_text.contains('{') && !allowed {
                 found.push(format!(
                     "{name}: <{}> holds an expression: {}",
@@ -57,7 +57,10 @@ fn no_expression_is_the_content_of_a_raw_text_element() {
                 found.push(format!("{name}: <Title text={}> is not a literal", &m[1]));
             }
         }
-        if source.contains("inner_html") {
+        // The one exception: an icon's paths, a `&'static str` compiled in from the icon set.
+        let markup = source.matches("inner_html").count();
+        let icon_paths = if name == "ui/icons.rs" { source.matches("inner_html=icon.data").count() } else { 0 };
+        if markup > icon_paths {
             found.push(format!("{name}: inner_html writes markup"));
         }
     }

@@ -11,6 +11,7 @@ use crate::{
     routes,
     ui::icons::{Icon, PLAY},
 };
+use domain::media_words::duration_label;
 
 /// Width over height for the tile: the picture's own, kept within what a row can show (a
 /// panorama or a tall strip is cropped a little rather than making a row of slivers). The
@@ -25,17 +26,6 @@ fn tile_ratio(asset: &AssetView) -> f64 {
         _ => (1, 1),
     };
     (f64::from(w) / f64::from(h)).clamp(0.5, 2.5)
-}
-
-/// `83_000` ms → `1:23`; an hour or more → `1:02:03`.
-pub fn duration_label(ms: i64) -> String {
-    let total = (ms.max(0) + 500) / 1000;
-    let (h, m, s) = (total / 3600, total / 60 % 60, total % 60);
-    if h > 0 {
-        format!("{h}:{m:02}:{s:02}")
-    } else {
-        format!("{m}:{s:02}")
-    }
 }
 
 /// The thumbnails as a `srcset` (each size the worker made, by width), smallest first; only
@@ -121,18 +111,5 @@ pub fn AssetCard(asset: AssetView, selection: Option<RwSignal<Vec<uuid::Uuid>>>)
             {not_ready.map(|badge| view! { <span class="absolute right-2 top-2">{badge}</span> })}
             {reason.map(|reason| view! { <span class="sr-only">{format!("Processing failed: {reason}")}</span> })}
         </li>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::duration_label;
-
-    #[test]
-    fn lengths_read_like_a_player_shows_them() {
-        assert_eq!(duration_label(0), "0:00");
-        assert_eq!(duration_label(83_000), "1:23");
-        assert_eq!(duration_label(59_600), "1:00");
-        assert_eq!(duration_label(3_723_000), "1:02:03");
     }
 }

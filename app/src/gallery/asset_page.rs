@@ -1,7 +1,8 @@
-//! One asset: its preview (or poster), what is known about it, and its files.
+//! One asset in the viewer (`/assets/:id`): the media on a dark stage, previous / next in the
+//! gallery's order, the download menu, and the info panel with what is known and can be changed.
 
 use domain::{
-    dto::{AssetView, DerivativeKind},
+    dto::{format_label, AssetView, DerivativeKind},
     operations::{assets::AssetLookup, ById},
     policy::Permission,
 };
@@ -10,14 +11,21 @@ use leptos_router::hooks::use_params_map;
 
 use super::{
     asset_edit::{DescribeForm, TagEditor, TrashButton},
+    asset_facts::AssetFacts,
     live_updates,
     type_icon::TypeIcon,
     versions_panel::{Versions, VersionsPanel},
+    viewer_nav,
 };
 use crate::{
     api::assets::{get_asset, ReprocessAsset},
+    routes,
     sharing::{ShareLinks, SharePanel},
-    ui::{error_text, human_size, may, may_on, RequirePermission},
+    ui::{
+        error_text, follow_details, human_size,
+        icons::{Icon, CHEVRON_LEFT, CHEVRON_RIGHT, CLOSE, DOWNLOAD, INFO},
+        may, may_on, RequirePermission,
+    },
 };
 
 /// What the asset page loads: made here, once, outside any Suspense (see `ui::RequirePermission`).
@@ -52,21 +60,25 @@ pub fn AssetPage() -> impl IntoView {
 fn AssetDetail(data: PageData) -> impl IntoView {
     let first = data.first;
     view! {
-        <p class="mb-4 text-sm"><a href="/" class="underline">"← Library"</a></p>
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+        <Transition fallback=|| view! { <p class="text-fg-muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match first.await {
                     Ok(asset) => view! { <AssetSections initial=asset data/> }.into_any(),
-                    Err(e) => view! { <p class="text-danger-text" role="alert">{error_text(&e)}</p> }.into_any(),
+                    Err(e) => view! {
+                        <p class="alert alert-danger" role="alert">{error_text(&e)}</p>
+                        <p class="mt-3"><a href=routes::LIBRARY>"Back to the library"</a></p>
+                    }.into_any(),
                 }
             })}
         </Transition>
     }
 }
 
-/// The page of one asset. What shows the asset's details re-renders when it changes (an edit,
-/// processing ending, a new version); the panels with their own state (a file being chosen, an
-/// upload's outcome, a share link being made) stay, so a change arriving meanwhile loses nothing.
+/// The viewer: the picture (or video, or document) on a dark stage with the actions above it,
+/// and the info panel beside it (`i` shows or hides it). What shows the asset's details re-renders
+/// when it changes (an edit, processing ending, a new version); the panels with their own state (a
+/// file being chosen, an upload's outcome, a share link being made) stay, so a change arriving
+/// meanwhile loses nothing.
 #[component]
 fn AssetSections(initial: AssetView, data: PageData) -> impl IntoView {
     let id = initial.id;
@@ -93,39 +105,76 @@ fn AssetSections(initial: AssetView, data: PageData) -> impl IntoView {
     let (trash_on, replace_on) = (may_on(Permission::Trash), may_on(Permission::ReplaceFile));
     let may_trash = move || trash_on(owner);
     let may_replace = move || replace_on(owner);
+    let info = RwSignal::new(true);
+    let neighbours = viewer_nav::Neighbours::of(id);
+    viewer_nav::keyboard(neighbours, info);
     view! {
-        {move || view! { <Detail asset=current.get()/> }}
-        {move || view! { <TagEditor asset=current.get() editable=may_edit() on_changed=bump/> }}
-        {move || may_edit().then(|| view! { <DescribeForm asset=current.get() on_saved=bump/> })}
-        {move || view! { <VersionsPanel asset_id=id versions=data.versions editable=may_replace() on_changed=bump/> }}
-        {move || may_share().then(|| view! { <SharePanel links=data.links asset_id=id/> })}
-        {move || may_trash().then(|| view! { <TrashButton asset=current.get() on_changed=bump/> })}
-        <Show when=may_edit>
-            <button class="btn btn-secondary mt-4" on:click=move |_| { reprocess.dispatch(ReprocessAsset { input: ById { id } }); }>
-                "Process again"
-            </button>
-        </Show>
-        {move || reprocess.value().get().and_then(Result::err).map(|e| view! { <p class="text-sm text-danger-text" role="alert">{error_text(&e)}</p> })}
+        <div class="viewer -mx-4 -my-4 flex flex-col md:-mx-6 lg:flex-row">
+            <section class="viewer-stage flex min-w-0 flex-1 flex-col" aria-label="Viewer" data-testid="viewer">
+                <div class="flex items-center gap-1 px-2 py-2">
+                    <a href=move || neighbours.back.get() class="btn btn-ghost btn-icon" aria-label="Close (Esc)" title="Close (Esc)" data-testid="viewer-close"><Icon icon=CLOSE/></a>
+                    <h1 class="min-w-0 flex-1 truncate px-1 text-base font-semibold" data-testid="asset-title">
+                        {move || current.with(|a| a.display_name().to_owned())}
+                    </h1>
+                    {move || view! { <DownloadMenu asset=current.get()/> }}
+                    <button type="button" class="btn btn-ghost btn-icon" aria-label="Info (i)" title="Info (i)"
+                        aria-pressed=move || info.get().to_string() aria-controls="asset-info" data-testid="info-toggle"
+                        on:click=move |_| info.update(|i| *i = !*i)><Icon icon=INFO/></button>
+                </div>
+                <div class="relative flex min-h-[50vh] flex-1 items-center justify-center px-2 pb-2 lg:min-h-[calc(100vh-7.5rem)]"
+                    on:touchstart=move |ev| neighbours.touch_start(&ev) on:touchend=move |ev| neighbours.touch_end(&ev)>
+                    {move || view! { <Stage asset=current.get()/> }}
+                    {move || neighbours.previous().map(|href| view! {
+                        <a href=href class="viewer-nav left-2" aria-label="Previous (←)" title="Previous (←)" data-testid="viewer-previous"><Icon icon=CHEVRON_LEFT/></a>
+                    })}
+                    {move || neighbours.next().map(|href| view! {
+                        <a href=href class="viewer-nav right-2" aria-label="Next (→)" title="Next (→)" data-testid="viewer-next"><Icon icon=CHEVRON_RIGHT/></a>
+                    })}
+                </div>
+            </section>
+            <aside id="asset-info" class="w-full shrink-0 space-y-6 border-line bg-surface p-4 lg:max-h-[calc(100vh-3.5rem)] lg:w-96 lg:overflow-y-auto lg:border-l"
+                class:hidden=move || !info.get() aria-label="Info">
+                {move || current.with(|a| (!a.description.is_empty()).then(|| view! {
+                    <p class="whitespace-pre-line" data-testid="asset-description">{a.description.clone()}</p>
+                }))}
+                {move || view! { <AssetFacts asset=current.get()/> }}
+                {move || view! { <TagEditor asset=current.get() editable=may_edit() on_changed=bump/> }}
+                {move || may_edit().then(|| view! { <DescribeForm asset=current.get() on_saved=bump/> })}
+                {move || view! { <VersionsPanel asset_id=id versions=data.versions editable=may_replace() on_changed=bump/> }}
+                {move || may_share().then(|| view! { <SharePanel links=data.links asset_id=id/> })}
+                <div class="flex flex-wrap gap-2">
+                    {move || may_trash().then(|| view! { <TrashButton asset=current.get() on_changed=bump/> })}
+                    <Show when=may_edit>
+                        <button class="btn btn-secondary mt-4" on:click=move |_| { reprocess.dispatch(ReprocessAsset { input: ById { id } }); }>
+                            "Process again"
+                        </button>
+                    </Show>
+                </div>
+                {move || reprocess.value().get().and_then(Result::err).map(|e| view! { <p class="text-sm text-danger-text" role="alert">{error_text(&e)}</p> })}
+            </aside>
+        </div>
     }
 }
 
-/// The preview fitted to the page; a click shows it at full size (scroll to look around), another
-/// click fits it again.
+/// The preview fitted to the stage; a click (or double-click) shows it at full size (scroll to
+/// look around), another fits it again.
 #[component]
 fn ZoomablePreview(src: String, alt: String) -> impl IntoView {
     let zoomed = RwSignal::new(false);
     view! {
-        <div class=move || if zoomed.get() { "max-h-[80vh] w-full overflow-auto" } else { "flex w-full justify-center" }>
+        <div class=move || if zoomed.get() { "max-h-[calc(100vh-8rem)] w-full overflow-auto" } else { "flex w-full justify-center" }>
             <img src=src alt=alt data-testid="asset-preview" data-zoomed=move || zoomed.get().to_string()
                 title=move || if zoomed.get() { "Click to fit" } else { "Click to see at full size" }
-                class=move || if zoomed.get() { "max-w-none cursor-zoom-out" } else { "max-h-[70vh] max-w-full cursor-zoom-in object-contain" }
+                class=move || if zoomed.get() { "max-w-none cursor-zoom-out" } else { "max-h-[calc(100vh-8rem)] max-w-full cursor-zoom-in object-contain" }
                 on:click=move |_| zoomed.update(|z| *z = !*z)/>
         </div>
     }
 }
 
+/// The media: the video with its renditions, the large preview (the PDF's first page), or the
+/// type icon.
 #[component]
-fn Detail(asset: AssetView) -> impl IntoView {
+fn Stage(asset: AssetView) -> impl IntoView {
     let large =
         |kind| asset.derivatives.iter().find(|d| d.kind == kind && d.mime == "image/jpeg").map(|d| d.url.clone());
     let picture =
@@ -138,103 +187,55 @@ fn Detail(asset: AssetView) -> impl IntoView {
         .map(|d| (d.url.clone(), d.label.clone(), d.width.min(d.height)))
         .collect();
     playable.sort_by_key(|(_, _, short_side)| (*short_side - 720).abs());
-    let playable: Vec<(String, String)> = playable.into_iter().map(|(url, label, _)| (url, label)).collect();
-    let photo = &asset.metadata["photo"];
-    let video = &asset.metadata["video"];
-    let document = &asset.metadata["document"];
-    let text = |v: &serde_json::Value| match v {
-        serde_json::Value::Null => None,
-        serde_json::Value::String(s) => Some(s.clone()),
-        other => Some(other.to_string()),
-    };
-    let mut facts: Vec<(&str, Option<String>)> = vec![
-        ("Type", Some(format!("{} ({})", asset.mime, asset.kind.label()))),
-        ("Size", Some(human_size(asset.size))),
-        ("Dimensions", asset.width.zip(asset.height).map(|(w, h)| format!("{w} × {h}"))),
-        ("Status", Some(asset.status.label().to_owned())),
-        ("Why it failed", asset.failure_reason.clone()),
-        ("Uploaded", Some(asset.created_at.format("%Y-%m-%d %H:%M UTC").to_string())),
-        ("SHA-256", Some(asset.checksum.clone())),
-        ("Title", text(&photo["title"])),
-        ("Caption", text(&photo["caption"])),
-        (
-            "Keywords",
-            photo["keywords"]
-                .as_array()
-                .filter(|k| !k.is_empty())
-                .map(|k| k.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>().join(", ")),
-        ),
-        ("Creator", text(&photo["creator"])),
-        ("Copyright", text(&photo["copyright"])),
-        (
-            "Camera",
-            asset.camera_make.clone().map(|m| format!("{m} {}", asset.camera_model.clone().unwrap_or_default())),
-        ),
-        ("Lens", text(&photo["lens"])),
-        ("Taken", asset.taken_at.map(|t| t.format("%Y-%m-%d %H:%M").to_string())),
-        (
-            "Exposure",
-            text(&photo["exposure_time"]).map(|e| {
-                format!(
-                    "{e} · {} · ISO {}",
-                    text(&photo["f_number"]).unwrap_or_default(),
-                    text(&photo["iso"]).unwrap_or_default()
-                )
-            }),
-        ),
-        (
-            "Location",
-            photo["gps"]
-                .as_array()
-                .map(|g| format!("{:.5}, {:.5}", g[0].as_f64().unwrap_or_default(), g[1].as_f64().unwrap_or_default())),
-        ),
-        ("Duration", video["duration_ms"].as_i64().map(|ms| format!("{:.1} s", ms as f64 / 1000.0))),
-        (
-            "Codecs",
-            text(&video["video_codec"])
-                .map(|v| format!("{v} / {}", text(&video["audio_codec"]).unwrap_or_else(|| "no audio".into()))),
-        ),
-        ("Frame rate", video["fps"].as_f64().map(|f| format!("{f:.2} fps"))),
-        ("Container", text(&video["container"])),
-        ("Pages", document["pages"].as_u64().map(|p| p.to_string())),
-        ("Page size", text(&document["page_size"])),
-        ("Title", text(&document["title"])),
-        ("Author", text(&document["author"])),
-    ];
-    facts.retain(|(_, v)| v.is_some());
+    if !playable.is_empty() {
+        view! {
+            <video controls preload="metadata" poster=picture class="max-h-[calc(100vh-8rem)] max-w-full" data-testid="asset-video">
+                {playable.into_iter().map(|(src, label, _)| view! { <source src=src type="video/mp4" data-label=label/> }).collect_view()}
+            </video>
+        }
+        .into_any()
+    } else if let Some(src) = picture {
+        view! { <ZoomablePreview src alt=asset.display_name().to_owned()/> }.into_any()
+    } else {
+        view! { <TypeIcon mime=asset.mime.clone() filename=asset.filename.clone()/> }.into_any()
+    }
+}
+
+/// Download: the original and each rendition, named by what it is and how big.
+#[component]
+fn DownloadMenu(asset: AssetView) -> impl IntoView {
+    let mut files = vec![(
+        format!("Original · {} · {}", format_label(&asset.mime, &asset.filename), human_size(asset.size)),
+        asset.original_url.clone(),
+    )];
+    for d in &asset.derivatives {
+        let what = match d.kind {
+            DerivativeKind::Thumbnail => "Thumbnail",
+            DerivativeKind::Preview => "Large preview",
+            DerivativeKind::Poster => "Poster frame",
+            DerivativeKind::Transcode => "Video",
+        };
+        let format = d.mime.rsplit('/').next().unwrap_or_default().to_uppercase();
+        files.push((
+            format!("{what} · {format} · {} × {} · {}", d.width, d.height, human_size(d.size)),
+            format!("{}&download=true", d.url),
+        ));
+    }
+    // Esc closes the menu first (the viewer's own Esc then closes the viewer).
+    let open = RwSignal::new(false);
     view! {
-        <h1 class="mb-1 break-all text-2xl font-semibold" data-testid="asset-title">{asset.display_name().to_owned()}</h1>
-        {(!asset.title.is_empty()).then(|| view! { <p class="mb-1 text-sm text-fg-muted">{asset.filename.clone()}</p> })}
-        {(!asset.description.is_empty()).then(|| view! { <p class="mb-4 whitespace-pre-line text-fg" data-testid="asset-description">{asset.description.clone()}</p> })}
-        <div class="grid gap-6 md:grid-cols-3">
-            <div class="md:col-span-2 flex min-h-64 items-center justify-center rounded-lg bg-muted">
-                {if !playable.is_empty() {
-                    view! {
-                        <video controls preload="metadata" poster=picture class="max-h-[70vh] max-w-full" data-testid="asset-video">
-                            {playable.into_iter().map(|(src, label)| view! { <source src=src type="video/mp4" data-label=label/> }).collect_view()}
-                        </video>
-                    }.into_any()
-                } else if let Some(src) = picture {
-                    view! { <ZoomablePreview src alt=asset.filename.clone()/> }.into_any()
-                } else {
-                    view! { <TypeIcon mime=asset.mime.clone() filename=asset.filename.clone()/> }.into_any()
-                }}
-            </div>
-            <div>
-                <dl class="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm" data-testid="asset-metadata">
-                    {facts.into_iter().map(|(label, value)| view! {
-                        <dt class="text-fg-muted">{label}</dt>
-                        <dd class="break-all">{value}</dd>
-                    }).collect_view()}
-                </dl>
-                <h2 class="mb-1 mt-4 font-semibold">"Files"</h2>
-                <ul class="text-sm">
-                    <li><a class="underline" href=asset.original_url.clone() download>"Original"</a></li>
-                    {asset.derivatives.iter().map(|d| view! {
-                        <li><a class="underline" href=format!("{}&download=true", d.url)>{format!("{:?} {} · {}×{} · {}", d.kind, d.label, d.width, d.height, human_size(d.size))}</a></li>
-                    }).collect_view()}
-                </ul>
-            </div>
-        </div>
+        <details class="relative" data-testid="download-menu" prop:open=open
+            on:toggle=move |ev| follow_details(ev, open)
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" && open.get_untracked() {
+                ev.prevent_default();
+                open.set(false);
+            }>
+            <summary class="btn btn-ghost list-none" aria-label="Download"><Icon icon=DOWNLOAD/><span class="hidden sm:inline">"Download"</span></summary>
+            <ul class="menu absolute right-0 top-full z-40 mt-1 w-80 max-w-[calc(100vw-2rem)]">
+                {files.into_iter().enumerate().map(|(i, (label, href))| view! {
+                    <li><a class="menu-item" href=href download=(i == 0).then_some("")>{label}</a></li>
+                }).collect_view()}
+            </ul>
+        </details>
     }
 }

@@ -3,6 +3,7 @@
 
 mod asset_card;
 mod asset_edit;
+mod asset_facts;
 pub mod asset_page;
 mod collection_header;
 pub mod collections_page;
@@ -12,6 +13,7 @@ mod selection_bar;
 pub mod trash_page;
 mod type_icon;
 mod versions_panel;
+mod viewer_nav;
 
 use std::time::Duration;
 

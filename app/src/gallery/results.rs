@@ -76,7 +76,17 @@ pub fn Results(
     let empty = results.items.is_empty();
     let filtered = query.is_filtered();
     // Later pages, minus anything a reloaded first page now shows itself.
+    let shown_first = first_ids.clone();
     let later_pages = move || more.items.get().into_iter().filter(|a| !first_ids.contains(&a.id)).collect::<Vec<_>>();
+    // The viewer's previous / next follow what this gallery lists.
+    {
+        let (from, later) = (gallery_href(&query.first_page()), later_pages.clone());
+        Effect::new(move |_| {
+            let mut ids = shown_first.clone();
+            ids.extend(later().into_iter().map(|a| a.id));
+            super::viewer_nav::remember_order(from.clone(), ids);
+        });
+    }
     let sentinel = NodeRef::<html::Div>::new();
     load_more_when_visible(sentinel, query.clone(), more);
     let more_link = {

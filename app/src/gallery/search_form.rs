@@ -8,7 +8,11 @@ use domain::dto::AssetQuery;
 use leptos::{html, prelude::*};
 use leptos_router::{hooks::use_navigate, NavigateOptions};
 
-use crate::ui::icons::{Icon, FILTERS, SEARCH};
+use crate::ui::{
+    follow_details,
+    icons::{Icon, FILTERS, SEARCH},
+    typing_in_a_field,
+};
 
 /// Typing pauses this long before the search runs.
 const TYPING_PAUSE: Duration = Duration::from_millis(250);
@@ -94,12 +98,7 @@ pub fn SearchForm(query: Memo<AssetQuery>) -> impl IntoView {
             // A disclosure: it opens without JavaScript too.
             <details class="relative" node_ref=filters prop:open=filters_open
                 on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { filters_open.set(false); }
-                on:toggle=move |ev| {
-                use leptos::wasm_bindgen::JsCast;
-                if let Some(details) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok()) {
-                    filters_open.set(details.open());
-                }
-            }>
+                on:toggle=move |ev| follow_details(ev, filters_open)>
                 <summary class="btn btn-secondary list-none" data-testid="filters-button">
                     <Icon icon=FILTERS/><span class="hidden sm:inline">"Filters"</span>
                     <Show when=move || { active() > 0 }>
@@ -149,10 +148,7 @@ fn focus_search_on_slash(search: NodeRef<html::Input>) {
             if ev.key() != "/" || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
                 return;
             }
-            let typing = document().active_element().is_some_and(|e| {
-                matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || e.has_attribute("contenteditable")
-            });
-            if !typing {
+            if !typing_in_a_field() {
                 if let Some(input) = search.get_untracked() {
                     ev.prevent_default();
                     let _ = input.focus();

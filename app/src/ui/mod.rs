@@ -126,6 +126,22 @@ pub fn RequirePermission(permission: Permission, children: ChildrenFn) -> impl I
     }
 }
 
+/// Whether keyboard focus is in a text field or a select: single-key shortcuts stand aside then.
+pub fn typing_in_a_field() -> bool {
+    document().active_element().is_some_and(|e| {
+        matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || e.has_attribute("contenteditable")
+    })
+}
+
+/// Keeps `open` in step with a `<details>` element's own state (a click on its summary), for its
+/// `toggle` event; the element's `prop:open` follows `open` the other way.
+pub fn follow_details(ev: leptos::ev::Event, open: RwSignal<bool>) {
+    use leptos::wasm_bindgen::JsCast;
+    if let Some(details) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok()) {
+        open.set(details.open());
+    }
+}
+
 /// How many more items one "Show more" asks for (the API's default page).
 pub const PAGE: usize = 100;
 
