@@ -42,6 +42,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     ui::provide_current_user();
+    ui::toast::provide_toasts();
+    gallery::LibraryChanges::provide();
     // Lets end-to-end tests (and people debugging) see when the page has become interactive.
     Effect::new(|_| {
         if let Some(body) = document().body() {
@@ -56,6 +58,7 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1" class="px-4 py-4 outline-none md:px-6">
                 <routes::AppRoutes/>
             </main>
+            <ui::toast::ToastRegion/>
         </Router>
     }
 }

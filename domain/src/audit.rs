@@ -1,12 +1,17 @@
 //! The audit log: who did what to which asset, user or setting, when, and from where.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait, Order, QueryFilter,
+    QuerySelect, Set, Statement,
+};
 use uuid::Uuid;
 
 use crate::{
     dto::{AuditEntry, AuditFilter, Page, PageRequest},
-    entities::{audit_event, user},
+    entities::{api_token, asset, audit_event, user},
     error::{Error, Result},
     paging,
     policy::{self, Permission, Reach, Role},
@@ -138,6 +143,7 @@ pub async fn list(db: &impl ConnectionTrait, filter: AuditFilter) -> Result<Page
     let query = audit_event::Entity::find().filter(condition);
     let query = paging::keyset(query, audit_event::Column::At, audit_event::Column::Id, Order::Desc, after, limit);
     let page = paging::page(query.all(db).await?, limit, |e| paging::cursor(&e.at, &e.id));
+    let names = target_names(db, &page.items).await?;
     let items = page
         .items
         .into_iter()
@@ -147,6 +153,11 @@ pub async fn list(db: &impl ConnectionTrait, filter: AuditFilter) -> Result<Page
             actor_id: e.actor_id,
             actor: e.actor_label,
             action: e.action,
+            target_name: e
+                .target_type
+                .as_ref()
+                .zip(e.target_id.as_ref())
+                .and_then(|(kind, id)| names.get(&(kind.clone(), id.clone())).cloned()),
             target_type: e.target_type,
             target_id: e.target_id,
             ip: e.ip,
@@ -154,4 +165,75 @@ pub async fn list(db: &impl ConnectionTrait, filter: AuditFilter) -> Result<Page
         })
         .collect();
     Ok(Page { items, next: page.next })
+}
+
+/// What the entries' targets are called now, one query per kind of target on the page.
+async fn target_names(
+    db: &impl ConnectionTrait,
+    entries: &[audit_event::Model],
+) -> Result<HashMap<(String, String), String>> {
+    let ids_of = |kind: &str| -> Vec<Uuid> {
+        let mut ids: Vec<Uuid> = entries
+            .iter()
+            .filter(|e| e.target_type.as_deref() == Some(kind))
+            .filter_map(|e| e.target_id.as_deref()?.parse().ok())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    };
+    let mut names = HashMap::new();
+    let mut put = |kind: &str, id: Uuid, name: String| {
+        names.insert((kind.to_owned(), id.to_string()), name);
+    };
+    let assets = ids_of("asset");
+    if !assets.is_empty() {
+        let found = asset::Entity::find()
+            .select_only()
+            .columns([asset::Column::Id, asset::Column::Title, asset::Column::OriginalFilename])
+            .filter(asset::Column::Id.is_in(assets))
+            .into_tuple::<(Uuid, String, String)>()
+            .all(db)
+            .await?;
+        for (id, title, filename) in found {
+            put("asset", id, if title.trim().is_empty() { filename } else { title });
+        }
+    }
+    let users = ids_of("user");
+    if !users.is_empty() {
+        let found = user::Entity::find()
+            .select_only()
+            .columns([user::Column::Id, user::Column::Email])
+            .filter(user::Column::Id.is_in(users))
+            .into_tuple::<(Uuid, String)>()
+            .all(db)
+            .await?;
+        for (id, email) in found {
+            put("user", id, email);
+        }
+    }
+    let tokens = ids_of("api_token");
+    if !tokens.is_empty() {
+        let found = api_token::Entity::find()
+            .select_only()
+            .columns([api_token::Column::Id, api_token::Column::Name])
+            .filter(api_token::Column::Id.is_in(tokens))
+            .into_tuple::<(Uuid, String)>()
+            .all(db)
+            .await?;
+        for (id, name) in found {
+            put("api_token", id, name);
+        }
+    }
+    let collections = ids_of("collection");
+    if !collections.is_empty() {
+        let sql = "SELECT id, name FROM collections WHERE id = ANY($1)";
+        let rows = db
+            .query_all(Statement::from_sql_and_values(DatabaseBackend::Postgres, sql, vec![collections.into()]))
+            .await?;
+        for row in rows {
+            put("collection", row.try_get("", "id")?, row.try_get("", "name")?);
+        }
+    }
+    Ok(names)
 }

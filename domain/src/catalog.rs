@@ -128,6 +128,7 @@ pub fn to_view(links: &dyn Links, asset: asset::Model, made: Vec<derivative::Mod
         description: asset.description,
         tags: asset.tags.into_iter().map(|name| TagView { name, auto: false }).collect(),
         duration_ms: asset.duration_ms,
+        deleted_by: None,
         deleted_at: asset.deleted_at,
         version: asset.version,
     }

@@ -165,6 +165,7 @@ pub async fn record(
         description: Set(String::new()),
         duration_ms: Set(None),
         deleted_at: Set(None),
+        deleted_by: Set(None),
         tags: Set(Vec::new()),
         version: Set(1),
         request_id: Set(crate::telemetry::request_id()),

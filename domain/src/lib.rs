@@ -4,6 +4,7 @@
 //! the WASM client (`dto`). With `server` it adds what server and worker share: configuration,
 //! the database entities, object storage, the job queue and the ingest/catalog services.
 
+pub mod audit_words;
 pub mod dto;
 pub mod media_words;
 pub mod operations;

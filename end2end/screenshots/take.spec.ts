@@ -78,9 +78,14 @@ test("screenshots of the main pages in both themes at both sizes", async ({ page
       await page.getByTestId("asset-card").filter({ hasText: "Harbour at dusk" }).first().getByRole("link").click();
       await waitForHydration(page);
       await shoot(page, `viewer-${tag}`);
+      await page.getByTestId("share-open").click();
       const share = page.getByTestId("share-panel");
-      await share.scrollIntoViewIfNeeded();
+      if ((await share.getByTestId("share-link").count()) === 0) {
+        await share.getByTestId("share-create").click();
+        await expect(share.getByTestId("share-link").first()).toBeVisible();
+      }
       await shoot(page, `share-${tag}`);
+      await page.keyboard.press("Escape");
 
       await page.goto("/admin");
       await waitForHydration(page);

@@ -15,8 +15,19 @@ test("an admin sees upload and download counts change after uploading and downlo
   await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
   const uploadsBefore = await today(page, "chart-uploads");
   const downloadsBefore = await today(page, "chart-downloads");
-  // The charts are drawn on the server: one bar per day for 30 days.
-  await expect(page.getByTestId("chart-uploads").locator("svg rect")).toHaveCount(30);
+  // The charts are drawn on the server: one bar per day for 30 days, each naming its day and
+  // number, over a scale that starts at 0.
+  const bars = page.getByTestId("chart-uploads").locator("svg .chart-bar");
+  await expect(bars).toHaveCount(30);
+  await expect(bars.last().locator("title")).toHaveText(new RegExp(`: ${uploadsBefore}$`));
+  await expect(page.getByTestId("chart-uploads").locator("svg text").first()).toHaveText("0");
+  // Other stretches of days are one click away, in the address.
+  await page.getByTestId("range").filter({ hasText: "7 days" }).click();
+  await expect(page).toHaveURL(/days=7/);
+  await expect(bars).toHaveCount(7);
+  await expect(page.getByTestId("range").filter({ hasText: "7 days" })).toHaveAttribute("aria-current", "page");
+  await page.goto("/admin?days=90");
+  await expect(bars).toHaveCount(90);
 
   await page.goto("/");
   const name = `db${Date.now()}-chart.png`;
@@ -24,7 +35,8 @@ test("an admin sees upload and download counts change after uploading and downlo
   await page.getByTestId("search-input").fill(name);
   await expect(cards(page)).toHaveCount(1);
   await cards(page).first().getByRole("link", { name }).click();
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Original" }).click()]);
+  await page.getByTestId("download-menu").locator("summary").click();
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: /^Original/ }).click()]);
   expect(download.suggestedFilename()).toBe(name);
 
   await page.goto("/admin");

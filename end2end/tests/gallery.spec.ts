@@ -29,8 +29,10 @@ test("an uploaded image appears in the gallery and gets its thumbnail without a 
   await expect(card).toHaveAttribute("data-status", "processed", { timeout: 30_000 });
   const thumbnail = card.getByRole("img", { name });
   await expect(thumbnail).toBeVisible();
-  // The thumbnail really loaded, at 320 px on its longest side.
-  await expect.poll(() => pixels(thumbnail)).toEqual([320, 213]);
+  // The thumbnail really loaded, sharp: of the sizes made (320 and 640 px on the longest side) the
+  // browser took the one wider than the tile is meant to be (about 360 px for this shape).
+  await expect.poll(() => pixels(thumbnail)).toEqual([640, 427]);
+  expect(await card.locator("source[type='image/webp']").getAttribute("srcset")).toMatch(/ 320w, .* 640w$/);
 
   expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
 

@@ -77,7 +77,9 @@ test("an editor tags, titles, bulk-tags, trashes and restores assets", async ({ 
   // Both carry it: the tag's chip counts two among these results.
   await expect(page.getByTestId("facet-tag").filter({ hasText: `launch ${stamp}` })).toContainText("2");
 
-  // One asset's page: a title, a tag added and an auto-tag removed.
+  // One asset's page: a title, a tag added and an auto-tag removed (once the selection is let go:
+  // while something is chosen, a click on a tile chooses it).
+  await page.getByRole("button", { name: "Clear selection" }).click();
   await cards(page).filter({ hasText: first }).getByRole("link", { name: first }).click();
   await expect(page.getByTestId("asset-title")).toHaveText(first);
   await page.getByTestId("title-input").fill(`Spring poster ${stamp}`);
@@ -97,7 +99,15 @@ test("an editor tags, titles, bulk-tags, trashes and restores assets", async ({ 
 
   // Trash: gone from the library, listed in the trash, restorable.
   await cards(page).first().getByRole("link", { name: `Spring poster ${stamp}` }).click();
+  const trashedAt = page.url();
   await page.getByTestId("trash").click();
+  // It asks first, saying what happens.
+  await expect(page.getByTestId("confirm-trash")).toContainText("can be restored from the Trash");
+  await page.getByTestId("confirm-trash-button").click();
+  await expect(page.getByTestId("toast")).toContainText(`Moved “Spring poster ${stamp}” to the trash`);
+  // The viewer moves on: this was the only result, so back to the search it came from.
+  await expect(page).toHaveURL(/\/\?q=/);
+  await page.goto(trashedAt);
   await expect(page.getByTestId("in-trash")).toBeVisible();
   await page.goto(`/?q=${stamp}`);
   await expect(cards(page)).toHaveCount(1);
@@ -105,6 +115,8 @@ test("an editor tags, titles, bulk-tags, trashes and restores assets", async ({ 
   // The card shows the title it was given.
   const trashed = page.getByTestId("trash-item").filter({ hasText: `Spring poster ${stamp}` });
   await expect(trashed).toBeVisible();
+  // When and by whom.
+  await expect(trashed.getByTestId("trash-when")).toHaveText(/^Deleted \d{1,2} \w{3} \d{4} by \S+@\S+$/);
   await trashed.getByTestId("restore").click();
   await expect(page.getByTestId("trash-item").filter({ hasText: `Spring poster ${stamp}` })).toHaveCount(0);
   await page.goto(`/?q=${stamp}`);
@@ -138,11 +150,51 @@ test("assets gathered in a collection are browsed and searched there", async ({ 
   await page.goto("/collections");
   const card = page.getByTestId("collection-card").filter({ hasText: `Launch ${stamp}` });
   await expect(card.getByTestId("collection-count")).toHaveText("2 assets");
+  // Its cover is a mosaic of the pictures in it.
+  await expect(card.getByTestId("collection-cover")).toHaveAttribute("data-pictures", "2");
+  await expect(card.getByTestId("collection-cover").locator("img")).toHaveCount(2);
   await card.getByRole("link").click();
   await expect(page.getByTestId("collection-header")).toContainText(`Launch ${stamp}`);
   await expect(cards(page)).toHaveCount(2);
   await page.getByTestId("search-input").fill("hero");
   await expect(cards(page)).toHaveCount(1);
   await expect(page).toHaveURL(/collection=[0-9a-f-]+/);
+  expect(errors).toEqual([]);
+});
+
+test("a selection grows by Shift-click and Ctrl+A, Esc lets it go, and a trash is undone from its notice", async ({ page }) => {
+  const errors = watchForErrors(page);
+  await signIn(page);
+  const stamp = `sel${Date.now()}`;
+  await uploadAll(page, [1, 2, 3, 4].map((n) => ({ name: `${stamp}-${n}.png`, width: 301 + n, height: 203 + n })));
+  await page.getByTestId("search-input").fill(stamp);
+  await expect(cards(page)).toHaveCount(4);
+
+  // The first and, with Shift, the third: the range between them is chosen.
+  await cards(page).nth(0).getByTestId("select-asset").click();
+  await cards(page).nth(2).getByTestId("select-asset").click({ modifiers: ["Shift"] });
+  await expect(page.getByTestId("selected-count")).toHaveText("3 selected");
+  await expect(cards(page).nth(1).getByTestId("select-asset")).toBeChecked();
+  await expect(cards(page).nth(3).getByTestId("select-asset")).not.toBeChecked();
+  // With something chosen, a click on a tile chooses it instead of opening it.
+  await cards(page).nth(3).getByRole("link").click();
+  await expect(page.getByTestId("selected-count")).toHaveText("4 selected");
+  await expect(page).not.toHaveURL(/\/assets\//);
+
+  await page.keyboard.press("Escape");
+  await expect(page.getByTestId("selection-bar")).toHaveCount(0);
+  await page.keyboard.press("ControlOrMeta+a");
+  await expect(page.getByTestId("selected-count")).toHaveText("4 selected");
+
+  // Trash asks, then offers an undo that brings all four back.
+  await page.getByTestId("bulk-trash").click();
+  await expect(page.getByTestId("confirm-trash")).toContainText("4 assets will leave the library");
+  await page.getByTestId("confirm-trash-button").click();
+  const notice = page.getByTestId("toast").filter({ hasText: "Moved 4 assets to the trash" });
+  await expect(notice).toBeVisible();
+  await expect(cards(page)).toHaveCount(0);
+  await notice.getByTestId("toast-undo").click();
+  await expect(page.getByTestId("toast").filter({ hasText: "Restored 4 assets" })).toBeVisible();
+  await expect(cards(page)).toHaveCount(4);
   expect(errors).toEqual([]);
 });

@@ -55,7 +55,8 @@ test("a video plays on its page from its renditions, with its poster", async ({ 
   await signIn(page);
   const name = `launch-${Date.now()}.mp4`;
   const card = await upload(page, name, "video/mp4", clip(1280, 720, 2));
-  await expect.poll(async () => (await pixels(card.getByRole("img", { name })))[0]).toBe(320);
+  // The poster's thumbnail, the 640 px one for a tile about 430 px wide.
+  await expect.poll(async () => (await pixels(card.getByRole("img", { name })))[0]).toBe(640);
 
   await card.getByRole("link", { name }).click();
   const video = page.getByTestId("asset-video");

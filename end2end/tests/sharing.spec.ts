@@ -19,8 +19,9 @@ test("a share link opens in a fresh browser without an account, behind its passw
   const [uploaded] = await uploadAll(page, [{ name, width: 431, height: 257 }]);
   await openAsset(page, name);
 
+  await page.getByTestId("share-open").click();
   const panel = page.getByTestId("share-panel");
-  await panel.locator("summary").click();
+  await expect(panel).toBeVisible();
   await panel.getByTestId("share-password").fill("keeper of the light");
   await expect(panel.getByTestId("share-allow-download")).toBeChecked();
   await panel.getByTestId("share-create").click();
@@ -28,6 +29,13 @@ test("a share link opens in a fresh browser without an account, behind its passw
   await expect(row).toHaveAttribute("data-state", "active");
   const url = (await row.getByTestId("share-url").textContent())!;
   expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/s\/[\w-]{40,}$/);
+  await expect(row.getByTestId("share-state")).toHaveText("Active");
+  await expect(row).toContainText("password");
+  // Copied with one click.
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+  await row.getByTestId("share-copy").click();
+  await expect(row.getByTestId("share-copy")).toHaveText("Copied");
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(url);
 
   // Someone else, in a browser that has never signed in.
   const visitorContext = await browser.newContext();
@@ -52,7 +60,10 @@ test("a share link opens in a fresh browser without an account, behind its passw
 
   // Turned off: the visitor's next visit is refused with 410.
   await row.getByTestId("share-revoke").click();
+  await expect(row).toContainText("Anyone who has it will no longer open it");
+  await row.getByTestId("share-revoke-confirm").click();
   await expect(panel.getByTestId("share-link").first()).toHaveAttribute("data-state", "revoked");
+  await expect(panel.getByTestId("share-link").first().getByTestId("share-state")).toHaveText("Off");
   const again = await visitor.goto(url);
   expect(again!.status()).toBe(410);
   await expect(visitor.getByTestId("share-notice")).toContainText("turned off");
@@ -89,8 +100,11 @@ test("originals download from the asset page, a selection as one ZIP, and a new 
     expect(bytes.includes(Buffer.from(name))).toBe(true);
   }
 
+  // Done with the selection (while something is chosen, a click on a tile chooses rather than opens).
+  await page.getByRole("button", { name: "Clear selection" }).click();
   await openAsset(page, first);
-  const [original] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Original" }).click()]);
+  await page.getByTestId("download-menu").locator("summary").click();
+  const [original] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: /^Original/ }).click()]);
   expect(original.suggestedFilename()).toBe(first);
 
   await page.getByTestId("version-file").setInputFiles({ name: `${stamp}-left-retouched.png`, mimeType: "image/png", buffer: gradientPng(317, 217) });

@@ -22,6 +22,7 @@ mod m20261128_000017_worker_slots;
 mod m20261128_000018_asset_request_id;
 mod m20261206_000019_interrupted_claims;
 mod m20261207_000020_derivatives;
+mod m20261207_000021_deleted_by;
 
 pub struct Migrator;
 
@@ -79,6 +80,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000018_asset_request_id::Migration),
             Box::new(m20261206_000019_interrupted_claims::Migration),
             Box::new(m20261207_000020_derivatives::Migration),
+            Box::new(m20261207_000021_deleted_by::Migration),
         ]
     }
 }

@@ -44,7 +44,7 @@ pub async fn scrape(
     let queues = backlog::report(&services).await?;
     // Only the figures it reports: not the dashboard's lists of assets.
     let held = overview::holdings(&services.db).await?;
-    let days = overview::days(&services.db, &services.usage).await?;
+    let days = overview::days(&services.db, &services.usage, overview::DAYS).await?;
 
     let mut registry = Registry::with_prefix("dam");
     let queue_figures: [QueueFigure; 9] = [

@@ -455,6 +455,19 @@ async fn uploads_and_account_changes_are_in_the_audit_log() {
     assert!(entry.actor.starts_with("editor-"), "{}", entry.actor);
     assert_eq!(entry.ip.as_deref(), Some("127.0.0.1"));
     assert_eq!(entry.details["filename"], "audited.png");
+    // The target is named as it is called now, not only by its id.
+    assert_eq!(entry.target_name.as_deref(), Some("audited.png"));
+    let described = app
+        .client
+        .patch(app.url(&format!("/api/assets/{id}")))
+        .header("origin", &app.address)
+        .json(&serde_json::json!({ "title": "Audited poster" }))
+        .send()
+        .await
+        .unwrap();
+    assert!(described.status().is_success(), "{}", described.status());
+    let named = audit(&app, &format!("action=asset.upload&target_id={id}")).await;
+    assert_eq!(named.items[0].target_name.as_deref(), Some("Audited poster"));
 
     let today = chrono::Utc::now().date_naive();
     let window = audit(&app, &format!("from={}T00:00:00Z&action=token.create", today)).await;

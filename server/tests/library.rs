@@ -12,7 +12,7 @@ use domain::{
 };
 use image::{ImageFormat, Rgb, RgbImage};
 use reqwest::StatusCode;
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, EntityTrait};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -250,9 +250,17 @@ async fn the_trash_hides_restores_and_when_emptied_removes_the_files() {
     let in_trash = in_trash.items;
     assert_eq!(in_trash.iter().map(|a| a.filename.as_str()).collect::<Vec<_>>(), ["drop.png"]);
     assert!(in_trash[0].deleted_at.is_some());
+    // Who moved it there, by e-mail (the harness's editor).
+    assert!(
+        in_trash[0].deleted_by.as_deref().is_some_and(|by| by.starts_with("editor-")),
+        "{:?}",
+        in_trash[0].deleted_by
+    );
 
     let restored: AssetView = app.client.post(app.url(&format!("/api/assets/{drop_id}/restore"))).fetch_json().await;
     assert!(restored.deleted_at.is_none());
+    let row = domain::entities::asset::Entity::find_by_id(drop_id).one(&app.services.db).await.unwrap().unwrap();
+    assert_eq!(row.deleted_by, None, "a restored asset is no longer anyone's deletion");
     assert_eq!(search(&app, "").await.total, 2);
 
     // Editors may only delete their own uploads.

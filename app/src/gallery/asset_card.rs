@@ -6,7 +6,7 @@
 use domain::dto::{AssetKind, AssetStatus, AssetView, DerivativeKind};
 use leptos::prelude::*;
 
-use super::type_icon::TypeIcon;
+use super::{selection::Selection, type_icon::TypeIcon};
 use crate::{
     routes,
     ui::icons::{Icon, PLAY},
@@ -42,22 +42,19 @@ fn thumbnail_srcset(asset: &AssetView, mime: &str) -> Option<String> {
 }
 
 #[component]
-pub fn AssetCard(asset: AssetView, selection: Option<RwSignal<Vec<uuid::Uuid>>>) -> impl IntoView {
+pub fn AssetCard(asset: AssetView, selection: Option<Selection>) -> impl IntoView {
     let id = asset.id;
     let name = asset.display_name().to_owned();
     let ratio = tile_ratio(&asset);
     let status = asset.status;
-    let selected = move || selection.is_some_and(|s| s.with(|s| s.contains(&id)));
-    let selecting = move || selection.is_some_and(|s| s.with(|s| !s.is_empty()));
+    let selected = move || selection.is_some_and(|s| s.is_chosen(id));
+    let selecting = move || selection.is_some_and(|s| !s.is_empty());
     let checkbox = selection.map(|chosen| {
         view! {
             <input type="checkbox" class="tile-check checkbox absolute left-2 top-2 z-10 h-5 w-5" data-testid="select-asset"
                 aria-label=format!("Select {name}")
                 prop:checked=selected
-                on:change=move |ev| {
-                    let on = event_target_checked(&ev);
-                    chosen.update(|s| { s.retain(|x| *x != id); if on { s.push(id); } });
-                }/>
+                on:click=move |ev: leptos::ev::MouseEvent| chosen.set(id, event_target_checked(&ev), ev.shift_key())/>
         }
     });
     // The row is about as tall as the tile is on screen; the browser picks 1× or 2× from these.
@@ -102,7 +99,12 @@ pub fn AssetCard(asset: AssetView, selection: Option<RwSignal<Vec<uuid::Uuid>>>)
         <li class=format!("tile ar-{}", (ratio * 20.0).round() as i64)
             class:tile-selected=selected class:tile-selecting=selecting
             data-testid="asset-card" data-status=status.label() data-asset-id=id.to_string()>
-            <a href=routes::asset(id) class="tile-link" aria-label=name.clone() title=reason.clone().unwrap_or_else(|| name.clone())>
+            // Once something is chosen, a click on a tile chooses too (Shift for a range).
+            <a href=routes::asset(id) class="tile-link" aria-label=name.clone() title=reason.clone().unwrap_or_else(|| name.clone())
+                on:click=move |ev: leptos::ev::MouseEvent| if let Some(s) = selection.filter(|s| !s.chosen.with_untracked(Vec::is_empty)) {
+                    ev.prevent_default();
+                    s.set(id, !s.chosen.with_untracked(|c| c.contains(&id)), ev.shift_key());
+                }>
                 {picture}
                 {video}
                 <span class="tile-caption" aria-hidden="true">{name.clone()}</span>

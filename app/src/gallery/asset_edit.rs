@@ -1,17 +1,14 @@
-//! Editing one asset on its page (editors): title and description, tags with autocomplete (a
-//! person's own, and processing's, marked "auto" — both removable), and the trash.
+//! Editing one asset on its page (editors): title and description, and tags with autocomplete (a
+//! person's own, and processing's, marked "auto" — both removable).
 
 use domain::{
     dto::AssetView,
-    operations::{
-        library::{AssetDetails, AssetTag, AssetTags, TagPrefix},
-        AssetIds,
-    },
+    operations::library::{AssetDetails, AssetTag, AssetTags, TagPrefix},
 };
 use leptos::prelude::*;
 
 use crate::{
-    api::library::{suggest_tags, DescribeAsset, RestoreAssets, TagAsset, TrashAssets, UntagAsset},
+    api::library::{suggest_tags, DescribeAsset, TagAsset, UntagAsset},
     ui::{error_text, TextArea},
 };
 
@@ -146,32 +143,5 @@ pub fn TagEditor(
             </form>
         })}
         {move || failure(add.value()).or_else(|| failure(remove.value())).map(|e| view! { <p class="text-sm text-danger-text" role="alert">{e}</p> })}
-    }
-}
-
-#[component]
-pub fn TrashButton(asset: AssetView, on_changed: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
-    let trash = ServerAction::<TrashAssets>::new();
-    let restore = ServerAction::<RestoreAssets>::new();
-    Effect::new(move |_| {
-        if matches!(trash.value().get(), Some(Ok(_))) || matches!(restore.value().get(), Some(Ok(_))) {
-            on_changed();
-        }
-    });
-    let id = asset.id;
-    view! {
-        {if asset.deleted_at.is_some() {
-            view! {
-                <p class="mt-4 rounded bg-warning-soft p-2 text-sm text-warning-text" data-testid="in-trash">"This asset is in the trash."</p>
-                <button class="btn btn-secondary mt-2" data-testid="restore"
-                    on:click=move |_| { restore.dispatch(RestoreAssets { input: AssetIds { assets: vec![id] } }); }>"Restore"</button>
-            }.into_any()
-        } else {
-            view! {
-                <button class="btn btn-secondary btn-danger-text mt-4" data-testid="trash"
-                    on:click=move |_| { trash.dispatch(TrashAssets { input: AssetIds { assets: vec![id] } }); }>"Move to trash"</button>
-            }.into_any()
-        }}
-        {move || failure(trash.value()).or_else(|| failure(restore.value())).map(|e| view! { <p class="text-sm text-danger-text" role="alert">{e}</p> })}
     }
 }

@@ -1,5 +1,6 @@
 //! One asset in the viewer (`/assets/:id`): the media on a dark stage, previous / next in the
-//! gallery's order, the download menu, and the info panel with what is known and can be changed.
+//! gallery's order, download, share and trash above it, and the info panel with what is known and
+//! can be changed.
 
 use domain::{
     dto::{format_label, AssetView, DerivativeKind},
@@ -10,9 +11,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::{
-    asset_edit::{DescribeForm, TagEditor, TrashButton},
+    asset_edit::{DescribeForm, TagEditor},
     asset_facts::AssetFacts,
     live_updates,
+    trash_actions::{InTrashNotice, TrashAssetButton},
     type_icon::TypeIcon,
     versions_panel::{Versions, VersionsPanel},
     viewer_nav,
@@ -20,7 +22,7 @@ use super::{
 use crate::{
     api::assets::{get_asset, ReprocessAsset},
     routes,
-    sharing::{ShareLinks, SharePanel},
+    sharing::{ShareButton, ShareLinks},
     ui::{
         error_text, follow_details, human_size,
         icons::{Icon, CHEVRON_LEFT, CHEVRON_RIGHT, CLOSE, DOWNLOAD, INFO},
@@ -117,10 +119,13 @@ fn AssetSections(initial: AssetView, data: PageData) -> impl IntoView {
                         {move || current.with(|a| a.display_name().to_owned())}
                     </h1>
                     {move || view! { <DownloadMenu asset=current.get()/> }}
+                    {move || may_share().then(|| view! { <ShareButton links=data.links asset_id=id compact=true/> })}
+                    {move || (may_trash() && current.with(|a| a.deleted_at.is_none())).then(|| view! { <TrashAssetButton asset=current.get() neighbours/> })}
                     <button type="button" class="btn btn-ghost btn-icon" aria-label="Info (i)" title="Info (i)"
                         aria-pressed=move || info.get().to_string() aria-controls="asset-info" data-testid="info-toggle"
                         on:click=move |_| info.update(|i| *i = !*i)><Icon icon=INFO/></button>
                 </div>
+                {move || current.with(|a| a.deleted_at.is_some()).then(|| view! { <InTrashNotice asset_id=id on_changed=bump/> })}
                 <div class="relative flex min-h-[50vh] flex-1 items-center justify-center px-2 pb-2 lg:min-h-[calc(100vh-7.5rem)]"
                     on:touchstart=move |ev| neighbours.touch_start(&ev) on:touchend=move |ev| neighbours.touch_end(&ev)>
                     {move || view! { <Stage asset=current.get()/> }}
@@ -141,29 +146,30 @@ fn AssetSections(initial: AssetView, data: PageData) -> impl IntoView {
                 {move || view! { <TagEditor asset=current.get() editable=may_edit() on_changed=bump/> }}
                 {move || may_edit().then(|| view! { <DescribeForm asset=current.get() on_saved=bump/> })}
                 {move || view! { <VersionsPanel asset_id=id versions=data.versions editable=may_replace() on_changed=bump/> }}
-                {move || may_share().then(|| view! { <SharePanel links=data.links asset_id=id/> })}
-                <div class="flex flex-wrap gap-2">
-                    {move || may_trash().then(|| view! { <TrashButton asset=current.get() on_changed=bump/> })}
-                    <Show when=may_edit>
-                        <button class="btn btn-secondary mt-4" on:click=move |_| { reprocess.dispatch(ReprocessAsset { input: ById { id } }); }>
-                            "Process again"
-                        </button>
-                    </Show>
-                </div>
+                <Show when=may_edit>
+                    <button class="btn btn-secondary" on:click=move |_| { reprocess.dispatch(ReprocessAsset { input: ById { id } }); }>
+                        "Process again"
+                    </button>
+                </Show>
                 {move || reprocess.value().get().and_then(Result::err).map(|e| view! { <p class="text-sm text-danger-text" role="alert">{error_text(&e)}</p> })}
             </aside>
         </div>
     }
 }
 
-/// The preview fitted to the stage; a click (or double-click) shows it at full size (scroll to
-/// look around), another fits it again.
+/// The preview fitted to the stage; a click (or double-click) shows the picture at full size
+/// (scroll to look around) — the original itself when it is larger than the preview and a format
+/// browsers draw — and another click fits it again.
 #[component]
-fn ZoomablePreview(src: String, alt: String) -> impl IntoView {
+fn ZoomablePreview(src: String, alt: String, original: Option<String>) -> impl IntoView {
     let zoomed = RwSignal::new(false);
+    let shown = move || match (zoomed.get(), &original) {
+        (true, Some(original)) => original.clone(),
+        _ => src.clone(),
+    };
     view! {
         <div class=move || if zoomed.get() { "max-h-[calc(100vh-8rem)] w-full overflow-auto" } else { "flex w-full justify-center" }>
-            <img src=src alt=alt data-testid="asset-preview" data-zoomed=move || zoomed.get().to_string()
+            <img src=shown alt=alt data-testid="asset-preview" data-zoomed=move || zoomed.get().to_string()
                 title=move || if zoomed.get() { "Click to fit" } else { "Click to see at full size" }
                 class=move || if zoomed.get() { "max-w-none cursor-zoom-out" } else { "max-h-[calc(100vh-8rem)] max-w-full cursor-zoom-in object-contain" }
                 on:click=move |_| zoomed.update(|z| *z = !*z)/>
@@ -195,7 +201,12 @@ fn Stage(asset: AssetView) -> impl IntoView {
         }
         .into_any()
     } else if let Some(src) = picture {
-        view! { <ZoomablePreview src alt=asset.display_name().to_owned()/> }.into_any()
+        // Zooming shows the original where the preview is smaller and browsers draw the format.
+        let drawn =
+            matches!(asset.mime.as_str(), "image/jpeg" | "image/png" | "image/webp" | "image/gif" | "image/avif");
+        let larger = asset.width.zip(asset.height).is_some_and(|(w, h)| w.max(h) > 1600);
+        let original = (drawn && larger).then(|| asset.original_url.clone());
+        view! { <ZoomablePreview src alt=asset.display_name().to_owned() original/> }.into_any()
     } else {
         view! { <TypeIcon mime=asset.mime.clone() filename=asset.filename.clone()/> }.into_any()
     }

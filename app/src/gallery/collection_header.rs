@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use crate::{
     api::library::DeleteCollection,
-    sharing::{ShareLinks, SharePanel},
+    sharing::{ShareButton, ShareLinks},
     ui::{error_text, may, may_on},
 };
 
@@ -44,7 +44,7 @@ pub fn CollectionHeader(
                                 </a>
                             })}
                             <Show when=may_share>
-                                <SharePanel links collection_id=id/>
+                                <div class="mt-2"><ShareButton links collection_id=id/></div>
                             </Show>
                             <Show when=move || may_delete(c.created_by)>
                                 <button class="btn btn-ghost btn-danger-text btn-sm mt-2" data-testid="delete-collection"

@@ -10,7 +10,11 @@ use leptos::prelude::*;
 use super::search_form::gallery_href;
 use crate::{
     api::library::{list_collections, CreateCollection},
-    ui::{error_text, may, read_pages, RequirePermission, ShowMore, PAGE},
+    ui::{
+        error_text,
+        icons::{Icon, COLLECTION},
+        may, read_pages, RequirePermission, ShowMore, PAGE,
+    },
 };
 
 pub fn collection_href(id: uuid::Uuid) -> String {
@@ -73,18 +77,39 @@ fn Collections(
     }
 }
 
+/// The newest pictures as a mosaic: one fills the cover, two side by side, three with the newest
+/// large on the left and the others stacked beside it, four in a square.
+#[component]
+fn Cover(urls: Vec<String>) -> impl IntoView {
+    let picture =
+        |src: String| view! { <img src=src alt="" loading="lazy" class="h-full min-h-0 w-full object-cover"/> };
+    let layout = match urls.len() {
+        0 => return view! {
+            <div class="flex aspect-video items-center justify-center bg-muted text-fg-muted" data-testid="collection-cover" data-pictures="0">
+                <Icon icon=COLLECTION class="h-8 w-8"/>
+            </div>
+        }.into_any(),
+        1 => "grid-cols-1",
+        2 => "grid-cols-2",
+        3 => "grid-cols-[2fr_1fr] grid-rows-2 [&>*:first-child]:row-span-2",
+        _ => "grid-cols-2 grid-rows-2",
+    };
+    let count = urls.len();
+    view! {
+        <div class=format!("grid aspect-video gap-0.5 overflow-hidden bg-muted {layout}") data-testid="collection-cover" data-pictures=count>
+            {urls.into_iter().take(4).map(picture).collect_view()}
+        </div>
+    }
+    .into_any()
+}
+
 #[component]
 fn CollectionCard(collection: CollectionView) -> impl IntoView {
     let count = collection.asset_count;
     view! {
         <li class="overflow-hidden rounded-lg border border-line bg-surface shadow-sm" data-testid="collection-card">
             <a href=collection_href(collection.id) class="block">
-                <div class="flex aspect-video items-center justify-center bg-muted">
-                    {match collection.cover_url {
-                        Some(src) => view! { <img src=src alt="" loading="lazy" class="h-full w-full object-cover"/> }.into_any(),
-                        None => view! { <span class="text-sm text-fg-muted">"empty"</span> }.into_any(),
-                    }}
-                </div>
+                <Cover urls=collection.cover_urls.clone()/>
                 <div class="p-2">
                     <p class="truncate font-medium">{collection.name.clone()}</p>
                     <p class="text-xs text-fg-muted" data-testid="collection-count">{format!("{count} asset{}", if count == 1 { "" } else { "s" })}</p>

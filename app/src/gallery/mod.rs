@@ -9,7 +9,9 @@ mod collection_header;
 pub mod collections_page;
 mod results;
 mod search_form;
+mod selection;
 mod selection_bar;
+mod trash_actions;
 pub mod trash_page;
 mod type_icon;
 mod versions_panel;
@@ -73,11 +75,30 @@ pub(crate) fn live_updates(
     });
 }
 
+/// Counts changes to the library made from outside the gallery page (an undo in a notice, after
+/// the page that raised it has gone); the gallery reloads on each. Provided once, in the app's frame.
+#[derive(Clone, Copy)]
+pub struct LibraryChanges(RwSignal<u64>);
+
+impl LibraryChanges {
+    pub fn provide() {
+        provide_context(LibraryChanges(RwSignal::new(0)));
+    }
+
+    pub fn get() -> Self {
+        expect_context::<LibraryChanges>()
+    }
+
+    pub fn bump(&self) {
+        self.0.update(|n| *n += 1);
+    }
+}
+
 #[component]
 pub fn GalleryPage() -> impl IntoView {
     let params = use_query_map();
     let query = Memo::new(move |_| params.with(|p| AssetQuery::from_lookup(|key| p.get(key))));
-    let refresh = RwSignal::new(0u64);
+    let refresh = LibraryChanges::get().0;
     let collection_id = move || query.with(|q| q.collection);
     let data = LibraryData {
         query,
@@ -131,7 +152,8 @@ fn Library(data: LibraryData) -> impl IntoView {
         query.track();
         more.reset();
     });
-    let selection = RwSignal::new(Vec::<uuid::Uuid>::new());
+    let selection = selection::Selection::new();
+    selection::keyboard(selection);
 
     // Every change may alter the list; changes made while the stream was not connected are
     // caught by reloading when it (re)opens.

@@ -7,6 +7,7 @@ use leptos::{html, prelude::*};
 use super::{
     asset_card::AssetCard,
     search_form::{active_filters, gallery_href},
+    selection::Selection,
 };
 use crate::{
     api::library::search_assets,
@@ -62,7 +63,7 @@ pub fn Results(
     query: AssetQuery,
     results: SearchResults,
     more: MorePages,
-    selection: Option<RwSignal<Vec<uuid::Uuid>>>,
+    selection: Option<Selection>,
 ) -> impl IntoView {
     if !more.loaded.get_untracked() {
         more.next.set(results.next.clone());
@@ -84,6 +85,9 @@ pub fn Results(
         Effect::new(move |_| {
             let mut ids = shown_first.clone();
             ids.extend(later().into_iter().map(|a| a.id));
+            if let Some(selection) = selection {
+                selection.listed.set(ids.clone());
+            }
             super::viewer_nav::remember_order(from.clone(), ids);
         });
     }

@@ -10,7 +10,7 @@ use leptos_router::{hooks::use_navigate, NavigateOptions};
 
 use crate::ui::{
     follow_details,
-    icons::{Icon, FILTERS, SEARCH},
+    icons::{Icon, FILTERS, SEARCH, SORT},
     typing_in_a_field,
 };
 
@@ -117,9 +117,20 @@ pub fn SearchForm(query: Memo<AssetQuery>) -> impl IntoView {
                     <button type="submit" class="btn btn-primary">"Apply"</button>
                 </div>
             </details>
-            <div class="hidden sm:block">
-                <Choice name="sort" label="Sort" choices=SORTS current=field(|q| word(&Some(q.sort))) hide_label=true/>
-            </div>
+            // On a phone the sort is an icon button: the select lies over it, invisible, and opens
+            // the phone's own picker; from the `sm` width up it is the select itself.
+            <label class="relative block shrink-0" title="Sort">
+                <span class="sr-only">"Sort"</span>
+                <span class="btn btn-secondary btn-icon sm:hidden" aria-hidden="true"><Icon icon=SORT/></span>
+                {
+                    let current = field(|q| word(&Some(q.sort)));
+                    view! {
+                        <select name="sort" data-testid="filter-sort" class="select absolute inset-0 opacity-0 sm:static sm:opacity-100" prop:value=current>
+                            {SORTS.iter().map(|(value, text)| view! { <option value=*value selected=move || current() == *value>{*text}</option> }).collect_view()}
+                        </select>
+                    }
+                }
+            </label>
         </form>
     }
 }

@@ -78,6 +78,15 @@ impl Neighbours {
         self.step(1)
     }
 
+    /// Where to go once the current asset has left the gallery (trashed): the next one, else the
+    /// previous, else the gallery; the remembered order forgets it.
+    pub fn after_leaving(&self) -> String {
+        let target = self.next().or_else(|| self.previous()).unwrap_or_else(|| self.back.get_untracked());
+        let rest = self.order.get_untracked().into_iter().filter(|id| *id != self.current).collect();
+        remember_order(self.back.get_untracked(), rest);
+        target
+    }
+
     pub fn touch_start(&self, ev: &web_sys::TouchEvent) {
         self.touch_x.set_value(ev.changed_touches().get(0).map(|t| f64::from(t.client_x())));
     }
@@ -107,7 +116,8 @@ pub fn keyboard(neighbours: Neighbours, info: RwSignal<bool>) {
             if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || ev.default_prevented() {
                 return;
             }
-            if typing_in_a_field() {
+            // An open dialog has the keys (Esc closes it, not the viewer).
+            if typing_in_a_field() || document().query_selector("dialog[open]").ok().flatten().is_some() {
                 return;
             }
             let target = match ev.key().as_str() {

@@ -1,7 +1,7 @@
-//! Share links in the UI: the panel where editors make and revoke them (asset page, collection
+//! Share links in the UI: the dialog where editors make and turn them off (viewer, collection
 //! header), and the public page a link opens.
 
 pub mod share_page;
 mod share_panel;
 
-pub use share_panel::{ShareLinks, SharePanel};
+pub use share_panel::{ShareButton, ShareLinks};

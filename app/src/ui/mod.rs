@@ -1,8 +1,10 @@
 //! The design system's pieces (icons, theme, buttons and the rest are CSS classes in
 //! `style/tailwind.css`) and what pages share: who is signed in, route guards, error text.
 
+pub mod dialog;
 pub mod icons;
 pub mod theme;
+pub mod toast;
 
 use domain::{
     dto::UserView,
@@ -126,10 +128,16 @@ pub fn RequirePermission(permission: Permission, children: ChildrenFn) -> impl I
     }
 }
 
-/// Whether keyboard focus is in a text field or a select: single-key shortcuts stand aside then.
+/// Whether keyboard focus is in a field that takes typing (text, a select): shortcuts stand aside
+/// then. A checkbox or a button does not count: Esc and Ctrl+A still work from a tile's checkbox.
 pub fn typing_in_a_field() -> bool {
-    document().active_element().is_some_and(|e| {
-        matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || e.has_attribute("contenteditable")
+    document().active_element().is_some_and(|e| match e.tag_name().as_str() {
+        "TEXTAREA" | "SELECT" => true,
+        "INPUT" => !matches!(
+            e.get_attribute("type").unwrap_or_default().as_str(),
+            "checkbox" | "radio" | "button" | "submit" | "reset" | "file" | "range" | "color"
+        ),
+        _ => e.has_attribute("contenteditable"),
     })
 }
 
@@ -140,6 +148,15 @@ pub fn follow_details(ev: leptos::ev::Event, open: RwSignal<bool>) {
     if let Some(details) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok()) {
         open.set(details.open());
     }
+}
+
+/// Puts `text` on the clipboard; false where the browser offers no clipboard (a page that is not
+/// served over https or from this machine) or refuses.
+pub async fn copy_to_clipboard(text: &str) -> bool {
+    use leptos::wasm_bindgen::JsValue;
+    let navigator = window().navigator();
+    let offered = js_sys::Reflect::get(&navigator, &JsValue::from_str("clipboard")).is_ok_and(|c| !c.is_undefined());
+    offered && wasm_bindgen_futures::JsFuture::from(navigator.clipboard().write_text(text)).await.is_ok()
 }
 
 /// How many more items one "Show more" asks for (the API's default page).

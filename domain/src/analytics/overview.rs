@@ -11,14 +11,15 @@ use sea_orm::{
 use super::UsageCounters;
 use crate::{
     catalog,
-    dto::{AssetCount, AssetStatus, DayUsage, FailedAsset, KindUsage, Overview},
+    dto::{AssetCount, AssetStatus, DayUsage, FailedAsset, KindUsage, Overview, OverviewRange},
     entities::asset,
-    error::Result,
+    error::{Error, Result},
     links::Links,
 };
 
-/// How many days the charts cover.
+/// How many days the charts cover unless asked otherwise, and at most.
 pub const DAYS: i64 = 30;
+pub const MAX_DAYS: i64 = 365;
 
 fn statement(sql: &str) -> Statement {
     Statement::from_string(DatabaseBackend::Postgres, sql)
@@ -51,9 +52,18 @@ pub async fn holdings(db: &impl ConnectionTrait) -> Result<Holdings> {
 }
 
 /// Everything the dashboard shows.
-pub async fn overview(db: &impl ConnectionTrait, links: &dyn Links, usage: &UsageCounters) -> Result<Overview> {
+pub async fn overview(
+    db: &impl ConnectionTrait,
+    links: &dyn Links,
+    usage: &UsageCounters,
+    range: OverviewRange,
+) -> Result<Overview> {
+    let span = range.days.unwrap_or(DAYS);
+    if !(1..=MAX_DAYS).contains(&span) {
+        return Err(Error::BadRequest(format!("the charts cover from 1 to {MAX_DAYS} days")));
+    }
     let Holdings { kinds, original_bytes, derivative_bytes } = holdings(db).await?;
-    let days = days(db, usage).await?;
+    let days = days(db, usage, span).await?;
     let latest_rows = asset::Entity::find()
         .filter(asset::Column::DeletedAt.is_null())
         .order_by_desc(asset::Column::CreatedAt)
@@ -95,11 +105,11 @@ pub async fn overview(db: &impl ConnectionTrait, links: &dyn Links, usage: &Usag
     Ok(Overview { kinds, original_bytes, derivative_bytes, days, latest, most_downloaded, failed, failed_total })
 }
 
-/// Uploads, downloads and views per day for the last [`DAYS`] days (every day present, zeros
+/// Uploads, downloads and views per day for the last `span` days (every day present, zeros
 /// included); today's downloads and views include what Redis has not flushed yet.
-pub async fn days(db: &impl ConnectionTrait, usage: &UsageCounters) -> Result<Vec<DayUsage>> {
+pub async fn days(db: &impl ConnectionTrait, usage: &UsageCounters, span: i64) -> Result<Vec<DayUsage>> {
     let today = Utc::now().date_naive();
-    let first = today - Duration::days(DAYS - 1);
+    let first = today - Duration::days(span - 1);
     let sql = format!(
         "SELECT d::date AS day,
                 (SELECT count(*) FROM assets a WHERE a.created_at >= d AND a.created_at < d + interval '1 day') AS uploads,

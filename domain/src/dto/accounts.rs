@@ -129,6 +129,9 @@ pub struct AuditEntry {
     pub action: String,
     pub target_type: Option<String>,
     pub target_id: Option<String>,
+    /// What the target is called now (an asset's title or file name, a person's e-mail, a
+    /// collection's or token's name); none once it no longer exists.
+    pub target_name: Option<String>,
     pub ip: Option<String>,
     pub details: serde_json::Value,
 }

@@ -133,6 +133,9 @@ pub struct AssetView {
     pub duration_ms: Option<i64>,
     /// Set while the asset is in the trash.
     pub deleted_at: Option<DateTime<Utc>>,
+    /// Who moved it to the trash (their e-mail), in the trash's list.
+    #[serde(default)]
+    pub deleted_by: Option<String>,
     /// Which file version the original is (1 until a new file replaces it).
     #[serde(default = "first_version")]
     pub version: i32,

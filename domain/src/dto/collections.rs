@@ -13,6 +13,10 @@ pub struct CollectionView {
     pub asset_count: i64,
     /// The thumbnail of its most recently added asset that has one.
     pub cover_url: Option<String>,
+    /// The thumbnails of its (up to four) most recently added assets that have one, newest first:
+    /// the cover's mosaic.
+    #[serde(default)]
+    pub cover_urls: Vec<String>,
     /// Who made it (they, and admins, may delete it).
     pub created_by: Option<Uuid>,
     pub created_at: DateTime<Utc>,

@@ -40,6 +40,15 @@ pub struct FailedAsset {
     pub at: DateTime<Utc>,
 }
 
+/// Which stretch of days the dashboard's charts cover.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
+pub struct OverviewRange {
+    /// Days up to and including today, 1 to 365 (the page offers 7, 30 and 90); 30 when left out.
+    #[serde(default)]
+    pub days: Option<i64>,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(schemars::JsonSchema))]
 pub struct Overview {
@@ -49,7 +58,8 @@ pub struct Overview {
     pub original_bytes: i64,
     /// Thumbnails, previews, posters and renditions.
     pub derivative_bytes: i64,
-    /// The last 30 days, oldest first; today includes counts not yet flushed from Redis.
+    /// The days asked for (30 unless chosen), oldest first; today includes counts not yet
+    /// flushed from Redis.
     pub days: Vec<DayUsage>,
     pub latest: Vec<AssetView>,
     pub most_downloaded: Vec<AssetCount>,

@@ -42,6 +42,8 @@ pub struct Model {
     pub duration_ms: Option<i64>,
     /// Set when moved to the trash; such assets are hidden until restored or the trash is emptied.
     pub deleted_at: Option<DateTimeUtc>,
+    /// Who moved it to the trash (while it is there).
+    pub deleted_by: Option<Uuid>,
     /// Visible tag names, kept by a trigger from `asset_tags` (read-only here). The `search`
     /// tsvector beside it is the database's own and not mapped.
     pub tags: Vec<String>,

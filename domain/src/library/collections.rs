@@ -24,24 +24,31 @@ fn statement(sql: &str, values: Vec<Value>) -> Statement {
     Statement::from_sql_and_values(DatabaseBackend::Postgres, sql, values)
 }
 
-/// Each collection with its size and a cover (the newest added asset's JPEG thumbnail).
+/// How many of its newest pictures make a collection's cover (a mosaic).
+const COVERS: usize = 4;
+
+/// Each collection with its size and its cover: the JPEG thumbnails of the newest added assets
+/// that have one.
 const VIEW_SQL: &str = "
     SELECT c.id, c.name, c.description, c.created_by, c.created_at, c.updated_at,
            (SELECT count(*) FROM collection_assets ca JOIN assets a ON a.id = ca.asset_id WHERE ca.collection_id = c.id AND a.deleted_at IS NULL) AS asset_count,
-           (SELECT ca.asset_id FROM collection_assets ca
+           ARRAY(SELECT ca.asset_id FROM collection_assets ca
               JOIN derivatives v ON v.asset_id = ca.asset_id AND v.kind = 'thumbnail' AND v.label = 'jpg'
               JOIN assets a ON a.id = ca.asset_id AND a.deleted_at IS NULL
-             WHERE ca.collection_id = c.id ORDER BY ca.added_at DESC LIMIT 1) AS cover
+             WHERE ca.collection_id = c.id ORDER BY ca.added_at DESC, ca.asset_id LIMIT 4) AS covers
     FROM collections c";
 
 fn view(row: &QueryResult, links: &dyn Links) -> Result<CollectionView> {
-    let cover: Option<Uuid> = row.try_get("", "cover")?;
+    let covers: Vec<Uuid> = row.try_get("", "covers")?;
+    let cover_urls: Vec<String> =
+        covers.iter().take(COVERS).map(|id| links.derivative(*id, DerivativeKind::Thumbnail, "jpg")).collect();
     Ok(CollectionView {
         id: row.try_get("", "id")?,
         name: row.try_get("", "name")?,
         description: row.try_get("", "description")?,
         asset_count: row.try_get("", "asset_count")?,
-        cover_url: cover.map(|id| links.derivative(id, DerivativeKind::Thumbnail, "jpg")),
+        cover_url: cover_urls.first().cloned(),
+        cover_urls,
         created_by: row.try_get("", "created_by")?,
         created_at: row.try_get("", "created_at")?,
         updated_at: row.try_get("", "updated_at")?,

@@ -11,7 +11,7 @@ use crate::{
     audit::{self, Actor, Target},
     catalog,
     dto::{AssetView, Page, PageRequest},
-    entities::{asset, asset_file, derivative},
+    entities::{asset, asset_file, derivative, user},
     error::{Error, Result},
     library::tags::MAX_BULK,
     links::Links,
@@ -49,6 +49,7 @@ pub async fn trash(db: &impl ConnectionTrait, actor: &Actor, ids: &[Uuid]) -> Re
     let now = Utc::now();
     let moved = asset::Entity::update_many()
         .col_expr(asset::Column::DeletedAt, Expr::value(now))
+        .col_expr(asset::Column::DeletedBy, Expr::value(actor.user_id))
         .col_expr(asset::Column::UpdatedAt, Expr::value(now))
         .filter(asset::Column::Id.is_in(ids.to_vec()))
         .filter(asset::Column::DeletedAt.is_null())
@@ -64,6 +65,7 @@ pub async fn restore(db: &impl ConnectionTrait, actor: &Actor, ids: &[Uuid]) -> 
     check_reach(db, actor, ids, "restore").await?;
     let restored = asset::Entity::update_many()
         .col_expr(asset::Column::DeletedAt, Expr::value(Option::<chrono::DateTime<Utc>>::None))
+        .col_expr(asset::Column::DeletedBy, Expr::value(Option::<Uuid>::None))
         .col_expr(asset::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(asset::Column::Id.is_in(ids.to_vec()))
         .filter(asset::Column::DeletedAt.is_not_null())
@@ -94,7 +96,28 @@ pub async fn list(
     let after = paging::after::<DateTime<Utc>, Uuid>(&request)?;
     let query = paging::keyset(query, asset::Column::DeletedAt, asset::Column::Id, Order::Desc, after, limit);
     let page = paging::page(query.all(db).await?, limit, |a| paging::cursor(&a.deleted_at.unwrap_or_default(), &a.id));
-    Ok(Page { items: catalog::with_derivatives(db, links, page.items).await?, next: page.next })
+    // Who trashed each, by e-mail (one query for the page).
+    let by: Vec<Uuid> = page.items.iter().filter_map(|a| a.deleted_by).collect();
+    let emails: std::collections::HashMap<Uuid, String> = if by.is_empty() {
+        Default::default()
+    } else {
+        user::Entity::find()
+            .select_only()
+            .columns([user::Column::Id, user::Column::Email])
+            .filter(user::Column::Id.is_in(by))
+            .into_tuple::<(Uuid, String)>()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect()
+    };
+    let who: Vec<Option<String>> =
+        page.items.iter().map(|a| a.deleted_by.and_then(|id| emails.get(&id).cloned())).collect();
+    let mut items = catalog::with_derivatives(db, links, page.items).await?;
+    for (item, who) in items.iter_mut().zip(who) {
+        item.deleted_by = who;
+    }
+    Ok(Page { items, next: page.next })
 }
 
 /// Removes every asset in the trash for good; returns how many went and the stored files that

@@ -13,7 +13,8 @@ use crate::{
 };
 use crate::{
     dto::{
-        AuditEntry, AuditFilter, CreatedUser, NewUser, Overview, Page, PageRequest, QueueReport, UserUpdate, UserView,
+        AuditEntry, AuditFilter, CreatedUser, NewUser, Overview, OverviewRange, Page, PageRequest, QueueReport,
+        UserUpdate, UserView,
     },
     policy::{Permission, Role},
 };
@@ -137,15 +138,15 @@ operation! {
 }
 
 operation! {
-    DashboardOverview(Nothing) -> Overview {
+    DashboardOverview(OverviewRange) -> Overview {
         id: "dashboard_overview",
-        summary: "The dashboard: the library by kind, storage, 30 days of use, latest, most downloaded, failures",
+        summary: "The dashboard: the library by kind, storage, use per day (30 days unless asked), latest, most downloaded, failures",
         permission: Some(Permission::ViewDashboard),
         owned: false,
         success: Ok,
-        failures: [],
-        example: Nothing {},
-        run: |cx, _input| overview::overview(cx.db, cx.links, &cx.services.usage).await,
+        failures: [Invalid],
+        example: OverviewRange { days: Some(30) },
+        run: |cx, input| overview::overview(cx.db, cx.links, &cx.services.usage, input).await,
     }
 }
 

@@ -13,8 +13,10 @@ mod resize;
 pub use colours::dominant_colours_of_jpeg;
 pub use decode::{decode, rotate, Decoded};
 
-/// Longest side of a gallery thumbnail, and of a preview, in pixels.
+/// Longest side of a gallery thumbnail, of its double for sharp screens (the gallery's `srcset`),
+/// and of a preview, in pixels.
 pub const THUMBNAIL_SIZE: u32 = 320;
+pub const THUMBNAIL_2X_SIZE: u32 = 640;
 pub const PREVIEW_SIZE: u32 = 1600;
 
 /// Why an image could not be processed, in words for the person who uploaded it.
@@ -77,20 +79,30 @@ pub struct Derivatives {
     pub renditions: Vec<Rendition>,
 }
 
-/// The gallery set: thumbnail and preview, each as WebP and as JPEG (for older clients).
+/// The gallery set: thumbnail (and its double where the image is larger) and preview, each as
+/// WebP and as JPEG (for older clients).
 pub fn make_derivatives(bytes: &[u8], max_pixels: u64) -> Result<Derivatives, ImageFailure> {
     let decoded = decode(bytes, max_pixels, PREVIEW_SIZE)?;
     let renditions = renditions_of(&decoded.pixels)?;
     Ok(Derivatives { source_width: decoded.source_width, source_height: decoded.source_height, renditions })
 }
 
-/// Thumbnail and preview (WebP + JPEG each) of pixels already decoded, e.g. a video's poster frame.
+/// Thumbnail, its double and preview (WebP + JPEG each) of pixels already decoded, e.g. a video's
+/// poster frame. The double is left out when the image is no larger than the thumbnail (it would
+/// be the same picture).
 pub fn renditions_of(pixels: &Pixels) -> Result<Vec<Rendition>, ImageFailure> {
     let preview = resize::fit(pixels, PREVIEW_SIZE);
-    // The thumbnail comes from the preview: already small, and one decode serves both.
+    // The smaller sizes come from the preview: already small, and one decode serves all. (Each
+    // from the preview, not one from the other, so a size rounds once: 1200×800 gives 320×213.)
+    let double = resize::fit(&preview, THUMBNAIL_2X_SIZE);
     let thumbnail = resize::fit(&preview, THUMBNAIL_SIZE);
-    let mut renditions = Vec::with_capacity(4);
-    for (longest_side, pixels) in [(THUMBNAIL_SIZE, &thumbnail), (PREVIEW_SIZE, &preview)] {
+    let mut sizes = vec![(THUMBNAIL_SIZE, &thumbnail)];
+    if double.width.max(double.height) > thumbnail.width.max(thumbnail.height) {
+        sizes.push((THUMBNAIL_2X_SIZE, &double));
+    }
+    sizes.push((PREVIEW_SIZE, &preview));
+    let mut renditions = Vec::with_capacity(6);
+    for (longest_side, pixels) in sizes {
         for format in [Format::Webp, Format::Jpeg] {
             let bytes = encode::encode(pixels, format)?;
             renditions.push(Rendition { longest_side, format, width: pixels.width, height: pixels.height, bytes });

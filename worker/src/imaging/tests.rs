@@ -45,6 +45,8 @@ fn a_photo_gets_thumbnail_and_preview_in_webp_and_jpeg() {
         [
             (320, Format::Webp, 320, 240),
             (320, Format::Jpeg, 320, 240),
+            (640, Format::Webp, 640, 480),
+            (640, Format::Jpeg, 640, 480),
             (1600, Format::Webp, 1600, 1200),
             (1600, Format::Jpeg, 1600, 1200)
         ]
@@ -60,6 +62,17 @@ fn a_photo_gets_thumbnail_and_preview_in_webp_and_jpeg() {
 fn small_images_are_never_upscaled() {
     let made = make_derivatives(&encoded(100, 40, ImageFormat::Png), 1 << 30).unwrap();
     assert!(made.renditions.iter().all(|r| (r.width, r.height) == (100, 40)));
+    // No double of a thumbnail that is the whole picture already.
+    assert!(
+        made.renditions.iter().all(|r| r.longest_side != 640),
+        "{:?}",
+        made.renditions.iter().map(|r| r.longest_side).collect::<Vec<_>>()
+    );
+    // Between the two sizes, the double is the picture itself.
+    let made = make_derivatives(&encoded(500, 300, ImageFormat::Png), 1 << 30).unwrap();
+    let double: Vec<_> =
+        made.renditions.iter().filter(|r| r.longest_side == 640).map(|r| (r.width, r.height)).collect();
+    assert_eq!(double, [(500, 300), (500, 300)]);
 }
 
 #[test]

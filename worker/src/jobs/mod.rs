@@ -12,7 +12,7 @@ use domain::{
 use uuid::Uuid;
 
 use crate::{
-    imaging::{self, Format, Rendition, THUMBNAIL_SIZE},
+    imaging::{self, Format, Rendition, THUMBNAIL_2X_SIZE, THUMBNAIL_SIZE},
     runner::JobError,
 };
 
@@ -26,7 +26,8 @@ pub fn colours_of(renditions: &[Rendition]) -> Vec<String> {
 }
 
 /// Stores each rendition under `thumbnails/<asset>/<stem>-<size>.<ext>` and records it: the
-/// thumbnail size as a thumbnail, the larger one as `large_kind` (preview, or a video's poster).
+/// thumbnail sizes as thumbnails (the double labelled `jpg-640` / `webp-640`), the largest as
+/// `large_kind` (preview, or a video's poster).
 pub async fn store_renditions(
     services: &Services,
     asset_id: Uuid,
@@ -35,7 +36,13 @@ pub async fn store_renditions(
     renditions: &[Rendition],
 ) -> Result<(), JobError> {
     for rendition in renditions {
-        let kind = if rendition.longest_side == THUMBNAIL_SIZE { DerivativeKind::Thumbnail } else { large_kind };
+        let (kind, label) = match rendition.longest_side {
+            THUMBNAIL_SIZE => (DerivativeKind::Thumbnail, rendition.format.extension().to_owned()),
+            THUMBNAIL_2X_SIZE => {
+                (DerivativeKind::Thumbnail, format!("{}-{THUMBNAIL_2X_SIZE}", rendition.format.extension()))
+            }
+            _ => (large_kind, rendition.format.extension().to_owned()),
+        };
         let name = if stem.is_empty() {
             rendition.longest_side.to_string()
         } else {
@@ -45,7 +52,7 @@ pub async fn store_renditions(
         services.storage.put(&key, &rendition.bytes).await?;
         let derivative = NewDerivative {
             kind,
-            label: rendition.format.extension(),
+            label: &label,
             path: &key,
             mime: rendition.format.mime(),
             width: rendition.width,
