@@ -65,8 +65,10 @@ test-swarm: build
 screenshots: build
 	cd end2end && npx playwright test --config screenshots.config.ts --reporter=line
 
-# Bundle size and page-load figures under a throttled line (docs/BENCHMARKS.md).
+# Bundle size and page-load figures under a throttled line, and Lighthouse scores (pinned in
+# bench/lighthouse; docs/BENCHMARKS.md).
 bench-front: build
+	cd bench/lighthouse && npm ci --no-audit --no-fund
 	cd end2end && npx playwright test --config bench.config.ts --reporter=line
 
 # The images without a registry: dam-base (debootstrap) and dam:local (release binaries).

@@ -85,5 +85,28 @@ test("a PDF shows its first page and page count; other documents show a type ico
   await expect(page.getByTestId("asset-metadata")).toContainText("Pages");
   await expect(page.getByTestId("asset-metadata")).toContainText("PDF document");
   await expect.poll(() => page.getByTestId("asset-preview").evaluate((img: HTMLImageElement) => img.naturalHeight)).toBe(1600);
+  // The stage says which page this is and offers the file.
+  await expect(page.getByTestId("document-pages")).toContainText("First of 1 page");
+  const [file] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download the document" }).click()]);
+  expect(file.suggestedFilename()).toBe(pdfName);
+  expect(errors).toEqual([]);
+});
+
+test("a full HD video offers its renditions by quality and switches where it is", async ({ page }) => {
+  const errors = watchForErrors(page);
+  await signIn(page);
+  const name = `keynote-${Date.now()}.mp4`;
+  const card = await upload(page, name, "video/mp4", clip(1920, 1080, 2));
+  await card.getByRole("link", { name }).click();
+  const video = page.getByTestId("asset-video");
+  await expect(video.locator("source")).toHaveCount(2);
+  const quality = page.getByTestId("video-quality");
+  await expect(quality.locator("option")).toHaveText(["Automatic", "1080p", "720p"]);
+  await quality.selectOption("1080p");
+  await video.evaluate((v: HTMLVideoElement) => { v.muted = true; return v.play(); });
+  await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 15_000 }).toBe(1920);
+  await quality.selectOption("720p");
+  await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 15_000 }).toBe(1280);
+  expect(await video.evaluate((v: HTMLVideoElement) => v.currentSrc)).toContain("720p");
   expect(errors).toEqual([]);
 });

@@ -17,6 +17,7 @@ use super::{
     trash_actions::{InTrashNotice, TrashAssetButton},
     type_icon::TypeIcon,
     versions_panel::{Versions, VersionsPanel},
+    video_player::{self, VideoPlayer},
     viewer_nav,
 };
 use crate::{
@@ -177,7 +178,7 @@ fn ZoomablePreview(src: String, alt: String, original: Option<String>) -> impl I
     }
 }
 
-/// The media: the video with its renditions, the large preview (the PDF's first page), or the
+/// The media: the video with its renditions, a document's first page, the large preview, or the
 /// type icon.
 #[component]
 fn Stage(asset: AssetView) -> impl IntoView {
@@ -185,19 +186,26 @@ fn Stage(asset: AssetView) -> impl IntoView {
         |kind| asset.derivatives.iter().find(|d| d.kind == kind && d.mime == "image/jpeg").map(|d| d.url.clone());
     let picture =
         large(DerivativeKind::Preview).or_else(|| large(DerivativeKind::Poster)).or(asset.thumbnail_url.clone());
-    // The lighter rendition first: it starts sooner, and the browser plays the first it can.
-    let mut playable: Vec<(String, String, i32)> = asset
+    let playable: Vec<video_player::Rendition> = asset
         .derivatives
         .iter()
         .filter(|d| d.kind == DerivativeKind::Transcode)
         .map(|d| (d.url.clone(), d.label.clone(), d.width.min(d.height)))
         .collect();
-    playable.sort_by_key(|(_, _, short_side)| (*short_side - 720).abs());
+    let pages = asset.metadata["document"]["pages"].as_u64();
     if !playable.is_empty() {
+        view! { <VideoPlayer poster=picture renditions=playable/> }.into_any()
+    } else if let (Some(src), Some(pages)) = (picture.clone(), pages) {
+        // A document's first page, with how many there are and the file itself.
+        let pages = if pages == 1 { "1 page".to_owned() } else { format!("{pages} pages") };
         view! {
-            <video controls preload="metadata" poster=picture class="max-h-[calc(100vh-8rem)] max-w-full" data-testid="asset-video">
-                {playable.into_iter().map(|(src, label, _)| view! { <source src=src type="video/mp4" data-label=label/> }).collect_view()}
-            </video>
+            <div class="flex max-w-full flex-col items-center gap-2">
+                <img src=src alt=asset.display_name().to_owned() data-testid="asset-preview" class="max-h-[calc(100vh-11rem)] max-w-full bg-white object-contain shadow-lg"/>
+                <p class="flex items-center gap-3 text-sm" data-testid="document-pages">
+                    <span>{format!("First of {pages}")}</span>
+                    <a href=asset.original_url.clone() class="btn btn-secondary btn-sm" download="">"Download the document"</a>
+                </p>
+            </div>
         }
         .into_any()
     } else if let Some(src) = picture {

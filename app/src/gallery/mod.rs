@@ -15,6 +15,7 @@ mod trash_actions;
 pub mod trash_page;
 mod type_icon;
 mod versions_panel;
+mod video_player;
 mod viewer_nav;
 
 use std::time::Duration;

@@ -94,7 +94,7 @@ pub fn VersionsPanel(
                 <form node_ref=form_ref class="mt-2 flex flex-wrap items-center gap-2 text-sm" on:submit=submit
                     method="post" enctype="multipart/form-data" action=UploadVersion::url()>
                     <input type="hidden" name="asset" value=asset_id.to_string()/>
-                    <input type="file" name="file" required data-testid="version-file" aria-label="New version"/>
+                    <input type="file" name="file" required class="file-input" data-testid="version-file" aria-label="New version"/>
                     <button type="submit" class="btn btn-secondary btn-sm" data-testid="version-upload"
                         disabled=move || upload.pending().get()>"Upload new version"</button>
                 </form>
