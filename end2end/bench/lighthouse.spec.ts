@@ -3,8 +3,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { gradientPng } from "../tests/png";
-import { signIn } from "../tests/session";
+import { seedLibrary } from "./library";
 
 // Lighthouse (bench/lighthouse: npm `lighthouse` pinned at 12.2.3, the last for Node 20) in Debian's
 // Chromium on the gallery, the viewer and the dashboard, signed in (the session cookie through
@@ -17,21 +16,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 test("lighthouse scores of the gallery, the viewer and the dashboard", async ({ browser }) => {
   test.setTimeout(1_800_000);
-  const setup = await (await browser.newContext()).newPage();
-  await signIn(setup);
+  const { page: setup, assets: newest } = await seedLibrary(browser, "lighthouse");
   const origin = new URL(setup.url()).origin;
-  for (let i = 0; i < 24; i++) {
-    await setup.request.post("/api/assets", {
-      headers: { origin },
-      multipart: { files: { name: `lighthouse-${Date.now()}-${i}.png`, mimeType: "image/png", buffer: gradientPng(400 + 41 * i, 300) } },
-    });
-  }
-  let newest: any[] = [];
-  for (let tries = 0; tries < 120; tries++) {
-    newest = (await (await setup.request.get("/api/assets?limit=24")).json()).items;
-    if (newest.every((a: any) => a.status === "processed")) break;
-    await setup.waitForTimeout(1000);
-  }
   const cookie = (await setup.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
   const pages: [string, string][] = [["gallery", "/"], ["viewer", `/assets/${newest[0].id}`], ["dashboard", "/admin"]];
   const dir = mkdtempSync(join(tmpdir(), "lighthouse-"));

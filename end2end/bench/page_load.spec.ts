@@ -2,8 +2,7 @@ import { test, expect, type Page } from "@playwright/test";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { brotliCompressSync, gzipSync } from "node:zlib";
-import { gradientPng } from "../tests/png";
-import { signIn } from "../tests/session";
+import { seedLibrary } from "./library";
 
 // The browser bundle's size and the gallery's load on a simulated 50 Mbit/s line with 20 ms of
 // latency (Chromium's own throttling through CDP): largest contentful paint and the moment the page
@@ -47,16 +46,7 @@ test("bundle size and gallery load on a throttled line", async ({ browser }) => 
   for (const r of sizes.rows) console.log(`  ${r.kind.padEnd(5)} raw ${kb(r.raw).padStart(9)}  brotli ${kb(r.br).padStart(8)}  gzip ${kb(r.gz).padStart(8)}`);
 
   // A library with something to paint.
-  const setup = await (await browser.newContext()).newPage();
-  await signIn(setup);
-  const origin = new URL(setup.url()).origin;
-  for (let i = 0; i < 24; i++) {
-    await setup.request.post("/api/assets", {
-      headers: { origin },
-      multipart: { files: { name: `bench-${Date.now()}-${i}.png`, mimeType: "image/png", buffer: gradientPng(400 + 37 * i, 300) } },
-    });
-  }
-  await expect.poll(async () => (await (await setup.request.get("/api/assets?limit=24")).json()).items.every((a: any) => a.status === "processed"), { timeout: 120_000 }).toBe(true);
+  const { page: setup } = await seedLibrary(browser, "bench");
   const cookies = await setup.context().cookies();
 
   for (const path of ["/", "/admin"]) {

@@ -200,7 +200,7 @@ fn Stage(asset: AssetView) -> impl IntoView {
         let pages = if pages == 1 { "1 page".to_owned() } else { format!("{pages} pages") };
         view! {
             <div class="flex max-w-full flex-col items-center gap-2">
-                <img src=src alt=asset.display_name().to_owned() data-testid="asset-preview" class="max-h-[calc(100vh-11rem)] max-w-full bg-white object-contain shadow-lg"/>
+                <img src=src alt=asset.display_name().to_owned() data-testid="asset-preview" class="max-h-[calc(100vh-11rem)] max-w-full object-contain shadow-lg"/>
                 <p class="flex items-center gap-3 text-sm" data-testid="document-pages">
                     <span>{format!("First of {pages}")}</span>
                     <a href=asset.original_url.clone() class="btn btn-secondary btn-sm" download="">"Download the document"</a>
