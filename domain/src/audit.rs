@@ -199,18 +199,8 @@ async fn target_names(
             put("asset", id, if title.trim().is_empty() { filename } else { title });
         }
     }
-    let users = ids_of("user");
-    if !users.is_empty() {
-        let found = user::Entity::find()
-            .select_only()
-            .columns([user::Column::Id, user::Column::Email])
-            .filter(user::Column::Id.is_in(users))
-            .into_tuple::<(Uuid, String)>()
-            .all(db)
-            .await?;
-        for (id, email) in found {
-            put("user", id, email);
-        }
+    for (id, email) in crate::accounts::users::emails_of(db, ids_of("user")).await? {
+        put("user", id, email);
     }
     let tokens = ids_of("api_token");
     if !tokens.is_empty() {

@@ -1,9 +1,11 @@
 //! Creating, changing and finding users, and the first admin.
 
+use std::collections::HashMap;
+
 use chrono::Utc;
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter,
-    Set, Statement, TransactionTrait,
+    QuerySelect, Set, Statement, TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -29,6 +31,22 @@ pub fn normalize_email(raw: &str) -> Result<String> {
     } else {
         Err(Error::BadRequest(format!("“{}” is not an e-mail address", raw.trim())))
     }
+}
+
+/// The e-mail of each of `ids` that still exists, in one query (lists that name who did something).
+pub async fn emails_of(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<HashMap<Uuid, String>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(user::Entity::find()
+        .select_only()
+        .columns([user::Column::Id, user::Column::Email])
+        .filter(user::Column::Id.is_in(ids))
+        .into_tuple::<(Uuid, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
 }
 
 pub async fn find_by_email(db: &impl ConnectionTrait, email: &str) -> Result<Option<user::Model>> {

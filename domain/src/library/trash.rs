@@ -8,10 +8,11 @@ use sea_orm::{sea_query::Expr, ColumnTrait, ConnectionTrait, EntityTrait, Order,
 use uuid::Uuid;
 
 use crate::{
+    accounts::users,
     audit::{self, Actor, Target},
     catalog,
     dto::{AssetView, Page, PageRequest},
-    entities::{asset, asset_file, derivative, user},
+    entities::{asset, asset_file, derivative},
     error::{Error, Result},
     library::tags::MAX_BULK,
     links::Links,
@@ -97,20 +98,7 @@ pub async fn list(
     let query = paging::keyset(query, asset::Column::DeletedAt, asset::Column::Id, Order::Desc, after, limit);
     let page = paging::page(query.all(db).await?, limit, |a| paging::cursor(&a.deleted_at.unwrap_or_default(), &a.id));
     // Who trashed each, by e-mail (one query for the page).
-    let by: Vec<Uuid> = page.items.iter().filter_map(|a| a.deleted_by).collect();
-    let emails: std::collections::HashMap<Uuid, String> = if by.is_empty() {
-        Default::default()
-    } else {
-        user::Entity::find()
-            .select_only()
-            .columns([user::Column::Id, user::Column::Email])
-            .filter(user::Column::Id.is_in(by))
-            .into_tuple::<(Uuid, String)>()
-            .all(db)
-            .await?
-            .into_iter()
-            .collect()
-    };
+    let emails = users::emails_of(db, page.items.iter().filter_map(|a| a.deleted_by).collect()).await?;
     let who: Vec<Option<String>> =
         page.items.iter().map(|a| a.deleted_by.and_then(|id| emails.get(&id).cloned())).collect();
     let mut items = catalog::with_derivatives(db, links, page.items).await?;
