@@ -62,7 +62,28 @@ fn Trash(
         restore.dispatch(RestoreAssets { input: AssetIds { assets: ids } });
     };
     let asking = RwSignal::new(false);
-    let question = RwSignal::new(String::new());
+    // "Empty trash" deletes everything there, also what is not shown yet.
+    let question = Signal::derive(move || {
+        items.with(|found| match found {
+            Some(Ok(page)) => {
+                let count = if page.next.is_some() {
+                    format!("{} or more assets", page.items.len())
+                } else {
+                    what(page.items.len(), None)
+                };
+                format!("{count} and their files will be deleted for good. This cannot be undone.")
+            }
+            _ => String::new(),
+        })
+    });
+    // Ranges and "all" are taken from what is listed.
+    Effect::new(move |_| {
+        items.with(|found| {
+            if let Some(Ok(page)) = found {
+                chosen.listed.set(page.items.iter().map(|a| a.id).collect());
+            }
+        })
+    });
     Effect::new(move |_| {
         if matches!(empty.value().get(), Some(Ok(_))) {
             asking.set(false);
@@ -102,10 +123,6 @@ fn Trash(
                     Ok(page) => {
                         let more = page.next.is_some();
                         let assets = page.items;
-                        // "Empty trash" deletes everything there, also what is not shown yet.
-                        let count = if more { format!("{} or more assets", assets.len()) } else { what(assets.len(), None) };
-                        question.set(format!("{count} and their files will be deleted for good. This cannot be undone."));
-                        chosen.listed.set(assets.iter().map(|a| a.id).collect());
                         view! {
                             <ul class="grid grid-cols-2 gap-4 sm:grid-cols-3 lg:grid-cols-5" data-testid="trash-grid">
                                 {assets.into_iter().map(|asset| {
