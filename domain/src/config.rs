@@ -15,6 +15,9 @@ pub struct ConfigError {
 pub struct Config {
     /// DATABASE_URL: Postgres; the database is created if it does not exist.
     pub database_url: String,
+    /// DATABASE_POOL_SIZE: most connections this process opens to Postgres (each replica and
+    /// worker has its own pool; keep their sum under the server's `max_connections`).
+    pub database_pool_size: u32,
     /// REDIS_URL: Redis for the job queues.
     pub redis_url: String,
     /// QUEUE_NAMESPACE: prefix of every queue key in Redis, so several installs (or tests) share one Redis.
@@ -198,6 +201,7 @@ impl Config {
         let public_url = text("PUBLIC_URL", &format!("http://{listen_addr}")).trim_end_matches('/').to_owned();
         Ok(Config {
             database_url: text("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dam"),
+            database_pool_size: parse::<u32>("DATABASE_POOL_SIZE", text("DATABASE_POOL_SIZE", "10"))?.max(2),
             redis_url: text("REDIS_URL", "redis://127.0.0.1:6379"),
             queue_namespace: text("QUEUE_NAMESPACE", "dam"),
             storage_dir: PathBuf::from(text("STORAGE_DIR", "./data")),

@@ -7,9 +7,10 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbE
 /// Any fixed number; all processes of one installation agree on it.
 const MIGRATION_LOCK_KEY: i64 = 0x0da3_0001;
 
-pub async fn connect_and_migrate(database_url: &str) -> Result<DatabaseConnection, DbErr> {
+pub async fn connect_and_migrate(database_url: &str, pool_size: u32) -> Result<DatabaseConnection, DbErr> {
     ensure_database(database_url).await?;
     let mut options = ConnectOptions::new(database_url);
+    options.max_connections(pool_size);
     // Searches are short index reads whose plans can cost enough to trigger JIT compilation,
     // which then takes longer (tens of ms) than the query it would speed up. And statements are
     // prepared once per connection: after five runs Postgres may switch a search to one generic

@@ -33,7 +33,7 @@ pub struct Services {
 impl Services {
     /// Connects Postgres (creating and migrating the database if needed), storage and Redis.
     pub async fn start(config: Config) -> Result<Self> {
-        let db = db::connect_and_migrate(&config.database_url).await?;
+        let db = db::connect_and_migrate(&config.database_url, config.database_pool_size).await?;
         let storage = Storage::open(&config).await?;
         let jobs = JobQueue::connect(&config.redis_url, &config.queue_namespace).await?;
         let (redis, namespace) = jobs.redis();

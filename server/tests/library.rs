@@ -438,3 +438,24 @@ async fn counts_are_exact_up_to_ten_thousand_matches_and_estimated_above() {
     assert_eq!(exact.total, 4000);
     app.cleanup().await;
 }
+
+/// More people searching at once than the server has database connections: every search answers.
+/// (An operation used to hold a connection for its transaction while the search waited for two
+/// more to read its page and counts side by side; as many searches as connections then waited on
+/// each other until the pool gave up, and everyone got an error.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn more_concurrent_searches_than_database_connections_all_answer() {
+    let app = common::spawn_app_with(&[("DATABASE_POOL_SIZE", "3")]).await;
+    library(&app, &[("harbour.png", png(64, 48))]).await;
+    let searches = (0..12).map(|i| {
+        let query = if i % 2 == 0 { "q=harbour" } else { "sort=newest" };
+        app.client.get(app.url(&format!("/api/assets?{query}"))).send()
+    });
+    for response in futures::future::join_all(searches).await {
+        let response = response.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let results: SearchResults = response.json().await.unwrap();
+        assert_eq!(names(&results), ["harbour.png"]);
+    }
+    app.cleanup().await;
+}

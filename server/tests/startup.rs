@@ -10,7 +10,7 @@ async fn migrations_are_idempotent_and_safe_to_run_concurrently() {
     let app = spawn_app_without_worker(&[]).await; // already migrated once at start
     let url = app.services.config.database_url.clone();
 
-    let (a, b) = tokio::join!(db::connect_and_migrate(&url), db::connect_and_migrate(&url));
+    let (a, b) = tokio::join!(db::connect_and_migrate(&url, 4), db::connect_and_migrate(&url, 4));
     a.expect("second start migrates cleanly");
     b.expect("a concurrent start migrates cleanly");
 
@@ -30,7 +30,7 @@ async fn a_library_made_before_the_derivatives_rename_keeps_its_derivatives() {
     let config = common::fresh_config(&[]);
     let url = config.database_url.clone();
     // The database as the previous release left it: every migration but the rename.
-    drop(db::connect_and_migrate(&url).await.expect("a fresh database"));
+    drop(db::connect_and_migrate(&url, 4).await.expect("a fresh database"));
     let old = Database::connect(&url).await.unwrap();
     Migrator::down(&old, Some(1)).await.expect("back to the previous schema");
     let exec = |sql: &str| old.execute(Statement::from_string(sea_orm::DatabaseBackend::Postgres, sql.to_owned()));
@@ -50,7 +50,7 @@ async fn a_library_made_before_the_derivatives_rename_keeps_its_derivatives() {
     drop(old);
 
     // The new release starts: it migrates, and the asset shows its thumbnail as before.
-    let db = db::connect_and_migrate(&url).await.expect("the new release migrates the old library");
+    let db = db::connect_and_migrate(&url, 4).await.expect("the new release migrates the old library");
     let view =
         domain::catalog::get_asset(&db, &edge::links::API, &domain::audit::Actor::system("test"), asset).await.unwrap();
     assert_eq!(view.derivatives.len(), 1);

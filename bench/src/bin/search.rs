@@ -228,7 +228,7 @@ async fn explain(db: &DatabaseConnection, sql: &str) -> anyhow::Result<String> {
 async fn main() -> anyhow::Result<()> {
     let rows: i64 = std::env::args().nth(1).map(|a| a.parse()).transpose()?.unwrap_or(1_000_000);
     let server = std::env::var("BENCH_DATABASE_SERVER").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
-    let db = domain::db::connect_and_migrate(&format!("{server}/dam_bench_search")).await?;
+    let db = domain::db::connect_and_migrate(&format!("{server}/dam_bench_search"), 10).await?;
     if count(&db).await? != rows {
         let started = Instant::now();
         seed(&db, rows).await?;

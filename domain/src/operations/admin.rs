@@ -84,7 +84,7 @@ operation! {
         failures: [],
         example: PageRequest::default(),
         run: |cx, input| {
-            let page = users::list(cx.db, input).await?;
+            let page = users::list(cx.db().await?, input).await?;
             Ok(Page { items: page.items.iter().map(user_view).collect(), next: page.next })
         },
     }
@@ -104,7 +104,7 @@ operation! {
             role: Role::Editor,
             password: None,
         },
-        run: |cx, input| users::create(cx.db, &cx.actor, input).await,
+        run: |cx, input| users::create(cx.db().await?, &cx.actor, input).await,
     }
 }
 
@@ -119,7 +119,7 @@ operation! {
         example: UserChange { id: EXAMPLE_ID, disabled: Some(true), ..Default::default() },
         run: |cx, input| {
             let id = input.id;
-            Ok(user_view(&users::update(cx.db, &cx.actor, id, input.into()).await?))
+            Ok(user_view(&users::update(cx.db().await?, &cx.actor, id, input.into()).await?))
         },
     }
 }
@@ -133,7 +133,7 @@ operation! {
         success: Ok,
         failures: [Invalid],
         example: AuditFilter { action: Some("user.".into()), limit: Some(50), ..Default::default() },
-        run: |cx, input| audit::list(cx.db, input).await,
+        run: |cx, input| audit::list(cx.db().await?, input).await,
     }
 }
 
@@ -146,7 +146,7 @@ operation! {
         success: Ok,
         failures: [Invalid],
         example: OverviewRange { days: Some(30) },
-        run: |cx, input| overview::overview(cx.db, cx.links, &cx.services.usage, input).await,
+        run: |cx, input| overview::overview(cx.db().await?, cx.links, &cx.services.usage, input).await,
     }
 }
 
@@ -177,7 +177,7 @@ operation! {
                 ReprocessSelection::All => state::Selection::All,
                 ReprocessSelection::Failed => state::Selection::Failed,
             };
-            Ok(Queued { queued: state::request_many(cx.db, &cx.actor, selection).await? })
+            Ok(Queued { queued: state::request_many(cx.db().await?, &cx.actor, selection).await? })
         },
     }
 }

@@ -43,7 +43,7 @@ operation! {
         failures: [NotFound],
         example: AssetLookup { id: EXAMPLE_ID, viewing: false },
         run: |cx, input| {
-            let asset = catalog::get_asset(cx.db, cx.links, &cx.actor, input.id).await?;
+            let asset = catalog::get_asset(cx.db().await?, cx.links, &cx.actor, input.id).await?;
             if input.viewing {
                 let usage = cx.services.usage.clone();
                 cx.after_commit(async move {
@@ -66,9 +66,9 @@ operation! {
         failures: [NotFound, Conflict],
         example: ById { id: EXAMPLE_ID },
         run: |cx, input| {
-            catalog::find(cx.db, &cx.actor, input.id).await?;
-            pipeline::state::request(cx.db, &cx.actor, input.id, pipeline::Priority::Retry).await?;
-            catalog::get_asset(cx.db, cx.links, &cx.actor, input.id).await
+            catalog::find(cx.db().await?, &cx.actor, input.id).await?;
+            pipeline::state::request(cx.db().await?, &cx.actor, input.id, pipeline::Priority::Retry).await?;
+            catalog::get_asset(cx.db().await?, cx.links, &cx.actor, input.id).await
         },
     }
 }
@@ -84,7 +84,7 @@ operation! {
         example: VersionsPage { id: EXAMPLE_ID, after: None, limit: None },
         run: |cx, input| {
             let page = crate::dto::PageRequest { after: input.after, limit: input.limit };
-            versions::list(cx.db, cx.links, &cx.actor, input.id, page).await
+            versions::list(cx.db().await?, cx.links, &cx.actor, input.id, page).await
         },
     }
 }

@@ -54,7 +54,7 @@ operation! {
         success: Ok,
         failures: [],
         example: PageRequest { after: None, limit: Some(50) },
-        run: |cx, input| collections::list(cx.db, cx.links, input).await,
+        run: |cx, input| collections::list(cx.db().await?, cx.links, input).await,
     }
 }
 
@@ -67,7 +67,7 @@ operation! {
         success: Ok,
         failures: [NotFound],
         example: ById { id: EXAMPLE_ID },
-        run: |cx, input| collections::get(cx.db, cx.links, input.id).await,
+        run: |cx, input| collections::get(cx.db().await?, cx.links, input.id).await,
     }
 }
 
@@ -80,7 +80,7 @@ operation! {
         success: Created,
         failures: [Invalid, Conflict],
         example: NewCollection { name: "Spring campaign".into(), description: "Key visuals and cut-downs".into() },
-        run: |cx, input| collections::create(cx.db, cx.links, &cx.actor, input).await,
+        run: |cx, input| collections::create(cx.db().await?, cx.links, &cx.actor, input).await,
     }
 }
 
@@ -95,7 +95,7 @@ operation! {
         example: CollectionChange { id: EXAMPLE_ID, name: "Spring campaign 2027".into(), description: String::new() },
         run: |cx, input| {
             let change = NewCollection { name: input.name, description: input.description };
-            collections::update(cx.db, cx.links, &cx.actor, input.id, change).await
+            collections::update(cx.db().await?, cx.links, &cx.actor, input.id, change).await
         },
     }
 }
@@ -109,7 +109,7 @@ operation! {
         success: NoContent,
         failures: [NotFound],
         example: ById { id: EXAMPLE_ID },
-        run: |cx, input| collections::delete(cx.db, &cx.actor, input.id).await,
+        run: |cx, input| collections::delete(cx.db().await?, &cx.actor, input.id).await,
     }
 }
 
@@ -122,7 +122,7 @@ operation! {
         success: Ok,
         failures: [Invalid, NotFound],
         example: CollectionAssets { id: EXAMPLE_ID, assets: vec![EXAMPLE_ID] },
-        run: |cx, input| Ok(Added { added: collections::add(cx.db, &cx.actor, input.id, &input.assets).await? }),
+        run: |cx, input| Ok(Added { added: collections::add(cx.db().await?, &cx.actor, input.id, &input.assets).await? }),
     }
 }
 
@@ -135,6 +135,6 @@ operation! {
         success: Ok,
         failures: [Invalid, NotFound],
         example: CollectionAssets { id: EXAMPLE_ID, assets: vec![EXAMPLE_ID] },
-        run: |cx, input| Ok(Removed { removed: collections::remove(cx.db, &cx.actor, input.id, &input.assets).await? }),
+        run: |cx, input| Ok(Removed { removed: collections::remove(cx.db().await?, &cx.actor, input.id, &input.assets).await? }),
     }
 }

@@ -4,25 +4,34 @@
 use std::{future::Future, pin::Pin, sync::Mutex};
 
 use sea_orm::{DatabaseTransaction, TransactionTrait};
+use tokio::sync::OnceCell;
 
 use super::{Caller, Operation};
 use crate::{audit::Actor, error::Result, links::Links, services::Services};
 
 type Task = Pin<Box<dyn Future<Output = Result<()>> + Send>>;
 
-/// What an operation runs with: who calls, the services, the open transaction, and the links
-/// to files its answer carries (the adapter's: they depend on where the request came in).
+/// What an operation runs with: who calls, the services, its transaction, and the links to files
+/// its answer carries (the adapter's: they depend on where the request came in).
 /// Workspaces will set the tenant in the transaction; events will write their outbox row in it.
 pub struct Cx<'a> {
     pub caller: &'a Caller,
     pub links: &'a dyn Links,
     pub actor: Actor,
     pub services: &'a Services,
-    pub db: &'a DatabaseTransaction,
+    txn: OnceCell<DatabaseTransaction>,
     after_commit: Mutex<Vec<Task>>,
 }
 
 impl Cx<'_> {
+    /// The operation's one transaction, begun on first use. Lazily, because a transaction holds a
+    /// pooled connection until the end: an operation that reads on its own connections (search
+    /// reads a page and its counts side by side) would otherwise hold one while waiting for
+    /// others, and as many concurrent searches as the pool has connections would wait forever.
+    pub async fn db(&self) -> Result<&DatabaseTransaction> {
+        Ok(self.txn.get_or_try_init(|| self.services.db.begin()).await?)
+    }
+
     /// Work that must not happen unless the change is kept (deleting files, enqueueing jobs that
     /// would read the new rows): run in order after the commit.
     pub fn after_commit(&self, task: impl Future<Output = Result<()>> + Send + 'static) {
@@ -41,14 +50,21 @@ pub async fn execute<O: Operation>(
     if let Some(permission) = O::SPEC.permission {
         caller.require(permission)?;
     }
-    let txn = services.db.begin().await?;
-    let cx = Cx { caller, links, actor: caller.actor(), services, db: &txn, after_commit: Mutex::new(Vec::new()) };
+    let cx = Cx {
+        caller,
+        links,
+        actor: caller.actor(),
+        services,
+        txn: OnceCell::new(),
+        after_commit: Mutex::new(Vec::new()),
+    };
     // On an error the transaction is dropped, which rolls it back.
     let output = O::run(&cx, input).await?;
-    let tasks = std::mem::take(&mut *cx.after_commit.lock().expect("not poisoned"));
-    drop(cx);
-    txn.commit().await?;
-    for task in tasks {
+    let Cx { txn, after_commit, .. } = cx;
+    if let Some(txn) = txn.into_inner() {
+        txn.commit().await?;
+    }
+    for task in after_commit.into_inner().expect("not poisoned") {
         if let Err(error) = task.await {
             // The change is kept; what failed is tidying (a file left behind is garbage the
             // reconciler collects), so the caller is told it worked.

@@ -23,7 +23,7 @@ operation! {
         success: Ok,
         failures: [],
         example: PageRequest::default(),
-        run: |cx, input| tokens::list_active(cx.db, me(cx)?, input).await,
+        run: |cx, input| tokens::list_active(cx.db().await?, me(cx)?, input).await,
     }
 }
 
@@ -36,7 +36,7 @@ operation! {
         success: Created,
         failures: [Invalid],
         example: NewToken { name: "Nightly import".into(), expires_in_days: Some(90) },
-        run: |cx, input| tokens::create(cx.db, &cx.actor, me(cx)?, input).await,
+        run: |cx, input| tokens::create(cx.db().await?, &cx.actor, me(cx)?, input).await,
     }
 }
 
@@ -49,7 +49,7 @@ operation! {
         success: NoContent,
         failures: [NotFound],
         example: ById { id: EXAMPLE_ID },
-        run: |cx, input| tokens::revoke(cx.db, &cx.actor, input.id, cx.caller.can(Permission::ManageUsers)).await,
+        run: |cx, input| tokens::revoke(cx.db().await?, &cx.actor, input.id, cx.caller.can(Permission::ManageUsers)).await,
     }
 }
 
@@ -62,7 +62,7 @@ operation! {
         success: Ok,
         failures: [],
         example: PageRequest::default(),
-        run: |cx, input| sessions::list_active(cx.db, me(cx)?, cx.caller.session_id(), input).await,
+        run: |cx, input| sessions::list_active(cx.db().await?, me(cx)?, cx.caller.session_id(), input).await,
     }
 }
 
@@ -75,6 +75,6 @@ operation! {
         success: NoContent,
         failures: [NotFound],
         example: ById { id: EXAMPLE_ID },
-        run: |cx, input| sessions::revoke(cx.db, &cx.actor, input.id, cx.caller.can(Permission::ManageUsers)).await,
+        run: |cx, input| sessions::revoke(cx.db().await?, &cx.actor, input.id, cx.caller.can(Permission::ManageUsers)).await,
     }
 }

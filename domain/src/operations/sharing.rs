@@ -39,7 +39,7 @@ operation! {
         example: ShareFilter { asset_id: Some(EXAMPLE_ID), ..Default::default() },
         run: |cx, input| {
             let page = crate::dto::PageRequest { after: input.after, limit: input.limit };
-            links::list(cx.db, &cx.actor, input.asset_id, input.collection_id, page).await
+            links::list(cx.db().await?, &cx.actor, input.asset_id, input.collection_id, page).await
         },
     }
 }
@@ -60,7 +60,7 @@ operation! {
             password: None,
             allow_download: true,
         },
-        run: |cx, input| links::create(cx.db, &cx.actor, input).await,
+        run: |cx, input| links::create(cx.db().await?, &cx.actor, input).await,
     }
 }
 
@@ -73,6 +73,6 @@ operation! {
         success: Ok,
         failures: [NotFound],
         example: ById { id: EXAMPLE_ID },
-        run: |cx, input| links::revoke(cx.db, &cx.actor, input.id).await,
+        run: |cx, input| links::revoke(cx.db().await?, &cx.actor, input.id).await,
     }
 }

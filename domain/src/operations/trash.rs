@@ -18,7 +18,7 @@ operation! {
         success: NoContent,
         failures: [NotFound],
         example: ById { id: EXAMPLE_ID },
-        run: |cx, input| trash::trash(cx.db, &cx.actor, &[input.id]).await.map(drop),
+        run: |cx, input| trash::trash(cx.db().await?, &cx.actor, &[input.id]).await.map(drop),
     }
 }
 
@@ -31,7 +31,7 @@ operation! {
         success: Ok,
         failures: [Invalid, NotFound],
         example: AssetIds { assets: vec![EXAMPLE_ID] },
-        run: |cx, input| Ok(Changed { changed: trash::trash(cx.db, &cx.actor, &input.assets).await? }),
+        run: |cx, input| Ok(Changed { changed: trash::trash(cx.db().await?, &cx.actor, &input.assets).await? }),
     }
 }
 
@@ -45,8 +45,8 @@ operation! {
         failures: [NotFound],
         example: ById { id: EXAMPLE_ID },
         run: |cx, input| {
-            trash::restore(cx.db, &cx.actor, &[input.id]).await?;
-            catalog::get_asset(cx.db, cx.links, &cx.actor, input.id).await
+            trash::restore(cx.db().await?, &cx.actor, &[input.id]).await?;
+            catalog::get_asset(cx.db().await?, cx.links, &cx.actor, input.id).await
         },
     }
 }
@@ -60,7 +60,7 @@ operation! {
         success: Ok,
         failures: [Invalid, NotFound],
         example: AssetIds { assets: vec![EXAMPLE_ID] },
-        run: |cx, input| Ok(Changed { changed: trash::restore(cx.db, &cx.actor, &input.assets).await? }),
+        run: |cx, input| Ok(Changed { changed: trash::restore(cx.db().await?, &cx.actor, &input.assets).await? }),
     }
 }
 
@@ -73,7 +73,7 @@ operation! {
         success: Ok,
         failures: [],
         example: PageRequest { after: None, limit: Some(50) },
-        run: |cx, input| trash::list(cx.db, cx.links, &cx.actor, input).await,
+        run: |cx, input| trash::list(cx.db().await?, cx.links, &cx.actor, input).await,
     }
 }
 
@@ -87,7 +87,7 @@ operation! {
         failures: [],
         example: Nothing {},
         run: |cx, _input| {
-            let (removed, unused) = trash::empty(cx.db, &cx.actor).await?;
+            let (removed, unused) = trash::empty(cx.db().await?, &cx.actor).await?;
             let storage = cx.services.storage.clone();
             cx.after_commit(async move {
                 for path in unused {

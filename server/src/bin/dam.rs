@@ -123,7 +123,9 @@ async fn main() -> anyhow::Result<()> {
     if let Command::Restore { source, replace } = &command {
         return restore(&config, source, *replace).await;
     }
-    let db = domain::db::connect_and_migrate(&config.database_url).await.context("connecting to the database")?;
+    let db = domain::db::connect_and_migrate(&config.database_url, config.database_pool_size)
+        .await
+        .context("connecting to the database")?;
     let actor = Actor::system("command line");
     match command {
         Command::User(command) => run(&db, &actor, command).await,
