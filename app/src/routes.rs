@@ -24,6 +24,11 @@ pub fn asset(id: Uuid) -> String {
     format!("/assets/{id}")
 }
 
+/// The asset a viewer address (`asset`'s) shows.
+pub fn asset_in(path: &str) -> Option<Uuid> {
+    path.strip_prefix("/assets/")?.parse().ok()
+}
+
 /// The library searched inside one collection.
 pub fn collection(id: Uuid) -> String {
     format!("/?collection={id}")

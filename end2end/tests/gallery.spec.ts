@@ -41,12 +41,32 @@ test("an uploaded image appears in the gallery and gets its thumbnail without a 
   await expect(page.getByTestId("asset-title")).toHaveText(name);
   await expect(page.getByTestId("asset-metadata")).toContainText("960 × 640");
   await expect.poll(() => page.getByTestId("asset-preview").evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(960);
-  // Zoom: a click shows the preview at its full size, another fits it again.
+  // Zoom: a double-click enlarges the picture (to its full size, or twice the fitted size when it
+  // fits already), another fits it again.
   const preview = page.getByTestId("asset-preview");
-  await preview.click();
+  const width = () => preview.evaluate((img: HTMLImageElement) => img.getBoundingClientRect().width);
+  const fitted = await width();
+  await preview.dblclick();
   await expect(preview).toHaveAttribute("data-zoomed", "true");
-  expect(await preview.evaluate((img: HTMLImageElement) => img.getBoundingClientRect().width)).toBe(960);
-  await preview.click();
+  await expect.poll(width).toBeGreaterThanOrEqual(Math.max(960, fitted * 1.5));
+  await preview.dblclick();
+  await expect(preview).toHaveAttribute("data-zoomed", "false");
+  await expect.poll(width).toBe(fitted);
+  // The wheel (a trackpad pinch arrives as Ctrl+wheel) zooms around the pointer, without scrolling
+  // the page or zooming the browser; scrolling back down fits it again.
+  const box = (await preview.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.75, box.y + box.height * 0.25);
+  await page.keyboard.down("Control");
+  await page.mouse.wheel(0, -100);
+  await page.keyboard.up("Control");
+  await expect(preview).toHaveAttribute("data-zoomed", "true");
+  await expect.poll(width).toBeGreaterThan(fitted * 1.5);
+  expect(await page.evaluate(() => window.scrollY)).toBe(0);
+  // The spot under the pointer stayed there: the stage scrolled right and down to keep it.
+  expect(await page.getByTestId("zoom-stage").evaluate((s) => s.scrollLeft)).toBeGreaterThan(0);
+  await page.keyboard.down("Control");
+  await page.mouse.wheel(0, 400);
+  await page.keyboard.up("Control");
   await expect(preview).toHaveAttribute("data-zoomed", "false");
   expect(errors).toEqual([]);
 });

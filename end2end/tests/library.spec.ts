@@ -117,6 +117,16 @@ test("an editor tags, titles, bulk-tags, trashes and restores assets", async ({ 
   await expect(trashed).toBeVisible();
   // When and by whom.
   await expect(trashed.getByTestId("trash-when")).toHaveText(/^Deleted \d{1,2} \w{3} \d{4} by \S+@\S+$/);
+  // Emptying asks first, saying how many go for good; Cancel keeps them all.
+  const listed = await page.getByTestId("trash-item").count();
+  await page.getByTestId("empty-trash").click();
+  const asked = page.getByTestId("confirm-empty-trash");
+  await expect(asked).toBeVisible();
+  const many = listed === 1 ? "1 asset" : `${listed} assets`;
+  await expect(asked).toContainText(`${many} and their files will be deleted for good. This cannot be undone.`);
+  await asked.getByRole("button", { name: "Cancel" }).click();
+  await expect(asked).toBeHidden();
+  await expect(page.getByTestId("trash-item")).toHaveCount(listed);
   await trashed.getByTestId("restore").click();
   await expect(page.getByTestId("trash-item").filter({ hasText: `Spring poster ${stamp}` })).toHaveCount(0);
   await page.goto(`/?q=${stamp}`);
@@ -131,6 +141,7 @@ test("assets gathered in a collection are browsed and searched there", async ({ 
   await uploadAll(page, [
     { name: `${stamp}-hero.png`, width: 371, height: 227 },
     { name: `${stamp}-detail.png`, width: 373, height: 229 },
+    { name: `${stamp}-extra.png`, width: 379, height: 233 },
   ]);
 
   await page.goto("/collections");
@@ -139,23 +150,33 @@ test("assets gathered in a collection are browsed and searched there", async ({ 
   await expect(page.getByTestId("collection-card").filter({ hasText: `Launch ${stamp}` })).toContainText("0 assets");
 
   await page.goto(`/?q=${stamp}`);
-  await expect(cards(page)).toHaveCount(2);
-  for (const card of await cards(page).all()) {
+  await expect(cards(page)).toHaveCount(3);
+  for (const card of await cards(page).filter({ hasNotText: "extra" }).all()) {
     await card.getByTestId("select-asset").check();
   }
   await page.getByTestId("collection-choice").selectOption({ label: `Launch ${stamp}` });
   await page.getByTestId("add-to-collection").click();
   await expect(page.getByTestId("selection-message")).toHaveText("2 added to the collection");
 
+  // One more from the viewer's top bar; asking again says it is there already.
+  await page.keyboard.press("Escape");
+  await cards(page).filter({ hasText: "extra" }).getByRole("link").click();
+  const menu = page.getByTestId("collection-menu");
+  for (const said of [`Added to Launch ${stamp}`, `Already in Launch ${stamp}`]) {
+    await menu.locator("summary").click();
+    await menu.getByRole("button", { name: `Launch ${stamp}` }).click();
+    await expect(page.getByTestId("toast").filter({ hasText: said })).toBeVisible();
+  }
+
   await page.goto("/collections");
   const card = page.getByTestId("collection-card").filter({ hasText: `Launch ${stamp}` });
-  await expect(card.getByTestId("collection-count")).toHaveText("2 assets");
+  await expect(card.getByTestId("collection-count")).toHaveText("3 assets");
   // Its cover is a mosaic of the pictures in it.
-  await expect(card.getByTestId("collection-cover")).toHaveAttribute("data-pictures", "2");
-  await expect(card.getByTestId("collection-cover").locator("img")).toHaveCount(2);
+  await expect(card.getByTestId("collection-cover")).toHaveAttribute("data-pictures", "3");
+  await expect(card.getByTestId("collection-cover").locator("img")).toHaveCount(3);
   await card.getByRole("link").click();
   await expect(page.getByTestId("collection-header")).toContainText(`Launch ${stamp}`);
-  await expect(cards(page)).toHaveCount(2);
+  await expect(cards(page)).toHaveCount(3);
   await page.getByTestId("search-input").fill("hero");
   await expect(cards(page)).toHaveCount(1);
   await expect(page).toHaveURL(/collection=[0-9a-f-]+/);

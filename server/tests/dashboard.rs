@@ -23,6 +23,22 @@ async fn the_overview_counts_what_happened_today() {
     let empty = overview().await;
     assert_eq!(empty.days.len(), 30);
     assert_eq!((empty.days[29].uploads, empty.days[29].downloads, empty.original_bytes), (0, 0, 0));
+    // The charts' other spans, and a sentence for one they cannot cover.
+    for days in [7, 90, 365] {
+        let chosen: Overview = admin.get(app.url(&format!("/api/admin/overview?days={days}"))).fetch_json().await;
+        assert_eq!(chosen.days.len(), days);
+    }
+    for (days, status) in [
+        ("0", StatusCode::BAD_REQUEST),
+        ("366", StatusCode::BAD_REQUEST),
+        ("-3", StatusCode::BAD_REQUEST),
+        ("many", StatusCode::UNPROCESSABLE_ENTITY),
+    ] {
+        let refused = admin.get(app.url(&format!("/api/admin/overview?days={days}"))).send().await.unwrap();
+        assert_eq!(refused.status(), status, "days={days}");
+        let problem: serde_json::Value = refused.json().await.unwrap();
+        assert!(problem["detail"].as_str().unwrap_or_default().contains("day"), "days={days}: {problem}");
+    }
 
     let mut broken = jpeg(800, 600);
     broken.truncate(broken.len() / 3);

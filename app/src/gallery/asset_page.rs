@@ -13,12 +13,14 @@ use leptos_router::hooks::use_params_map;
 use super::{
     asset_edit::{DescribeForm, TagEditor},
     asset_facts::AssetFacts,
+    collection_menu::AddToCollectionMenu,
     live_updates,
     trash_actions::{InTrashNotice, TrashAssetButton},
     type_icon::TypeIcon,
     versions_panel::{Versions, VersionsPanel},
     video_player::{self, VideoPlayer},
     viewer_nav,
+    zoom::ZoomablePreview,
 };
 use crate::{
     api::assets::{get_asset, ReprocessAsset},
@@ -121,6 +123,7 @@ fn AssetSections(initial: AssetView, data: PageData) -> impl IntoView {
                     </h1>
                     {move || view! { <DownloadMenu asset=current.get()/> }}
                     {move || may_share().then(|| view! { <ShareButton links=data.links asset_id=id compact=true/> })}
+                    {move || may_edit().then(|| view! { <AddToCollectionMenu asset_id=id/> })}
                     {move || (may_trash() && current.with(|a| a.deleted_at.is_none())).then(|| view! { <TrashAssetButton asset=current.get() neighbours/> })}
                     <button type="button" class="btn btn-ghost btn-icon" aria-label="Info (i)" title="Info (i)"
                         aria-pressed=move || info.get().to_string() aria-controls="asset-info" data-testid="info-toggle"
@@ -154,26 +157,6 @@ fn AssetSections(initial: AssetView, data: PageData) -> impl IntoView {
                 </Show>
                 {move || reprocess.value().get().and_then(Result::err).map(|e| view! { <p class="text-sm text-danger-text" role="alert">{error_text(&e)}</p> })}
             </aside>
-        </div>
-    }
-}
-
-/// The preview fitted to the stage; a click (or double-click) shows the picture at full size
-/// (scroll to look around) — the original itself when it is larger than the preview and a format
-/// browsers draw — and another click fits it again.
-#[component]
-fn ZoomablePreview(src: String, alt: String, original: Option<String>) -> impl IntoView {
-    let zoomed = RwSignal::new(false);
-    let shown = move || match (zoomed.get(), &original) {
-        (true, Some(original)) => original.clone(),
-        _ => src.clone(),
-    };
-    view! {
-        <div class=move || if zoomed.get() { "max-h-[calc(100vh-8rem)] w-full overflow-auto" } else { "flex w-full justify-center" }>
-            <img src=shown alt=alt data-testid="asset-preview" data-zoomed=move || zoomed.get().to_string()
-                title=move || if zoomed.get() { "Click to fit" } else { "Click to see at full size" }
-                class=move || if zoomed.get() { "max-w-none cursor-zoom-out" } else { "max-h-[calc(100vh-8rem)] max-w-full cursor-zoom-in object-contain" }
-                on:click=move |_| zoomed.update(|z| *z = !*z)/>
         </div>
     }
 }
@@ -214,7 +197,8 @@ fn Stage(asset: AssetView) -> impl IntoView {
             matches!(asset.mime.as_str(), "image/jpeg" | "image/png" | "image/webp" | "image/gif" | "image/avif");
         let larger = asset.width.zip(asset.height).is_some_and(|(w, h)| w.max(h) > 1600);
         let original = (drawn && larger).then(|| asset.original_url.clone());
-        view! { <ZoomablePreview src alt=asset.display_name().to_owned() original/> }.into_any()
+        let full_width = original.as_ref().and(asset.width);
+        view! { <ZoomablePreview src alt=asset.display_name().to_owned() original full_width/> }.into_any()
     } else {
         view! { <TypeIcon mime=asset.mime.clone() filename=asset.filename.clone()/> }.into_any()
     }

@@ -6,6 +6,7 @@ mod asset_edit;
 mod asset_facts;
 pub mod asset_page;
 mod collection_header;
+mod collection_menu;
 pub mod collections_page;
 mod results;
 mod search_form;
@@ -17,6 +18,7 @@ mod type_icon;
 mod versions_panel;
 mod video_player;
 mod viewer_nav;
+mod zoom;
 
 use std::time::Duration;
 

@@ -64,8 +64,12 @@ impl Neighbours {
     }
 
     fn step(&self, by: isize) -> Option<String> {
+        self.step_from(self.current, by)
+    }
+
+    fn step_from(&self, current: Uuid, by: isize) -> Option<String> {
         self.order.with(|ids| {
-            let at = ids.iter().position(|id| *id == self.current)? as isize + by;
+            let at = ids.iter().position(|id| *id == current)? as isize + by;
             usize::try_from(at).ok().and_then(|at| ids.get(at)).map(|id| routes::asset(*id))
         })
     }
@@ -120,9 +124,13 @@ pub fn keyboard(neighbours: Neighbours, info: RwSignal<bool>) {
             if typing_in_a_field() || document().query_selector("dialog[open]").ok().flatten().is_some() {
                 return;
             }
+            // From the asset in the address: right after a move, the page still shows the one
+            // before until the next has loaded, and a quick second key counts from the new one.
+            let path = window().location().pathname().unwrap_or_default();
+            let here = routes::asset_in(&path).unwrap_or(neighbours.current);
             let target = match ev.key().as_str() {
-                "ArrowLeft" => neighbours.previous(),
-                "ArrowRight" => neighbours.next(),
+                "ArrowLeft" => neighbours.step_from(here, -1),
+                "ArrowRight" => neighbours.step_from(here, 1),
                 "Escape" => Some(neighbours.back.get_untracked()),
                 "i" => {
                     info.update(|i| *i = !*i);

@@ -1,13 +1,19 @@
 //! `/s/<token>`: what a share link opens, for anyone holding it — no account needed. An unknown
 //! link answers 404, an expired or revoked one 410, each with a sentence saying so.
 
-use domain::dto::{AssetKind, ShareOpening, SharedAsset, SharedPage};
+use domain::{
+    dto::{format_label, AssetKind, ShareOpening, SharedAsset, SharedPage},
+    media_words::duration_label,
+};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::{
     api::sharing::{open_share, UnlockShare},
-    ui::{error_text, human_size},
+    ui::{
+        error_text, human_size,
+        icons::{Icon, DOWNLOAD},
+    },
 };
 
 #[component]
@@ -77,35 +83,39 @@ fn PasswordGate(token: String, unlock: ServerAction<UnlockShare>) -> impl IntoVi
 
 #[component]
 fn Shared(page: SharedPage) -> impl IntoView {
-    let single = page.assets.len() == 1;
+    let count = page.assets.len();
+    let single = count == 1;
     let shown = RwSignal::new(page.assets.first().cloned());
     let assets = page.assets.clone();
+    let files = if single { String::new() } else { format!("{count} files · ") };
     view! {
-        <div class="mb-4 flex flex-wrap items-end gap-3">
-            <div>
-                <h1 class="break-all text-2xl font-semibold" data-testid="share-title">{page.title.clone()}</h1>
-                {(!page.description.is_empty()).then(|| view! { <p class="whitespace-pre-line text-fg">{page.description.clone()}</p> })}
-                <p class="text-sm text-fg-muted">{format!("Shared with you · available until {}", page.expires_at.format("%-d %B %Y"))}</p>
+        <header class="mb-4 flex flex-wrap items-end gap-3">
+            <div class="min-w-0 flex-1">
+                <h1 class="break-words text-2xl font-semibold" data-testid="share-title">{page.title.clone()}</h1>
+                {(!page.description.is_empty()).then(|| view! { <p class="mt-1 max-w-prose whitespace-pre-line text-fg">{page.description.clone()}</p> })}
+                <p class="mt-1 text-sm text-fg-muted">{format!("Shared with you · {files}available until {}", page.expires_at.format("%-d %B %Y"))}</p>
             </div>
             {page.zip_url.clone().map(|url| view! {
-                <a href=url class="btn btn-primary ml-auto" data-testid="share-zip" download>
-                    {if single { "Download" } else { "Download all (ZIP)" }}
+                <a href=url class="btn btn-primary" data-testid="share-zip" download>
+                    <Icon icon=DOWNLOAD/>{if single { "Download" } else { "Download all (ZIP)" }}
                 </a>
             })}
-        </div>
+        </header>
         {move || shown.get().map(|asset| view! { <Viewer asset/> })}
         {(!single).then(|| view! {
-            <ul class="mt-4 grid grid-cols-2 gap-3 sm:grid-cols-4 md:grid-cols-6" data-testid="share-grid">
+            <ul class="mt-4 grid grid-cols-3 gap-2 sm:grid-cols-4 md:grid-cols-6 lg:grid-cols-8" data-testid="share-grid" aria-label="Files">
                 {assets.into_iter().map(|asset| {
-                    let chosen = asset.clone();
+                    let (chosen, id) = (asset.clone(), asset.id);
+                    let current = move || shown.with(|s| s.as_ref().is_some_and(|s| s.id == id));
                     view! {
-                        <li class="rounded border border-line bg-surface p-1 text-xs" data-testid="share-item">
-                            <button class="btn btn-ghost btn-sm block w-full" on:click=move |_| shown.set(Some(chosen.clone())) title=asset.name.clone()>
+                        <li data-testid="share-item">
+                            <button type="button" class="btn-tile" title=asset.name.clone()
+                                aria-pressed=move || current().to_string() on:click=move |_| shown.set(Some(chosen.clone()))>
                                 {match asset.thumbnail_url.clone() {
-                                    Some(src) => view! { <img src=src alt=asset.name.clone() loading="lazy" class="aspect-square w-full object-cover"/> }.into_any(),
-                                    None => view! { <div class="flex aspect-square items-center justify-center bg-muted">{asset.kind.label()}</div> }.into_any(),
+                                    Some(src) => view! { <img src=src alt=asset.name.clone() loading="lazy" class="aspect-square w-full rounded object-cover"/> }.into_any(),
+                                    None => view! { <span class="flex aspect-square w-full items-center justify-center rounded bg-muted text-fg-muted">{asset.kind.label()}</span> }.into_any(),
                                 }}
-                                <span class="block truncate pt-1">{asset.name.clone()}</span>
+                                <span class="block truncate px-0.5 pt-1 text-xs">{asset.name.clone()}</span>
                             </button>
                         </li>
                     }
@@ -115,19 +125,20 @@ fn Shared(page: SharedPage) -> impl IntoView {
     }
 }
 
-/// The asset shown large: its player, or its preview, with what it is and its download.
+/// The asset shown large on a dark stage: its player, or its preview, with what it is (in words)
+/// and its download.
 #[component]
 fn Viewer(asset: SharedAsset) -> impl IntoView {
     let facts = [
-        Some(asset.mime.clone()),
+        Some(format_label(&asset.mime, &asset.name)),
         Some(human_size(asset.size)),
         asset.width.zip(asset.height).map(|(w, h)| format!("{w} × {h}")),
-        asset.duration_ms.map(|ms| format!("{:.1} s", ms as f64 / 1000.0)),
+        asset.duration_ms.map(duration_label),
     ];
     let facts: Vec<String> = facts.into_iter().flatten().collect();
     view! {
-        <div class="rounded-lg bg-muted p-2" data-testid="share-viewer">
-            <div class="flex min-h-64 items-center justify-center">
+        <figure class="overflow-hidden rounded-lg border border-line" data-testid="share-viewer">
+            <div class="viewer-stage flex min-h-64 items-center justify-center p-2">
                 {if asset.kind == AssetKind::Video && !asset.videos.is_empty() {
                     view! {
                         <video controls preload="metadata" poster=asset.preview_url.clone() class="max-h-[70vh] max-w-full" data-testid="share-video">
@@ -140,11 +151,13 @@ fn Viewer(asset: SharedAsset) -> impl IntoView {
                     view! { <p class="text-fg-muted">"No preview for this file."</p> }.into_any()
                 }}
             </div>
-            <p class="mt-2 flex flex-wrap items-center gap-3 text-sm">
-                <span class="font-medium break-all">{asset.name.clone()}</span>
-                <span class="text-fg-muted">{facts.join(" · ")}</span>
-                {asset.download_url.clone().map(|url| view! { <a href=url class="underline" data-testid="share-download" download>"Download original"</a> })}
-            </p>
-        </div>
+            <figcaption class="flex flex-wrap items-center gap-x-3 gap-y-2 bg-surface px-3 py-2 text-sm">
+                <span class="min-w-0 break-all font-medium">{asset.name.clone()}</span>
+                <span class="text-fg-muted" data-testid="share-facts">{facts.join(" · ")}</span>
+                {asset.download_url.clone().map(|url| view! {
+                    <a href=url class="btn btn-secondary btn-sm ml-auto" data-testid="share-download" download><Icon icon=DOWNLOAD/>"Download original"</a>
+                })}
+            </figcaption>
+        </figure>
     }
 }

@@ -69,7 +69,10 @@ pub fn Confirm(
     let confirm_id = if testid.is_empty() { String::new() } else { format!("{testid}-button") };
     view! {
         <Dialog open title testid>
-            <p class="text-sm text-fg-muted">{move || message.get()}</p>
+            // Set as the paragraph's text rather than rendered into it: a message worked out from
+            // data the page loads is empty when the server renders the (closed) dialog and filled in
+            // the browser, and text that differs between the two is lost in hydration.
+            <p class="text-sm text-fg-muted" data-testid="confirm-message" prop:textContent=move || message.get()></p>
             {move || error.get().map(|e| view! { <p class="alert alert-danger mt-3 text-sm" role="alert">{e}</p> })}
             <div class="mt-5 flex justify-end gap-2">
                 <button type="button" class="btn btn-secondary" on:click=move |_| open.set(false)>"Cancel"</button>

@@ -8,9 +8,10 @@ pub use icondata_core::Icon as IconData;
 pub use icondata_lu::{
     LuArrowUpDown as SORT, LuCheck as CHECK, LuChevronDown as CHEVRON_DOWN, LuChevronLeft as CHEVRON_LEFT,
     LuChevronRight as CHEVRON_RIGHT, LuDownload as DOWNLOAD, LuFileText as DOCUMENT, LuFilm as VIDEO,
-    LuFolder as COLLECTION, LuImage as IMAGE, LuInfo as INFO, LuLink as LINK, LuLogOut as SIGN_OUT, LuMenu as MENU,
-    LuMonitor as SYSTEM, LuMoon as DARK, LuPlay as PLAY, LuSearch as SEARCH, LuSettings as SETTINGS, LuShare2 as SHARE,
-    LuSlidersHorizontal as FILTERS, LuSun as LIGHT, LuTrash2 as TRASH, LuUpload as UPLOAD, LuX as CLOSE,
+    LuFolder as COLLECTION, LuFolderPlus as ADD_TO_COLLECTION, LuImage as IMAGE, LuInfo as INFO, LuLink as LINK,
+    LuLogOut as SIGN_OUT, LuMenu as MENU, LuMonitor as SYSTEM, LuMoon as DARK, LuPlay as PLAY, LuSearch as SEARCH,
+    LuSettings as SETTINGS, LuShare2 as SHARE, LuSlidersHorizontal as FILTERS, LuSun as LIGHT, LuTrash2 as TRASH,
+    LuUpload as UPLOAD, LuX as CLOSE,
 };
 
 /// An icon at the text's size and colour (`class` may size it otherwise).
