@@ -60,3 +60,21 @@ test("a viewer opened directly has no neighbours and closes to the library", asy
   await expect(page.getByTestId("viewer-next")).toHaveCount(0);
   await expect(page.getByTestId("viewer-close")).toHaveAttribute("href", "/");
 });
+
+test("a dialog opened from the dark viewer keeps the page's light theme and sits in the middle", async ({ page }) => {
+  await page.emulateMedia({ colorScheme: "light" });
+  await signIn(page);
+  await cards(page).first().getByRole("link").click();
+  await expect(page.getByTestId("viewer")).toBeVisible();
+  await page.getByTestId("share-open").click();
+  const dialog = page.getByRole("dialog", { name: "Share" });
+  await expect(dialog).toBeVisible();
+  const seen = await dialog.evaluate((d) => ({
+    background: getComputedStyle(d).backgroundColor,
+    box: d.getBoundingClientRect().toJSON(),
+    width: window.innerWidth,
+  }));
+  const [r, g, b] = seen.background.match(/\d+/g)!.map(Number);
+  expect((r + g + b) / 3, seen.background).toBeGreaterThan(200);
+  expect(Math.abs(seen.box.x + seen.box.width / 2 - seen.width / 2)).toBeLessThan(4);
+});
