@@ -68,6 +68,12 @@ test("an uploaded image appears in the gallery and gets its thumbnail without a 
   await page.mouse.wheel(0, 400);
   await page.keyboard.up("Control");
   await expect(preview).toHaveAttribute("data-zoomed", "false");
+  // From the keyboard: + zooms in, 0 fits.
+  await page.keyboard.press("+");
+  await expect(preview).toHaveAttribute("data-zoomed", "true");
+  await expect.poll(width).toBeGreaterThan(fitted * 1.4);
+  await page.keyboard.press("0");
+  await expect(preview).toHaveAttribute("data-zoomed", "false");
   expect(errors).toEqual([]);
 });
 

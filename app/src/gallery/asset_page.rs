@@ -123,7 +123,8 @@ fn AssetSections(initial: AssetView, data: PageData) -> impl IntoView {
                     </h1>
                     {move || view! { <DownloadMenu asset=current.get()/> }}
                     {move || may_share().then(|| view! { <ShareButton links=data.links asset_id=id compact=true/> })}
-                    {move || may_edit().then(|| view! { <AddToCollectionMenu asset_id=id/> })}
+                    // Collections hold what is in the library, not what is in the trash.
+                    {move || (may_edit() && current.with(|a| a.deleted_at.is_none())).then(|| view! { <AddToCollectionMenu asset_id=id/> })}
                     {move || (may_trash() && current.with(|a| a.deleted_at.is_none())).then(|| view! { <TrashAssetButton asset=current.get() neighbours/> })}
                     <button type="button" class="btn btn-ghost btn-icon" aria-label="Info (i)" title="Info (i)"
                         aria-pressed=move || info.get().to_string() aria-controls="asset-info" data-testid="info-toggle"

@@ -1,5 +1,5 @@
-//! "Add to collection" in the viewer's top bar: a menu of the collections (read when it opens),
-//! each a button; the asset joins the one chosen and a notice says so, with a link to it.
+//! "Add to collection" in the viewer's top bar: a menu of the collections (read each time it
+//! opens), each a button; the asset joins the one chosen and a notice says so.
 
 use domain::{dto::CollectionView, dto::PageRequest, operations::collections::CollectionAssets};
 use leptos::prelude::*;
@@ -24,12 +24,20 @@ pub fn AddToCollectionMenu(asset_id: Uuid) -> impl IntoView {
     let open = RwSignal::new(false);
     let listed = RwSignal::new(Listed::None);
     let toasts = use_toasts();
-    // Read each time it opens: collections may have been made in another tab meanwhile.
+    // Read each time it opens: collections may have been made or deleted meanwhile. Only the
+    // answer to the latest opening is shown (an earlier one may arrive after it).
+    let openings = StoredValue::new(0u64);
     Effect::new(move |_| {
         if open.get() {
+            let this = openings.get_value() + 1;
+            openings.set_value(this);
+            listed.set(None);
             leptos::task::spawn_local(async move {
                 let all = read_pages(usize::MAX, |after| list_collections(PageRequest { after, limit: Some(500) }));
-                listed.set(Some(all.await.map(|page| page.items).map_err(|e| error_text(&e))));
+                let answer = all.await.map(|page| page.items).map_err(|e| error_text(&e));
+                if openings.get_value() == this {
+                    listed.set(Some(answer));
+                }
             });
         }
     });
