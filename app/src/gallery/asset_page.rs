@@ -27,7 +27,7 @@ use crate::{
     routes,
     sharing::{ShareButton, ShareLinks},
     ui::{
-        error_text, follow_details, human_size,
+        close_on_escape, error_text, follow_details, human_size,
         icons::{Icon, CHEVRON_LEFT, CHEVRON_RIGHT, CLOSE, DOWNLOAD, INFO},
         may, may_on, RequirePermission,
     },
@@ -230,10 +230,7 @@ fn DownloadMenu(asset: AssetView) -> impl IntoView {
     view! {
         <details class="relative" data-testid="download-menu" prop:open=open
             on:toggle=move |ev| follow_details(ev, open)
-            on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" && open.get_untracked() {
-                ev.prevent_default();
-                open.set(false);
-            }>
+            on:keydown=close_on_escape(open)>
             <summary class="btn btn-ghost list-none" aria-label="Download"><Icon icon=DOWNLOAD/><span class="hidden sm:inline">"Download"</span></summary>
             <ul class="menu absolute right-0 top-full z-40 mt-1 w-80 max-w-[calc(100vw-2rem)]">
                 {files.into_iter().enumerate().map(|(i, (label, href))| view! {

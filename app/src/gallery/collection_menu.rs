@@ -9,7 +9,7 @@ use crate::{
     api::library::{add_to_collection, list_collections},
     routes,
     ui::{
-        error_text, follow_details,
+        close_on_escape, error_text, follow_details,
         icons::{Icon, ADD_TO_COLLECTION},
         read_pages,
         toast::use_toasts,
@@ -55,10 +55,7 @@ pub fn AddToCollectionMenu(asset_id: Uuid) -> impl IntoView {
     view! {
         <details class="relative" data-testid="collection-menu" prop:open=open
             on:toggle=move |ev| follow_details(ev, open)
-            on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" && open.get_untracked() {
-                ev.prevent_default();
-                open.set(false);
-            }>
+            on:keydown=close_on_escape(open)>
             <summary class="btn btn-ghost btn-icon list-none" aria-label="Add to collection" title="Add to collection">
                 <Icon icon=ADD_TO_COLLECTION/>
             </summary>

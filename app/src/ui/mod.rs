@@ -150,6 +150,17 @@ pub fn follow_details(ev: leptos::ev::Event, open: RwSignal<bool>) {
     }
 }
 
+/// For a `<details>` menu's `keydown`: Esc closes the open menu and goes no further (so the page's
+/// own Esc — closing the viewer — waits for the next press).
+pub fn close_on_escape(open: RwSignal<bool>) -> impl Fn(leptos::ev::KeyboardEvent) + Copy + Send + Sync + 'static {
+    move |ev| {
+        if ev.key() == "Escape" && open.get_untracked() {
+            ev.prevent_default();
+            open.set(false);
+        }
+    }
+}
+
 /// Puts `text` on the clipboard; false where the browser offers no clipboard (a page that is not
 /// served over https or from this machine) or refuses.
 pub async fn copy_to_clipboard(text: &str) -> bool {
