@@ -3,7 +3,9 @@
 # storage folder, for the Playwright suite. Started and stopped by Playwright's webServer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export DATABASE_URL="postgres://postgres@127.0.0.1:5432/dam_e2e"
+# The application works as its own role (row-level security applies); the owner migrates.
+export DATABASE_URL="postgres://dam_app@127.0.0.1:5432/dam_e2e"
+export MIGRATION_DATABASE_URL="postgres://postgres@127.0.0.1:5432/dam_e2e"
 export QUEUE_NAMESPACE="dam-e2e-$$"
 export STORAGE_DIR="$(mktemp -d /tmp/dam-e2e-XXXXXX)"
 export LISTEN_ADDR="127.0.0.1:3100"

@@ -12,7 +12,8 @@ if ! "$venv/bin/st" --version 2>/dev/null | grep -q "4.32.5"; then
 fi
 
 port=3200
-export DATABASE_URL="postgres://postgres@127.0.0.1:5432/dam_schemathesis"
+export DATABASE_URL="postgres://dam_app@127.0.0.1:5432/dam_schemathesis"
+export MIGRATION_DATABASE_URL="postgres://postgres@127.0.0.1:5432/dam_schemathesis"
 export QUEUE_NAMESPACE="dam-schemathesis-$$"
 export STORAGE_DIR="$(mktemp -d /tmp/dam-schemathesis-XXXXXX)"
 export LISTEN_ADDR="127.0.0.1:$port" PUBLIC_URL="http://127.0.0.1:$port"

@@ -60,7 +60,8 @@ secret() { printf '%s' "$2" | docker secret create "$1" - >/dev/null; }
 PG_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
 ADMIN_PASSWORD="swarm test $(head -c 9 /dev/urandom | base64 | tr -d '/+=')"
 secret dam_postgres_password "$PG_PASSWORD"
-secret dam_database_url "postgres://dam:$PG_PASSWORD@postgres:5432/dam"
+secret dam_migration_database_url "postgres://dam:$PG_PASSWORD@postgres:5432/dam"
+secret dam_database_url "postgres://dam_app:$(head -c 18 /dev/urandom | base64 | tr -d '/+=')@postgres:5432/dam"
 secret dam_minio_root_user "minio-root-unused"
 secret dam_minio_root_password "$(head -c 24 /dev/urandom | base64 | tr -d '/+=')"
 secret dam_s3_access_key "dam-swarm-test"

@@ -27,19 +27,26 @@ pub struct Actor {
     pub ip: Option<String>,
     /// The person's role; the system acts as an admin, someone anonymous has none.
     pub role: Option<Role>,
+    /// The workspace the actor works in (`None`: the installation — signing in, the command line).
+    pub workspace: Option<Uuid>,
 }
 
 impl Actor {
     pub fn user(user: &user::Model, ip: Option<String>) -> Self {
-        Actor { user_id: Some(user.id), label: user.email.clone(), ip, role: Some(user.role) }
+        Actor { user_id: Some(user.id), label: user.email.clone(), ip, role: Some(user.role), workspace: None }
     }
 
     pub fn anonymous(ip: Option<String>) -> Self {
-        Actor { user_id: None, label: "anonymous".into(), ip, role: None }
+        Actor { user_id: None, label: "anonymous".into(), ip, role: None, workspace: None }
     }
 
     pub fn system(what: &str) -> Self {
-        Actor { user_id: None, label: format!("system ({what})"), ip: None, role: Some(Role::Admin) }
+        Actor { user_id: None, label: format!("system ({what})"), ip: None, role: Some(Role::Admin), workspace: None }
+    }
+
+    /// The same actor, working in `workspace`.
+    pub fn in_workspace(self, workspace: Uuid) -> Self {
+        Actor { workspace: Some(workspace), ..self }
     }
 
     /// How far `permission` reaches for this actor (None: not at all).

@@ -33,6 +33,8 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("token.create", "created the API token"),
     ("token.revoke", "revoked the API token"),
     ("user.create", "added the user"),
+    ("workspace.create", "created a workspace"),
+    ("workspace.quota", "set the quotas of a workspace"),
     ("user.update", "changed the account of"),
     ("user.password", "changed the password of"),
 ];

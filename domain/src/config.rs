@@ -13,8 +13,13 @@ pub struct ConfigError {
 
 #[derive(Clone, Debug)]
 pub struct Config {
-    /// DATABASE_URL: Postgres; the database is created if it does not exist.
+    /// DATABASE_URL: Postgres, as the application's role: one that owns no table and cannot
+    /// bypass row-level security (it is created, with the URL's password, if missing).
     pub database_url: String,
+    /// MIGRATION_DATABASE_URL: the same database as the role that owns the tables (creates the
+    /// database, migrates, grants the application's role its rights). Unset: the DATABASE_URL
+    /// given, or, with neither set, the local `postgres`.
+    pub migration_database_url: String,
     /// DATABASE_POOL_SIZE: most connections this process opens to Postgres (each replica and
     /// worker has its own pool; keep their sum under the server's `max_connections`).
     pub database_pool_size: u32,
@@ -200,7 +205,10 @@ impl Config {
         let listen_addr: SocketAddr = parse("LISTEN_ADDR", text("LISTEN_ADDR", "127.0.0.1:3000"))?;
         let public_url = text("PUBLIC_URL", &format!("http://{listen_addr}")).trim_end_matches('/').to_owned();
         Ok(Config {
-            database_url: text("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dam"),
+            database_url: text("DATABASE_URL", "postgres://dam_app@127.0.0.1:5432/dam"),
+            migration_database_url: lookup("MIGRATION_DATABASE_URL")
+                .or_else(|| lookup("DATABASE_URL"))
+                .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/dam".into()),
             database_pool_size: parse::<u32>("DATABASE_POOL_SIZE", text("DATABASE_POOL_SIZE", "10"))?.max(2),
             redis_url: text("REDIS_URL", "redis://127.0.0.1:6379"),
             queue_namespace: text("QUEUE_NAMESPACE", "dam"),

@@ -80,6 +80,10 @@ pub enum Error {
     #[error("{0}")]
     Unavailable(String),
 
+    /// The workspace's quota leaves no room for it (the sentence names the quota).
+    #[error("{0}")]
+    OverQuota(String),
+
     #[error("job queue unavailable: {0}")]
     Queue(String),
 
@@ -94,7 +98,7 @@ impl Error {
         match self {
             Error::UnsupportedType { .. } => Some(RejectReason::UnsupportedType),
             Error::EmptyFile { .. } => Some(RejectReason::Empty),
-            Error::TooLarge { .. } => Some(RejectReason::TooLarge),
+            Error::TooLarge { .. } | Error::OverQuota(_) => Some(RejectReason::TooLarge),
             Error::UploadInterrupted { .. } => Some(RejectReason::Interrupted),
             _ => None,
         }

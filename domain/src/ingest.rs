@@ -55,10 +55,16 @@ where
     E: std::fmt::Display,
 {
     let stored = store_original(services, filename, body).await?;
-    if let Some(existing) = same_content(services, &stored.checksum).await? {
+    if let Some(existing) = same_content(services, uploader, &stored.checksum).await? {
         services.storage.delete(&stored.key).await?;
         tracing::info!(asset_id = %existing.id, "upload has the content of an existing asset");
         return Ok(Ingested::Existing(existing));
+    }
+    let fits =
+        crate::workspaces::quota::check(&services.workspace_db(uploader)?, &stored.filename, stored.size, 1).await;
+    if let Err(refused) = fits {
+        services.storage.delete(&stored.key).await?;
+        return Err(refused);
     }
     record(services, uploader, priority, stored).await.map(Ingested::New)
 }
@@ -108,10 +114,16 @@ where
     Ok(StoredOriginal { id, key, filename, kind: detected.kind, mime: detected.mime.to_owned(), size, checksum })
 }
 
-/// The asset that already has this content (by SHA-256), if any: uploading it again returns that
-/// asset and processes nothing.
-pub async fn same_content(services: &Services, checksum: &str) -> Result<Option<asset::Model>> {
-    Ok(asset::Entity::find().filter(asset::Column::Checksum.eq(checksum)).one(&services.db).await?)
+/// The asset of the uploader's workspace that already has this content (by SHA-256), if any:
+/// uploading it again returns that asset and processes nothing. Another workspace's files are
+/// never found (an upload must not learn what others hold).
+pub async fn same_content(services: &Services, uploader: &Actor, checksum: &str) -> Result<Option<asset::Model>> {
+    let db = services.workspace_db(uploader)?;
+    Ok(asset::Entity::find()
+        .filter(asset::Column::WorkspaceId.eq(db.workspace()))
+        .filter(asset::Column::Checksum.eq(checksum))
+        .one(&db)
+        .await?)
 }
 
 /// An original now in storage, about to become an asset.
@@ -133,10 +145,12 @@ pub async fn record(
     priority: Priority,
     stored: StoredOriginal,
 ) -> Result<asset::Model> {
+    let db = services.workspace_db(uploader)?;
     let now = chrono::Utc::now();
     let key = stored.key.clone();
     let row = asset::ActiveModel {
         id: Set(stored.id),
+        workspace_id: Set(db.workspace()),
         original_path: Set(stored.key),
         original_filename: Set(stored.filename),
         status: Set(AssetStatus::Uploaded),
@@ -171,7 +185,7 @@ pub async fn record(
         request_id: Set(crate::telemetry::request_id()),
         interrupted_claims: Set(0),
     };
-    let asset = match row.insert(&services.db).await {
+    let asset = match row.insert(&db).await {
         Ok(asset) => asset,
         Err(e) => {
             // Without its row the object would be an orphan nobody can see.
@@ -181,7 +195,7 @@ pub async fn record(
     };
     tracing::info!(asset_id = %asset.id, mime = %asset.mime, size = asset.size, "stored upload");
     let details = serde_json::json!({ "filename": asset.original_filename, "mime": asset.mime, "size": asset.size });
-    audit::record(&services.db, uploader, "asset.upload", Some(Target::asset(asset.id)), details).await?;
+    audit::record(&db, uploader, "asset.upload", Some(Target::asset(asset.id)), details).await?;
 
     // Stored as `uploaded`, the asset is now in the durable backlog; the worker's feeder takes it
     // from there in priority order (see `pipeline`). Nothing else to do on the upload path.
@@ -215,7 +229,8 @@ pub async fn ingest_multipart(
         match ingest_file(services, uploader, priority, &filename, field).await {
             Ok(Ingested::New(asset)) => report.accepted.push(catalog::to_view(links, asset, Vec::new())),
             Ok(Ingested::Existing(asset)) => {
-                let existing = catalog::with_derivatives(&services.db, links, vec![asset]).await?.remove(0);
+                let existing =
+                    catalog::with_derivatives(&services.workspace_db(uploader)?, links, vec![asset]).await?.remove(0);
                 let message = crate::dto::already_in_library(&filename, &existing.filename);
                 report.duplicates.push(DuplicateFile { filename, existing, message });
             }

@@ -57,6 +57,8 @@ pub mod storage;
 pub mod telemetry;
 #[cfg(feature = "server")]
 pub mod uploads;
+#[cfg(feature = "server")]
+pub mod workspaces;
 
 #[cfg(feature = "server")]
 pub use {config::Config, error::Error, services::Services};

@@ -33,7 +33,9 @@ pub struct Services {
 impl Services {
     /// Connects Postgres (creating and migrating the database if needed), storage and Redis.
     pub async fn start(config: Config) -> Result<Self> {
-        let db = db::connect_and_migrate(&config.database_url, config.database_pool_size).await?;
+        let db =
+            db::connect_and_migrate(&config.database_url, &config.migration_database_url, config.database_pool_size)
+                .await?;
         let storage = Storage::open(&config).await?;
         let jobs = JobQueue::connect(&config.redis_url, &config.queue_namespace).await?;
         let (redis, namespace) = jobs.redis();
@@ -46,6 +48,17 @@ impl Services {
 }
 
 impl Services {
+    /// The database as the workspace `actor` works in sees it.
+    pub fn workspace_db(&self, actor: &crate::audit::Actor) -> Result<db::WorkspaceDb> {
+        let workspace = actor.workspace.ok_or(crate::error::Error::NotFound("workspace"))?;
+        Ok(db::WorkspaceDb::new(self.db.clone(), workspace))
+    }
+
+    /// The database as `workspace` sees it (system tasks that know which one they work for).
+    pub fn in_workspace(&self, workspace: uuid::Uuid) -> db::WorkspaceDb {
+        db::WorkspaceDb::new(self.db.clone(), workspace)
+    }
+
     /// The largest file accepted: MAX_UPLOAD_BYTES, or less if the storage backend cannot hold it.
     pub fn max_upload_bytes(&self) -> u64 {
         self.config.max_upload_bytes.min(self.storage.max_object_bytes())

@@ -6,6 +6,8 @@ use cookie::{time::Duration, Cookie, SameSite};
 use domain::Config;
 
 pub const SESSION_COOKIE: &str = "dam_session";
+/// The slug of the workspace a person last worked in: where paths without one lead.
+pub const WORKSPACE_COOKIE: &str = "dam_workspace";
 
 pub fn read(headers: &HeaderMap, name: &str) -> Option<String> {
     headers

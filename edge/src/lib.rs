@@ -9,6 +9,7 @@ pub mod links;
 pub mod openapi;
 pub mod problem;
 pub mod routes;
+pub mod workspace_path;
 
 use std::sync::OnceLock;
 

@@ -28,6 +28,7 @@ pub fn status_of(error: &Error) -> StatusCode {
         Error::Unauthenticated | Error::InvalidCredentials | Error::InvalidToken => StatusCode::UNAUTHORIZED,
         Error::Forbidden(_) | Error::AccountDisabled | Error::Link(_) | Error::WrongPassword => StatusCode::FORBIDDEN,
         Error::Conflict(_) => StatusCode::CONFLICT,
+        Error::OverQuota(_) => StatusCode::PAYLOAD_TOO_LARGE,
         Error::Gone(_) => StatusCode::GONE,
         Error::Locked(_) => StatusCode::LOCKED,
         Error::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,

@@ -23,6 +23,8 @@ mod m20261128_000018_asset_request_id;
 mod m20261206_000019_interrupted_claims;
 mod m20261207_000020_derivatives;
 mod m20261207_000021_deleted_by;
+mod m20261207_000022_workspaces;
+mod m20261207_000023_system_tasks;
 
 pub struct Migrator;
 
@@ -81,6 +83,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000019_interrupted_claims::Migration),
             Box::new(m20261207_000020_derivatives::Migration),
             Box::new(m20261207_000021_deleted_by::Migration),
+            Box::new(m20261207_000022_workspaces::Migration),
+            Box::new(m20261207_000023_system_tasks::Migration),
         ]
     }
 }

@@ -49,6 +49,15 @@ async fn forward(pool: &sea_orm::sqlx::PgPool, sender: &broadcast::Sender<String
     }
 }
 
+/// Whether an event's payload (`{"id", "status", "workspace"}`) is about `workspace`'s asset.
+fn in_workspace(payload: &str, workspace: Option<uuid::Uuid>) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Scope {
+        workspace: Option<uuid::Uuid>,
+    }
+    serde_json::from_str::<Scope>(payload).is_ok_and(|s| s.workspace.is_some() && s.workspace == workspace)
+}
+
 /// How often an open stream asks whether its session or token still signs the person in: a
 /// stream outlives sign-out, a revoked token or a disabled account by at most this long.
 const RECHECK_ACCESS_EVERY: Duration = Duration::from_secs(10);
@@ -61,8 +70,8 @@ struct Open {
     db: sea_orm::DatabaseConnection,
 }
 
-/// `GET /api/events`: `asset` events with `{"id": …, "status": …}` for people who may browse,
-/// for as long as their session or token is valid.
+/// `GET /api/events`: `asset` events with `{"id": …, "status": …, "workspace": …}` of the
+/// caller's workspace, for people who may browse it, for as long as their session or token is valid.
 pub async fn stream(
     access: Access,
     State(events): State<AssetEvents>,
@@ -81,6 +90,8 @@ pub async fn stream(
             tokio::select! {
                 received = open.receiver.recv() => {
                     let event = match received {
+                        // Another workspace's asset: not this stream's business.
+                        Ok(payload) if !in_workspace(&payload, open.access.workspace()) => continue,
                         Ok(payload) => Event::default().event("asset").data(payload),
                         // A slow client missed some; tell it to reload rather than show stale state.
                         Err(broadcast::error::RecvError::Lagged(_)) => Event::default().event("resync").data("{}"),

@@ -72,7 +72,7 @@ pub fn router(services: Services) -> Router {
     let api =
         edge::routes::router::<AppState>().merge(api::routes()).layer(from_fn_with_state(api_limit, rate_limit::layer));
 
-    Router::new()
+    let routed = Router::new()
         .nest("/api/v1", api.clone())
         .nest("/api", api)
         // Long-lived, so outside the per-request rate limit.
@@ -102,7 +102,11 @@ pub fn router(services: Services) -> Router {
         .layer(from_fn(bundle::pages_revalidate))
         .layer(TraceLayer::new_for_http())
         .layer(from_fn(request_id::layer))
-        .with_state(state)
+        .with_state(state);
+    // `/api/v1/w/{slug}/…` is taken apart before routing (the routes are written once).
+    Router::new().fallback_service(
+        tower::ServiceBuilder::new().map_request(edge::workspace_path::take_workspace).service(routed),
+    )
 }
 
 /// 200 when Postgres, Redis and storage all answer, else 503 saying which did not. Open to anyone,

@@ -40,11 +40,24 @@ pub async fn scrape(
     State(services): State<Services>,
     State(requests): State<RequestMetrics>,
 ) -> Result<Response, ApiError> {
-    access.require(Permission::ViewDashboard)?;
+    // The installation's figures, every workspace's together: operators only.
+    access.require(Permission::ManageQueues)?;
     let queues = backlog::report(&services).await?;
     // Only the figures it reports: not the dashboard's lists of assets.
-    let held = overview::holdings(&services.db).await?;
-    let days = overview::days(&services.db, &services.usage, overview::DAYS).await?;
+    let held = overview::installation_holdings(&services.db).await?;
+    let mut days: Vec<domain::dto::DayUsage> = Vec::new();
+    for workspace in domain::workspaces::all(&services.db).await? {
+        let theirs = overview::days(&services.in_workspace(workspace.id), &services.usage, overview::DAYS).await?;
+        if days.is_empty() {
+            days = theirs;
+            continue;
+        }
+        for (day, their) in days.iter_mut().zip(theirs) {
+            day.uploads += their.uploads;
+            day.downloads += their.downloads;
+            day.views += their.views;
+        }
+    }
 
     let mut registry = Registry::with_prefix("dam");
     let queue_figures: [QueueFigure; 9] = [

@@ -12,7 +12,8 @@ use axum::{
     Router,
 };
 use domain::{
-    analytics::UsageEvent, catalog, dto::DerivativeKind, entities::share_link, sharing::visitors, Error, Services,
+    analytics::UsageEvent, catalog, db::WorkspaceDb, dto::DerivativeKind, entities::share_link, sharing::visitors,
+    Error, Services,
 };
 use edge::{cookies, ApiError};
 use serde::Deserialize;
@@ -25,13 +26,18 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The link, if it is open and this browser may see it.
-async fn open_link(services: &Services, token: &str, headers: &HeaderMap) -> Result<share_link::Model, Error> {
-    let link = visitors::find_open(&services.db, token).await?;
+async fn open_link(
+    services: &Services,
+    token: &str,
+    headers: &HeaderMap,
+) -> Result<(share_link::Model, WorkspaceDb), Error> {
+    let db = visitors::link_db(services, token).await?;
+    let link = visitors::find_open(&db, token).await?;
     let grant = cookies::read(headers, &visitors::grant_cookie_name(&link));
     if !visitors::unlocked(&services.signer, &link, grant.as_deref()) {
         return Err(Error::Forbidden("open this link without its password (open the link's page and type it)".into()));
     }
-    Ok(link)
+    Ok((link, db))
 }
 
 fn require_downloads(link: &share_link::Model) -> Result<(), Error> {
@@ -53,8 +59,8 @@ async fn asset_file(
     Query(q): Query<FileQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let link = open_link(&services, &token, &headers).await?;
-    let asset = visitors::asset_of(&services.db, &link, id).await?;
+    let (link, db) = open_link(&services, &token, &headers).await?;
+    let asset = visitors::asset_of(&db, &link, id).await?;
     let kind = match file.as_str() {
         "original" => {
             require_downloads(&link)?;
@@ -70,7 +76,7 @@ async fn asset_file(
     };
     let default_label = if kind == DerivativeKind::Transcode { "720p" } else { "jpg" };
     let (key, _mime) =
-        catalog::derivative_path(&services.db, &asset, kind, q.format.as_deref().unwrap_or(default_label)).await?;
+        catalog::derivative_path(&db, &asset, kind, q.format.as_deref().unwrap_or(default_label)).await?;
     files::redirect_to(&services, &key, None).await
 }
 
@@ -79,14 +85,14 @@ async fn zip(
     Path(token): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let link = open_link(&services, &token, &headers).await?;
+    let (link, db) = open_link(&services, &token, &headers).await?;
     require_downloads(&link)?;
-    let assets = visitors::assets_of(&services.db, &link).await?;
+    let assets = visitors::assets_of(&db, &link).await?;
     if assets.is_empty() {
         return Err(Error::NotFound("asset behind this link").into());
     }
     let title = match link.collection_id {
-        Some(id) => domain::library::collections::name_of(&services.db, id).await?,
+        Some(id) => domain::library::collections::name_of(&db, id).await?,
         None => {
             if assets[0].title.is_empty() {
                 assets[0].original_filename.clone()

@@ -37,11 +37,11 @@ async fn audit(app: &TestApp, query: &str) -> Page<AuditEntry> {
 async fn the_first_start_creates_one_admin_with_a_one_time_password() {
     let app = spawn_app_without_worker(&[]).await;
     // The harness made an editor already; a fresh install has nobody.
-    domain::entities::user::Entity::delete_many().exec(&app.services.db).await.unwrap();
+    domain::entities::user::Entity::delete_many().exec(&app.db()).await.unwrap();
 
     server::ensure_first_admin(&app.services).await.unwrap();
     server::ensure_first_admin(&app.services).await.unwrap();
-    let users = domain::accounts::users::list(&app.services.db, Default::default()).await.unwrap().items;
+    let users = domain::accounts::users::list(&app.db(), None, Default::default()).await.unwrap().items;
     assert_eq!(users.len(), 1, "created once, whatever the number of starts");
     assert_eq!((users[0].email.as_str(), users[0].role), ("admin@localhost", Role::Admin));
     assert!(users[0].password_hash.as_deref().unwrap().starts_with("$argon2id$"));
@@ -51,7 +51,7 @@ async fn the_first_start_creates_one_admin_with_a_one_time_password() {
     let app =
         spawn_app_without_worker(&[("ADMIN_EMAIL", "boss@example.test"), ("ADMIN_PASSWORD", "chosen by the operator")])
             .await;
-    domain::entities::user::Entity::delete_many().exec(&app.services.db).await.unwrap();
+    domain::entities::user::Entity::delete_many().exec(&app.db()).await.unwrap();
     server::ensure_first_admin(&app.services).await.unwrap();
     let response = login(&app, &browser_client(), "Boss@Example.test", "chosen by the operator").await;
     assert_eq!(response.status(), 200);
@@ -74,12 +74,8 @@ async fn a_session_cookie_signs_in_until_sign_out_and_is_stored_only_as_a_hash()
     }
     assert!(!cookie.contains("Secure"), "plain-http installs cannot use Secure cookies");
     let secret = cookie.trim_start_matches("dam_session=").split(';').next().unwrap();
-    let stored = session::Entity::find()
-        .filter(session::Column::UserId.eq(user.id))
-        .one(&app.services.db)
-        .await
-        .unwrap()
-        .unwrap();
+    let stored =
+        session::Entity::find().filter(session::Column::UserId.eq(user.id)).one(&app.db()).await.unwrap().unwrap();
     assert_eq!(stored.token_hash, secrets::hash(secret));
     assert_ne!(stored.token_hash, secret);
 
@@ -198,7 +194,7 @@ async fn api_tokens_work_until_revoked_and_are_stored_hashed() {
     let created: CreatedToken = created.json().await.unwrap();
     assert!(created.secret.starts_with("dam_pat_"));
     assert!(created.secret.starts_with(&created.token.prefix));
-    let row = api_token::Entity::find_by_id(created.token.id).one(&app.services.db).await.unwrap().unwrap();
+    let row = api_token::Entity::find_by_id(created.token.id).one(&app.db()).await.unwrap().unwrap();
     assert_eq!(row.token_hash, secrets::hash(&created.secret));
 
     let script = common::bearer_client(&created.secret);
@@ -266,7 +262,7 @@ async fn sessions_expire_and_can_be_revoked_from_another_session() {
     session::Entity::update_many()
         .col_expr(session::Column::ExpiresAt, (chrono::Utc::now() - chrono::Duration::minutes(1)).into())
         .filter(session::Column::Id.eq(laptop_session.id))
-        .exec(&app.services.db)
+        .exec(&app.db())
         .await
         .unwrap();
     assert_eq!(laptop.get(app.url("/api/auth/me")).send().await.unwrap().status(), 401);

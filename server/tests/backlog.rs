@@ -13,10 +13,9 @@ const BACKLOG: i64 = 20_000;
 
 async fn count(app: &common::TestApp, status: &str) -> i64 {
     let row = app
-        .services
-        .db
+        .db()
         .query_one(Statement::from_string(
-            app.services.db.get_database_backend(),
+            sea_orm::DbBackend::Postgres,
             format!("SELECT count(*) AS n FROM assets WHERE status = '{status}'"),
         ))
         .await
@@ -32,10 +31,9 @@ async fn a_twenty_thousand_asset_backlog_drains_and_new_uploads_go_first() {
     let original = png(48, 32);
     std::fs::create_dir_all(app.storage_dir.join("originals")).unwrap();
     std::fs::write(app.storage_dir.join("originals/shared.png"), &original).unwrap();
-    app.services
-        .db
+    app.db()
         .execute(Statement::from_sql_and_values(
-            app.services.db.get_database_backend(),
+            sea_orm::DbBackend::Postgres,
             r#"INSERT INTO assets (id, original_path, original_filename, status, kind, mime, size, checksum, priority, created_at)
                SELECT gen_random_uuid(), 'originals/shared.png', 'import-' || n || '.png', 'uploaded', 'image', 'image/png', $1, 'x', 5,
                       now() - interval '1 hour' + n * interval '1 millisecond'

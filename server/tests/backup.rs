@@ -188,8 +188,8 @@ async fn a_wiped_installation_comes_back_from_its_backup_file_for_file() {
     let (ok, _, err) = dam(&fresh, &["restore", fresh.storage_dir.to_str().unwrap()], &[]);
     assert!(!ok && err.contains("is not a complete backup"), "{err}");
 
-    domain::db::drop_database(&config.database_url).await.unwrap();
-    domain::db::drop_database(&fresh.database_url).await.unwrap();
+    domain::db::drop_database(&config.migration_database_url).await.unwrap();
+    domain::db::drop_database(&fresh.migration_database_url).await.unwrap();
     for dir in [&backup_dir, &config.storage_dir, &fresh.storage_dir] {
         let _ = std::fs::remove_dir_all(dir);
     }
@@ -237,7 +237,7 @@ async fn objects_move_from_local_disk_to_s3_and_backups_go_to_a_bucket() {
     assert_library_intact(&app.client, &format!("http://127.0.0.1:{port}"), &before).await;
     stop(server);
 
-    domain::db::drop_database(&fresh.database_url).await.unwrap();
+    domain::db::drop_database(&fresh.migration_database_url).await.unwrap();
     let _ = std::fs::remove_dir_all(&fresh.storage_dir);
     let _ = std::fs::remove_dir_all(&s3.root);
     app.cleanup().await;

@@ -36,7 +36,7 @@ async fn users_are_added_given_passwords_and_roles_from_the_command_line() {
         Some("typed on stdin 123\n"),
     );
     assert!(ok, "{err}");
-    assert!(out.contains("added cli@example.test (editor)"), "{out}");
+    assert!(out.contains("added cli@example.test (editor in Default)"), "{out}");
     let (status, me) = sign_in("cli@example.test", "typed on stdin 123".into()).await;
     assert_eq!(status, 200);
     assert_eq!(serde_json::from_value::<UserView>(me).unwrap().role, domain::policy::Role::Editor);
@@ -58,5 +58,19 @@ async fn users_are_added_given_passwords_and_roles_from_the_command_line() {
     assert!(!ok && err.contains("unknown role"), "{err}");
     let (ok, out, _) = dam(&db, &["user", "list"], None);
     assert!(ok && out.contains("cli@example.test") && out.contains("admin"), "{out}");
+
+    // Workspaces and operators.
+    let (ok, out, err) = dam(&db, &["workspace", "add", "Acme Brand (EU)", "--admin", "cli@example.test"], None);
+    assert!(ok && out.contains("/w/acme-brand-eu"), "{out}{err}");
+    let (ok, out, _) = dam(&db, &["workspace", "list"], None);
+    assert!(ok && out.contains("acme-brand-eu") && out.contains("default"), "{out}");
+    let (ok, out, err) = dam(&db, &["workspace", "add", "Nobody's", "--admin", "nobody@example.test"], None);
+    assert!(!ok && err.contains("no user with the e-mail nobody@example.test"), "{out}{err}");
+    let (ok, out, _) = dam(&db, &["user", "operator", "cli@example.test"], None);
+    assert!(ok && out.contains("cli@example.test is an operator"), "{out}");
+    let (ok, out, _) = dam(&db, &["user", "operator", "cli@example.test", "--off"], None);
+    assert!(ok && out.contains("no longer an operator"), "{out}");
+    let (ok, out, err) = dam(&db, &["user", "add", "x@example.test", "--workspace", "nowhere"], None);
+    assert!(!ok && err.contains("no workspace at /w/nowhere"), "{out}{err}");
     app.cleanup().await;
 }

@@ -246,7 +246,7 @@ async fn without_redis_nobody_signs_in_because_guesses_cannot_be_counted() {
     let (status, error) = error_of(response).await;
     assert_eq!(status, 503);
     assert!(error.contains("signing in is paused for a moment"), "{error}");
-    domain::db::drop_database(&app.services.config.database_url).await.unwrap();
+    domain::db::drop_database(&app.services.config.migration_database_url).await.unwrap();
     let _ = std::fs::remove_dir_all(&app.storage_dir);
 }
 

@@ -79,7 +79,7 @@ async fn the_overview_counts_what_happened_today() {
     assert!(!live.failed[0].reason.is_empty());
 
     // After the flush: the same figures (not counted twice), and the most downloaded list.
-    app.services.usage.flush(&app.services.db).await.unwrap();
+    app.services.usage.flush(&app.db()).await.unwrap();
     let flushed = overview().await;
     let today = flushed.days.last().unwrap();
     assert_eq!((today.uploads, today.downloads, today.views), (3, 2, 1));

@@ -24,7 +24,10 @@ async fn the_event_stream_announces_uploaded_processing_and_processed() {
 
     let mut seen = String::new();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    while !seen.contains(&format!(r#"{{"id" : "{id}", "status" : "processed"}}"#)) {
+    // Each event names its asset's workspace (a stream passes on only its own workspace's).
+    let announced =
+        |status: &str| format!(r#"{{"id" : "{id}", "status" : "{status}", "workspace" : "{}"}}"#, app.workspace);
+    while !seen.contains(&announced("processed")) {
         let chunk = tokio::time::timeout_at(deadline, stream.chunk())
             .await
             .expect("processed event in time")
@@ -33,10 +36,8 @@ async fn the_event_stream_announces_uploaded_processing_and_processed() {
         seen.push_str(&String::from_utf8_lossy(&chunk));
     }
     // Where each status was first announced: all three, in the order they happened.
-    let at: Vec<Option<usize>> = ["uploaded", "processing", "processed"]
-        .into_iter()
-        .map(|status| seen.find(&format!(r#"{{"id" : "{id}", "status" : "{status}"}}"#)))
-        .collect();
+    let at: Vec<Option<usize>> =
+        ["uploaded", "processing", "processed"].into_iter().map(|status| seen.find(&announced(status))).collect();
     assert!(at.iter().all(Option::is_some), "every status announced: {seen}");
     assert!(at.windows(2).all(|w| w[0] < w[1]), "announced in order: {seen}");
     assert!(seen.contains("event: asset"));

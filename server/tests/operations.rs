@@ -29,11 +29,14 @@ struct Caller {
 /// People who make things for the fixtures: [0] another editor, then the callers themselves.
 struct Makers {
     users: Vec<(TestUser, reqwest::Client)>,
+    /// The workspace they make things in.
+    workspace: Uuid,
 }
 
 impl Makers {
     async fn actor(&self, app: &TestApp, index: usize) -> Actor {
-        Actor::user(&domain::accounts::users::get(&app.services.db, self.users[index].0.id).await.unwrap(), None)
+        let user = domain::accounts::users::get(&app.db(), self.users[index].0.id).await.unwrap();
+        Actor::user(&user, None).in_workspace(self.workspace)
     }
 }
 
@@ -50,13 +53,14 @@ async fn upload_as(app: &TestApp, client: &reqwest::Client) -> Uuid {
 async fn collection_of(app: &TestApp, actor: &Actor) -> Uuid {
     let name = format!("matrix {}", Uuid::new_v4().simple());
     let new = NewCollection { name, description: String::new() };
-    domain::library::collections::create(&app.services.db, &edge::links::API, actor, new).await.unwrap().id
+    let db = app.services.in_workspace(actor.workspace.expect("made in a workspace"));
+    domain::library::collections::create(&db, &edge::links::API, actor, new).await.unwrap().id
 }
 
 /// A valid input for operation `id`, on things made by maker `owner` (fresh ones where the call
 /// changes them, so every caller gets the same chance); `caller` for one's own credentials.
 async fn fixture(app: &TestApp, makers: &Makers, owner: usize, caller: Option<&TestUser>, id: &str) -> Value {
-    let (db, client) = (&app.services.db, &makers.users[owner].1);
+    let (db, client) = (&app.services.in_workspace(makers.workspace), &makers.users[owner].1);
     let actor = makers.actor(app, owner).await;
     let unique = Uuid::new_v4().simple().to_string();
     let caller_row = match caller {
@@ -84,7 +88,14 @@ async fn fixture(app: &TestApp, makers: &Makers, owner: usize, caller: Option<&T
         "revoke_token" => match &caller_row {
             Some(user) => {
                 let new = domain::dto::NewToken { name: "spare".into(), expires_in_days: None };
-                let token = domain::accounts::tokens::create(db, &Actor::user(user, None), user.id, new).await.unwrap();
+                let token = domain::accounts::tokens::create(
+                    db,
+                    &Actor::user(user, None).in_workspace(app.workspace),
+                    user.id,
+                    new,
+                )
+                .await
+                .unwrap();
                 json!({ "id": token.token.id })
             }
             None => json!({ "id": Uuid::now_v7() }),
@@ -179,7 +190,7 @@ async fn every_operation_answers_every_caller_as_the_policy_says_through_route_a
     let app = spawn_app_without_worker(&[("API_RATE_PER_SECOND", "10000"), ("API_RATE_BURST", "10000")]).await;
     let other_editor = app.create_user(Role::Editor).await;
     let other_client = bearer_client(&app.token_for(&other_editor).await);
-    let mut makers = Makers { users: vec![(other_editor, other_client)] };
+    let mut makers = Makers { users: vec![(other_editor, other_client)], workspace: app.workspace };
     let mut callers =
         vec![Caller { label: "anonymous", role: None, client: reqwest::Client::new(), owner: 0, user: None }];
     for (label, role, owns) in [
@@ -401,10 +412,13 @@ async fn the_api_reference_is_served_from_here_under_a_policy_that_allows_only_t
 async fn only_admins_revoke_someone_elses_tokens_and_sessions() {
     let app = spawn_app_without_worker(&[]).await;
     let owner = app.create_user(Role::Viewer).await;
-    let owner_row = domain::accounts::users::get(&app.services.db, owner.id).await.unwrap();
-    let db = &app.services.db;
+    let owner_row = domain::accounts::users::get(&app.db(), owner.id).await.unwrap();
+    let db = &app.db();
     let new = domain::dto::NewToken { name: "spare".into(), expires_in_days: None };
-    let token = domain::accounts::tokens::create(db, &Actor::user(&owner_row, None), owner.id, new).await.unwrap();
+    let token =
+        domain::accounts::tokens::create(db, &Actor::user(&owner_row, None).in_workspace(app.workspace), owner.id, new)
+            .await
+            .unwrap();
     let origin = Default::default();
     let ttl = chrono::Duration::hours(1);
     let (session, _) = domain::accounts::sessions::start(db, &owner_row, ttl, &origin).await.unwrap();
@@ -417,7 +431,77 @@ async fn only_admins_revoke_someone_elses_tokens_and_sessions() {
         assert_eq!(refused.status(), 404, "{path}: another person's credential is not found");
         assert_eq!(admin.delete(app.url(&path)).send().await.unwrap().status(), 204, "{path}: an admin revokes it");
     }
-    assert!(!domain::accounts::tokens::is_active(&app.services.db, token).await.unwrap());
-    assert!(!domain::accounts::sessions::is_active(&app.services.db, session).await.unwrap());
+    assert!(!domain::accounts::tokens::is_active(&app.db(), token).await.unwrap());
+    assert!(!domain::accounts::sessions::is_active(&app.db(), session).await.unwrap());
+    app.cleanup().await;
+}
+
+/// Every uuid in an operation's input (the things it names).
+fn named_ids(value: &Value, into: &mut Vec<String>) {
+    match value {
+        Value::String(s) if Uuid::parse_str(s).is_ok() => into.push(s.clone()),
+        Value::Array(items) => items.iter().for_each(|v| named_ids(v, into)),
+        Value::Object(fields) => fields.values().for_each(|v| named_ids(v, into)),
+        _ => {}
+    }
+}
+
+/// A digest of every row workspace `db` holds, to tell whether a call changed any.
+async fn digest(db: &domain::db::WorkspaceDb) -> String {
+    use sea_orm::{ConnectionTrait, Statement};
+    let mut all = String::new();
+    for table in ["assets", "tags", "asset_tags", "collections", "collection_assets", "share_links", "asset_files"] {
+        let sql = format!("SELECT COALESCE(md5(string_agg(row_to_json(t)::text, ',' ORDER BY row_to_json(t)::text)), '') AS d FROM {table} t");
+        let row = db.query_one(Statement::from_string(sea_orm::DbBackend::Postgres, sql)).await.unwrap().unwrap();
+        all.push_str(&row.try_get::<String>("", "d").unwrap());
+    }
+    all
+}
+
+/// Operations on one's own sign-ins and tokens name the caller's own things, not a workspace's.
+const OWN_CREDENTIALS: &[&str] = &["revoke_token", "revoke_session", "update_user"];
+
+#[tokio::test]
+async fn a_member_of_one_workspace_finds_and_changes_nothing_of_another_through_any_operation() {
+    let app = spawn_app_without_worker(&[("API_RATE_PER_SECOND", "10000"), ("API_RATE_BURST", "10000")]).await;
+    let other = domain::workspaces::create(&app.services.db, &Actor::system("test"), "Other brand").await.unwrap();
+    let mut makers = Makers { users: Vec::new(), workspace: other.id };
+    for role in [Role::Editor, Role::Admin] {
+        let user = app.create_member(other.id, role).await;
+        let client = bearer_client(&app.token_in(&user, other.id).await);
+        makers.users.push((user, client));
+    }
+    // The caller: an admin of the Default workspace, who may do everything there.
+    let admin = app.create_user(Role::Admin).await;
+    let client = bearer_client(&app.token_for(&admin).await);
+    let theirs = app.services.in_workspace(other.id);
+    let mut their_ids = Vec::new();
+    let (mut failures, mut checked) = (Vec::new(), 0);
+    for route in routes::all() {
+        let spec = route.spec;
+        if OWN_CREDENTIALS.contains(&spec.id) {
+            continue;
+        }
+        let input = fixture(&app, &makers, 1, Some(&admin), spec.id).await;
+        let mut named = Vec::new();
+        named_ids(&input, &mut named);
+        their_ids.extend(named.iter().cloned());
+        let before = digest(&theirs).await;
+        let response = common::operation_request(&app, &client, &route, &input).send().await.unwrap();
+        let status = response.status();
+        let body = response.text().await.unwrap_or_default();
+        checked += 1;
+        if !named.is_empty() && status != StatusCode::NOT_FOUND {
+            failures
+                .push(format!("{:<24} with the other workspace's ids: got {status}, expected 404: {body}", spec.id));
+        }
+        if let Some(id) = their_ids.iter().find(|id| body.contains(id.as_str())) {
+            failures.push(format!("{:<24} answered with the other workspace's {id}: {body}", spec.id));
+        }
+        if digest(&theirs).await != before {
+            failures.push(format!("{:<24} changed the other workspace's rows (answered {status})", spec.id));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {checked} checks failed:\n{}", failures.len(), failures.join("\n"));
     app.cleanup().await;
 }

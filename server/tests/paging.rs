@@ -21,7 +21,7 @@ const NOT_PAGED: &[&str] = &["queue_reports", "suggest_tags"];
 /// Three or more of everything a list shows, made by (or for) `admin`; returns an asset with
 /// three file versions.
 async fn three_of_everything(app: &TestApp, admin: &reqwest::Client, actor: &Actor) -> Uuid {
-    let db = &app.services.db;
+    let db = &app.db();
     let mut assets = Vec::new();
     for width in 30..36 {
         let form = common::form(&[("p.png", png(width, 30))]);
@@ -68,7 +68,8 @@ async fn every_list_pages_with_one_cursor_and_a_walk_sees_each_item_once() {
     let app = spawn_app_without_worker(&[("API_RATE_PER_SECOND", "10000"), ("API_RATE_BURST", "10000")]).await;
     let admin_user = app.create_user(Role::Admin).await;
     let admin = bearer_client(&app.token_for(&admin_user).await);
-    let actor = Actor::user(&domain::accounts::users::get(&app.services.db, admin_user.id).await.unwrap(), None);
+    let actor = Actor::user(&domain::accounts::users::get(&app.db(), admin_user.id).await.unwrap(), None)
+        .in_workspace(app.workspace);
     let versioned = three_of_everything(&app, &admin, &actor).await;
     let document: Value = app.anonymous.get(app.url("/api/openapi.json")).fetch_json().await;
 

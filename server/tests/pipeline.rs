@@ -58,15 +58,15 @@ async fn assets_held_by_a_dead_worker_are_handed_back() {
     let mut app = spawn_app_without_worker(&[]).await;
     let ids = upload_pngs(&app, 2, "").await;
     // A worker that claimed an asset and then died (SIGKILL): its heartbeat stopped.
-    workers::heartbeat(&app.services.db, "dead-worker", "elsewhere", &[("image", 1)]).await.unwrap();
-    let claimed = state::claim(&app.services.db, ids[0], "dead-worker").await.unwrap();
+    workers::heartbeat(&app.db(), "dead-worker", "elsewhere", &[("image", 1)]).await.unwrap();
+    let claimed = state::claim(&app.db(), ids[0], "dead-worker").await.unwrap();
     assert!(claimed.is_some());
     domain::entities::worker::Entity::update_many()
         .col_expr(
             domain::entities::worker::Column::HeartbeatAt,
             sea_orm::sea_query::Expr::value(chrono::Utc::now() - chrono::Duration::minutes(1)),
         )
-        .exec(&app.services.db)
+        .exec(&app.db())
         .await
         .unwrap();
 
@@ -83,28 +83,25 @@ async fn a_job_lost_inside_a_live_worker_is_handed_back() {
     let ids = upload_pngs(&app, 2, "").await;
     app.start_worker();
     all_settle(&app, &ids).await;
-    let worker_id = domain::entities::worker::Entity::find()
-        .one(&app.services.db)
-        .await
-        .unwrap()
-        .expect("the worker registered")
-        .id;
+    let worker_id =
+        domain::entities::worker::Entity::find().one(&app.db()).await.unwrap().expect("the worker registered").id;
     // The live worker's claim on the first asset, a minute old, with no job running for it; and
     // a fresh claim on the second (its job may be about to register), which is left alone.
+    let db = app.db();
     let claim = |id: Uuid, age: chrono::Duration| {
         asset::Entity::update_many()
             .col_expr(asset::Column::Status, sea_orm::sea_query::Expr::value(AssetStatus::Processing))
             .col_expr(asset::Column::ProcessingBy, sea_orm::sea_query::Expr::value(worker_id.clone()))
             .col_expr(asset::Column::ProcessingStartedAt, sea_orm::sea_query::Expr::value(chrono::Utc::now() - age))
             .filter(asset::Column::Id.eq(id))
-            .exec(&app.services.db)
+            .exec(&db)
     };
     assert_eq!(claim(ids[0], chrono::Duration::minutes(1)).await.unwrap().rows_affected, 1);
     assert_eq!(claim(ids[1], chrono::Duration::zero()).await.unwrap().rows_affected, 1);
 
     let processed = app.wait_until_settled(ids[0]).await;
     assert_eq!(processed.status, AssetStatus::Processed, "processed again after being handed back");
-    let fresh = asset::Entity::find_by_id(ids[1]).one(&app.services.db).await.unwrap().unwrap();
+    let fresh = asset::Entity::find_by_id(ids[1]).one(&app.db()).await.unwrap().unwrap();
     assert_eq!((fresh.status, fresh.processing_by.as_deref()), (AssetStatus::Processing, Some(worker_id.as_str())));
     app.cleanup().await;
 }
@@ -113,7 +110,7 @@ async fn a_job_lost_inside_a_live_worker_is_handed_back() {
 async fn transient_storage_errors_are_retried_with_back_off() {
     let mut app = spawn_app_without_worker(&[]).await;
     let ids = upload_pngs(&app, 1, "").await;
-    let row = asset::Entity::find_by_id(ids[0]).one(&app.services.db).await.unwrap().unwrap();
+    let row = asset::Entity::find_by_id(ids[0]).one(&app.db()).await.unwrap().unwrap();
     let path = app.storage_dir.join(&row.original_path);
     let original = std::fs::read(&path).unwrap();
     // Reading a directory fails with an I/O error: a stand-in for a storage hiccup.
@@ -123,7 +120,7 @@ async fn transient_storage_errors_are_retried_with_back_off() {
     app.start_worker();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     let retried = loop {
-        let row = asset::Entity::find_by_id(ids[0]).one(&app.services.db).await.unwrap().unwrap();
+        let row = asset::Entity::find_by_id(ids[0]).one(&app.db()).await.unwrap().unwrap();
         if row.attempts >= 1 {
             break row;
         }
@@ -152,7 +149,7 @@ async fn a_failed_asset_keeps_its_reason_and_can_be_retried_from_the_api() {
     assert!(failed.failure_reason.unwrap().contains("corrupt or truncated"));
 
     // The cause is fixed (here: the stored original is replaced), then retried through the API.
-    let row = asset::Entity::find_by_id(id).one(&app.services.db).await.unwrap().unwrap();
+    let row = asset::Entity::find_by_id(id).one(&app.db()).await.unwrap().unwrap();
     std::fs::write(app.storage_dir.join(&row.original_path), png(300, 200)).unwrap();
     let retry = app
         .client
@@ -179,7 +176,7 @@ async fn a_new_upload_overtakes_a_bulk_import() {
     all_settle(&app, &bulk).await;
     let order: Vec<Uuid> = asset::Entity::find()
         .order_by_asc(asset::Column::ProcessedAt)
-        .all(&app.services.db)
+        .all(&app.db())
         .await
         .unwrap()
         .into_iter()
@@ -232,7 +229,7 @@ async fn repeated_jobs_and_reprocessing_never_duplicate_derivatives() {
     app.start_worker();
     all_settle(&app, &ids).await;
     let derivatives = || async {
-        derivative::Entity::find().filter(derivative::Column::AssetId.eq(ids[0])).all(&app.services.db).await.unwrap()
+        derivative::Entity::find().filter(derivative::Column::AssetId.eq(ids[0])).all(&app.db()).await.unwrap()
     };
     let stored_files = || {
         let dir = app.storage_dir.join("thumbnails").join(ids[0].to_string());
@@ -291,8 +288,8 @@ async fn repeated_jobs_and_reprocessing_never_duplicate_derivatives() {
 async fn an_orderly_shutdown_hands_back_what_the_worker_held() {
     let app = spawn_app_without_worker(&[]).await;
     let ids = upload_pngs(&app, 1, "").await;
-    state::claim(&app.services.db, ids[0], "stopping-worker").await.unwrap().unwrap();
-    assert_eq!(state::release_worker(&app.services.db, "stopping-worker").await.unwrap(), 1);
+    state::claim(&app.db(), ids[0], "stopping-worker").await.unwrap().unwrap();
+    assert_eq!(state::release_worker(&app.db(), "stopping-worker").await.unwrap(), 1);
     assert_eq!(app.asset(ids[0]).await.status, AssetStatus::Uploaded);
     app.cleanup().await;
 }
@@ -316,10 +313,9 @@ async fn an_autoscaling_worker_grows_with_the_backlog_and_shrinks_after_it_drain
     std::fs::create_dir_all(app.storage_dir.join("originals")).unwrap();
     std::fs::write(app.storage_dir.join("originals/shared.jpg"), &original).unwrap();
     use sea_orm::ConnectionTrait;
-    app.services
-        .db
+    app.db()
         .execute(sea_orm::Statement::from_sql_and_values(
-            app.services.db.get_database_backend(),
+            sea_orm::DbBackend::Postgres,
             r#"INSERT INTO assets (id, original_path, original_filename, status, kind, mime, size, checksum, priority, created_at)
                SELECT gen_random_uuid(), 'originals/shared.jpg', 'shoot-' || n || '.jpg', 'uploaded', 'image', 'image/jpeg', $1, 'x', 5, now()
                FROM generate_series(1, 24) AS n"#,
@@ -354,11 +350,8 @@ async fn an_autoscaling_worker_grows_with_the_backlog_and_shrinks_after_it_drain
         assert!(tokio::time::Instant::now() < deadline, "the worker returns to one slot");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    let processed = asset::Entity::find()
-        .filter(asset::Column::Status.eq(AssetStatus::Processed))
-        .count(&app.services.db)
-        .await
-        .unwrap();
+    let processed =
+        asset::Entity::find().filter(asset::Column::Status.eq(AssetStatus::Processed)).count(&app.db()).await.unwrap();
     assert_eq!(processed, 24);
     app.cleanup().await;
 }

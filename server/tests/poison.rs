@@ -40,7 +40,7 @@ async fn idle_worker_address_space(app: &TestApp) -> u64 {
 }
 
 async fn row(app: &TestApp, id: Uuid) -> asset::Model {
-    asset::Entity::find_by_id(id).one(&app.services.db).await.unwrap().unwrap()
+    asset::Entity::find_by_id(id).one(&app.db()).await.unwrap().unwrap()
 }
 
 /// Waits for a worker process to end by itself (it crashed).

@@ -234,7 +234,7 @@ async fn create_upload(app: &TestApp, length: usize, name: &str) -> String {
 
 async fn staged_row(app: &TestApp, upload: &str) -> (usize, usize, i64) {
     let id: Uuid = upload.rsplit('/').next().unwrap().parse().unwrap();
-    let row = domain::entities::upload::Entity::find_by_id(id).one(&app.services.db).await.unwrap().unwrap();
+    let row = domain::entities::upload::Entity::find_by_id(id).one(&app.db()).await.unwrap().unwrap();
     (row.parts.len(), row.tail.map_or(0, |t| t.len()), row.received)
 }
 
@@ -276,7 +276,7 @@ async fn resumable_uploads_on_s3_send_whole_parts_and_keep_the_tail_in_the_datab
     assert_eq!(last.status(), StatusCode::NO_CONTENT);
     let asset_id: Uuid = last.headers()["asset-id"].to_str().unwrap().parse().unwrap();
 
-    let asset = domain::entities::asset::Entity::find_by_id(asset_id).one(&app.services.db).await.unwrap().unwrap();
+    let asset = domain::entities::asset::Entity::find_by_id(asset_id).one(&app.db()).await.unwrap().unwrap();
     assert_eq!((asset.size as usize, asset.checksum.as_str()), (bytes.len(), sha256_hex(&bytes).as_str()));
     let stored = app.services.storage.read(&asset.original_path).await.unwrap();
     assert!(stored == bytes, "the object is the file, byte for byte");

@@ -146,8 +146,7 @@ async fn a_share_link_opens_only_its_assets_on_its_terms_until_it_expires_or_is_
     assert_eq!(fetch(&visitor, &app, &format!("{files}/thumbnail")).await.0, StatusCode::GONE);
 
     // Expired: 410 too, with the date.
-    app.services
-        .db
+    app.db()
         .execute(Statement::from_string(
             sea_orm::DatabaseBackend::Postgres,
             format!("UPDATE share_links SET expires_at = now() - interval '1 hour' WHERE id = '{}'", protected.id),
@@ -247,13 +246,8 @@ async fn usage(app: &TestApp, asset: Uuid) -> (i64, i64, i64, i64) {
                 COALESCE((SELECT views FROM usage_stats WHERE asset_id = '{asset}'), 0) AS tv,
                 COALESCE((SELECT downloads FROM usage_stats WHERE asset_id = '{asset}'), 0) AS td"
     );
-    let row = app
-        .services
-        .db
-        .query_one(Statement::from_string(sea_orm::DatabaseBackend::Postgres, sql))
-        .await
-        .unwrap()
-        .unwrap();
+    let row =
+        app.db().query_one(Statement::from_string(sea_orm::DatabaseBackend::Postgres, sql)).await.unwrap().unwrap();
     (
         row.try_get("", "dv").unwrap(),
         row.try_get("", "dd").unwrap(),
@@ -302,11 +296,11 @@ async fn views_and_downloads_are_counted_per_asset_per_day() {
     }
     assert_eq!(usage(&app, photo.id).await, (0, 0, 0, 0), "nothing reaches Postgres before a flush");
 
-    let rows = app.services.usage.flush(&app.services.db).await.unwrap();
+    let rows = app.services.usage.flush(&app.db()).await.unwrap();
     assert_eq!(rows, 2);
     assert_eq!(usage(&app, photo.id).await, (2, 2, 2, 2));
     assert_eq!(usage(&app, clip.id).await, (0, 1, 0, 1));
-    assert_eq!(app.services.usage.flush(&app.services.db).await.unwrap(), 0, "a flush moves counts once");
+    assert_eq!(app.services.usage.flush(&app.db()).await.unwrap(), 0, "a flush moves counts once");
 
     // Counts add up across flushes, and a flush that died half-way is taken up later.
     client.get(app.url(&format!("/api/assets/{}/original", photo.id))).send().await.unwrap();
@@ -321,7 +315,7 @@ async fn views_and_downloads_are_counted_per_asset_per_day() {
         .query_async(&mut conn)
         .await
         .unwrap();
-    app.services.usage.flush(&app.services.db).await.unwrap();
+    app.services.usage.flush(&app.db()).await.unwrap();
     assert_eq!(usage(&app, photo.id).await, (7, 3, 7, 3));
     let left: bool = redis::cmd("EXISTS").arg(&abandoned).query_async(&mut conn).await.unwrap();
     assert!(!left, "the abandoned flush's counts are moved once");

@@ -18,7 +18,7 @@ fn identity<'a>(subject: &'a str, email: &'a str, verified: bool, role: Role) ->
 #[tokio::test]
 async fn only_a_verified_email_links_and_a_linked_account_stays_with_its_identity() {
     let app = spawn_app_without_worker(&[]).await;
-    let db = &app.services.db;
+    let db = &app.db();
     let local = app.create_user(Role::Editor).await;
 
     let unverified = users::upsert_sso_user(db, identity("mallory", &local.email, false, Role::Admin)).await;
@@ -42,7 +42,7 @@ async fn only_a_verified_email_links_and_a_linked_account_stays_with_its_identit
 #[tokio::test]
 async fn the_role_claim_never_removes_the_last_enabled_admin() {
     let app = spawn_app_without_worker(&[]).await;
-    let db = &app.services.db;
+    let db = &app.db();
     let boss = users::upsert_sso_user(db, identity("boss", "boss@example.test", true, Role::Admin)).await.unwrap();
     assert_eq!(boss.role, Role::Admin);
 

@@ -8,9 +8,9 @@ use domain::db;
 #[tokio::test]
 async fn migrations_are_idempotent_and_safe_to_run_concurrently() {
     let app = spawn_app_without_worker(&[]).await; // already migrated once at start
-    let url = app.services.config.database_url.clone();
+    let (url, owner) = (app.services.config.database_url.clone(), app.services.config.migration_database_url.clone());
 
-    let (a, b) = tokio::join!(db::connect_and_migrate(&url, 4), db::connect_and_migrate(&url, 4));
+    let (a, b) = tokio::join!(db::connect_and_migrate(&url, &owner, 4), db::connect_and_migrate(&url, &owner, 4));
     a.expect("second start migrates cleanly");
     b.expect("a concurrent start migrates cleanly");
 
@@ -19,67 +19,63 @@ async fn migrations_are_idempotent_and_safe_to_run_concurrently() {
     app.cleanup().await;
 }
 
-/// The derivatives table was renamed (it was `asset_versions`): a library made before keeps every
-/// derivative, found through the new name; the previous release, still running during a rolling
-/// upgrade, reads and writes through the old name, which is now a view of the new table.
+/// An installation from before workspaces becomes the workspace Default: its assets, derivatives,
+/// share links and people are all there, seen through the application's role, and the change can
+/// be undone and done again.
 #[tokio::test]
-async fn a_library_made_before_the_derivatives_rename_keeps_its_derivatives() {
+async fn a_library_made_before_workspaces_becomes_the_default_workspace() {
     use migrations::{Migrator, MigratorTrait};
     use sea_orm::{ConnectionTrait, Database, Statement};
 
     let config = common::fresh_config(&[]);
-    let url = config.database_url.clone();
-    // The database as the previous release left it: every migration but the rename.
-    drop(db::connect_and_migrate(&url, 4).await.expect("a fresh database"));
-    let old = Database::connect(&url).await.unwrap();
-    Migrator::down(&old, Some(1)).await.expect("back to the previous schema");
-    let exec = |sql: &str| old.execute(Statement::from_string(sea_orm::DatabaseBackend::Postgres, sql.to_owned()));
-    let (asset, derivative) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
-    exec(&format!(
-        "INSERT INTO assets (id, original_path, original_filename, status, kind, mime, size, checksum)
-         VALUES ('{asset}', 'originals/a.png', 'harbour.png', 'processed', 'image', 'image/png', 10, 'c0ffee')"
-    ))
-    .await
-    .unwrap();
-    exec(&format!(
-        "INSERT INTO asset_versions (id, asset_id, kind, label, path, mime, width, height, size)
-         VALUES ('{derivative}', '{asset}', 'thumbnail', 'jpg', 'derived/a-320.jpg', 'image/jpeg', 320, 240, 4000)"
+    let (url, owner_url) = (config.database_url.clone(), config.migration_database_url.clone());
+    // The database as the previous release left it: every migration but the two of workspaces.
+    drop(db::connect_and_migrate(&url, &owner_url, 4).await.expect("a fresh database"));
+    let old = Database::connect(&owner_url).await.unwrap();
+    Migrator::down(&old, Some(2)).await.expect("back to the previous schema");
+    let (asset, derivative, user, link) =
+        (uuid::Uuid::now_v7(), uuid::Uuid::now_v7(), uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+    old.execute_unprepared(&format!(
+        "INSERT INTO users (id, email, display_name, role, password_hash) VALUES ('{user}', 'old@example.test', 'Old', 'admin', NULL);
+         INSERT INTO assets (id, original_path, original_filename, status, kind, mime, size, checksum)
+         VALUES ('{asset}', 'originals/a.png', 'harbour.png', 'processed', 'image', 'image/png', 10, 'c0ffee');
+         INSERT INTO derivatives (id, asset_id, kind, label, path, mime, width, height, size)
+         VALUES ('{derivative}', '{asset}', 'thumbnail', 'jpg', 'derived/a-320.jpg', 'image/jpeg', 320, 240, 4000);
+         INSERT INTO share_links (id, token, asset_id, created_by, expires_at)
+         VALUES ('{link}', 'old-link-token', '{asset}', '{user}', now() + interval '3 days');"
     ))
     .await
     .unwrap();
     drop(old);
 
-    // The new release starts: it migrates, and the asset shows its thumbnail as before.
-    let db = db::connect_and_migrate(&url, 4).await.expect("the new release migrates the old library");
-    let view =
-        domain::catalog::get_asset(&db, &edge::links::API, &domain::audit::Actor::system("test"), asset).await.unwrap();
+    // The new release starts: it migrates, and everything is in Default, as before.
+    let app_db = db::connect_and_migrate(&url, &owner_url, 4).await.expect("the new release migrates the old library");
+    let default = domain::workspaces::default_workspace(&app_db).await.unwrap();
+    let in_default = domain::db::WorkspaceDb::new(app_db.clone(), default.id);
+    let view = domain::catalog::get_asset(&in_default, &edge::links::API, &domain::audit::Actor::system("test"), asset)
+        .await
+        .unwrap();
     assert_eq!(view.derivatives.len(), 1);
     assert_eq!((view.derivatives[0].width, view.derivatives[0].size), (320, 4000));
-    assert!(view.thumbnail_url.is_some_and(|u| u.starts_with("/api/v1/assets/") && u.contains("/thumbnail")));
-    // An old worker records a derivative the way it did (an upsert into the old name).
-    let sql = |text: String| Statement::from_string(sea_orm::DatabaseBackend::Postgres, text);
-    db.execute(sql(format!(
-        "INSERT INTO asset_versions (id, asset_id, kind, label, path, mime, width, height, size)
-         VALUES ('{}', '{asset}', 'preview', 'jpg', 'derived/a-1600.jpg', 'image/jpeg', 1600, 1200, 90000)
-         ON CONFLICT (asset_id, kind, label) DO UPDATE SET size = EXCLUDED.size",
-        uuid::Uuid::now_v7()
-    )))
-    .await
-    .expect("the previous release writes through the old name");
-    let row = db
-        .query_one(sql("SELECT (SELECT relkind::text FROM pg_class WHERE relname = 'asset_versions') AS old_name,
-                    (SELECT count(*) FROM derivatives) AS kept,
-                    (SELECT count(*) FROM asset_versions) AS seen_by_old"
-            .into()))
+    let person = domain::accounts::users::get(&app_db, user).await.unwrap();
+    assert!(person.operator, "an admin from before runs the installation");
+    let memberships = domain::workspaces::memberships_of(&app_db, user).await.unwrap();
+    assert_eq!(memberships.len(), 1);
+    assert_eq!((memberships[0].workspace.slug.as_str(), memberships[0].role), ("default", domain::policy::Role::Admin));
+    let shared = app_db
+        .query_one(Statement::from_string(
+            sea_orm::DatabaseBackend::Postgres,
+            "SELECT dam_share_link_workspace('old-link-token') AS w".to_owned(),
+        ))
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(row.try_get::<String>("", "old_name").unwrap(), "v", "the old name is only a view");
-    assert_eq!(row.try_get::<i64>("", "kept").unwrap(), 2);
-    assert_eq!(row.try_get::<i64>("", "seen_by_old").unwrap(), 2);
-    // And the rename can be undone (down) and done again.
-    Migrator::down(&db, Some(1)).await.expect("down");
-    Migrator::up(&db, None).await.expect("up again");
-    drop(db);
-    db::drop_database(&url).await.expect("drop test database");
+    assert_eq!(shared.try_get::<uuid::Uuid>("", "w").unwrap(), default.id, "an old share link still opens");
+    drop(app_db);
+    // And the change can be undone (down) and done again.
+    let owner = Database::connect(&owner_url).await.unwrap();
+    Migrator::down(&owner, Some(2)).await.expect("down");
+    Migrator::up(&owner, None).await.expect("up again");
+    drop(owner);
+    db::drop_database(&owner_url).await.expect("drop test database");
 }

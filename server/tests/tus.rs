@@ -304,7 +304,7 @@ async fn the_protocol_refuses_what_it_must() {
         .unwrap();
     let stale_url = stale.headers()["location"].to_str().unwrap().to_owned();
     sea_orm::ConnectionTrait::execute_unprepared(
-        &app.services.db,
+        &app.db(),
         "UPDATE uploads SET expires_at = now() - interval '1 minute'",
     )
     .await

@@ -231,7 +231,7 @@ async fn an_upload_keeps_the_id_of_its_request() {
     assert!(uuid::Uuid::parse_str(&given).is_ok(), "a new id replaces one that is not a plain token: {given}");
     let fresh: UploadReport = fresh.json().await.unwrap();
 
-    let db = &app.services.db;
+    let db = &app.db();
     let request_id = |id: uuid::Uuid| async move {
         domain::entities::asset::Entity::find_by_id(id).one(db).await.unwrap().unwrap().request_id
     };

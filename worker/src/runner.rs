@@ -62,7 +62,11 @@ where
     F: FnOnce(asset::Model) -> Fut,
     Fut: Future<Output = Result<Done, JobError>>,
 {
-    let db = &ctx.services.db;
+    // The job names an asset; its rows are read and written in the asset's workspace.
+    let Some(workspace) = domain::workspaces::of_asset(&ctx.services.db, job.asset_id).await? else {
+        return Ok(()); // deleted for good meanwhile
+    };
+    let db = &ctx.services.in_workspace(workspace);
     // A slot first (fewer than the consumer's concurrency while the backlog is small), then the
     // asset. A long wait keeps the dispatch fresh, or the reconciler would think the job lost.
     let _slot = loop {
@@ -93,7 +97,7 @@ where
     F: FnOnce(asset::Model) -> Fut,
     Fut: Future<Output = Result<Done, JobError>>,
 {
-    let db = &ctx.services.db;
+    let db = &ctx.services.in_workspace(asset.workspace_id);
     let started = std::time::Instant::now();
     let limit = time_limit(queue);
     let finished = tokio::time::timeout(limit, work(asset.clone())).await.unwrap_or_else(|_| {

@@ -48,10 +48,10 @@ async fn main() -> Result<()> {
     let original = png(48, 32, 255);
     std::fs::create_dir_all(storage.join("originals"))?;
     std::fs::write(storage.join("originals/shared.png"), &original)?;
-    services
-        .db
+    let in_default = services.in_workspace(domain::workspaces::default_workspace(&services.db).await?.id);
+    in_default
         .execute(Statement::from_sql_and_values(
-            services.db.get_database_backend(),
+            sea_orm::DbBackend::Postgres,
             r#"INSERT INTO assets (id, original_path, original_filename, status, kind, mime, size, checksum, priority, created_at)
                SELECT gen_random_uuid(), 'originals/shared.png', 'import-' || n || '.png', 'uploaded', 'image', 'image/png', $1, 'x', $2, now()
                FROM generate_series(1, $3) AS n"#,

@@ -52,9 +52,10 @@ async fn main() -> Result<()> {
         NewUser { email: "bench@example.test".into(), display_name: String::new(), role: Role::Editor, password: None },
     )
     .await?;
+    let workspace = domain::workspaces::default_workspace(&services.db).await?.id;
     let token = tokens::create(
         &services.db,
-        &Actor::system("bench"),
+        &Actor::system("bench").in_workspace(workspace),
         user.user.id,
         NewToken { name: "bench".into(), expires_in_days: None },
     )

@@ -44,10 +44,15 @@ pub async fn create(db: &impl ConnectionTrait, actor: &Actor, user_id: Uuid, new
             )))
         }
     };
+    // A token works in the workspace it was made in, and only there.
+    let workspace = actor
+        .workspace
+        .ok_or_else(|| Error::BadRequest("an API token belongs to a workspace: make it from inside one".into()))?;
     let secret = secrets::new_secret(SECRET_PREFIX);
     let token = api_token::ActiveModel {
         id: Set(Uuid::now_v7()),
         user_id: Set(user_id),
+        workspace_id: Set(workspace),
         name: Set(name.to_owned()),
         token_hash: Set(secrets::hash(&secret)),
         prefix: Set(secret.chars().take(SECRET_PREFIX.len() + 6).collect()),

@@ -18,6 +18,7 @@ use crate::{
     error::{Error, Result},
     paging,
     policy::Role,
+    workspaces,
 };
 
 /// Lower-cased and checked; e-mails are the sign-in names.
@@ -58,12 +59,30 @@ pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> Result<user::Model> {
     user::Entity::find_by_id(id).one(db).await?.ok_or(Error::NotFound("user"))
 }
 
-/// Everyone, by e-mail address.
-pub async fn list(db: &impl ConnectionTrait, request: PageRequest) -> Result<Page<user::Model>> {
+/// Everyone, by e-mail address: the members of `workspace`, or (the command line) everyone.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    workspace: Option<Uuid>,
+    request: PageRequest,
+) -> Result<Page<user::Model>> {
     let limit = paging::limit(&request);
     let after = paging::after::<String, Uuid>(&request)?;
-    let query = paging::keyset(user::Entity::find(), user::Column::Email, user::Column::Id, Order::Asc, after, limit);
+    let mut people = user::Entity::find();
+    if let Some(workspace) = workspace {
+        people = people.filter(user::Column::Id.in_subquery(members_of(workspace)));
+    }
+    let query = paging::keyset(people, user::Column::Email, user::Column::Id, Order::Asc, after, limit);
     Ok(paging::page(query.all(db).await?, limit, |u| paging::cursor(&u.email, &u.id)))
+}
+
+fn members_of(workspace: Uuid) -> sea_orm::sea_query::SelectStatement {
+    use crate::entities::membership;
+    use sea_orm::sea_query::Query;
+    Query::select()
+        .column(membership::Column::UserId)
+        .from(membership::Entity)
+        .and_where(membership::Column::WorkspaceId.eq(workspace))
+        .to_owned()
 }
 
 /// Creates a user with a password (given, or generated and returned once).
@@ -96,9 +115,13 @@ pub async fn create(db: &impl ConnectionTrait, actor: &Actor, new: NewUser) -> R
         oidc_subject: Set(None),
         last_login_at: Set(None),
         updated_at: Set(now),
+        operator: Set(false),
     }
     .insert(db)
     .await?;
+    // They join the workspace they were added from (the command line's and first start's: Default).
+    let workspace = membership_workspace(db, actor).await?;
+    workspaces::set_member(db, workspace, created.id, created.role).await?;
     audit::record(
         db,
         actor,
@@ -113,6 +136,12 @@ pub async fn create(db: &impl ConnectionTrait, actor: &Actor, new: NewUser) -> R
 /// An admin's change to a user. Refuses to leave the installation without an enabled admin.
 pub async fn update(db: &impl ConnectionTrait, actor: &Actor, id: Uuid, change: UserUpdate) -> Result<user::Model> {
     let current = get(db, id).await?;
+    // A workspace's admins manage its members; anyone else is not there for them.
+    if let Some(workspace) = actor.workspace {
+        if crate::entities::membership::Entity::find_by_id((workspace, id)).one(db).await?.is_none() {
+            return Err(Error::NotFound("user"));
+        }
+    }
     let loses_admin = current.role == Role::Admin
         && !current.disabled
         && (change.role.is_some_and(|r| r != Role::Admin) || change.disabled == Some(true));
@@ -128,6 +157,7 @@ pub async fn update(db: &impl ConnectionTrait, actor: &Actor, id: Uuid, change: 
     if let Some(role) = change.role.filter(|r| *r != current.role) {
         details.insert("role".into(), json!({ "from": current.role, "to": role }));
         row.role = Set(role);
+        workspaces::set_member(db, membership_workspace(db, actor).await?, id, role).await?;
     }
     if let Some(disabled) = change.disabled.filter(|d| *d != current.disabled) {
         details.insert("disabled".into(), json!(disabled));
@@ -242,8 +272,34 @@ pub async fn bootstrap_admin(
         password: password.map(str::to_owned),
     };
     let created = create(&txn, &Actor::system("first start"), new).await?;
+    // The first person runs the installation.
+    set_operator(&txn, &Actor::system("first start"), created.user.id, true).await?;
     txn.commit().await?;
     Ok(Some(created))
+}
+
+/// The workspace a role given by `actor` applies to: theirs, or Default for the installation's
+/// own actors (command line, first start, single sign-on).
+async fn membership_workspace(db: &impl ConnectionTrait, actor: &Actor) -> Result<Uuid> {
+    match actor.workspace {
+        Some(id) => Ok(id),
+        None => Ok(workspaces::default_workspace(db).await?.id),
+    }
+}
+
+/// Makes `id` an operator, or not (the command line's `dam user operator`).
+pub async fn set_operator(db: &impl ConnectionTrait, actor: &Actor, id: Uuid, operator: bool) -> Result<()> {
+    let found = user::Entity::update_many()
+        .col_expr(user::Column::Operator, Expr::value(operator))
+        .col_expr(user::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(user::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    if found.rows_affected == 0 {
+        return Err(Error::NotFound("user"));
+    }
+    audit::record(db, actor, "user.update", Some(Target::user(id)), json!({ "operator": operator })).await?;
+    Ok(())
 }
 
 /// Who the identity provider says signed in.
@@ -264,6 +320,13 @@ pub struct SsoIdentity<'a> {
 /// e-mail, unless that account is bound to another subject already. The role follows the
 /// provider's claim at every sign-in, except that it never removes the last enabled admin.
 pub async fn upsert_sso_user(db: &impl ConnectionTrait, identity: SsoIdentity<'_>) -> Result<user::Model> {
+    let user = upsert_sso_person(db, identity).await?;
+    // The provider's role claim is the person's role in the Default workspace.
+    workspaces::set_member(db, workspaces::default_workspace(db).await?.id, user.id, user.role).await?;
+    Ok(user)
+}
+
+async fn upsert_sso_person(db: &impl ConnectionTrait, identity: SsoIdentity<'_>) -> Result<user::Model> {
     let SsoIdentity { subject, email, email_verified, name, role } = identity;
     let email = normalize_email(email)?;
     if !email_verified {
@@ -330,6 +393,7 @@ pub async fn upsert_sso_user(db: &impl ConnectionTrait, identity: SsoIdentity<'_
                 oidc_subject: Set(Some(subject.to_owned())),
                 last_login_at: Set(None),
                 updated_at: Set(now),
+                operator: Set(false),
             }
             .insert(db)
             .await?;

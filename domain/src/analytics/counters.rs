@@ -88,17 +88,30 @@ impl UsageCounters {
 
     /// Views and downloads per day still waiting in Redis for the next flush (best effort: empty
     /// when Redis cannot be asked).
-    pub async fn pending(&self) -> HashMap<NaiveDate, (i64, i64)> {
+    /// Only assets `db` can see count: a workspace's figures hold none of another's.
+    pub async fn pending(&self, db: &impl ConnectionTrait) -> Result<HashMap<NaiveDate, (i64, i64)>> {
         let mut conn = self.conn.clone();
         let fields: HashMap<String, i64> =
             redis::cmd("HGETALL").arg(self.live_key()).query_async(&mut conn).await.unwrap_or_default();
+        let counts = aggregate(fields);
+        let ids: Vec<Uuid> = counts.keys().map(|(id, _)| *id).collect();
+        let visible: std::collections::HashSet<Uuid> = if ids.is_empty() {
+            Default::default()
+        } else {
+            let sql = "SELECT id FROM assets WHERE id = ANY($1)";
+            db.query_all(Statement::from_sql_and_values(DatabaseBackend::Postgres, sql, [ids.into()]))
+                .await?
+                .iter()
+                .map(|r| r.try_get::<Uuid>("", "id"))
+                .collect::<std::result::Result<_, _>>()?
+        };
         let mut per_day: HashMap<NaiveDate, (i64, i64)> = HashMap::new();
-        for ((_, day), counts) in aggregate(fields) {
+        for ((_, day), counts) in counts.into_iter().filter(|((id, _), _)| visible.contains(id)) {
             let entry = per_day.entry(day).or_default();
             entry.0 += counts.views;
             entry.1 += counts.downloads;
         }
-        per_day
+        Ok(per_day)
     }
 
     /// Moves every count from Redis into Postgres; returns how many (asset, day) rows it added to.
@@ -197,25 +210,11 @@ fn aggregate(fields: HashMap<String, i64>) -> HashMap<(Uuid, NaiveDate), Counts>
     out
 }
 
-/// One statement (so all or nothing): per-day rows and all-time totals. Counts for assets deleted
-/// meanwhile are dropped.
+/// One statement (so all or nothing): per-day rows and all-time totals, each in its asset's
+/// workspace (`dam_add_usage`, a system function: the counts of every workspace are flushed
+/// together). Counts for assets deleted meanwhile are dropped.
 async fn add_to_database(db: &impl ConnectionTrait, counts: HashMap<(Uuid, NaiveDate), Counts>) -> Result<usize> {
-    const SQL: &str = "
-        WITH incoming AS (
-            SELECT i.* FROM unnest($1::uuid[], $2::date[], $3::bigint[], $4::bigint[]) AS i (asset_id, day, views, downloads)
-            JOIN assets a ON a.id = i.asset_id
-        ), daily AS (
-            INSERT INTO usage_daily (asset_id, day, views, downloads) SELECT * FROM incoming
-            ON CONFLICT (asset_id, day) DO UPDATE
-               SET views = usage_daily.views + EXCLUDED.views, downloads = usage_daily.downloads + EXCLUDED.downloads
-            RETURNING 1
-        )
-        INSERT INTO usage_stats (asset_id, views, downloads, last_accessed)
-        SELECT asset_id, sum(views), sum(downloads), now() FROM incoming GROUP BY asset_id
-        ON CONFLICT (asset_id) DO UPDATE
-           SET views = usage_stats.views + EXCLUDED.views, downloads = usage_stats.downloads + EXCLUDED.downloads,
-               last_accessed = EXCLUDED.last_accessed
-        RETURNING (SELECT count(*) FROM daily) AS rows";
+    const SQL: &str = "SELECT dam_add_usage($1::uuid[], $2::date[], $3::bigint[], $4::bigint[]) AS rows";
     let (mut ids, mut days, mut views, mut downloads) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for ((id, day), c) in counts {
         ids.push(id);

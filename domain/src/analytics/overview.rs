@@ -51,6 +51,23 @@ pub async fn holdings(db: &impl ConnectionTrait) -> Result<Holdings> {
     Ok(Holdings { kinds, original_bytes, derivative_bytes })
 }
 
+/// What the whole installation holds, every workspace together (operators' `/metrics`), through
+/// the `dam_holdings()` system function.
+pub async fn installation_holdings(db: &impl ConnectionTrait) -> Result<Holdings> {
+    let rows = db.query_all(statement("SELECT * FROM dam_holdings()")).await?;
+    let mut held = Holdings { kinds: Vec::new(), original_bytes: 0, derivative_bytes: 0 };
+    for r in rows {
+        held.kinds.push(KindUsage {
+            kind: r.try_get("", "kind")?,
+            assets: r.try_get("", "assets")?,
+            bytes: r.try_get("", "bytes")?,
+        });
+        held.original_bytes = r.try_get("", "original_bytes")?;
+        held.derivative_bytes = r.try_get("", "derivative_bytes")?;
+    }
+    Ok(held)
+}
+
 /// Everything the dashboard shows.
 pub async fn overview(
     db: &impl ConnectionTrait,
@@ -130,7 +147,7 @@ pub async fn days(db: &impl ConnectionTrait, usage: &UsageCounters, span: i64) -
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    let pending: HashMap<NaiveDate, (i64, i64)> = usage.pending().await;
+    let pending: HashMap<NaiveDate, (i64, i64)> = usage.pending(db).await?;
     for day in &mut days {
         if let Some((views, downloads)) = pending.get(&day.day) {
             day.views += views;

@@ -6,6 +6,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub user_id: Uuid,
+    /// The workspace the token works in (it implies it: no `/w/{slug}` in its requests).
+    pub workspace_id: Uuid,
     pub name: String,
     /// SHA-256 of the secret; the secret is shown once, at creation.
     pub token_hash: String,

@@ -7,6 +7,8 @@ use crate::dto::{AssetKind, AssetStatus};
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
+    /// The workspace that holds it.
+    pub workspace_id: Uuid,
     /// Storage key of the original, e.g. `originals/<id>.jpg`.
     pub original_path: String,
     /// The name the file had on the uploader's disk (display only; never used as a path).

@@ -17,6 +17,8 @@ pub struct Model {
     pub oidc_subject: Option<String>,
     pub last_login_at: Option<DateTimeUtc>,
     pub updated_at: DateTimeUtc,
+    /// Runs the installation: makes workspaces, sets quotas, sees queues, workers and metrics.
+    pub operator: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

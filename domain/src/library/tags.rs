@@ -42,7 +42,7 @@ async fn ensure(db: &impl ConnectionTrait, names: &[String]) -> Result<Vec<Uuid>
     }
     let fresh: Vec<Uuid> = names.iter().map(|_| Uuid::now_v7()).collect();
     db.execute(statement(
-        "INSERT INTO tags (id, name) SELECT * FROM unnest($1::uuid[], $2::text[]) ON CONFLICT (lower(name)) DO NOTHING",
+        "INSERT INTO tags (id, name) SELECT * FROM unnest($1::uuid[], $2::text[]) ON CONFLICT (workspace_id, lower(name)) DO NOTHING",
         vec![fresh.into(), names.to_vec().into()],
     ))
     .await?;

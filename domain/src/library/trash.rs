@@ -32,7 +32,13 @@ fn check_selection(ids: &[Uuid]) -> Result<()> {
 async fn check_reach(db: &impl ConnectionTrait, actor: &Actor, ids: &[Uuid], moving: &str) -> Result<()> {
     check_selection(ids)?;
     actor.require(Permission::Trash, actor.user_id, &format!("{moving} assets"))?;
-    for asset in asset::Entity::find().filter(asset::Column::Id.is_in(ids.to_vec())).all(db).await? {
+    let found = asset::Entity::find().filter(asset::Column::Id.is_in(ids.to_vec())).all(db).await?;
+    // An id that is not in the workspace (never was, deleted for good, or another workspace's):
+    // 404, and nothing is moved or recorded.
+    if ids.iter().any(|id| !found.iter().any(|a| a.id == *id)) {
+        return Err(Error::NotFound("asset"));
+    }
+    for asset in found {
         if !actor.may(Permission::Trash, asset.uploaded_by) {
             return Err(if asset.deleted_at.is_some() {
                 Error::NotFound("asset")

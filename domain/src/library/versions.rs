@@ -8,7 +8,7 @@ use chrono::Utc;
 use futures::Stream;
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, Statement, TransactionTrait,
+    QueryOrder, QuerySelect, Set, Statement,
 };
 use uuid::Uuid;
 
@@ -47,9 +47,14 @@ where
     S: Stream<Item = Result<Bytes, E>> + Unpin,
     E: std::fmt::Display,
 {
-    let current = live_asset(&services.db, actor, asset_id).await?;
+    let current = live_asset(&services.workspace_db(actor)?, actor, asset_id).await?;
     let stored = ingest::store_original(services, filename, body).await?;
-    let outcome = replace(services, actor, &current, &stored).await;
+    // The earlier file is kept as a version: the new one's bytes are added to the workspace's.
+    let outcome = match crate::workspaces::quota::check(&services.workspace_db(actor)?, filename, stored.size, 0).await
+    {
+        Ok(()) => replace(services, actor, &current, &stored).await,
+        Err(refused) => Err(refused),
+    };
     if !matches!(outcome, Ok(Replaced::NewVersion(_))) {
         // Unchanged or refused: the new object is not needed.
         services.storage.delete(&stored.key).await?;
@@ -89,7 +94,7 @@ async fn replace(
         );
         return Err(Error::UnsupportedType { filename: stored.filename.clone(), why });
     }
-    let db = &services.db;
+    let db = &services.workspace_db(actor)?;
     let txn = db.begin().await?;
     // The current file's uploader: the one who replaced the previous version, or the asset's.
     let previous = asset_file::Entity::find()

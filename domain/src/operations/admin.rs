@@ -84,7 +84,7 @@ operation! {
         failures: [],
         example: PageRequest::default(),
         run: |cx, input| {
-            let page = users::list(cx.db().await?, input).await?;
+            let page = users::list(cx.db().await?, cx.caller.workspace(), input).await?;
             Ok(Page { items: page.items.iter().map(user_view).collect(), next: page.next })
         },
     }

@@ -10,7 +10,8 @@ use crate::{
     audit::Actor,
     entities::user,
     error::{Error, Result},
-    policy::{self, Permission},
+    policy::{self, Permission, Role},
+    workspaces::Membership,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,11 +20,30 @@ pub enum Via {
     Token(Uuid),
 }
 
-/// A signed-in person and how they signed in.
+/// A signed-in person, how they signed in, and the workspace they work in (with their role
+/// there): `None` when they belong to none, which leaves them only their own credentials.
 #[derive(Clone, Debug)]
 pub struct Principal {
     pub user: user::Model,
     pub via: Via,
+    pub workspace: Option<Membership>,
+}
+
+impl Principal {
+    /// The role in the current workspace.
+    pub fn role(&self) -> Option<Role> {
+        self.workspace.as_ref().map(|m| m.role)
+    }
+
+    fn allows(&self, permission: Permission) -> bool {
+        match permission {
+            // One's own sign-ins and tokens need no workspace.
+            Permission::ManageOwnCredentials => true,
+            // The queues and workers serve every workspace: operators only.
+            Permission::ManageQueues => self.user.operator,
+            _ => self.role().is_some_and(|role| policy::allows(role, permission)),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -38,20 +58,20 @@ impl Caller {
     pub fn actor(&self) -> Actor {
         let ip = self.ip.map(|ip| ip.to_string());
         match &self.principal {
-            Some(p) => Actor::user(&p.user, ip),
+            Some(p) => Actor { role: p.role(), workspace: self.workspace(), ..Actor::user(&p.user, ip) },
             None => Actor::anonymous(ip),
         }
     }
 
     pub fn can(&self, permission: Permission) -> bool {
-        self.principal.as_ref().is_some_and(|p| policy::allows(p.user.role, permission))
+        self.principal.as_ref().is_some_and(|p| p.allows(permission))
     }
 
     /// The signed-in person, if they may do `permission`: `Unauthenticated` for nobody,
     /// `Forbidden` for too little.
     pub fn require(&self, permission: Permission) -> Result<&Principal> {
         let principal = self.principal.as_ref().ok_or(Error::Unauthenticated)?;
-        if policy::allows(principal.user.role, permission) {
+        if principal.allows(permission) {
             Ok(principal)
         } else {
             Err(Error::Forbidden(describe(permission).into()))
@@ -66,6 +86,11 @@ impl Caller {
             Some(Via::Session(id)) => sessions::is_active(db, id).await,
             Some(Via::Token(id)) => tokens::is_active(db, id).await,
         }
+    }
+
+    /// The workspace the caller works in, if any.
+    pub fn workspace(&self) -> Option<Uuid> {
+        self.principal.as_ref()?.workspace.as_ref().map(|m| m.workspace.id)
     }
 
     pub fn session_id(&self) -> Option<Uuid> {
@@ -95,7 +120,7 @@ pub fn describe(permission: Permission) -> &'static str {
         Permission::ManageUsers => "manage users (admins only)",
         Permission::ManageSettings => "change settings (admins only)",
         Permission::ViewDashboard => "see the dashboard (admins only)",
-        Permission::ManageQueues => "manage the queues (admins only)",
+        Permission::ManageQueues => "manage the queues (operators only)",
         Permission::ViewAuditLog => "read the audit log (admins only)",
         Permission::ManageOwnCredentials => "manage credentials",
     }

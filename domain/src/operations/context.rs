@@ -6,19 +6,29 @@ use std::{future::Future, pin::Pin, sync::Mutex};
 use sea_orm::{DatabaseTransaction, TransactionTrait};
 use tokio::sync::OnceCell;
 
+use uuid::Uuid;
+
 use super::{Caller, Operation};
-use crate::{audit::Actor, error::Result, links::Links, services::Services};
+use crate::{
+    audit::Actor,
+    db::{workspace_db, WorkspaceDb},
+    error::{Error, Result},
+    links::Links,
+    services::Services,
+};
 
 type Task = Pin<Box<dyn Future<Output = Result<()>> + Send>>;
 
 /// What an operation runs with: who calls, the services, its transaction, and the links to files
 /// its answer carries (the adapter's: they depend on where the request came in).
-/// Workspaces will set the tenant in the transaction; events will write their outbox row in it.
+/// The transaction works in the caller's workspace (or, for someone anonymous opening a share
+/// link, the link's: `enter`); events will write their outbox row in it.
 pub struct Cx<'a> {
     pub caller: &'a Caller,
     pub links: &'a dyn Links,
     pub actor: Actor,
     pub services: &'a Services,
+    workspace: Mutex<Option<Uuid>>,
     txn: OnceCell<DatabaseTransaction>,
     after_commit: Mutex<Vec<Task>>,
 }
@@ -29,7 +39,35 @@ impl Cx<'_> {
     /// reads a page and its counts side by side) would otherwise hold one while waiting for
     /// others, and as many concurrent searches as the pool has connections would wait forever.
     pub async fn db(&self) -> Result<&DatabaseTransaction> {
-        Ok(self.txn.get_or_try_init(|| self.services.db.begin()).await?)
+        let workspace = *self.workspace.lock().expect("not poisoned");
+        Ok(self
+            .txn
+            .get_or_try_init(|| async {
+                let txn = self.services.db.begin().await?;
+                match workspace {
+                    Some(id) => workspace_db::enter(txn, id).await,
+                    None => Ok(txn),
+                }
+            })
+            .await?)
+    }
+
+    /// The workspace's rows on connections of their own, for reads that run side by side (search).
+    pub fn workspace_db(&self) -> Result<WorkspaceDb> {
+        let workspace = self.workspace.lock().expect("not poisoned").ok_or(Error::NotFound("workspace"))?;
+        Ok(WorkspaceDb::new(self.services.db.clone(), workspace))
+    }
+
+    /// Works in `workspace` from now on: for callers who have none of their own (a visitor of a
+    /// share link works in the link's). Before the first `db()` only.
+    pub fn enter(&self, workspace: Uuid) -> Result<()> {
+        if self.txn.initialized() {
+            return Err(Error::Database(sea_orm::DbErr::Custom(
+                "a workspace is entered before the transaction begins".into(),
+            )));
+        }
+        *self.workspace.lock().expect("not poisoned") = Some(workspace);
+        Ok(())
     }
 
     /// Work that must not happen unless the change is kept (deleting files, enqueueing jobs that
@@ -55,6 +93,7 @@ pub async fn execute<O: Operation>(
         links,
         actor: caller.actor(),
         services,
+        workspace: Mutex::new(caller.workspace()),
         txn: OnceCell::new(),
         after_commit: Mutex::new(Vec::new()),
     };

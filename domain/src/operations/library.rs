@@ -79,7 +79,7 @@ operation! {
         // Read only, and its page and counts are read side by side on separate pooled
         // connections (one transaction's connection would take them one after another: p95 44 ms
         // became ~200 ms). It never asks for `cx.db()`, so it holds no connection while it waits.
-        run: |cx, input| search::search(&cx.services.db, cx.links, &input).await,
+        run: |cx, input| search::search(&cx.workspace_db()?, cx.links, &input).await,
     }
 }
 

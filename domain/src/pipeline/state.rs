@@ -44,16 +44,10 @@ pub async fn dispatch_batch(db: &impl ConnectionTrait, kind: AssetKind, limit: u
         return Ok(Vec::new());
     }
     let kind = kind.label();
+    // Across workspaces: the system function `dam_dispatch_batch`.
     let rows = Id::find_by_statement(Statement::from_sql_and_values(
         db.get_database_backend(),
-        r#"UPDATE assets SET dispatched_at = now()
-           WHERE id IN (
-               SELECT id FROM assets
-               WHERE status = 'uploaded' AND dispatched_at IS NULL AND kind = $1 AND available_at <= now()
-               ORDER BY priority, created_at
-               LIMIT $2
-               FOR UPDATE SKIP LOCKED)
-           RETURNING id"#,
+        "SELECT id FROM dam_dispatch_batch($1, $2)",
         [kind.into(), (limit as i64).into()],
     ))
     .all(db)
@@ -63,13 +57,13 @@ pub async fn dispatch_batch(db: &impl ConnectionTrait, kind: AssetKind, limit: u
 
 /// Puts dispatched assets back in the backlog (their push to Redis failed, or Redis lost them).
 pub async fn undispatch(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<u64> {
-    let result = asset::Entity::update_many()
-        .col_expr(asset::Column::DispatchedAt, Expr::value(Option::<chrono::DateTime<Utc>>::None))
-        .filter(asset::Column::Id.is_in(ids.to_vec()))
-        .filter(asset::Column::Status.eq(AssetStatus::Uploaded))
-        .exec(db)
-        .await?;
-    Ok(result.rows_affected)
+    system_count(db, "SELECT dam_undispatch($1) AS n", vec![ids.to_vec().into()]).await
+}
+
+/// Runs a system function (they work across workspaces) that returns how many rows it changed.
+async fn system_count(db: &impl ConnectionTrait, sql: &str, values: Vec<sea_orm::Value>) -> Result<u64> {
+    let row = db.query_one(Statement::from_sql_and_values(db.get_database_backend(), sql, values)).await?;
+    Ok(row.map(|r| r.try_get::<i64>("", "n")).transpose()?.unwrap_or(0) as u64)
 }
 
 /// The worker `worker_id` takes the asset: `None` when there is nothing to do (deleted, already
@@ -254,31 +248,19 @@ pub async fn request_many(db: &impl ConnectionTrait, actor: &Actor, selection: S
 /// [`MAX_INTERRUPTED_CLAIMS`] workers down is failed instead. Returns how many were handed back
 /// or failed.
 pub async fn release_from_dead_workers(db: &impl ConnectionTrait) -> Result<u64> {
-    let result = db
-        .execute(Statement::from_sql_and_values(
-            db.get_database_backend(),
-            r#"UPDATE assets SET
-                   status = CASE WHEN interrupted_claims >= $2 THEN 'failed' ELSE 'uploaded' END,
-                   failure_reason = CASE WHEN interrupted_claims >= $2 THEN $3 ELSE NULL END,
-                   available_at = now() + make_interval(secs => ($4::float8[])[LEAST(GREATEST(interrupted_claims, 1), $2)]),
-                   dispatched_at = NULL, processing_by = NULL, updated_at = now()
-               WHERE status = 'processing'
-                 AND (processing_by IS NULL OR processing_by NOT IN
-                      (SELECT id FROM workers WHERE heartbeat_at > now() - make_interval(secs => $1)))"#,
-            [
-                (WORKER_DEAD_AFTER.num_seconds() as f64).into(),
-                MAX_INTERRUPTED_CLAIMS.into(),
-                interrupted_reason().into(),
-                // The same back-off as a transient failure's, per number of interruptions.
-                format!(
-                    "{{{}}}",
-                    (1..=MAX_INTERRUPTED_CLAIMS).map(|n| backoff(n).num_seconds().to_string()).collect::<Vec<_>>().join(",")
-                )
-                .into(),
-            ],
-        ))
-        .await?;
-    Ok(result.rows_affected())
+    // The same back-off as a transient failure's, per number of interruptions.
+    let backoffs: Vec<f64> = (1..=MAX_INTERRUPTED_CLAIMS).map(|n| backoff(n).num_seconds() as f64).collect();
+    system_count(
+        db,
+        "SELECT dam_release_from_dead_workers($1, $2, $3, $4) AS n",
+        vec![
+            (WORKER_DEAD_AFTER.num_seconds() as f64).into(),
+            MAX_INTERRUPTED_CLAIMS.into(),
+            interrupted_reason().into(),
+            backoffs.into(),
+        ],
+    )
+    .await
 }
 
 /// What people read on an asset that kept taking its worker down.
@@ -299,44 +281,22 @@ pub async fn release_abandoned(
     in_hand: &[Uuid],
     grace: Duration,
 ) -> Result<u64> {
-    let result = handed_back_by(worker_id)
-        .filter(asset::Column::Id.is_not_in(in_hand.to_vec()))
-        .filter(asset::Column::ProcessingStartedAt.lt(Utc::now() - grace))
-        .exec(db)
-        .await?;
-    Ok(result.rows_affected)
+    let sql = "SELECT dam_release_worker($1, $2, make_interval(secs => $3)) AS n";
+    system_count(db, sql, vec![worker_id.into(), in_hand.to_vec().into(), (grace.num_seconds() as f64).into()]).await
 }
 
 /// At a worker's orderly shutdown: whatever it still holds goes back to the backlog.
 pub async fn release_worker(db: &impl ConnectionTrait, worker_id: &str) -> Result<u64> {
-    Ok(handed_back_by(worker_id).exec(db).await?.rows_affected)
-}
-
-/// The assets `worker_id` is processing, put back in the backlog (to be narrowed by the caller).
-/// An orderly hand-back is not the file's fault: its interruption is taken back.
-fn handed_back_by(worker_id: &str) -> sea_orm::UpdateMany<asset::Entity> {
-    asset::Entity::update_many()
-        .col_expr(asset::Column::InterruptedClaims, Expr::cust("GREATEST(interrupted_claims - 1, 0)"))
-        .col_expr(asset::Column::Status, Expr::value(AssetStatus::Uploaded))
-        .col_expr(asset::Column::DispatchedAt, Expr::value(Option::<chrono::DateTime<Utc>>::None))
-        .col_expr(asset::Column::ProcessingBy, Expr::value(Option::<String>::None))
-        .col_expr(asset::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(asset::Column::Status.eq(AssetStatus::Processing))
-        .filter(asset::Column::ProcessingBy.eq(worker_id))
+    let sql = "SELECT dam_release_worker($1, NULL, interval '0') AS n";
+    system_count(db, sql, vec![worker_id.into()]).await
 }
 
 /// Dispatched assets of a kind that Redis no longer holds (it restarted empty, or a push was lost):
 /// called only when Redis has nothing of that queue waiting or running, so any asset dispatched
 /// more than `grace` ago cannot be there.
 pub async fn release_lost_dispatches(db: &impl ConnectionTrait, kind: AssetKind, grace: Duration) -> Result<u64> {
-    let result = asset::Entity::update_many()
-        .col_expr(asset::Column::DispatchedAt, Expr::value(Option::<chrono::DateTime<Utc>>::None))
-        .filter(asset::Column::Status.eq(AssetStatus::Uploaded))
-        .filter(asset::Column::Kind.eq(kind))
-        .filter(asset::Column::DispatchedAt.lt(Utc::now() - grace))
-        .exec(db)
-        .await?;
-    Ok(result.rows_affected)
+    let sql = "SELECT dam_release_dispatches($1, make_interval(secs => $2)) AS n";
+    system_count(db, sql, vec![kind.label().into(), (grace.num_seconds() as f64).into()]).await
 }
 
 /// Dispatched but unclaimed for a long time: whatever happened to its job in Redis, feed it
@@ -355,13 +315,8 @@ pub async fn keep_dispatched(db: &impl ConnectionTrait, asset_id: Uuid) -> Resul
 }
 
 pub async fn release_stale_dispatches(db: &impl ConnectionTrait, older_than: Duration) -> Result<u64> {
-    let result = asset::Entity::update_many()
-        .col_expr(asset::Column::DispatchedAt, Expr::value(Option::<chrono::DateTime<Utc>>::None))
-        .filter(asset::Column::Status.eq(AssetStatus::Uploaded))
-        .filter(asset::Column::DispatchedAt.lt(Utc::now() - older_than))
-        .exec(db)
-        .await?;
-    Ok(result.rows_affected)
+    let sql = "SELECT dam_release_dispatches(NULL, make_interval(secs => $1)) AS n";
+    system_count(db, sql, vec![(older_than.num_seconds() as f64).into()]).await
 }
 
 /// A derivative that was just stored, to be recorded against its asset.

@@ -10,6 +10,7 @@ use crate::{
     accounts::passwords,
     analytics::UsageEvent,
     catalog,
+    db::WorkspaceDb,
     dto::{AssetView, DerivativeKind, ShareOpening, ShareState, SharedAsset, SharedPage},
     entities::{asset, share_link},
     error::{Error, Result},
@@ -29,6 +30,19 @@ pub fn grant_cookie_name(link: &share_link::Model) -> String {
 
 fn grant_subject(link: &share_link::Model) -> String {
     format!("share:{}", link.id)
+}
+
+/// The database as the workspace of the link behind `token` sees it (a visitor has no workspace
+/// of their own; the link's is looked up by a function that reads nothing else).
+pub async fn link_db(services: &Services, token: &str) -> Result<WorkspaceDb> {
+    if token.is_empty() || token.len() > 128 {
+        return Err(Error::NotFound("share link"));
+    }
+    let sql = "SELECT dam_share_link_workspace($1) AS workspace";
+    let row =
+        services.db.query_one(Statement::from_sql_and_values(DatabaseBackend::Postgres, sql, [token.into()])).await?;
+    let workspace = row.map(|r| r.try_get::<Option<Uuid>>("", "workspace")).transpose()?.flatten();
+    workspace.map(|w| services.in_workspace(w)).ok_or(Error::NotFound("share link"))
 }
 
 /// The link behind `token` while it opens: 404 for a token that never was, 410 once expired or
@@ -66,7 +80,7 @@ pub async fn unlock(
     password: &str,
     ip: Option<std::net::IpAddr>,
 ) -> Result<(share_link::Model, String)> {
-    let link = find_open(&services.db, token).await?;
+    let link = find_open(&link_db(services, token).await?, token).await?;
     let Some(hash) = &link.password_hash else {
         return Ok((link.clone(), String::new()));
     };
@@ -126,7 +140,12 @@ pub async fn open<L: Links>(
     files: impl Fn(&str) -> L,
     cookie: impl Fn(&str) -> Option<String>,
 ) -> Result<ShareOpening> {
-    let link = match find_open(&services.db, token).await {
+    let db = match link_db(services, token).await {
+        Ok(db) => db,
+        Err(Error::NotFound(_)) => return Ok(ShareOpening::NotFound),
+        Err(e) => return Err(e),
+    };
+    let link = match find_open(&db, token).await {
         Ok(link) => link,
         Err(Error::NotFound(_)) => return Ok(ShareOpening::NotFound),
         Err(Error::Gone(why)) => return Ok(ShareOpening::Gone(why)),
@@ -139,17 +158,16 @@ pub async fn open<L: Links>(
         .col_expr(share_link::Column::Opens, Expr::col(share_link::Column::Opens).add(1))
         .col_expr(share_link::Column::LastOpenedAt, Expr::value(Utc::now()))
         .filter(share_link::Column::Id.eq(link.id))
-        .exec(&services.db)
+        .exec(&db)
         .await?;
     if let Some(id) = link.asset_id {
         services.usage.record(id, UsageEvent::View).await;
     }
     let base = super::links::path_of(&link.token);
-    Ok(ShareOpening::Open(page(services, &files(&base), &base, &link).await?))
+    Ok(ShareOpening::Open(page(&db, &files(&base), &base, &link).await?))
 }
 
-async fn page(services: &Services, files: &dyn Links, base: &str, link: &share_link::Model) -> Result<SharedPage> {
-    let db = &services.db;
+async fn page(db: &WorkspaceDb, files: &dyn Links, base: &str, link: &share_link::Model) -> Result<SharedPage> {
     let assets = catalog::with_derivatives(db, files, assets_of(db, link).await?).await?;
     let (title, description) = match (link.asset_id, assets.first()) {
         (Some(_), Some(asset)) => (asset.display_name().to_owned(), asset.description.clone()),

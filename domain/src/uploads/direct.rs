@@ -63,7 +63,10 @@ pub async fn confirm(services: &Services, actor: &Actor, id: Uuid) -> Result<ing
         return Err(Error::Conflict("this upload is resumable (tus); send its bytes with PATCH".into()));
     }
     if let Some(done) = upload.asset_id {
-        let asset = asset::Entity::find_by_id(done).one(&services.db).await?.ok_or(Error::NotFound("asset"))?;
+        let asset = asset::Entity::find_by_id(done)
+            .one(&services.workspace_db(actor)?)
+            .await?
+            .ok_or(Error::NotFound("asset"))?;
         // The same answer as the first time: an asset older than this upload already had the content.
         return Ok(if asset.created_at < upload.created_at {
             ingest::Ingested::Existing(asset)
@@ -89,7 +92,7 @@ pub async fn confirm(services: &Services, actor: &Actor, id: Uuid) -> Result<ing
     let detected = match sniff::detect(&head, &upload.filename) {
         Ok(detected) => detected,
         Err(why) => {
-            super::discard(services, &upload).await?;
+            super::discard(services, actor, &upload).await?;
             return Err(Error::UnsupportedType { filename: upload.filename, why });
         }
     };
@@ -98,7 +101,7 @@ pub async fn confirm(services: &Services, actor: &Actor, id: Uuid) -> Result<ing
     let key = storage::original_key(original_id, detected.extension);
     let checksum = copy_hashing(s3, &incoming, &key).await?;
     s3.delete(&incoming).await?;
-    let ingested = match ingest::same_content(services, &checksum).await? {
+    let ingested = match ingest::same_content(services, actor, &checksum).await? {
         Some(existing) => {
             s3.delete(&key).await?;
             ingest::Ingested::Existing(existing)

@@ -17,7 +17,7 @@ use chrono::{Duration, Utc};
 use futures::{Stream, StreamExt};
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, Set,
-    Statement, TransactionTrait,
+    Statement,
 };
 use sha2::{
     digest::common::hazmat::{SerializableState, SerializedState},
@@ -75,6 +75,7 @@ async fn insert(services: &Services, actor: &Actor, new: NewUpload, direct: bool
     if new.length > limit {
         return Err(Error::TooLarge { filename, limit_bytes: limit });
     }
+    crate::workspaces::quota::check(&services.workspace_db(actor)?, &filename, new.length, 1).await?;
     let now = Utc::now();
     let row = upload::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -98,7 +99,7 @@ async fn insert(services: &Services, actor: &Actor, new: NewUpload, direct: bool
         created_at: Set(now),
         updated_at: Set(now),
     };
-    Ok(row.insert(&services.db).await?)
+    Ok(row.insert(&services.workspace_db(actor)?).await?)
 }
 
 fn expiry(services: &Services) -> Duration {
@@ -117,7 +118,7 @@ pub async fn find(services: &Services, actor: &Actor, id: Uuid) -> Result<upload
 /// The upload if it exists and `actor` started it, expired or not.
 pub(crate) async fn owned(services: &Services, actor: &Actor, id: Uuid) -> Result<upload::Model> {
     upload::Entity::find_by_id(id)
-        .one(&services.db)
+        .one(&services.workspace_db(actor)?)
         .await?
         .filter(|u| u.created_by == actor.user_id)
         .ok_or(Error::NotFound("upload"))
@@ -138,7 +139,7 @@ where
     E: std::fmt::Display,
 {
     find(services, actor, id).await?;
-    let txn = services.db.begin().await?;
+    let txn = services.workspace_db(actor)?.begin().await?;
     let locked = txn
         .query_one(Statement::from_sql_and_values(
             DatabaseBackend::Postgres,
@@ -200,7 +201,7 @@ where
                     Err(why) => {
                         drop(txn);
                         writer.abandon(&current).await;
-                        discard(services, &current).await?;
+                        discard(services, actor, &current).await?;
                         return Err(Error::UnsupportedType { filename: current.filename, why });
                     }
                 }
@@ -262,7 +263,7 @@ async fn complete(
     upload: &upload::Model,
     checksum: String,
 ) -> Result<(asset::Model, bool)> {
-    let existing = ingest::same_content(services, &checksum).await?;
+    let existing = ingest::same_content(services, actor, &checksum).await?;
     let duplicate = existing.is_some();
     let asset = match existing {
         Some(existing) => {
@@ -295,50 +296,57 @@ async fn complete(
 
 /// Records which asset an upload became (clients may still ask for a while) and audits it.
 async fn settle(services: &Services, actor: &Actor, upload: &upload::Model, asset: &asset::Model) -> Result<()> {
+    let txn = services.workspace_db(actor)?.begin().await?;
     upload::Entity::update_many()
         .col_expr(upload::Column::AssetId, Expr::value(asset.id))
         .filter(upload::Column::Id.eq(upload.id))
-        .exec(&services.db)
+        .exec(&txn)
         .await?;
     audit::record(
-        &services.db,
+        &txn,
         actor,
         "upload.complete",
         Some(Target::asset(asset.id)),
         serde_json::json!({ "upload": upload.id, "size": upload.length }),
     )
     .await?;
-    Ok(())
+    Ok(txn.commit().await?)
 }
 
 /// Cancels an upload (tus termination): its staged bytes and its row go.
 pub async fn terminate(services: &Services, actor: &Actor, id: Uuid) -> Result<()> {
-    discard(services, &owned(services, actor, id).await?).await
+    discard(services, actor, &owned(services, actor, id).await?).await
 }
 
-pub(crate) async fn discard(services: &Services, upload: &upload::Model) -> Result<()> {
+pub(crate) async fn discard(services: &Services, actor: &Actor, upload: &upload::Model) -> Result<()> {
     services.storage.delete_staged(upload).await?;
-    upload::Entity::delete_by_id(upload.id).exec(&services.db).await?;
+    upload::Entity::delete_by_id(upload.id).exec(&services.workspace_db(actor)?).await?;
     Ok(())
 }
 
-/// Removes unfinished uploads past their expiry, bytes and all; returns how many.
+/// Removes unfinished uploads past their expiry, bytes and all, in every workspace; returns how many.
 pub async fn remove_expired(services: &Services) -> Result<usize> {
-    let expired = upload::Entity::find()
-        .filter(upload::Column::AssetId.is_null())
-        .filter(upload::Column::ExpiresAt.lt(Utc::now()))
-        .all(&services.db)
-        .await?;
-    for upload in &expired {
-        discard(services, upload).await?;
+    let mut removed = 0;
+    for workspace in crate::workspaces::all(&services.db).await? {
+        let actor = Actor::system("expiry").in_workspace(workspace.id);
+        let db = services.workspace_db(&actor)?;
+        let expired = upload::Entity::find()
+            .filter(upload::Column::AssetId.is_null())
+            .filter(upload::Column::ExpiresAt.lt(Utc::now()))
+            .all(&db)
+            .await?;
+        for upload in &expired {
+            discard(services, &actor, upload).await?;
+        }
+        removed += expired.len();
+        // Finished uploads are only kept for a while so a client can still ask what became of them.
+        upload::Entity::delete_many()
+            .filter(upload::Column::AssetId.is_not_null())
+            .filter(upload::Column::UpdatedAt.lt(Utc::now() - Duration::days(7)))
+            .exec(&db)
+            .await?;
     }
-    // Finished uploads are only kept for a while so a client can still ask what became of them.
-    upload::Entity::delete_many()
-        .filter(upload::Column::AssetId.is_not_null())
-        .filter(upload::Column::UpdatedAt.lt(Utc::now() - Duration::days(7)))
-        .exec(&services.db)
-        .await?;
-    Ok(expired.len())
+    Ok(removed)
 }
 
 /// The hash of the first `received` bytes, from the state saved with the row.

@@ -123,7 +123,7 @@ async fn transcode(
     Query(q): Query<FormatQuery>,
 ) -> Result<Response, ApiError> {
     access.require(Permission::Browse)?;
-    let asset = catalog::find(&services.db, &access.actor(), id).await?;
+    let asset = catalog::find(&services.workspace_db(&access.actor())?, &access.actor(), id).await?;
     serve_derivative(&services, &asset, DerivativeKind::Transcode, q.format.as_deref().unwrap_or("720p"), q.download)
         .await
 }
@@ -136,7 +136,7 @@ async fn derivative(
     q: FormatQuery,
 ) -> Result<Response, ApiError> {
     access.require(Permission::Browse)?;
-    let asset = catalog::find(&services.db, &access.actor(), id).await?;
+    let asset = catalog::find(&services.workspace_db(&access.actor())?, &access.actor(), id).await?;
     serve_derivative(&services, &asset, kind, q.format.as_deref().unwrap_or("jpg"), q.download).await
 }
 
@@ -147,7 +147,7 @@ async fn serve_derivative(
     label: &str,
     download: bool,
 ) -> Result<Response, ApiError> {
-    let (key, _mime) = catalog::derivative_path(&services.db, asset, kind, label).await?;
+    let (key, _mime) = catalog::derivative_path(&services.in_workspace(asset.workspace_id), asset, kind, label).await?;
     if !download {
         return files::redirect_to(services, &key, None).await;
     }
@@ -168,7 +168,7 @@ async fn original(
     Path(id): Path<Uuid>,
 ) -> Result<Response, ApiError> {
     access.require(Permission::Browse)?;
-    let asset = catalog::find(&services.db, &access.actor(), id).await?;
+    let asset = catalog::find(&services.workspace_db(&access.actor())?, &access.actor(), id).await?;
     services.usage.record(asset.id, UsageEvent::Download).await;
     files::redirect_to(&services, &asset.original_path, Some(&asset.original_filename)).await
 }

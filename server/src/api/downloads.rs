@@ -52,7 +52,7 @@ async fn selection(
     let mut assets = asset::Entity::find()
         .filter(asset::Column::Id.is_in(ids.clone()))
         .filter(asset::Column::DeletedAt.is_null())
-        .all(&services.db)
+        .all(&services.workspace_db(&access.actor())?)
         .await?;
     if assets.is_empty() {
         return Err(Error::NotFound("asset").into());
@@ -68,8 +68,8 @@ async fn collection(
     Path(id): Path<Uuid>,
 ) -> Result<Response, ApiError> {
     access.require(Permission::Browse)?;
-    let name = collections::name_of(&services.db, id).await?;
-    let assets = collections::assets_of(&services.db, id).await?;
+    let name = collections::name_of(&services.workspace_db(&access.actor())?, id).await?;
+    let assets = collections::assets_of(&services.workspace_db(&access.actor())?, id).await?;
     if assets.is_empty() {
         return Err(Error::NotFound("asset in this collection").into());
     }

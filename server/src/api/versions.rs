@@ -46,7 +46,9 @@ async fn upload(
         };
         let Some(filename) = field.file_name().map(domain::file_names::display_name) else { continue };
         let replaced = versions::upload(&services, &access.actor(), id, &filename, field).await?;
-        let asset = catalog::get_asset(&services.db, &edge::links::API, &access.actor(), id).await?;
+        let asset =
+            catalog::get_asset(&services.workspace_db(&access.actor())?, &edge::links::API, &access.actor(), id)
+                .await?;
         return Ok(match replaced {
             Replaced::NewVersion(version) => {
                 (StatusCode::CREATED, Json(json!({ "version": version, "asset": asset }))).into_response()
@@ -65,7 +67,7 @@ async fn download(
     Path((id, version)): Path<(Uuid, i32)>,
 ) -> Result<Response, ApiError> {
     access.require(Permission::Browse)?;
-    let file = versions::older_file(&services.db, &access.actor(), id, version).await?;
+    let file = versions::older_file(&services.workspace_db(&access.actor())?, &access.actor(), id, version).await?;
     services.usage.record(id, UsageEvent::Download).await;
     files::redirect_to(&services, &file.path, Some(&file.filename)).await
 }

@@ -1,10 +1,14 @@
-//! `dam`: administration from the command line, against the database in DATABASE_URL.
+//! `dam`: administration from the command line, against the database in DATABASE_URL (and, for
+//! backups, restores and moving storage, as MIGRATION_DATABASE_URL's owner).
 //!
-//!     dam user add EMAIL [--role viewer|editor|admin] [--name NAME] [--password-stdin]
+//!     dam user add EMAIL [--role viewer|editor|admin] [--workspace SLUG] [--name NAME] [--password-stdin]
 //!     dam user passwd EMAIL [--password-stdin]
-//!     dam user role EMAIL ROLE
+//!     dam user role EMAIL ROLE [--workspace SLUG]
+//!     dam user operator EMAIL [--off]
 //!     dam user disable EMAIL | dam user enable EMAIL
 //!     dam user list
+//!     dam workspace add NAME --admin EMAIL | dam workspace list
+//!     dam workspace quota SLUG [--bytes SIZE|none] [--assets N|none]
 //!     dam reprocess ASSET_ID | --all | --failed
 //!     dam backup DIR | s3://BUCKET[/PREFIX]
 //!     dam restore DIR | s3://BUCKET[/PREFIX] [--replace]
@@ -19,12 +23,13 @@ use clap::{Parser, Subcommand};
 use domain::{
     accounts::{secrets, users},
     audit::Actor,
+    db::WorkspaceDb,
     dto::{NewUser, UserUpdate},
     maintenance::{self, BackupLocation},
     pipeline::{state, Priority},
     policy::Role,
     storage::{LocalStorage, Storage},
-    Config,
+    workspaces, Config,
 };
 use sea_orm::DatabaseConnection;
 
@@ -40,6 +45,9 @@ enum Command {
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage workspaces.
+    #[command(subcommand)]
+    Workspace(WorkspaceCommand),
     /// Regenerate derivatives: of one asset, of all, or of the failed ones.
     Reprocess {
         /// The asset's id.
@@ -73,12 +81,62 @@ enum Command {
 }
 
 #[derive(Subcommand)]
+enum WorkspaceCommand {
+    /// Add a workspace, with its first admin.
+    Add {
+        name: String,
+        /// The e-mail of the person who runs it (an existing user).
+        #[arg(long)]
+        admin: String,
+    },
+    /// List the workspaces, with what each holds and may hold.
+    List,
+    /// Set how much a workspace may hold; uploads past it are refused.
+    Quota {
+        slug: String,
+        /// Bytes of originals and their versions: `10 GB`, `500MB`, or `none`.
+        #[arg(long, value_parser = parse_quota_size)]
+        bytes: Option<Limit>,
+        /// Number of assets (the trash included), or `none`.
+        #[arg(long, value_parser = parse_quota_count)]
+        assets: Option<Limit>,
+    },
+}
+
+/// A quota, or none.
+#[derive(Clone, Copy, Debug)]
+struct Limit(Option<i64>);
+
+fn parse_quota_size(text: &str) -> Result<Limit, String> {
+    if text.eq_ignore_ascii_case("none") {
+        return Ok(Limit(None));
+    }
+    domain::sizes::parse_size(text)
+        .and_then(|b| i64::try_from(b).ok())
+        .map(|b| Limit(Some(b)))
+        .ok_or_else(|| format!("“{text}” is not a size; write e.g. 10 GB, 500MB, or none"))
+}
+
+fn parse_quota_count(text: &str) -> Result<Limit, String> {
+    if text.eq_ignore_ascii_case("none") {
+        return Ok(Limit(None));
+    }
+    text.trim()
+        .parse::<u32>()
+        .map(|n| Limit(Some(n.into())))
+        .map_err(|_| format!("“{text}” is not a number of assets, or none"))
+}
+
+#[derive(Subcommand)]
 enum UserCommand {
-    /// Add a user.
+    /// Add a user to a workspace.
     Add {
         email: String,
         #[arg(long, default_value = "viewer", value_parser = parse_role)]
         role: Role,
+        /// The workspace they join (its slug).
+        #[arg(long, default_value = workspaces::DEFAULT_SLUG)]
+        workspace: String,
         #[arg(long, default_value = "")]
         name: String,
         /// Read the password from the first line of standard input instead of generating one.
@@ -91,11 +149,20 @@ enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
-    /// Set a user's role.
+    /// Set a user's role in a workspace (making them a member).
     Role {
         email: String,
         #[arg(value_parser = parse_role)]
         role: Role,
+        #[arg(long, default_value = workspaces::DEFAULT_SLUG)]
+        workspace: String,
+    },
+    /// Make a user an operator, who runs the installation (workspaces, quotas, queues, metrics).
+    Operator {
+        email: String,
+        /// Take it away instead.
+        #[arg(long)]
+        off: bool,
     },
     /// Disable a user: their sessions and tokens stop working.
     Disable { email: String },
@@ -123,27 +190,40 @@ async fn main() -> anyhow::Result<()> {
     if let Command::Restore { source, replace } = &command {
         return restore(&config, source, *replace).await;
     }
-    let db = domain::db::connect_and_migrate(&config.database_url, config.database_pool_size)
-        .await
-        .context("connecting to the database")?;
+    let db = domain::db::connect_and_migrate(
+        &config.database_url,
+        &config.migration_database_url,
+        config.database_pool_size,
+    )
+    .await
+    .context("connecting to the database")?;
     let actor = Actor::system("command line");
     match command {
         Command::User(command) => run(&db, &actor, command).await,
+        Command::Workspace(command) => run_workspace(&db, &actor, command).await,
         Command::Reprocess { asset: Some(id), .. } => {
-            state::request(&db, &actor, id, Priority::Retry).await?;
+            let workspace = workspaces::of_asset(&db, id).await?.with_context(|| format!("no asset {id}"))?;
+            state::request(&WorkspaceDb::new(db.clone(), workspace), &actor, id, Priority::Retry).await?;
             println!("{id} will be processed again");
             Ok(())
         }
         Command::Reprocess { all, .. } => {
-            let selection = if all { state::Selection::All } else { state::Selection::Failed };
-            let count = state::request_many(&db, &actor, selection).await?;
+            let mut count = 0;
+            for workspace in workspaces::all(&db).await? {
+                let selection = if all { state::Selection::All } else { state::Selection::Failed };
+                let in_workspace = WorkspaceDb::new(db.clone(), workspace.id);
+                count +=
+                    state::request_many(&in_workspace, &actor.clone().in_workspace(workspace.id), selection).await?;
+            }
             println!("{count} assets will be processed again (after new uploads)");
             Ok(())
         }
         Command::Backup { target } => {
             let storage = Storage::open(&config).await.context("opening the storage")?;
             let target = location(&target).await?;
-            let done = maintenance::backup(&db, &config.database_url, &storage, &target).await?;
+            // The whole installation, every workspace: as the tables' owner.
+            let owner = sea_orm::Database::connect(&config.migration_database_url).await?;
+            let done = maintenance::backup(&owner, &config.migration_database_url, &storage, &target).await?;
             println!(
                 "backed up the database (schema {}) and {} objects ({} bytes) to {}",
                 done.schema, done.objects, done.bytes, target.label
@@ -160,7 +240,8 @@ async fn main() -> anyhow::Result<()> {
                 anyhow::bail!("the storage is {to} already (STORAGE_BACKEND)");
             }
             let into = Storage::open(&destination).await.context("opening the new storage")?;
-            let done = maintenance::migrate_storage(&db, &from, &into).await?;
+            let owner = sea_orm::Database::connect(&config.migration_database_url).await?;
+            let done = maintenance::migrate_storage(&owner, &from, &into).await?;
             println!("copied {} objects ({} bytes) to the {to} storage; set STORAGE_BACKEND={to} and restart the servers and workers", done.objects, done.bytes);
             Ok(())
         }
@@ -171,7 +252,7 @@ async fn main() -> anyhow::Result<()> {
 async fn restore(config: &Config, source: &str, replace: bool) -> anyhow::Result<()> {
     let storage = Storage::open(config).await.context("opening the storage")?;
     let source = location(source).await?;
-    let (_, done) = maintenance::restore(&config.database_url, &storage, &source, replace).await?;
+    let (_, done) = maintenance::restore(&config.migration_database_url, &storage, &source, replace).await?;
     println!(
         "restored {} assets and {} objects ({} bytes) from {} (schema {})",
         done.assets, done.objects, done.bytes, source.label, done.schema
@@ -197,6 +278,53 @@ async fn location(spec: &str) -> anyhow::Result<BackupLocation> {
     Ok(BackupLocation { storage, prefix: String::new(), label })
 }
 
+async fn run_workspace(db: &DatabaseConnection, actor: &Actor, command: WorkspaceCommand) -> anyhow::Result<()> {
+    match command {
+        WorkspaceCommand::Add { name, admin } => {
+            let admin = find(db, &admin).await?;
+            let created = workspaces::create(db, actor, &name).await?;
+            workspaces::set_member(db, created.id, admin.id, Role::Admin).await?;
+            println!("added the workspace {} at /w/{}, run by {}", created.name, created.slug, admin.email);
+        }
+        WorkspaceCommand::List => {
+            for workspace in workspaces::all(db).await? {
+                let usage = workspaces::quota::usage(&WorkspaceDb::new(db.clone(), workspace.id)).await?;
+                let of = |quota: Option<i64>, show: &dyn Fn(i64) -> String| {
+                    quota.map_or("no quota".to_owned(), |q| format!("of {}", show(q)))
+                };
+                let size = |b: i64| domain::sizes::human_size(b as u64);
+                println!(
+                    "{:<24} {:<32} {} {}, {} assets {}",
+                    workspace.slug,
+                    workspace.name,
+                    size(usage.bytes),
+                    of(usage.quota_bytes, &size),
+                    usage.assets,
+                    of(usage.quota_assets, &|n| n.to_string())
+                );
+            }
+        }
+        WorkspaceCommand::Quota { slug, bytes, assets } => {
+            let workspace = named_workspace(db, &slug).await?;
+            if bytes.is_none() && assets.is_none() {
+                anyhow::bail!("give --bytes, --assets or both (`none` removes a quota)");
+            }
+            let updated =
+                workspaces::quota::set(db, actor, workspace.id, bytes.map(|l| l.0), assets.map(|l| l.0)).await?;
+            let size = updated.quota_bytes.map_or("none".to_owned(), |b| domain::sizes::human_size(b as u64));
+            let count = updated.quota_assets.map_or("none".to_owned(), |n| n.to_string());
+            println!("{}: storage quota {size}, asset quota {count}", updated.name);
+        }
+    }
+    Ok(())
+}
+
+async fn named_workspace(db: &DatabaseConnection, slug: &str) -> anyhow::Result<domain::entities::workspace::Model> {
+    workspaces::by_slug(db, slug)
+        .await?
+        .with_context(|| format!("no workspace at /w/{slug} (see `dam workspace list`)"))
+}
+
 async fn find(db: &DatabaseConnection, email: &str) -> anyhow::Result<domain::entities::user::Model> {
     users::find_by_email(db, email).await?.with_context(|| format!("no user with the e-mail {email}"))
 }
@@ -209,10 +337,12 @@ async fn update(db: &DatabaseConnection, actor: &Actor, email: &str, change: Use
 
 async fn run(db: &DatabaseConnection, actor: &Actor, command: UserCommand) -> anyhow::Result<()> {
     match command {
-        UserCommand::Add { email, role, name, password_stdin } => {
+        UserCommand::Add { email, role, workspace, name, password_stdin } => {
+            let workspace = named_workspace(db, &workspace).await?;
             let password = if password_stdin { Some(read_password()?) } else { None };
             let created = users::create(db, actor, NewUser { email, display_name: name, role, password }).await?;
-            println!("added {} ({})", created.user.email, created.user.role.as_str());
+            workspaces::set_member(db, workspace.id, created.user.id, role).await?;
+            println!("added {} ({} in {})", created.user.email, role.as_str(), workspace.name);
             if let Some(password) = created.generated_password {
                 println!("password: {password}");
             }
@@ -227,9 +357,20 @@ async fn run(db: &DatabaseConnection, actor: &Actor, command: UserCommand) -> an
                 println!("password: {password}");
             }
         }
-        UserCommand::Role { email, role } => {
-            let email = update(db, actor, &email, UserUpdate { role: Some(role), ..Default::default() }).await?;
-            println!("{email} is now {}", role.as_str());
+        UserCommand::Role { email, role, workspace } => {
+            let workspace = named_workspace(db, &workspace).await?;
+            let user = find(db, &email).await?;
+            if workspace.slug == workspaces::DEFAULT_SLUG {
+                // The role of an installation from before workspaces, with its last-admin rule.
+                update(db, actor, &email, UserUpdate { role: Some(role), ..Default::default() }).await?;
+            }
+            workspaces::set_member(db, workspace.id, user.id, role).await?;
+            println!("{} is now {} in {}", user.email, role.as_str(), workspace.name);
+        }
+        UserCommand::Operator { email, off } => {
+            let user = find(db, &email).await?;
+            users::set_operator(db, actor, user.id, !off).await?;
+            println!("{} is {}an operator", user.email, if off { "no longer " } else { "" });
         }
         UserCommand::Disable { email } => {
             let email = update(db, actor, &email, UserUpdate { disabled: Some(true), ..Default::default() }).await?;
@@ -242,7 +383,7 @@ async fn run(db: &DatabaseConnection, actor: &Actor, command: UserCommand) -> an
         UserCommand::List => {
             let mut page = domain::dto::PageRequest { after: None, limit: Some(domain::paging::MAX_LIMIT) };
             loop {
-                let users = users::list(db, page.clone()).await?;
+                let users = users::list(db, None, page.clone()).await?;
                 for user in users.items {
                     let state = if user.disabled { "disabled" } else { "enabled" };
                     println!("{:<40} {:<7} {state}", user.email, user.role.as_str());

@@ -25,6 +25,8 @@ pub struct TestApp {
     /// Not signed in.
     pub anonymous: reqwest::Client,
     pub services: Services,
+    /// The workspace every test user joins (an installation from before workspaces is all Default).
+    pub workspace: Uuid,
     pub storage_dir: PathBuf,
     namespace: String,
     worker_stop: Option<oneshot::Sender<()>>,
@@ -47,9 +49,13 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
 /// directory (nothing made yet), with some settings overridden.
 pub fn fresh_config(overrides: &[(&str, &str)]) -> Config {
     let id = Uuid::new_v4().simple().to_string();
-    let server = std::env::var("TEST_DATABASE_SERVER").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+    let server = owner_server();
     let defaults = [
-        ("DATABASE_URL", format!("{server}/dam_test_{id}")),
+        // As in production: the application's own role (row-level security applies to it; a
+        // superuser would bypass it and the isolation tests would prove nothing), and the
+        // owner, who migrates.
+        ("DATABASE_URL", app_url(&format!("{server}/dam_test_{id}"))),
+        ("MIGRATION_DATABASE_URL", format!("{server}/dam_test_{id}")),
         ("QUEUE_NAMESPACE", format!("dam-test:{id}")),
         ("STORAGE_DIR", std::env::temp_dir().join(format!("dam-test-{id}")).to_string_lossy().into_owned()),
         ("LISTEN_ADDR", "127.0.0.1:0".into()),
@@ -71,6 +77,26 @@ pub fn fresh_config(overrides: &[(&str, &str)]) -> Config {
     .expect("test configuration")
 }
 
+/// The Postgres server as the tables' owner (a superuser here: it also marks search operators
+/// LEAKPROOF, as `make run` does).
+fn owner_server() -> String {
+    std::env::var("TEST_DATABASE_SERVER").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+/// `owner_url` as the application's role, `dam_app`.
+pub fn app_url(owner_url: &str) -> String {
+    let (scheme, rest) = owner_url.split_once("://").expect("a URL");
+    let host = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+    format!("{scheme}://dam_app@{host}")
+}
+
+/// The same database as its owner.
+pub fn owner_url(app_url: &str) -> String {
+    let server = owner_server();
+    let database = app_url.rsplit_once('/').map_or("", |(_, db)| db);
+    format!("{server}/{database}")
+}
+
 pub async fn spawn_app_without_worker(overrides: &[(&str, &str)]) -> TestApp {
     let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn").try_init();
     let config = fresh_config(overrides);
@@ -82,10 +108,12 @@ pub async fn spawn_app_without_worker(overrides: &[(&str, &str)]) -> TestApp {
     let router = server::router(services.clone());
     tokio::spawn(server::serve(listener, router));
 
+    let workspace = domain::workspaces::default_workspace(&services.db).await.expect("the Default workspace").id;
     let mut app = TestApp {
         address,
         client: reqwest::Client::new(),
         anonymous: reqwest::Client::new(),
+        workspace,
         services,
         storage_dir,
         namespace,
@@ -118,6 +146,7 @@ pub fn start_server_for(config: &Config, port: u16, extra: &[(&str, String)]) ->
     let binary = exe.parent().and_then(|deps| deps.parent()).unwrap().join("dam-server");
     std::process::Command::new(binary)
         .env("DATABASE_URL", &config.database_url)
+        .env("MIGRATION_DATABASE_URL", &config.migration_database_url)
         .env("QUEUE_NAMESPACE", &config.queue_namespace)
         .env("STORAGE_DIR", &config.storage_dir)
         .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
@@ -169,13 +198,45 @@ impl TestApp {
         let password = "a perfectly good password".to_owned();
         let new = NewUser { email: email.clone(), display_name: String::new(), role, password: Some(password.clone()) };
         let created = users::create(&self.services.db, &Actor::system("test"), new).await.expect("create user");
+        if role == Role::Admin {
+            // As an installation from before workspaces: its admins run it (queues, metrics).
+            users::set_operator(&self.services.db, &Actor::system("test"), created.user.id, true)
+                .await
+                .expect("operator");
+        }
         TestUser { id: created.user.id, email, password, role }
+    }
+
+    /// The database as the Default workspace sees it (the application's role: row-level security
+    /// applies, as in production).
+    pub fn db(&self) -> domain::db::WorkspaceDb {
+        self.services.in_workspace(self.workspace)
+    }
+
+    /// Someone who belongs to `workspace` only, with `role` there.
+    pub async fn create_member(&self, workspace: Uuid, role: Role) -> TestUser {
+        use sea_orm::EntityTrait;
+        let user = self.create_user(role).await;
+        domain::entities::membership::Entity::delete_by_id((self.workspace, user.id))
+            .exec(&self.services.db)
+            .await
+            .expect("leave Default");
+        domain::workspaces::set_member(&self.services.db, workspace, user.id, role).await.expect("join");
+        user
+    }
+
+    /// A new API token for `user` that works in `workspace`; returns the bearer secret.
+    pub async fn token_in(&self, user: &TestUser, workspace: Uuid) -> String {
+        let model = users::get(&self.services.db, user.id).await.expect("the user exists");
+        let actor = Actor::user(&model, None).in_workspace(workspace);
+        let new = NewToken { name: "test".into(), expires_in_days: None };
+        tokens::create(&self.services.db, &actor, user.id, new).await.expect("create token").secret
     }
 
     /// A new API token for `user`; returns the bearer secret.
     pub async fn token_for(&self, user: &TestUser) -> String {
         let model = users::get(&self.services.db, user.id).await.expect("the user exists");
-        let actor = Actor::user(&model, None);
+        let actor = Actor::user(&model, None).in_workspace(self.workspace);
         let new = NewToken { name: "test".into(), expires_in_days: None };
         tokens::create(&self.services.db, &actor, user.id, new).await.expect("create token").secret
     }
@@ -219,6 +280,7 @@ impl TestApp {
         };
         command
             .env("DATABASE_URL", &config.database_url)
+            .env("MIGRATION_DATABASE_URL", &config.migration_database_url)
             .env("QUEUE_NAMESPACE", &config.queue_namespace)
             .env("STORAGE_DIR", &config.storage_dir)
             .env("RUST_LOG", "warn")
@@ -301,7 +363,7 @@ impl TestApp {
             let _ = tokio::time::timeout(Duration::from_secs(10), worker).await;
         }
         self.flush_queues().await;
-        domain::db::drop_database(&self.services.config.database_url).await.expect("drop test database");
+        domain::db::drop_database(&self.services.config.migration_database_url).await.expect("drop test database");
         let _ = std::fs::remove_dir_all(&self.storage_dir);
     }
 }
@@ -344,9 +406,16 @@ pub fn files_under(dir: &std::path::Path) -> Vec<PathBuf> {
 /// its standard output and its standard error.
 pub fn run_dam(env: &[(&str, String)], args: &[&str], stdin: Option<&str>) -> (bool, String, String) {
     use std::io::Write;
+    // The command line migrates and backs up as the owner, like the server.
+    let owner = env
+        .iter()
+        .find(|(k, _)| *k == "DATABASE_URL")
+        .filter(|_| !env.iter().any(|(k, _)| *k == "MIGRATION_DATABASE_URL"))
+        .map(|(_, url)| owner_url(url));
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dam"))
         .args(args)
         .env("RUST_LOG", "warn")
+        .envs(owner.iter().map(|url| ("MIGRATION_DATABASE_URL", url.as_str())))
         .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())

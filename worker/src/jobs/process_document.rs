@@ -32,7 +32,7 @@ pub async fn process_document(job: ProcessAsset, ctx: Data<JobContext>) -> Resul
                 JobError::Permanent(format!("The first page could not be drawn (internal error: {panic})"))
             })?
             .map_err(|failure| JobError::Permanent(runner::sentence(&failure.to_string())))?;
-        super::store_renditions(services, asset.id, "", DerivativeKind::Preview, &made.renditions).await?;
+        super::store_renditions(services, &asset, "", DerivativeKind::Preview, &made.renditions).await?;
         extra.insert("document".into(), serde_json::to_value(&info).unwrap_or_default());
         Ok(Done { extra, ..Default::default() })
     })

@@ -39,7 +39,7 @@ pub async fn process_image(job: ProcessAsset, ctx: Data<JobContext>) -> Result<(
         })?;
         let made = made.map_err(|failure| JobError::Permanent(runner::sentence(&failure.to_string())))?;
 
-        super::store_renditions(services, asset.id, "", DerivativeKind::Preview, &made.renditions).await?;
+        super::store_renditions(services, &asset, "", DerivativeKind::Preview, &made.renditions).await?;
         let colours = super::colours_of(&made.renditions);
         Ok(Done {
             width: Some(made.source_width),

@@ -46,7 +46,7 @@ pub async fn process_video(job: ProcessAsset, ctx: Data<JobContext>) -> Result<(
         .map_err(|reason| JobError::Permanent(runner::sentence(&reason)))?;
 
         let renditions = imaging::renditions_of(&poster).map_err(|e| JobError::Permanent(e.to_string()))?;
-        super::store_renditions(services, asset.id, "poster", DerivativeKind::Poster, &renditions).await?;
+        super::store_renditions(services, &asset, "poster", DerivativeKind::Poster, &renditions).await?;
         for made in &transcoded {
             let key = storage::transcode_key(asset.id, &made.label);
             services.storage.put_file(&key, &made.path).await?;
@@ -61,7 +61,7 @@ pub async fn process_video(job: ProcessAsset, ctx: Data<JobContext>) -> Result<(
                 size,
                 metadata: serde_json::json!({ "video_codec": "h264", "audio_codec": made.has_audio.then_some("aac") }),
             };
-            state::record_derivative(&services.db, asset.id, derivative).await?;
+            state::record_derivative(&services.in_workspace(asset.workspace_id), asset.id, derivative).await?;
         }
         drop(scratch);
         let mut extra = serde_json::Map::new();

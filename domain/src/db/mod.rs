@@ -1,5 +1,11 @@
 //! Connecting to Postgres: create the database on first use, then apply migrations exactly once even
-//! when server and worker start together.
+//! when server and worker start together, as the tables' owner; the application then works as a
+//! role that row-level security applies to.
+
+mod roles;
+pub(crate) mod workspace_db;
+
+pub use workspace_db::WorkspaceDb;
 
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, Statement, TransactionTrait};
@@ -7,9 +13,31 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbE
 /// Any fixed number; all processes of one installation agree on it.
 const MIGRATION_LOCK_KEY: i64 = 0x0da3_0001;
 
-pub async fn connect_and_migrate(database_url: &str, pool_size: u32) -> Result<DatabaseConnection, DbErr> {
-    ensure_database(database_url).await?;
-    let mut options = ConnectOptions::new(database_url);
+/// Migrates as the tables' owner (`migration_url`), makes sure the application's role exists and
+/// has its rights, then opens the application's pool as that role (`app_url`).
+pub async fn connect_and_migrate(
+    app_url: &str,
+    migration_url: &str,
+    pool_size: u32,
+) -> Result<DatabaseConnection, DbErr> {
+    ensure_database(migration_url).await?;
+    let owner = Database::connect(migration_url).await?;
+    let txn = owner.begin().await?;
+    lock_migrations(&txn).await?;
+    Migrator::up(&txn, None).await?;
+    if app_url != migration_url {
+        roles::provision_app_role(&txn, app_url).await?;
+    }
+    roles::mark_leakproof(&txn).await?;
+    txn.commit().await?;
+    owner.close().await?;
+    let db = Database::connect(pool_options(app_url, pool_size)).await?;
+    roles::warn_unless_isolated(&db).await?;
+    Ok(db)
+}
+
+fn pool_options(url: &str, pool_size: u32) -> ConnectOptions {
+    let mut options = ConnectOptions::new(url);
     options.max_connections(pool_size);
     // Searches are short index reads whose plans can cost enough to trigger JIT compilation,
     // which then takes longer (tens of ms) than the query it would speed up. And statements are
@@ -17,21 +45,24 @@ pub async fn connect_and_migrate(database_url: &str, pool_size: u32) -> Result<D
     // plan for any words and filters, which read every match of a common word to show 49 (4 ms
     // became 120 ms); planning each search with its own values costs well under a millisecond.
     options.map_sqlx_postgres_opts(|pg| pg.options([("jit", "off"), ("plan_cache_mode", "force_custom_plan")]));
-    let db = Database::connect(options).await?;
-    migrate(&db).await?;
-    Ok(db)
+    options
+}
+
+async fn lock_migrations(txn: &impl ConnectionTrait) -> Result<(), DbErr> {
+    txn.execute(Statement::from_sql_and_values(
+        txn.get_database_backend(),
+        "SELECT pg_advisory_xact_lock($1)",
+        [MIGRATION_LOCK_KEY.into()],
+    ))
+    .await
+    .map(|_| ())
 }
 
 /// Runs pending migrations in one transaction holding an advisory lock, so concurrent starts wait
 /// for each other instead of racing on `CREATE TABLE`.
 pub async fn migrate(db: &(impl ConnectionTrait + TransactionTrait)) -> Result<(), DbErr> {
     let txn = db.begin().await?;
-    txn.execute(Statement::from_sql_and_values(
-        db.get_database_backend(),
-        "SELECT pg_advisory_xact_lock($1)",
-        [MIGRATION_LOCK_KEY.into()],
-    ))
-    .await?;
+    lock_migrations(&txn).await?;
     Migrator::up(&txn, None).await?;
     txn.commit().await
 }
@@ -54,14 +85,12 @@ pub async fn ensure_database(database_url: &str) -> Result<(), DbErr> {
 }
 
 async fn database_exists(admin: &DatabaseConnection, name: &str) -> Result<bool, DbErr> {
-    let found = admin
-        .query_one(Statement::from_sql_and_values(
-            admin.get_database_backend(),
-            "SELECT 1 FROM pg_database WHERE datname = $1",
-            [name.into()],
-        ))
-        .await?;
-    Ok(found.is_some())
+    found(admin, "SELECT 1 FROM pg_database WHERE datname = $1", name).await
+}
+
+/// Whether the catalog query `sql` (`SELECT 1 … WHERE … = $1`) finds `name`.
+async fn found(db: &impl ConnectionTrait, sql: &str, name: &str) -> Result<bool, DbErr> {
+    Ok(db.query_one(Statement::from_sql_and_values(db.get_database_backend(), sql, [name.into()])).await?.is_some())
 }
 
 /// Drops a database (tests clean up after themselves with this).
@@ -76,7 +105,7 @@ pub async fn drop_database(database_url: &str) -> Result<(), DbErr> {
 
 /// `postgres://u@h:5432/dam?x=y` → (`postgres://u@h:5432`, `dam`). Query parameters are dropped
 /// for the maintenance connection.
-fn split_database_name(url: &str) -> Option<(String, String)> {
+pub(crate) fn split_database_name(url: &str) -> Option<(String, String)> {
     let without_query = url.split('?').next()?;
     let scheme_end = without_query.find("://")? + 3;
     let slash = without_query[scheme_end..].rfind('/')? + scheme_end;
