@@ -4,7 +4,8 @@
 //! same data in the same run. Prints EXPLAIN ANALYZE plans for docs/BENCHMARKS.md.
 //!
 //! `cargo run --release -p bench --bin search [rows]` (default 1 000 000). The seeded database
-//! `dam_bench_search` is kept and reused while it holds that many rows.
+//! `dam_bench_search` is kept and reused while it holds that many rows. With `--workspaces`, the
+//! same searches with row-level security on, in workspaces (see `workspaces.rs`).
 
 use std::time::Instant;
 
@@ -14,6 +15,8 @@ use domain::{
     library::search,
 };
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+
+mod workspaces;
 
 const WORDS: &[&str] = &[
     "sunset",
@@ -123,8 +126,18 @@ fn sql_array(items: &[&str]) -> String {
 /// Rows shaped like a marketing library: names of 2–3 words and a number, 80 % images, 15 %
 /// videos, 5 % documents, three years of uploads, 2–4 tags from a long-tailed vocabulary.
 async fn seed(db: &DatabaseConnection, rows: i64) -> anyhow::Result<()> {
+    start_seeding(db).await?;
+    seed_workspace(db, rows, "default").await?;
+    finish_seeding(db).await
+}
+
+async fn start_seeding(db: &DatabaseConnection) -> anyhow::Result<()> {
     exec(db, "TRUNCATE assets CASCADE; TRUNCATE tags CASCADE").await?;
-    exec(db, "ALTER TABLE asset_tags DISABLE TRIGGER asset_tags_changed").await?;
+    exec(db, "ALTER TABLE asset_tags DISABLE TRIGGER asset_tags_changed").await
+}
+
+/// `rows` assets (and their tags) in the workspace at /w/`slug`, through the tables' owner.
+async fn seed_workspace(db: &DatabaseConnection, rows: i64, slug: &str) -> anyhow::Result<()> {
     let words = sql_array(WORDS);
     let tags = sql_array(TAGS);
     let (nw, nt) = (WORDS.len(), TAGS.len());
@@ -154,16 +167,19 @@ async fn seed(db: &DatabaseConnection, rows: i64) -> anyhow::Result<()> {
                 FROM generate_series({start} + 1, {end}) i, v
              ) s, v"
         );
-        exec(db, &in_default(&sql)).await?;
+        exec(db, &in_workspace(slug, &sql)).await?;
         start = end;
         println!("seeded {end} rows");
     }
-    exec(
-        db,
-        &in_default("INSERT INTO tags (id, name) SELECT gen_random_uuid(), t FROM (SELECT DISTINCT unnest(tags) t FROM assets) x"),
-    )
-    .await?;
-    exec(db, &in_default("INSERT INTO asset_tags (asset_id, tag_id, source) SELECT a.id, t.id, 'user' FROM assets a, unnest(a.tags) n JOIN tags t ON t.name = n")).await?;
+    // The owner sees every workspace: each statement names this one.
+    let here = "workspace_id = dam_workspace()";
+    let sql = format!("INSERT INTO tags (id, name) SELECT gen_random_uuid(), t FROM (SELECT DISTINCT unnest(tags) t FROM assets WHERE {here}) x");
+    exec(db, &in_workspace(slug, &sql)).await?;
+    let sql = format!("INSERT INTO asset_tags (asset_id, tag_id, source) SELECT a.id, t.id, 'user' FROM assets a, unnest(a.tags) n JOIN tags t ON t.name = n AND t.{here} WHERE a.{here}");
+    exec(db, &in_workspace(slug, &sql)).await
+}
+
+async fn finish_seeding(db: &DatabaseConnection) -> anyhow::Result<()> {
     exec(db, "ALTER TABLE asset_tags ENABLE TRIGGER asset_tags_changed").await?;
     for table in ["assets", "asset_tags", "tags"] {
         exec(db, &format!("VACUUM ANALYZE {table}")).await?;
@@ -214,7 +230,7 @@ fn queries(round: usize) -> Vec<(&'static str, AssetQuery)> {
     ]
 }
 
-async fn explain(db: &DatabaseConnection, sql: &str) -> anyhow::Result<String> {
+async fn explain(db: &impl ConnectionTrait, sql: &str) -> anyhow::Result<String> {
     let rows = db
         .query_all(Statement::from_string(
             db.get_database_backend(),
@@ -224,16 +240,21 @@ async fn explain(db: &DatabaseConnection, sql: &str) -> anyhow::Result<String> {
     Ok(rows.iter().filter_map(|r| r.try_get::<String>("", "QUERY PLAN").ok()).collect::<Vec<_>>().join("\n"))
 }
 
-/// `sql` run in the Default workspace (its rows get its `workspace_id`): one simple query is one
-/// transaction, which the transaction-local setting lasts for.
-fn in_default(sql: &str) -> String {
-    format!("SELECT set_config('dam.workspace', (SELECT id::text FROM workspaces WHERE slug = 'default'), true); {sql}")
+/// `sql` run in the workspace at /w/`slug` (its rows get its `workspace_id`): one simple query is
+/// one transaction, which the transaction-local setting lasts for.
+fn in_workspace(slug: &str, sql: &str) -> String {
+    format!("SELECT set_config('dam.workspace', (SELECT id::text FROM workspaces WHERE slug = '{slug}'), true); {sql}")
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let rows: i64 = std::env::args().nth(1).map(|a| a.parse()).transpose()?.unwrap_or(1_000_000);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let in_workspaces = args.iter().any(|a| a == "--workspaces");
+    let rows: i64 = args.iter().find(|a| !a.starts_with("--")).map(|a| a.parse()).transpose()?.unwrap_or(1_000_000);
     let server = std::env::var("BENCH_DATABASE_SERVER").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+    if in_workspaces {
+        return workspaces::run(&server, rows).await;
+    }
     // One role (a superuser): this measures search itself; workspaces are another run.
     let url = format!("{server}/dam_bench_search");
     let db = domain::db::connect_and_migrate(&url, &url, 10).await?;
