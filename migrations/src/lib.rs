@@ -25,6 +25,7 @@ mod m20261207_000020_derivatives;
 mod m20261207_000021_deleted_by;
 mod m20261207_000022_workspaces;
 mod m20261207_000023_system_tasks;
+mod m20261207_000024_search_index_workspace;
 
 pub struct Migrator;
 
@@ -85,6 +86,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000021_deleted_by::Migration),
             Box::new(m20261207_000022_workspaces::Migration),
             Box::new(m20261207_000023_system_tasks::Migration),
+            Box::new(m20261207_000024_search_index_workspace::Migration),
         ]
     }
 }

@@ -29,10 +29,10 @@ async fn a_library_made_before_workspaces_becomes_the_default_workspace() {
 
     let config = common::fresh_config(&[]);
     let (url, owner_url) = (config.database_url.clone(), config.migration_database_url.clone());
-    // The database as the previous release left it: every migration but the two of workspaces.
+    // The database as the previous release left it: every migration but the three of workspaces.
     drop(db::connect_and_migrate(&url, &owner_url, 4).await.expect("a fresh database"));
     let old = Database::connect(&owner_url).await.unwrap();
-    Migrator::down(&old, Some(2)).await.expect("back to the previous schema");
+    Migrator::down(&old, Some(3)).await.expect("back to the previous schema");
     let (asset, derivative, user, link) =
         (uuid::Uuid::now_v7(), uuid::Uuid::now_v7(), uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
     old.execute_unprepared(&format!(
@@ -74,7 +74,7 @@ async fn a_library_made_before_workspaces_becomes_the_default_workspace() {
     drop(app_db);
     // And the change can be undone (down) and done again.
     let owner = Database::connect(&owner_url).await.unwrap();
-    Migrator::down(&owner, Some(2)).await.expect("down");
+    Migrator::down(&owner, Some(3)).await.expect("down");
     Migrator::up(&owner, None).await.expect("up again");
     drop(owner);
     db::drop_database(&owner_url).await.expect("drop test database");

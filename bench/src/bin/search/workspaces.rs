@@ -19,13 +19,19 @@ async fn measure(db: &impl ConnectionTrait) -> anyhow::Result<(f64, f64)> {
         search::search(db, &edge::links::API, &query).await?;
     }
     let mut samples = Vec::new();
+    let mut by_kind: Vec<(&str, Vec<f64>)> = queries(0).iter().map(|(name, _)| (*name, Vec::new())).collect();
     for round in 0..30 {
-        for (_, query) in queries(round) {
+        for (i, (_, query)) in queries(round).into_iter().enumerate() {
             let started = Instant::now();
             search::search(db, &edge::links::API, &query).await?;
-            samples.push(started.elapsed().as_secs_f64() * 1000.0);
+            let ms = started.elapsed().as_secs_f64() * 1000.0;
+            samples.push(ms);
+            by_kind[i].1.push(ms);
         }
     }
+    let kinds: Vec<String> =
+        by_kind.into_iter().map(|(name, s)| format!("{name} {:.0}", percentile(s, 0.95))).collect();
+    println!("    p95 by query (ms): {}", kinds.join(", "));
     Ok((percentile(samples.clone(), 0.5), percentile(samples, 0.95)))
 }
 
